@@ -1,0 +1,236 @@
+// Environment (and an optional .env file) -> typed configuration. A missing or malformed setting is a start-up
+// error that names the setting; values are never echoed, since several of them are secrets.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { VENDORS, type Vendor } from './domain/model.js';
+
+export interface DotZeroSettings {
+  workOrderApiUrl: string;
+  userApiUrl: string;
+  tenantId: string;
+  token: string;
+  refreshToken: string;
+  expiresAt?: Date;
+  /** Folder of the vendor tooling's config.json + credentials.json; refreshed tokens are written back there. */
+  configDir?: string;
+}
+
+export interface GenericMesSettings {
+  apiUrl: string;
+  apiKey: string;
+}
+
+export interface PitneyBowesSettings {
+  apiUrl: string;
+  oauthUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  clientId: string;
+}
+
+export interface VendorSettings {
+  DOTZERO?: DotZeroSettings;
+  GENERIC_MES?: GenericMesSettings;
+  PITNEY_BOWES?: PitneyBowesSettings;
+}
+
+export type ClientRole = 'partner' | 'frontend';
+
+export interface GatewayClient {
+  name: string;
+  apiKey: string;
+  role: ClientRole;
+  scopes: string[];
+  /** Vendors whose data this client may see; all when absent. */
+  vendors?: Vendor[];
+  rateLimitPerMinute: number;
+}
+
+export interface GatewayConfig {
+  port: number;
+  production: boolean;
+  graphiql: boolean;
+  introspection: boolean;
+  /** Vendors pointed at a real deployment; the others run on their embedded simulators. */
+  vendors: VendorSettings;
+  /** The gateway's own clients; undefined: open for local exploration. */
+  clients?: GatewayClient[];
+  upstreamTimeoutMs: number;
+  /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
+  persistedDocumentsFile: string;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly setting: string, reason: string) {
+    super(`Configuration error: ${setting} ${reason}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` (KEY=VALUE lines) without overriding what the environment already has. */
+export function loadDotEnv(file = '.env', env: Env = process.env): void {
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!m || line.trimStart().startsWith('#')) continue;
+    const key = m[1] as string;
+    let value = m[2] ?? '';
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    env[key] ??= value;
+  }
+}
+
+export function readConfig(env: Env = process.env): GatewayConfig {
+  const str = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const required = (name: string, why: string) => {
+    const v = str(name);
+    if (!v) throw new ConfigError(name, `is required ${why}`);
+    return v;
+  };
+  const url = (name: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new ConfigError(name, 'is not a valid URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
+    return value.replace(/\/+$/, '');
+  };
+  const bool = (name: string, fallback: boolean) => {
+    const v = str(name);
+    if (v === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(v)) return true;
+    if (/^(false|0|no|off)$/i.test(v)) return false;
+    throw new ConfigError(name, 'must be true or false');
+  };
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const v = str(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
+    return n;
+  };
+
+  const vendors: VendorSettings = {};
+
+  const dzDir = str('DOTZERO_CONFIG_DIR');
+  const dzUrl = url('DOTZERO_API_URL', str('DOTZERO_API_URL'));
+  if (dzDir) {
+    vendors.DOTZERO = readDotZeroDir(resolve(dzDir), dzUrl, url('DOTZERO_USER_API_URL', str('DOTZERO_USER_API_URL')));
+  } else if (dzUrl) {
+    const why = 'when DOTZERO_API_URL is set (or use DOTZERO_CONFIG_DIR)';
+    const expires = str('DOTZERO_TOKEN_EXPIRES_AT');
+    const expiresAt = expires === undefined ? undefined : new Date(expires);
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new ConfigError('DOTZERO_TOKEN_EXPIRES_AT', 'is not an ISO 8601 date');
+    vendors.DOTZERO = {
+      workOrderApiUrl: dzUrl,
+      userApiUrl: url('DOTZERO_USER_API_URL', required('DOTZERO_USER_API_URL', why)) as string,
+      tenantId: required('DOTZERO_TENANT_ID', why),
+      token: required('DOTZERO_TOKEN', why),
+      refreshToken: required('DOTZERO_REFRESH_TOKEN', why),
+      ...(expiresAt ? { expiresAt } : {}),
+    };
+  }
+
+  const gmUrl = url('GENERIC_MES_API_URL', str('GENERIC_MES_API_URL'));
+  if (gmUrl) vendors.GENERIC_MES = { apiUrl: gmUrl, apiKey: required('GENERIC_MES_API_KEY', 'when GENERIC_MES_API_URL is set') };
+
+  const pbUrl = url('PITNEY_BOWES_API_URL', str('PITNEY_BOWES_API_URL'));
+  if (pbUrl) {
+    const why = 'when PITNEY_BOWES_API_URL is set';
+    vendors.PITNEY_BOWES = {
+      apiUrl: pbUrl,
+      oauthUrl: url('PITNEY_BOWES_OAUTH_URL', required('PITNEY_BOWES_OAUTH_URL', why)) as string,
+      apiKey: required('PITNEY_BOWES_API_KEY', why),
+      apiSecret: required('PITNEY_BOWES_API_SECRET', why),
+      clientId: required('PITNEY_BOWES_CLIENT_ID', why),
+    };
+  }
+
+  const nodeEnv = str('NODE_ENV') ?? 'development';
+  if (!['production', 'development', 'test'].includes(nodeEnv)) throw new ConfigError('NODE_ENV', 'must be production, development or test');
+  const clientsFile = str('GATEWAY_CLIENTS_FILE');
+
+  return {
+    port: int('PORT', 4000, 0, 65535),
+    production: nodeEnv === 'production',
+    graphiql: bool('GRAPHIQL', true),
+    introspection: bool('INTROSPECTION', true),
+    vendors,
+    ...(clientsFile ? { clients: readClientsFile(clientsFile) } : {}),
+    upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
+    persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
+    maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+  };
+}
+
+function readJson(setting: string, file: string): unknown {
+  if (!existsSync(file)) throw new ConfigError(setting, `names a file that does not exist: ${file}`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new ConfigError(setting, `names a file that is not valid JSON: ${file}`);
+  }
+}
+
+function readDotZeroDir(dir: string, apiUrlOverride?: string, userApiOverride?: string): DotZeroSettings {
+  const setting = 'DOTZERO_CONFIG_DIR';
+  const config = readJson(setting, resolve(dir, 'config.json')) as Record<string, unknown>;
+  const creds = readJson(setting, resolve(dir, 'credentials.json')) as Record<string, unknown>;
+  const need = (obj: Record<string, unknown>, file: string, key: string) => {
+    const v = obj?.[key];
+    if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(setting, `: ${file} has no "${key}"`);
+    return v.trim();
+  };
+  const expires = typeof creds.expires_at === 'string' ? new Date(creds.expires_at) : undefined;
+  return {
+    workOrderApiUrl: (apiUrlOverride ?? need(config, 'config.json', 'work_order_api_url')).replace(/\/+$/, ''),
+    userApiUrl: (userApiOverride ?? need(config, 'config.json', 'user_api_url')).replace(/\/+$/, ''),
+    tenantId: need(creds, 'credentials.json', 'tenant_id'),
+    token: need(creds, 'credentials.json', 'token'),
+    refreshToken: need(creds, 'credentials.json', 'refresh_token'),
+    ...(expires && !Number.isNaN(expires.getTime()) ? { expiresAt: expires } : {}),
+    configDir: dir,
+  };
+}
+
+const SCOPES = ['workorders:read', 'workorders:write'];
+
+export function readClientsFile(file: string): GatewayClient[] {
+  const setting = 'GATEWAY_CLIENTS_FILE';
+  const raw = readJson(setting, file);
+  if (!Array.isArray(raw)) throw new ConfigError(setting, 'must hold a JSON array of clients');
+  const seen = new Set<string>();
+  return raw.map((c: Record<string, unknown>, i) => {
+    const where = `entry ${i}`;
+    if (typeof c?.name !== 'string' || !c.name) throw new ConfigError(setting, `${where} has no "name"`);
+    if (typeof c.apiKey !== 'string' || c.apiKey.length < 16) throw new ConfigError(setting, `${where} ("${c.name}") needs an "apiKey" of at least 16 characters`);
+    if (seen.has(c.apiKey)) throw new ConfigError(setting, `${where} ("${c.name}") reuses another client's apiKey`);
+    seen.add(c.apiKey);
+    if (c.role !== 'partner' && c.role !== 'frontend') throw new ConfigError(setting, `${where} ("${c.name}") role must be "partner" or "frontend"`);
+    const scopes = c.scopes ?? ['workorders:read'];
+    if (!Array.isArray(scopes) || scopes.some((s) => !SCOPES.includes(s))) {
+      throw new ConfigError(setting, `${where} ("${c.name}") scopes must be a list of ${SCOPES.join(', ')}`);
+    }
+    let vendors: Vendor[] | undefined;
+    if (c.vendors !== undefined) {
+      if (!Array.isArray(c.vendors) || c.vendors.some((v) => !(VENDORS as readonly unknown[]).includes(v))) {
+        throw new ConfigError(setting, `${where} ("${c.name}") vendors must be a list of ${VENDORS.join(', ')}`);
+      }
+      vendors = c.vendors as Vendor[];
+    }
+    const rate = c.rateLimitPerMinute ?? 1200;
+    if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1) {
+      throw new ConfigError(setting, `${where} ("${c.name}") rateLimitPerMinute must be a positive integer`);
+    }
+    return { name: c.name, apiKey: c.apiKey, role: c.role, scopes: scopes as string[], ...(vendors ? { vendors } : {}), rateLimitPerMinute: rate };
+  });
+}

@@ -1,0 +1,23 @@
+// The per-request context: who is calling, the request id that log lines carry, the loaders (made anew for every
+// request), and the errors of vendors that failed while the rest of the answer succeeded.
+import type { GraphQLError } from 'graphql';
+import type { Vendor } from './domain/model.js';
+import type { Loaders } from './loaders/index.js';
+
+export interface Principal {
+  /** Client name from GATEWAY_CLIENTS_FILE, or `local` when the gateway is open for exploration. */
+  name: string;
+  role: 'partner' | 'frontend' | 'open';
+  scopes: readonly string[];
+  vendors: readonly Vendor[];
+}
+
+export interface GatewayContext {
+  requestId: string;
+  principal: Principal;
+  loaders: Loaders;
+  /** From the `Idempotency-Key` header, for mutations. */
+  idempotencyKey: string | undefined;
+  /** Vendor failures in one part of an answer whose other parts succeeded; appended to the response's errors. */
+  partialErrors: GraphQLError[];
+}

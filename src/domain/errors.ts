@@ -1,0 +1,104 @@
+// Plain error classes thrown below the schema (vendors, loaders, validation). They know nothing of GraphQL:
+// src/errors.ts is the one place that turns them into GraphQL errors with `extensions.code`.
+import type { Vendor, WorkOrderStatus } from './model.js';
+
+export type UpstreamKind =
+  /** The vendor answered an HTTP error we have no better name for. */
+  | 'http'
+  /** Connection refused or reset, DNS failure, 502/503/504: the vendor is not there. */
+  | 'unavailable'
+  | 'timeout'
+  | 'rate_limited'
+  /** 2xx whose body is not what the document promises (not JSON, wrong shape). */
+  | 'bad_response'
+  /** The vendor refused our credentials even after a refresh. */
+  | 'auth';
+
+/** A vendor call failed. Carries no request body, header or token: only what is safe to show and log. */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  readonly vendor: Vendor;
+  readonly kind: UpstreamKind;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    vendor: Vendor,
+    kind: UpstreamKind,
+    message: string,
+    extra: { status?: number; code?: string; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.vendor = vendor;
+    this.kind = kind;
+    this.status = extra.status;
+    this.code = extra.code;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
+  }
+}
+
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly field?: string,
+    readonly vendor?: Vendor,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+  constructor(
+    message: string,
+    readonly vendor?: Vendor,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidTransitionError extends Error {
+  override name = 'InvalidTransitionError';
+  constructor(
+    readonly vendor: Vendor,
+    readonly currentStatus: WorkOrderStatus,
+    readonly allowedTransitions: readonly WorkOrderStatus[],
+    readonly requested: string,
+    message?: string,
+  ) {
+    super(
+      message ??
+        `${vendor} work order is ${currentStatus}: cannot ${requested}; allowed: ${allowedTransitions.join(', ') || 'none'}`,
+    );
+  }
+}
+
+export class UnsupportedByVendorError extends Error {
+  override name = 'UnsupportedByVendorError';
+  constructor(
+    message: string,
+    readonly vendor: Vendor,
+  ) {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+  constructor(message: string, readonly vendor?: Vendor) {
+    super(message);
+  }
+}
+
+/** Idempotency conflicts (same key, other input; or the first request still running). */
+export class IdempotencyError extends Error {
+  override name = 'IdempotencyError';
+  constructor(
+    message: string,
+    readonly reason: 'IN_PROGRESS' | 'MISMATCH',
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,200 @@
+// The vendor-neutral model the schema exposes. Vendor clients map their wire shapes into these records (in each
+// vendor's mapping.ts); nothing here knows a vendor's field names.
+
+export const VENDORS = ['DOTZERO', 'GENERIC_MES', 'PITNEY_BOWES'] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+export const WORK_ORDER_STATUSES = [
+  'OPEN',
+  'IN_PROGRESS',
+  'PAUSED',
+  'ON_HOLD',
+  'COMPLETED',
+  'INCOMPLETE',
+  'CANCELLED',
+  'CLOSED',
+] as const;
+export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
+
+export const PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+interface WorkOrderBase {
+  vendorId: string;
+  orderNumber: string;
+  status: WorkOrderStatus;
+  vendorStatus: string;
+  quantity: number;
+  completedQuantity: number;
+  priority: Priority;
+  dueDate: Date | null;
+  startDate: Date | null;
+  completionDate: Date | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  customer: string | null;
+  notes: string | null;
+}
+
+export interface DotZeroWorkOrder extends WorkOrderBase {
+  vendor: 'DOTZERO';
+  routeId: string | null;
+  isAsap: boolean;
+  priorityRanking: number | null;
+  orderDueDate: Date | null;
+  defaultWarehouseId: string | null;
+  defaultStorageLocationId: string | null;
+}
+
+export interface GenericMesWorkOrder extends WorkOrderBase {
+  vendor: 'GENERIC_MES';
+  /** Product name or SKU, as the vendor stores it. */
+  productName: string | null;
+  estimatedCompletionDate: Date | null;
+  /**
+   * The list call returns a subset of fields (no customer, notes, operationIds, completionDate): `detailed` says
+   * whether this record came from the detail call, so resolvers know when they must load the detail.
+   */
+  detailed: boolean;
+  operationIds: string[];
+}
+
+export interface PitneyBowesWorkOrderLine {
+  childSku: string;
+  lotNumbers: string[];
+  serialNumbers: string[];
+  issuedQuantity: number | null;
+}
+
+export interface PitneyBowesWorkOrder extends WorkOrderBase {
+  vendor: 'PITNEY_BOWES';
+  clientId: string | null;
+  workOrderName: string | null;
+  type: string | null;
+  node: string | null;
+  sku: string | null;
+  requestedStartDate: Date | null;
+  startQuantity: number | null;
+  rejectedQuantity: number | null;
+  scrappedQuantity: number | null;
+  lotNumbers: string[];
+  lines: PitneyBowesWorkOrderLine[];
+  cancelDate: Date | null;
+  cancelReason: string | null;
+  pbCreateDate: Date | null;
+  pbUpdateDate: Date | null;
+}
+
+export type WorkOrder = DotZeroWorkOrder | GenericMesWorkOrder | PitneyBowesWorkOrder;
+
+export interface Product {
+  vendor: Vendor;
+  vendorId: string;
+  sku: string;
+  name: string;
+  category: string | null;
+  description: string | null;
+  active: boolean | null;
+}
+
+export interface Route {
+  vendor: Vendor;
+  vendorId: string;
+  name: string;
+  productId: string | null;
+}
+
+export interface Operation {
+  vendor: Vendor;
+  vendorId: string;
+  name: string;
+  sequence: number | null;
+  /** The vendor's own status value (operation statuses differ per vendor and are not unified). */
+  status: string | null;
+  workOrderId: string | null;
+  routeId: string | null;
+  operationTypeId: string | null;
+  workerId: string | null;
+  workerName: string | null;
+  deviceId: string | null;
+  deviceName: string | null;
+  goodQuantity: number | null;
+  defectQuantity: number | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface Warehouse {
+  vendor: Vendor;
+  vendorId: string;
+  name: string;
+  code: string | null;
+}
+
+export interface StorageLocation {
+  vendor: Vendor;
+  vendorId: string;
+  warehouseId: string | null;
+  name: string;
+  code: string | null;
+}
+
+export interface Inventory {
+  vendor: Vendor;
+  productId: string;
+  warehouseId: string | null;
+  locationId: string | null;
+  quantity: number;
+  lotNumbers: string[];
+  /** Pitney Bowes: the work order that produced or issued this quantity. */
+  workOrderId: string | null;
+  /** STOCK: on hand in a location (DotZero); PRODUCED / ISSUED: kits made and components issued (Pitney Bowes). */
+  source?: 'STOCK' | 'PRODUCED' | 'ISSUED';
+}
+
+/** A vendor-neutral work-order filter, already validated. */
+export interface WorkOrderQuery {
+  statuses?: WorkOrderStatus[];
+  priorities?: Priority[];
+  orderNumber?: string;
+  dueAfter?: Date;
+  dueBefore?: Date;
+}
+
+export interface ProductQuery {
+  name?: string;
+  sku?: string;
+}
+
+export interface WorkOrderCreate {
+  vendor: Vendor;
+  orderNumber: string;
+  quantity: number;
+  priority?: Priority;
+  dueDate?: Date;
+  customer?: string;
+  notes?: string;
+  /** DotZero: route id; generic MES: product name or SKU. */
+  productId?: string;
+  routeId?: string;
+}
+
+export interface WorkOrderUpdate {
+  orderNumber?: string;
+  quantity?: number;
+  completedQuantity?: number;
+  priority?: Priority;
+  dueDate?: Date | null;
+  customer?: string | null;
+  notes?: string | null;
+  productId?: string;
+}
+
+export interface VendorCapabilities {
+  read: boolean;
+  create: boolean;
+  update: boolean;
+  delete: boolean;
+  transitions: boolean;
+  batchLookup: boolean;
+}

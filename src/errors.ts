@@ -1,0 +1,113 @@
+// The one place where errors become GraphQL errors with `extensions.code` (DESIGN.md). Everything below the
+// schema throws plain classes from domain/errors.ts; yoga's masking calls `toGraphQLError` for each error.
+import { GraphQLError } from 'graphql';
+import {
+  ForbiddenError,
+  IdempotencyError,
+  InvalidTransitionError,
+  NotFoundError,
+  UnsupportedByVendorError,
+  UpstreamError,
+  ValidationError,
+} from './domain/errors.js';
+
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'NOT_FOUND',
+  'INVALID_STATE_TRANSITION',
+  'UNSUPPORTED_BY_VENDOR',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'RATE_LIMITED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'IDEMPOTENCY_CONFLICT',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+type Extensions = Record<string, unknown>;
+
+/** The code and safe extensions for a known error; undefined for anything unexpected (which gets masked). */
+export function describeError(err: unknown): { message: string; extensions: Extensions } | undefined {
+  if (err instanceof ValidationError) {
+    return { message: err.message, extensions: { code: 'VALIDATION_ERROR', ...(err.field ? { field: err.field } : {}), ...vendorOf(err.vendor) } };
+  }
+  if (err instanceof NotFoundError) return { message: err.message, extensions: { code: 'NOT_FOUND', ...vendorOf(err.vendor) } };
+  if (err instanceof InvalidTransitionError) {
+    return {
+      message: err.message,
+      extensions: {
+        code: 'INVALID_STATE_TRANSITION',
+        vendor: err.vendor,
+        currentStatus: err.currentStatus,
+        allowedTransitions: [...err.allowedTransitions],
+        requested: err.requested,
+      },
+    };
+  }
+  if (err instanceof UnsupportedByVendorError) return { message: err.message, extensions: { code: 'UNSUPPORTED_BY_VENDOR', vendor: err.vendor } };
+  if (err instanceof ForbiddenError) return { message: err.message, extensions: { code: 'FORBIDDEN', ...vendorOf(err.vendor) } };
+  if (err instanceof IdempotencyError) return { message: err.message, extensions: { code: 'IDEMPOTENCY_CONFLICT', reason: err.reason } };
+  if (err instanceof UpstreamError) {
+    const code: ErrorCode =
+      err.kind === 'timeout'
+        ? 'UPSTREAM_TIMEOUT'
+        : err.kind === 'unavailable'
+          ? 'UPSTREAM_UNAVAILABLE'
+          : err.kind === 'rate_limited'
+            ? 'RATE_LIMITED'
+            : 'UPSTREAM_ERROR';
+    return {
+      message: err.message,
+      extensions: {
+        code,
+        vendor: err.vendor,
+        ...(err.status !== undefined ? { upstreamStatus: err.status } : {}),
+        ...(err.code ? { upstreamCode: err.code } : {}),
+        ...(err.retryAfterSeconds !== undefined ? { retryAfter: err.retryAfterSeconds } : {}),
+      },
+    };
+  }
+  return undefined;
+}
+
+function vendorOf(vendor: string | undefined): Extensions {
+  return vendor ? { vendor } : {};
+}
+
+/**
+ * Yoga's `maskedErrors.maskError`: known errors keep their message and get their code; GraphQL's own errors
+ * (parse, validation, already-coded) pass through; anything else becomes "Unexpected error." with the request id,
+ * so the log line that records it can be found.
+ */
+export function maskError(error: unknown, requestId: string | undefined, onUnexpected?: (err: unknown) => void): GraphQLError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
+  const base = error instanceof GraphQLError ? error : undefined;
+  const known = describeError(original instanceof GraphQLError ? original.originalError : original);
+  if (known) {
+    return new GraphQLError(known.message, {
+      ...(base ? { nodes: base.nodes, path: base.path, source: base.source, positions: base.positions } : {}),
+      extensions: known.extensions,
+    });
+  }
+  if (base && (!base.originalError || base.originalError instanceof GraphQLError || base.extensions?.code)) {
+    return base;
+  }
+  onUnexpected?.(original);
+  return new GraphQLError('Unexpected error.', {
+    ...(base ? { nodes: base.nodes, path: base.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+  });
+}
+
+/** Builds a GraphQL error for a vendor's part of an answer that failed while the rest succeeded. */
+export function partialError(err: unknown, path: readonly (string | number)[]): GraphQLError {
+  const known = describeError(err);
+  return new GraphQLError(known?.message ?? 'Unexpected error.', {
+    path,
+    extensions: known?.extensions ?? { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}

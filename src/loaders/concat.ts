@@ -1,0 +1,97 @@
+// One connection over several vendors' lists: the list is the concatenation of upstream segments (vendor order,
+// then each vendor's own order), and a cursor is a position in it. A page asks every segment it may need in
+// parallel, at most one window each, so a page costs one list call per segment whatever the vendors' latency.
+import { UpstreamError, ValidationError } from '../domain/errors.js';
+import { decodeCursor, encodeCursor, type Position } from '../domain/cursor.js';
+import type { Vendor } from '../domain/model.js';
+import type { Page, Segment } from '../vendors/paging.js';
+
+export interface VendorSegment<T> {
+  vendor: Vendor;
+  segment: Segment<T>;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionPage<T> {
+  edges: Edge<T>[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+  /** Vendors whose part of the list could not be read; the rest of the page is still good. */
+  failures: UpstreamError[];
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Checks `first` before anything is planned or fetched. */
+export function checkFirst(first: number | null | undefined, fallback = 20): number {
+  const n = first ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
+    throw new ValidationError(`"first" must be an integer from 0 to ${MAX_PAGE_SIZE} (got ${String(first)})`, 'first');
+  }
+  return n;
+}
+
+export async function pageOver<T>(
+  segments: VendorSegment<T>[],
+  list: string,
+  fp: string,
+  first: number,
+  after: string | null | undefined,
+): Promise<ConnectionPage<T>> {
+  let start: Position = { segment: 0, offset: 0 };
+  if (after) {
+    const pos = decodeCursor(after, list, fp, segments.length);
+    start = { segment: pos.segment, offset: pos.offset + 1 };
+  }
+  const failures: UpstreamError[] = [];
+  const windows = await Promise.all(
+    segments.map(async ({ segment }, j): Promise<Page<T>> => {
+      const offset = j === start.segment ? start.offset : 0;
+      const limit = j < start.segment ? 0 : first;
+      try {
+        return await segment.fetch(offset, limit);
+      } catch (err) {
+        if (!(err instanceof UpstreamError)) throw err;
+        failures.push(err);
+        return { items: [], total: 0 };
+      }
+    }),
+  );
+
+  const edges: Edge<T>[] = [];
+  let last: Position | undefined;
+  for (let j = start.segment; j < segments.length && edges.length < first; j++) {
+    const base = j === start.segment ? start.offset : 0;
+    const items = windows[j]?.items ?? [];
+    for (let i = 0; i < items.length && edges.length < first; i++) {
+      last = { segment: j, offset: base + i };
+      edges.push({ cursor: encodeCursor(list, fp, last), node: items[i] as T });
+    }
+  }
+
+  const totals = windows.map((w) => w.total);
+  const from = last ? { segment: last.segment, offset: last.offset + 1 } : start;
+  let remaining = Math.max(0, (totals[from.segment] ?? 0) - from.offset);
+  for (let j = from.segment + 1; j < totals.length; j++) remaining += totals[j] ?? 0;
+
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: remaining > 0,
+      hasPreviousPage: start.segment > 0 || start.offset > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: totals.reduce((a, b) => a + b, 0),
+    failures: dedupeByVendor(failures),
+  };
+}
+
+function dedupeByVendor(failures: UpstreamError[]): UpstreamError[] {
+  const seen = new Set<Vendor>();
+  return failures.filter((f) => !seen.has(f.vendor) && seen.add(f.vendor));
+}

@@ -1,0 +1,58 @@
+// Idempotency keys: a write sent again with the same key and input answers the first outcome without calling the
+// vendor; the same key with another input is refused, and so is a repeat while the first is still running. Kept in
+// memory for at least 24 hours, per caller (a multi-instance deployment would put this store in Redis; the
+// interface is the seam for that).
+import { IdempotencyError } from '../domain/errors.js';
+
+type Entry =
+  | { state: 'running'; fingerprint: string; expiresAt: number }
+  | { state: 'done'; fingerprint: string; expiresAt: number; ok: true; value: unknown }
+  | { state: 'done'; fingerprint: string; expiresAt: number; ok: false; error: unknown };
+
+export interface IdempotencyStore {
+  run<T>(key: string, fingerprint: string, fn: () => Promise<T>, keepError: (err: unknown) => boolean): Promise<T>;
+}
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly ttlMs = 24 * 60 * 60 * 1000, private readonly now = () => Date.now()) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async run<T>(key: string, fingerprint: string, fn: () => Promise<T>, keepError: (err: unknown) => boolean): Promise<T> {
+    const existing = this.entries.get(key);
+    if (existing && existing.expiresAt > this.now()) {
+      if (existing.fingerprint !== fingerprint) {
+        throw new IdempotencyError('This idempotency key was already used with a different request', 'MISMATCH');
+      }
+      if (existing.state === 'running') {
+        throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
+      }
+      if (existing.ok) return existing.value as T;
+      throw existing.error;
+    }
+    const expiresAt = this.now() + this.ttlMs;
+    this.entries.set(key, { state: 'running', fingerprint, expiresAt });
+    try {
+      const value = await fn();
+      this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: true, value });
+      return value;
+    } catch (error) {
+      if (keepError(error)) this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: false, error });
+      else this.entries.delete(key);
+      throw error;
+    }
+  }
+
+  close() {
+    clearInterval(this.sweeper);
+  }
+
+  private sweep() {
+    const now = this.now();
+    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+  }
+}

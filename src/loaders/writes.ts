@@ -1,0 +1,232 @@
+// Work-order writes: validate input, check the vendor's state table against the order's current state (read from
+// the vendor under a per-order lock, so two racing changes in this process are applied one at a time), call the
+// vendor's own mechanism once, then re-read the order so the answer is what the vendor now holds.
+import {
+  IdempotencyError,
+  InvalidTransitionError,
+  UnsupportedByVendorError,
+  UpstreamError,
+  ValidationError,
+} from '../domain/errors.js';
+import { fingerprint } from '../domain/cursor.js';
+import type { Vendor, WorkOrder, WorkOrderCreate, WorkOrderStatus, WorkOrderUpdate } from '../domain/model.js';
+import { dotZeroStateRules } from '../vendors/dotzero/states.js';
+import { genericMesStateRules } from '../vendors/generic-mes/states.js';
+import { pitneyBowesStateRules } from '../vendors/pitney-bowes/states.js';
+import type { StateRules, VendorClients, WritableWorkOrderSource } from '../vendors/types.js';
+import type { IdempotencyStore } from './idempotency.js';
+import type { KeyedLock } from './lock.js';
+
+export const STATE_RULES: Record<Vendor, StateRules> = {
+  DOTZERO: dotZeroStateRules,
+  GENERIC_MES: genericMesStateRules,
+  PITNEY_BOWES: pitneyBowesStateRules,
+};
+
+export type Intent = 'start' | 'pause' | 'hold' | 'resume' | 'complete' | 'cancel' | 'transition';
+
+const INTENT_TARGET: Record<Exclude<Intent, 'transition'>, WorkOrderStatus> = {
+  start: 'IN_PROGRESS',
+  pause: 'PAUSED',
+  hold: 'ON_HOLD',
+  resume: 'IN_PROGRESS',
+  complete: 'COMPLETED',
+  cancel: 'CANCELLED',
+};
+
+/** Resuming is only a move back to work from a stop; from OPEN it would be a start. */
+const RESUMABLE: readonly WorkOrderStatus[] = ['PAUSED', 'ON_HOLD', 'INCOMPLETE'];
+
+export interface WriteServices {
+  idempotency: IdempotencyStore;
+  locks: KeyedLock;
+  /** Whose keys these are: idempotency keys are scoped to the caller. */
+  caller: string;
+}
+
+interface WriteDeps {
+  clients: VendorClients;
+  services: WriteServices;
+  assertVisible(vendor: Vendor): void;
+  read(vendor: Vendor, key: string): Promise<WorkOrder>;
+  forget(vendor: Vendor, key: string): void;
+}
+
+export interface TransitionInput {
+  intent: Intent;
+  to?: WorkOrderStatus;
+  completedQuantity?: number | null;
+  notes?: string | null;
+  reason?: string | null;
+}
+
+const MAX_TEXT = 2000;
+const MAX_ORDER_NUMBER = 64;
+
+export function createWrites(deps: WriteDeps) {
+  const { clients, services } = deps;
+
+  const writable = (vendor: Vendor, what: string): WritableWorkOrderSource => {
+    deps.assertVisible(vendor);
+    const client = clients[vendor];
+    if (!client.capabilities.transitions || !('transition' in client)) {
+      throw new UnsupportedByVendorError(
+        `${vendor} work orders are read-only: the vendor's documented API finds work orders and changes none, so ${what} is not possible`,
+        vendor,
+      );
+    }
+    return client as WritableWorkOrderSource;
+  };
+
+  /** Runs a write once per idempotency key: a repeat answers the first outcome without calling the vendor. */
+  async function idempotent<T extends WorkOrder | boolean>(
+    key: string | undefined,
+    operation: string,
+    input: unknown,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    if (!key) return run();
+    if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
+    return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), run, keepOutcome);
+  }
+
+  async function transition(vendor: Vendor, key: string, input: TransitionInput, idempotencyKey?: string): Promise<WorkOrder> {
+    const client = writable(vendor, `to ${input.intent} a work order`);
+    validateText(input.notes, 'notes');
+    validateText(input.reason, 'reason');
+    if (input.completedQuantity != null && (!Number.isInteger(input.completedQuantity) || input.completedQuantity < 0)) {
+      throw new ValidationError('completedQuantity must be a non-negative integer', 'completedQuantity', vendor);
+    }
+    return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, () =>
+      services.locks.run(`${vendor}:${key}`, async () => {
+        const current = await deps.read(vendor, key);
+        const rules = STATE_RULES[vendor];
+        const allowed = rules.allowed(current.status);
+        const to = input.intent === 'transition' ? (input.to as WorkOrderStatus) : INTENT_TARGET[input.intent];
+        const refused =
+          !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
+        if (refused) throw new InvalidTransitionError(vendor, current.status, allowed, input.intent === 'transition' ? `move to ${to}` : input.intent);
+        if (to === 'COMPLETED' && input.completedQuantity != null && input.completedQuantity > current.quantity) {
+          throw new ValidationError(
+            `completedQuantity ${input.completedQuantity} is above the order's quantity ${current.quantity}`,
+            'completedQuantity',
+            vendor,
+          );
+        }
+        try {
+          await client.transition(key, current.status, {
+            to,
+            ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
+            ...(input.notes != null ? { notes: input.notes } : {}),
+            ...(input.reason != null ? { reason: input.reason } : {}),
+          });
+        } finally {
+          deps.forget(vendor, key);
+        }
+        return deps.read(vendor, key);
+      }),
+    );
+  }
+
+  async function create(input: WorkOrderCreate, idempotencyKey?: string): Promise<WorkOrder> {
+    const client = writable(input.vendor, 'creating a work order');
+    validateCreate(input);
+    return idempotent(idempotencyKey, 'create', input, async () => {
+      const created = await client.createWorkOrder(input);
+      deps.forget(input.vendor, created.vendorId);
+      return deps.read(input.vendor, created.vendorId);
+    });
+  }
+
+  async function update(vendor: Vendor, key: string, input: WorkOrderUpdate, idempotencyKey?: string): Promise<WorkOrder> {
+    const client = writable(vendor, 'updating a work order');
+    validateUpdate(vendor, input);
+    return idempotent(idempotencyKey, `update:${vendor}:${key}`, input, () =>
+      services.locks.run(`${vendor}:${key}`, async () => {
+        const current = await deps.read(vendor, key);
+        if (input.completedQuantity != null && input.completedQuantity > (input.quantity ?? current.quantity)) {
+          throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
+        }
+        try {
+          await client.updateWorkOrder(key, input);
+        } finally {
+          deps.forget(vendor, key);
+        }
+        return deps.read(vendor, key);
+      }),
+    );
+  }
+
+  async function remove(vendor: Vendor, key: string, idempotencyKey?: string): Promise<boolean> {
+    const client = writable(vendor, 'deleting a work order');
+    return idempotent(idempotencyKey, `delete:${vendor}:${key}`, {}, () =>
+      services.locks.run(`${vendor}:${key}`, async () => {
+        const current = await deps.read(vendor, key);
+        const rules = STATE_RULES[vendor];
+        if (!rules.canDelete(current.status)) {
+          throw new InvalidTransitionError(vendor, current.status, rules.allowed(current.status), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
+        }
+        try {
+          await client.deleteWorkOrder(key);
+        } finally {
+          deps.forget(vendor, key);
+        }
+        return true;
+      }),
+    );
+  }
+
+  return { transition, create, update, remove };
+}
+
+export type WorkOrderWrites = ReturnType<typeof createWrites>;
+
+/**
+ * Which outcomes a repeat may replay. A failure where the vendor certainly did not act (our own refusals, a
+ * connection never made, a rate limit) releases the key so the caller can try again; any other outcome is kept.
+ */
+function keepOutcome(err: unknown): boolean {
+  if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof UnsupportedByVendorError) return false;
+  if (err instanceof UpstreamError && (err.kind === 'rate_limited' || (err.kind === 'unavailable' && err.status === undefined))) return false;
+  return true;
+}
+
+function validateText(value: string | null | undefined, field: string) {
+  if (value != null && value.length > MAX_TEXT) throw new ValidationError(`${field} must be at most ${MAX_TEXT} characters`, field);
+}
+
+function validateQuantity(value: number | undefined, field: string, vendor: Vendor) {
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) throw new ValidationError(`${field} must be a positive integer`, field, vendor);
+}
+
+function validateCreate(input: WorkOrderCreate) {
+  const v = input.vendor;
+  if (!input.orderNumber?.trim()) throw new ValidationError('orderNumber is required', 'orderNumber', v);
+  if (input.orderNumber.length > MAX_ORDER_NUMBER) throw new ValidationError(`orderNumber must be at most ${MAX_ORDER_NUMBER} characters`, 'orderNumber', v);
+  if (input.quantity === undefined) throw new ValidationError('quantity is required', 'quantity', v);
+  validateQuantity(input.quantity, 'quantity', v);
+  validateText(input.notes, 'notes');
+  validateText(input.customer, 'customer');
+  if (v === 'DOTZERO' && input.customer !== undefined) throw new ValidationError('DotZero work orders have no customer field', 'customer', v);
+  if (v === 'DOTZERO' && input.productId !== undefined) throw new ValidationError('DotZero work orders reach their product through a route: give routeId', 'productId', v);
+  if (v === 'GENERIC_MES' && input.routeId !== undefined) throw new ValidationError('generic MES work orders have no route', 'routeId', v);
+  if (v === 'GENERIC_MES' && !input.productId?.trim()) throw new ValidationError('generic MES work orders need a product (name or SKU)', 'productId', v);
+}
+
+function validateUpdate(vendor: Vendor, input: WorkOrderUpdate) {
+  if (Object.values(input).every((x) => x === undefined)) throw new ValidationError('Nothing to update: give at least one field', 'input', vendor);
+  if (input.orderNumber !== undefined && (!input.orderNumber.trim() || input.orderNumber.length > MAX_ORDER_NUMBER)) {
+    throw new ValidationError(`orderNumber must be 1 to ${MAX_ORDER_NUMBER} characters`, 'orderNumber', vendor);
+  }
+  validateQuantity(input.quantity, 'quantity', vendor);
+  if (input.completedQuantity != null && (!Number.isInteger(input.completedQuantity) || input.completedQuantity < 0)) {
+    throw new ValidationError('completedQuantity must be a non-negative integer', 'completedQuantity', vendor);
+  }
+  validateText(input.notes, 'notes');
+  validateText(input.customer, 'customer');
+  if (vendor === 'DOTZERO' && input.customer !== undefined) throw new ValidationError('DotZero work orders have no customer field', 'customer', vendor);
+  if (vendor === 'DOTZERO' && input.productId !== undefined) throw new ValidationError('DotZero work orders reach their product through a route', 'productId', vendor);
+  if (vendor === 'GENERIC_MES' && input.completedQuantity !== undefined) {
+    throw new ValidationError('the generic MES sets completedQuantity only on completion: use completeWorkOrder', 'completedQuantity', vendor);
+  }
+}

@@ -1,0 +1,41 @@
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver } from 'graphql-scalars';
+import { ForbiddenError } from '../domain/errors.js';
+import { decodeId, encodeId, type NodeType } from '../domain/ids.js';
+import type { Vendor } from '../domain/model.js';
+import type { GatewayContext } from '../context.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  AuthScopes: { write: boolean };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: async (ctx) => ({ write: ctx.principal.scopes.includes('workorders:write') }),
+    unauthorizedError: () => new ForbiddenError('This operation needs the workorders:write scope'),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    // Our ids carry the vendor as well as the type: `id` here is `VENDOR:key`.
+    encodeGlobalID: (typename, id) => {
+      const [vendor, ...rest] = String(id).split(':');
+      return encodeId(typename as NodeType, vendor as Vendor, rest.join(':'));
+    },
+    decodeGlobalID: (globalID) => {
+      const { type, vendor, key } = decodeId(globalID);
+      return { typename: type, id: `${vendor}:${key}` };
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,27 @@
+import { builder } from './builder.js';
+import { VendorEnum } from './enums.js';
+import { NodeInterface, globalId } from './ids.js';
+import { OperationType } from './refs.js';
+
+OperationType.implement({
+  description:
+    'A step: a DotZero route operation or op-history record (with worker, device, good and defect counts), or a generic MES operation.',
+  interfaces: [NodeInterface],
+  isTypeOf: (o) => typeof o === 'object' && o !== null && 'sequence' in o && 'workerId' in o,
+  fields: (t) => ({
+    id: t.id({ resolve: globalId('Operation') }),
+    vendor: t.field({ type: VendorEnum, resolve: (o) => o.vendor }),
+    vendorId: t.exposeString('vendorId'),
+    name: t.exposeString('name'),
+    sequence: t.exposeInt('sequence', { nullable: true }),
+    status: t.exposeString('status', { nullable: true, description: "The vendor's own operation status." }),
+    workerId: t.exposeString('workerId', { nullable: true }),
+    workerName: t.exposeString('workerName', { nullable: true }),
+    deviceId: t.exposeString('deviceId', { nullable: true }),
+    deviceName: t.exposeString('deviceName', { nullable: true }),
+    goodQuantity: t.exposeInt('goodQuantity', { nullable: true }),
+    defectQuantity: t.exposeInt('defectQuantity', { nullable: true }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+  }),
+});

@@ -1,0 +1,26 @@
+import type { Vendor, VendorCapabilities } from '../domain/model.js';
+import { builder } from './builder.js';
+import { VendorEnum } from './enums.js';
+
+const Capabilities = builder.objectRef<VendorCapabilities>('VendorCapabilities').implement({
+  fields: (t) => ({
+    read: t.exposeBoolean('read'),
+    create: t.exposeBoolean('create'),
+    update: t.exposeBoolean('update'),
+    delete: t.exposeBoolean('delete'),
+    transitions: t.exposeBoolean('transitions'),
+    batchLookup: t.exposeBoolean('batchLookup', { description: 'Several orders can be fetched in one vendor call.' }),
+  }),
+});
+
+const VendorInfo = builder
+  .objectRef<{ vendor: Vendor; simulated: boolean; capabilities: VendorCapabilities }>('VendorInfo')
+  .implement({
+    fields: (t) => ({
+      vendor: t.field({ type: VendorEnum, resolve: (v) => v.vendor }),
+      simulated: t.exposeBoolean('simulated', { description: 'True when the gateway serves this vendor from its embedded simulator.' }),
+      capabilities: t.field({ type: Capabilities, resolve: (v) => v.capabilities }),
+    }),
+  });
+
+builder.queryField('vendors', (t) => t.field({ type: [VendorInfo], resolve: (_root, _args, ctx) => ctx.loaders.vendors() }));

@@ -1,0 +1,62 @@
+// DotZero MES simulator: the work-order API and, as at DotZero, a separate user API that refreshes tokens.
+import { clearFaults, startSimServer, type SimServer } from '../harness.js';
+import type { DotZeroSimulator } from '../types.js';
+import { TENANT_ID, TokenAuthority } from './auth.js';
+import { createStore, DEFAULT_SEED } from './data.js';
+import { errorBody, userApiRoutes, workOrderApiRoutes, type DotZeroContext } from './routes.js';
+
+const DEFAULT_TTL_SECONDS = 3600;
+
+export async function startDotZeroSimulator(options: { seed?: number } = {}): Promise<DotZeroSimulator> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const ctx: DotZeroContext = { store: createStore(seed), auth: new TokenAuthority() };
+  const notFound = (req: { method: string; path: string }) => errorBody(404, 'NOT_FOUND', `Cannot ${req.method} ${req.path}`);
+
+  const api = await startSimServer(workOrderApiRoutes(ctx), { name: 'dotzero-work-order-api', notFound });
+  let users: SimServer;
+  try {
+    users = await startSimServer(userApiRoutes(ctx), { name: 'dotzero-user-api', notFound });
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+  const servers = [api, users];
+
+  const counts = () => {
+    const merged: Record<string, number> = {};
+    for (const s of servers) for (const [key, n] of Object.entries(s.counts())) merged[key] = (merged[key] ?? 0) + n;
+    return merged;
+  };
+
+  return {
+    workOrderApiUrl: api.origin,
+    userApiUrl: users.origin,
+    tenantId: TENANT_ID,
+    faults: api.faults,
+    counts,
+    count: (key) => servers.reduce((sum, s) => sum + s.count(key), 0),
+    total: () => servers.reduce((sum, s) => sum + s.total(), 0),
+    resetCounts: () => servers.forEach((s) => s.resetCounts()),
+    reset() {
+      // Tokens survive a reset (a test's credentials stay good); data, counters, faults and the refresh TTL do not.
+      ctx.store = createStore(seed);
+      ctx.auth.refreshTtlSeconds = DEFAULT_TTL_SECONDS;
+      for (const s of servers) {
+        s.resetCounts();
+        clearFaults(s.faults);
+      }
+    },
+    issueCredentials(ttlSeconds = DEFAULT_TTL_SECONDS) {
+      const { token, expiresAt } = ctx.auth.issue(ttlSeconds);
+      return { token, refreshToken: ctx.auth.refreshToken, tenantId: TENANT_ID, expiresAt };
+    },
+    revokeAccessTokens: () => ctx.auth.revokeAll(),
+    setRefreshTtl(seconds) {
+      ctx.auth.refreshTtlSeconds = seconds;
+    },
+    refreshCalls: () => users.count('POST /v2/auth/token'),
+    close: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}

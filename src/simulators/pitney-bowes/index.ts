@@ -1,0 +1,45 @@
+// The Pitney Bowes Fulfillment simulator: one loopback server answering both the OAuth token call and the
+// Find Work Orders API, so `apiUrl` and `oauthUrl` share an origin as they do in PB's sandbox.
+import { clearFaults, startSimServer } from '../harness.js';
+import type { PitneyBowesSimulator } from '../types.js';
+import { DEFAULT_SEED } from './data.js';
+import { API_BASE, OAUTH_PATH, ROUTE_KEYS, buildRoutes, createState, notFound, resetState, type PbConfig } from './routes.js';
+
+export { ROUTE_KEYS as PITNEY_BOWES_ROUTE_KEYS } from './routes.js';
+
+/** Fixed simulator credentials: they only open this loopback simulator. */
+export const PITNEY_BOWES_SIM_CREDENTIALS: Readonly<PbConfig> = {
+  apiKey: 'pbsim-7f3c2a91d4e84b06',
+  apiSecret: 'pbsim-secret-5b8e1c7a2f9d4036',
+  clientId: '1234',
+};
+
+export async function startPitneyBowesSimulator(options: { seed?: number } = {}): Promise<PitneyBowesSimulator> {
+  const config = { ...PITNEY_BOWES_SIM_CREDENTIALS };
+  const state = createState(options.seed ?? DEFAULT_SEED, Date.now(), config);
+  const server = await startSimServer(buildRoutes(state, config), { name: 'pitney-bowes', notFound });
+
+  return {
+    apiUrl: `${server.origin}${API_BASE}`,
+    oauthUrl: `${server.origin}${OAUTH_PATH}`,
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+    clientId: config.clientId,
+    counts: () => server.counts(),
+    count: (key) => server.count(key),
+    total: () => server.total(),
+    resetCounts: () => server.resetCounts(),
+    faults: server.faults,
+    reset() {
+      resetState(state, config);
+      server.resetCounts();
+      clearFaults(server.faults);
+    },
+    close: () => server.close(),
+    tokenCalls: () => server.count(ROUTE_KEYS.token),
+    setTokenTtl(seconds) {
+      state.tokenTtlSeconds = seconds;
+    },
+    transactionIds: () => [...state.seenTransactionIds],
+  };
+}

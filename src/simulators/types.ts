@@ -1,0 +1,56 @@
+// What each simulator hands to main.ts and to tests. Simulators are an independent reading of the vendor
+// documents: nothing here is shared with src/vendors/.
+import type { Faults } from './harness.js';
+
+export interface SimulatorBase {
+  /** Requests served, by `METHOD /pattern`, summed over every server the simulator runs. */
+  counts(): Record<string, number>;
+  count(key: string): number;
+  total(): number;
+  resetCounts(): void;
+  /** Fault knobs of the vendor's API server. */
+  faults: Faults;
+  /** Reseed the data, clear counters and faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface DotZeroSimulator extends SimulatorBase {
+  /** `work_order_api_url`, e.g. http://127.0.0.1:PORT */
+  workOrderApiUrl: string;
+  /** `user_api_url` (a separate server), e.g. http://127.0.0.1:PORT2 */
+  userApiUrl: string;
+  tenantId: string;
+  /** Issues a fresh access token (a JWT with `exp`), valid `ttlSeconds` (default 3600), and the refresh token. */
+  issueCredentials(ttlSeconds?: number): { token: string; refreshToken: string; tenantId: string; expiresAt: string };
+  /** Makes every access token issued so far answer 401 (as if expired). */
+  revokeAccessTokens(): void;
+  /** Lifetime of tokens the refresh endpoint issues (default 3600). */
+  setRefreshTtl(seconds: number): void;
+  /** Refresh calls served (`POST /v2/auth/token`). */
+  refreshCalls(): number;
+}
+
+export interface GenericMesSimulator extends SimulatorBase {
+  /** Base URL including `/api/v2`, e.g. http://127.0.0.1:PORT/api/v2 */
+  apiUrl: string;
+  apiKey: string;
+  /** At most this many requests per rolling minute, then 429 with Retry-After; undefined: unlimited. */
+  setRateLimit(perMinute: number | undefined): void;
+}
+
+export interface PitneyBowesSimulator extends SimulatorBase {
+  /** e.g. http://127.0.0.1:PORT/shippingservices/fulfillment */
+  apiUrl: string;
+  /** e.g. http://127.0.0.1:PORT/oauth/token */
+  oauthUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  clientId: string;
+  /** Token calls served. */
+  tokenCalls(): number;
+  /** Lifetime of issued tokens in seconds (default 36000). */
+  setTokenTtl(seconds: number): void;
+  /** Transaction ids seen, in order (tests check they are fresh and well-formed). */
+  transactionIds(): string[];
+}

@@ -1,0 +1,216 @@
+// DotZero's Bearer JWT: refreshed shortly before it expires and whenever the vendor says 401, one refresh at a
+// time however many calls notice at once, and written back into the skill's credentials.json so that the skill's
+// own scripts and the next process start from the new token.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UpstreamError } from '../../domain/errors.js';
+import { VendorHttp, singleFlight, type CallObserver, type VendorAuth } from '../http.js';
+import {
+  credentialsWithToken,
+  describeDotZeroError,
+  readSkillConfig,
+  readSkillCredentials,
+  refreshTokenBody,
+  refreshTokenQuery,
+  tokenFromRefreshAnswer,
+} from './mapping.js';
+import type { DotZeroConfigDirSettings } from './types.js';
+
+/** The skill refreshes 5 minutes ahead, so a token never expires between being read and being checked upstream. */
+export const REFRESH_AHEAD_MS = 5 * 60_000;
+/** Tokens live one hour (the skill); used when neither the caller nor the token says when it expires. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 60 * 60_000;
+/**
+ * After an early refresh failed, the current token is still good for a few minutes: keep using it and try again a
+ * little later, instead of letting every call in that window hit the user API once more.
+ */
+export const EARLY_REFRESH_PAUSE_MS = 15_000;
+
+export const CONFIG_FILE = 'config.json';
+export const CREDENTIALS_FILE = 'credentials.json';
+
+export interface DotZeroAuthOptions {
+  userApiUrl: string;
+  tenantId: string;
+  token: string;
+  refreshToken: string;
+  expiresAt?: Date;
+  configDir?: string;
+  timeoutMs?: number;
+  observe?: CallObserver;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** The `exp` claim of a JWT (payload decoded, signature not checked: we only schedule refreshes by it). */
+export function jwtExpiry(token: string): Date | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const exp = claims !== null && typeof claims === 'object' ? (claims as { exp?: unknown }).exp : undefined;
+    const seconds = typeof exp === 'string' && exp.trim() !== '' ? Number(exp) : exp;
+    return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class DotZeroAuth implements VendorAuth {
+  private header: string;
+  private expiresAtMs: number;
+  private earlyRefreshAfter = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly http: VendorHttp;
+  private readonly now: () => number;
+  private readonly refreshOnce: () => Promise<void>;
+
+  constructor(private readonly options: DotZeroAuthOptions) {
+    this.now = options.now ?? Date.now;
+    this.header = `Bearer ${options.token}`;
+    this.expiresAtMs = (options.expiresAt ?? jwtExpiry(options.token))?.getTime() ?? this.now() + DEFAULT_TOKEN_LIFETIME_MS;
+    // The user API is another origin: its own pool, and no auth hook (a refresh must never wait on a refresh).
+    this.http = new VendorHttp({
+      vendor: 'DOTZERO',
+      baseUrl: options.userApiUrl,
+      timeoutMs: options.timeoutMs,
+      observe: options.observe,
+      describeError: describeDotZeroError,
+    });
+    this.refreshOnce = singleFlight(() => this.refresh());
+  }
+
+  /** When the current token is taken to expire. */
+  get expiresAt(): Date {
+    return new Date(this.expiresAtMs);
+  }
+
+  async authorization(): Promise<string> {
+    const now = this.now();
+    if (now >= this.expiresAtMs) {
+      await this.refreshOnce();
+    } else if (now >= this.expiresAtMs - REFRESH_AHEAD_MS && now >= this.earlyRefreshAfter) {
+      try {
+        await this.refreshOnce();
+      } catch {
+        // The token has not expired yet: a failed early refresh is no reason to fail the call.
+        this.earlyRefreshAfter = now + EARLY_REFRESH_PAUSE_MS;
+      }
+    }
+    return this.header;
+  }
+
+  async unauthorized(rejected: string): Promise<boolean> {
+    // Sent with an older token: someone refreshed since, so the call only needs to go again.
+    if (rejected !== this.header) return true;
+    try {
+      await this.refreshOnce();
+      return true;
+    } catch (err) {
+      // The user API refused the refresh token: nothing better can be had, the 401 stands. Anything else (the
+      // user API is down, timed out) is the truer error and goes to the caller as it is.
+      if (err instanceof UpstreamError && err.kind === 'auth') return false;
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.writes;
+    await this.http.close();
+  }
+
+  private async refresh(): Promise<void> {
+    let body: unknown;
+    try {
+      const res = await this.http.request({
+        method: 'POST',
+        path: '/v2/auth/token',
+        query: refreshTokenQuery(this.options.tenantId),
+        body: refreshTokenBody(this.options.refreshToken),
+        operation: 'refreshToken',
+        // A refresh token may be single-use upstream: never send it twice on our own.
+        idempotent: false,
+      });
+      body = res.body;
+    } catch (err) {
+      if (err instanceof UpstreamError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.kind !== 'rate_limited') {
+        throw new UpstreamError('DOTZERO', 'auth', `DOTZERO refused the token refresh: HTTP ${err.status}${err.code ? ` ${err.code}` : ''}`, {
+          status: err.status,
+          ...(err.code ? { code: err.code } : {}),
+        });
+      }
+      throw err;
+    }
+    const token = tokenFromRefreshAnswer(body);
+    if (token === undefined) throw new UpstreamError('DOTZERO', 'bad_response', 'DOTZERO answered a token refresh without a token');
+    this.header = `Bearer ${token}`;
+    this.expiresAtMs = jwtExpiry(token)?.getTime() ?? this.now() + DEFAULT_TOKEN_LIFETIME_MS;
+    this.earlyRefreshAfter = 0;
+    if (this.options.configDir !== undefined) await this.persist(this.options.configDir, token, new Date(this.expiresAtMs));
+  }
+
+  /**
+   * Writes are chained so that two refreshes never race on the file, and a failed write does not fail the refresh:
+   * the token is good in memory, and a stale file only costs the next process one more refresh.
+   */
+  private persist(dir: string, token: string, expiresAt: Date): Promise<void> {
+    const known = { refreshToken: this.options.refreshToken, tenantId: this.options.tenantId };
+    this.writes = this.writes.then(() => writeCredentials(dir, token, expiresAt, known)).catch(() => undefined);
+    return this.writes;
+  }
+}
+
+/** Replaces credentials.json atomically (temp file + rename), so a reader never sees half a file. */
+async function writeCredentials(
+  dir: string,
+  token: string,
+  expiresAt: Date,
+  known: { refreshToken: string; tenantId: string },
+): Promise<void> {
+  const file = join(dir, CREDENTIALS_FILE);
+  let existing: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return;
+    existing = parsed as Record<string, unknown>;
+  } catch (err) {
+    // A file someone is editing (or broke) is left alone rather than replaced by what we know.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return;
+  }
+  const content = `${JSON.stringify(credentialsWithToken(existing, token, expiresAt, known), null, 2)}\n`;
+  const temp = join(dir, `.${CREDENTIALS_FILE}.${process.pid}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(temp, content, { mode: 0o600 });
+    await rename(temp, file);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Reads a skill folder (`.dotzero/`): config.json for the URLs, credentials.json for the token. Synchronous, for
+ * start-up; a missing file or key is an Error naming it (never its content).
+ */
+export function loadDotZeroConfigDir(dir: string): DotZeroConfigDirSettings {
+  const read = (name: string): unknown => {
+    const file = join(dir, name);
+    let textContent: string;
+    try {
+      textContent = readFileSync(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? `DotZero settings: ${file} not found` : `DotZero settings: cannot read ${file} (${code ?? 'error'})`);
+    }
+    try {
+      return JSON.parse(textContent);
+    } catch {
+      throw new Error(`DotZero settings: ${file} is not valid JSON`);
+    }
+  };
+  const config = readSkillConfig(read(CONFIG_FILE), join(dir, CONFIG_FILE));
+  const credentials = readSkillCredentials(read(CREDENTIALS_FILE), join(dir, CREDENTIALS_FILE));
+  return { ...config, ...credentials };
+}

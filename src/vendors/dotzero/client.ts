@@ -1,0 +1,416 @@
+// The DotZero client: made once per process, it owns the work-order API's pool and the token. Every call goes
+// through VendorHttp; what DotZero's answers mean (field names, envelopes, status values) is mapping.ts's and
+// states.ts's business, and this file only decides which calls to make, how many, and what their failures become.
+import {
+  InvalidTransitionError,
+  NotFoundError,
+  UpstreamError,
+  ValidationError,
+} from '../../domain/errors.js';
+import type {
+  DotZeroWorkOrder,
+  Inventory,
+  Operation,
+  Product,
+  ProductQuery,
+  Route,
+  StorageLocation,
+  VendorCapabilities,
+  Warehouse,
+  WorkOrderCreate,
+  WorkOrderQuery,
+  WorkOrderStatus,
+  WorkOrderUpdate,
+} from '../../domain/model.js';
+import { VendorHttp, type HttpRequest, type HttpResponse } from '../http.js';
+import { asPages, offsetWindow, scanningWindow, MAX_VENDOR_PAGE, type Page, type Segment } from '../paging.js';
+import type { DotZeroClient, TransitionRequest } from '../types.js';
+import { DotZeroAuth } from './auth.js';
+import {
+  createWorkOrderBody,
+  describeDotZeroError,
+  fieldOfUpstreamMessage,
+  isWorkOrderRecord,
+  knownTotal,
+  mapOpHistory,
+  mapProduct,
+  mapProductStorage,
+  mapRoute,
+  mapRouteOperation,
+  mapStorageLocation,
+  mapWarehouse,
+  mapWorkOrder,
+  productListPlan,
+  rangeParams,
+  readCount,
+  readList,
+  readOne,
+  sortBySequence,
+  statusChangeBody,
+  updateWorkOrderBody,
+  workOrderListPlans,
+  type DotZeroListPlan,
+  type QueryParams,
+  type WireList,
+} from './mapping.js';
+import { DOTZERO_CHANGE_MECHANISM, dotZeroStateRules, dotZeroStatusOf } from './states.js';
+import type { DotZeroClientConfig } from './types.js';
+
+const VENDOR = 'DOTZERO' as const;
+
+/**
+ * Lists read "to the end" page by page (a bare array says nothing of its length) stop here: a vendor that ignores
+ * `start` would otherwise be read forever.
+ */
+const MAX_SEQUENTIAL_PAGES = 200;
+
+export function createDotZeroClient(config: DotZeroClientConfig): DotZeroClient {
+  return new DotZeroRestClient(config);
+}
+
+/** What a failed call was about, so that its HTTP failure can become the error a caller understands. */
+interface CallContext {
+  /** e.g. "work order" */
+  what: string;
+  /** Set for calls on one resource: a 404 is then a NotFoundError. */
+  key?: string;
+  /** Set for a status change: a 422 is then the vendor's refusal of the transition. */
+  transition?: { current: WorkOrderStatus; to: WorkOrderStatus };
+}
+
+export class DotZeroRestClient implements DotZeroClient {
+  readonly vendor = VENDOR;
+  readonly capabilities: VendorCapabilities = {
+    read: true,
+    create: true,
+    update: true,
+    delete: true,
+    transitions: true,
+    batchLookup: false,
+  };
+  private readonly http: VendorHttp;
+  private readonly auth: DotZeroAuth;
+
+  constructor(config: DotZeroClientConfig) {
+    this.auth = new DotZeroAuth({
+      userApiUrl: config.userApiUrl,
+      tenantId: config.tenantId,
+      token: config.token,
+      refreshToken: config.refreshToken,
+      expiresAt: config.expiresAt,
+      configDir: config.configDir,
+      timeoutMs: config.timeoutMs,
+      observe: config.observe,
+    });
+    this.http = new VendorHttp({
+      vendor: VENDOR,
+      baseUrl: config.workOrderApiUrl,
+      auth: this.auth,
+      timeoutMs: config.timeoutMs,
+      observe: config.observe,
+      describeError: describeDotZeroError,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.http.close(), this.auth.close()]);
+  }
+
+  // ---- work orders: lists and lookups
+
+  planWorkOrders(query: WorkOrderQuery): Segment<DotZeroWorkOrder>[] {
+    return workOrderListPlans(query).map((plan) =>
+      this.segment('/v1/workOrders', 'listWorkOrders', plan, mapWorkOrder, (params) => this.countWorkOrders(params)),
+    );
+  }
+
+  getWorkOrders(keys: readonly string[]): Promise<(DotZeroWorkOrder | Error)[]> {
+    return this.lookup(keys, '/v1/workOrders', 'getWorkOrder', 'work order', mapWorkOrder);
+  }
+
+  // ---- products, routes, operations, inventory
+
+  planProducts(query: ProductQuery): Segment<Product>[] {
+    // DotZero documents no product count, so a bare-array answer is counted by reading on.
+    return [this.segment('/v1/products', 'listProducts', productListPlan(query), mapProduct)];
+  }
+
+  getProducts(keys: readonly string[]): Promise<(Product | Error)[]> {
+    return this.lookup(keys, '/v1/products', 'getProduct', 'product', mapProduct);
+  }
+
+  getRoutes(keys: readonly string[]): Promise<(Route | Error)[]> {
+    return this.lookup(keys, '/v1/routes', 'getRoute', 'route', mapRoute);
+  }
+
+  async routesByProduct(productKey: string): Promise<Route[]> {
+    const items = await this.children(`/v1/routes/${enc(productKey)}/byProductUuid`, 'routesByProduct', 'routes');
+    return items.map((item) => mapRoute(item));
+  }
+
+  async routeOperations(routeKey: string): Promise<Operation[]> {
+    const items = await this.children(`/v1/routeOperation/${enc(routeKey)}/byRouteUuid`, 'routeOperations', 'route operations');
+    return sortBySequence(items.map((item) => mapRouteOperation(item, routeKey)));
+  }
+
+  async workOrderOperations(workOrderKey: string): Promise<Operation[]> {
+    const items = await this.children(
+      `/v1/workOrderOpHistory/${enc(workOrderKey)}/byWorkOrderUuid`,
+      'workOrderOperations',
+      'operation history',
+    );
+    return items.map((item) => mapOpHistory(item, workOrderKey));
+  }
+
+  async inventoryByProduct(productKey: string): Promise<Inventory[]> {
+    const items = await this.children(`/v1/productStorage/${enc(productKey)}/byProductUuid`, 'inventoryByProduct', 'product storage');
+    return items.map((item) => mapProductStorage(item, productKey));
+  }
+
+  async listWarehouses(): Promise<Warehouse[]> {
+    return (await this.readAll('/v1/warehouse', 'listWarehouses', 'warehouses')).map((item) => mapWarehouse(item));
+  }
+
+  getWarehouses(keys: readonly string[]): Promise<(Warehouse | Error)[]> {
+    return this.lookup(keys, '/v1/warehouse', 'getWarehouse', 'warehouse', mapWarehouse);
+  }
+
+  async listStorageLocations(): Promise<StorageLocation[]> {
+    return (await this.readAll('/v1/warehouseStorage', 'listStorageLocations', 'storage locations')).map((item) =>
+      mapStorageLocation(item),
+    );
+  }
+
+  getStorageLocations(keys: readonly string[]): Promise<(StorageLocation | Error)[]> {
+    return this.lookup(keys, '/v1/warehouseStorage', 'getStorageLocation', 'storage location', mapStorageLocation);
+  }
+
+  // ---- writes (never retried by VendorHttp: DotZero has no idempotency key, so a resend could act twice)
+
+  async createWorkOrder(input: WorkOrderCreate): Promise<DotZeroWorkOrder> {
+    if (input.vendor !== VENDOR) throw new ValidationError(`Not a DotZero work order: ${input.vendor}`, 'vendor', VENDOR);
+    const body = createWorkOrderBody(input);
+    const res = await this.call(
+      { method: 'POST', path: '/v1/workOrders', body, operation: 'createWorkOrder', idempotent: false },
+      { what: 'work order' },
+    );
+    const created = readOne(res.body);
+    if (created !== null && isWorkOrderRecord(created)) return mapWorkOrder(created);
+    // The document does not show what a create answers. One that holds no order is followed by a lookup by
+    // work_order_id, which the document says GET /v1/workOrders/{id} accepts as well as the uuid.
+    const [found] = await this.getWorkOrders([input.orderNumber]);
+    if (found === undefined || found instanceof Error) {
+      throw new UpstreamError(VENDOR, 'bad_response', 'DOTZERO answered a create without the work order, and it could not be read back');
+    }
+    return found;
+  }
+
+  async updateWorkOrder(key: string, input: WorkOrderUpdate): Promise<void> {
+    const body = updateWorkOrderBody(input);
+    // Nothing to change is not worth a call (and an empty PATCH is not something the document promises to accept).
+    if (Object.keys(body).length === 0) return;
+    await this.call(
+      { method: 'PATCH', path: `/v1/workOrders/${enc(key)}`, body, operation: 'updateWorkOrder', idempotent: false },
+      { what: 'work order', key },
+    );
+  }
+
+  async transition(key: string, current: WorkOrderStatus, change: TransitionRequest): Promise<void> {
+    const allowed = dotZeroStateRules.allowed(current);
+    const to = dotZeroStatusOf(change.to);
+    // Checked here as well as by the gateway: a refused change must never reach the vendor.
+    if (to === undefined || !allowed.includes(change.to)) throw refusedTransition(current, change.to);
+    const mechanism = DOTZERO_CHANGE_MECHANISM[to];
+    await this.call(
+      {
+        method: mechanism.method,
+        path: mechanism.path.replace('{uuid}', enc(key)),
+        body: statusChangeBody(to, change),
+        operation: 'transitionWorkOrder',
+        idempotent: false,
+      },
+      { what: 'work order', key, transition: { current, to: change.to } },
+    );
+  }
+
+  async deleteWorkOrder(key: string): Promise<void> {
+    await this.call(
+      { method: 'DELETE', path: `/v1/workOrders/${enc(key)}`, operation: 'deleteWorkOrder', idempotent: false },
+      { what: 'work order', key },
+    );
+  }
+
+  // ---- plumbing
+
+  private async call(req: HttpRequest, ctx: CallContext): Promise<HttpResponse> {
+    try {
+      return await this.http.request(req);
+    } catch (err) {
+      throw translate(err, ctx);
+    }
+  }
+
+  private async get(path: string, operation: string, ctx: CallContext, query?: QueryParams): Promise<unknown> {
+    const res = await this.call({ method: 'GET', path, query, operation, idempotent: true }, ctx);
+    return res.body;
+  }
+
+  private async getList(path: string, operation: string, what: string, query?: QueryParams): Promise<WireList> {
+    const list = readList(await this.get(path, operation, { what }, query));
+    if (list === null) throw badResponse(`${what} that are not a list`);
+    return list;
+  }
+
+  /**
+   * One segment over a list endpoint: an offset window, or a scan where the plan filters locally. The total comes
+   * from the answer, else from a short page, else from `count` (once per segment: segments live for one request).
+   */
+  private segment<T>(
+    path: string,
+    operation: string,
+    plan: DotZeroListPlan<T>,
+    map: (wire: unknown) => T,
+    count?: (params: QueryParams) => Promise<number>,
+  ): Segment<T> {
+    let counted: Promise<number> | undefined;
+    const fetchRange = async (start: number, limit: number): Promise<Page<T>> => {
+      const range = rangeParams(start, limit);
+      const list = await this.getList(path, operation, 'list items', { ...plan.params, ...range });
+      const items = list.items.map((item) => map(item));
+      const total = knownTotal(range.start, range.limit, list.items.length, list.total);
+      if (total !== undefined) return { items, total };
+      // An empty page past the start only says the list ends somewhere before it: count from the beginning.
+      const readFrom = items.length === 0 ? 0 : range.start + items.length;
+      counted ??= count ? count(plan.params) : this.countByReading(path, operation, plan.params, readFrom);
+      return { items, total: await counted };
+    };
+    return {
+      key: plan.key,
+      fetch: plan.keep ? scanningWindow(asPages(fetchRange), plan.keep) : offsetWindow(fetchRange),
+    };
+  }
+
+  private async countWorkOrders(params: QueryParams): Promise<number> {
+    const total = readCount(await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, params));
+    if (total === undefined) throw badResponse('a work order count that is not a number');
+    return total;
+  }
+
+  /** Where there is no count endpoint: read on from `from` until a short page (only for bare-array answers). */
+  private async countByReading(path: string, operation: string, params: QueryParams, from: number): Promise<number> {
+    let start = from;
+    for (let pages = 0; pages < MAX_SEQUENTIAL_PAGES; pages++) {
+      const list = await this.getList(path, operation, 'list items', { ...params, ...rangeParams(start, MAX_VENDOR_PAGE) });
+      const total = knownTotal(start, MAX_VENDOR_PAGE, list.items.length, list.total);
+      if (total !== undefined) return total;
+      if (list.items.length === 0) return start;
+      start += list.items.length;
+    }
+    throw badResponse(`a list at ${path} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
+  }
+
+  /** A whole list: the first page, then the rest in parallel when the total is known, else page by page. */
+  private async readAll(path: string, operation: string, what: string): Promise<unknown[]> {
+    const first = await this.getList(path, operation, what, rangeParams(0, MAX_VENDOR_PAGE));
+    const step = first.items.length;
+    // A vendor that ignored `limit` has answered everything at once.
+    if (step === 0 || step > MAX_VENDOR_PAGE) return first.items;
+    if (first.total !== undefined) {
+      const starts: number[] = [];
+      for (let start = step; start < first.total; start += step) starts.push(start);
+      const rest = await Promise.all(starts.map((start) => this.getList(path, operation, what, rangeParams(start, step))));
+      return [first, ...rest].flatMap((page) => page.items);
+    }
+    const items = [...first.items];
+    let last = step;
+    for (let pages = 1; last === MAX_VENDOR_PAGE; pages++) {
+      if (pages >= MAX_SEQUENTIAL_PAGES) throw badResponse(`${what} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
+      const page = await this.getList(path, operation, what, rangeParams(items.length, MAX_VENDOR_PAGE));
+      items.push(...page.items);
+      last = page.items.length;
+    }
+    return items;
+  }
+
+  /**
+   * The children of one resource (`.../byXxxUuid`, a bare array). A parent DotZero does not know has no children,
+   * so its 404 reads as an empty list rather than an error on a list field.
+   */
+  private async children(path: string, operation: string, what: string): Promise<unknown[]> {
+    try {
+      return (await this.getList(path, operation, what)).items;
+    } catch (err) {
+      if (err instanceof UpstreamError && err.kind === 'http' && err.status === 404) return [];
+      throw err;
+    }
+  }
+
+  /** One GET per distinct key, all in parallel (DotZero has no batch lookup); one result or Error per key. */
+  private async lookup<T>(
+    keys: readonly string[],
+    base: string,
+    operation: string,
+    what: string,
+    map: (wire: unknown) => T,
+  ): Promise<(T | Error)[]> {
+    const pending = new Map<string, Promise<T | Error>>();
+    for (const key of keys) {
+      if (pending.has(key)) continue;
+      pending.set(
+        key,
+        this.get(`${base}/${enc(key)}`, operation, { what, key })
+          .then((body) => {
+            const one = readOne(body);
+            if (one === null) throw badResponse(`a ${what} that is not an object`);
+            return map(one);
+          })
+          .catch((err: unknown) => (err instanceof Error ? err : new UpstreamError(VENDOR, 'bad_response', String(err)))),
+      );
+    }
+    return Promise.all(keys.map((key) => pending.get(key) as Promise<T | Error>));
+  }
+}
+
+function enc(key: string): string {
+  return encodeURIComponent(key);
+}
+
+function badResponse(what: string): UpstreamError {
+  return new UpstreamError(VENDOR, 'bad_response', `DOTZERO answered ${what}`);
+}
+
+function shortKey(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
+}
+
+function refusedTransition(current: WorkOrderStatus, to: WorkOrderStatus): InvalidTransitionError {
+  const allowed = dotZeroStateRules.allowed(current);
+  return new InvalidTransitionError(
+    VENDOR,
+    current,
+    allowed,
+    to,
+    `DOTZERO work order is ${current}: cannot change to ${to}; allowed: ${allowed.join(', ') || 'none'}`,
+  );
+}
+
+/**
+ * The domain error for a failed call: 404 on one resource is NotFound, a 422 on a status change is the vendor's
+ * refusal of the transition, any other 400/422 a validation refusal. Messages carry the vendor's code and the field
+ * only (see describeDotZeroError); everything else stays the UpstreamError VendorHttp made.
+ */
+function translate(err: unknown, ctx: CallContext): unknown {
+  if (!(err instanceof UpstreamError) || err.kind !== 'http') return err;
+  if (err.status === 404 && ctx.key !== undefined) {
+    return new NotFoundError(`DOTZERO ${ctx.what} ${shortKey(ctx.key)} not found`, VENDOR);
+  }
+  if (err.status === 422 && ctx.transition) return refusedTransition(ctx.transition.current, ctx.transition.to);
+  if (err.status === 400 || err.status === 422) {
+    return new ValidationError(
+      `DOTZERO refused the ${ctx.what}${err.code ? `: ${err.code}` : ''}`,
+      fieldOfUpstreamMessage(err.message),
+      VENDOR,
+    );
+  }
+  return err;
+}

@@ -1,0 +1,631 @@
+// The only place that knows DotZero's field names: pure functions from wire shapes to the domain model, and from
+// domain inputs to request bodies and query parameters. Reading is tolerant on purpose: the document describes
+// requests, not responses, so a real deployment may differ from our assumptions in small ways (numbers sent as
+// strings, missing optional fields, a status label instead of its number) and should still map rather than fail.
+import { UpstreamError, ValidationError } from '../../domain/errors.js';
+import type {
+  DotZeroWorkOrder,
+  Inventory,
+  Operation,
+  Priority,
+  Product,
+  ProductQuery,
+  Route,
+  StorageLocation,
+  Warehouse,
+  WorkOrderCreate,
+  WorkOrderQuery,
+  WorkOrderStatus,
+  WorkOrderUpdate,
+} from '../../domain/model.js';
+import type { TransitionRequest } from '../types.js';
+import {
+  DOTZERO_CHANGE_MECHANISM,
+  DOTZERO_INITIAL_STATUS,
+  DOTZERO_STATUSES,
+  DOTZERO_STATUS_VALUES,
+  DOTZERO_UNKNOWN_STATUS,
+  dotZeroStatusOf,
+  isDotZeroStatus,
+  type DotZeroStatus,
+} from './states.js';
+import type {
+  DotZeroConfigDirSettings,
+  DotZeroRefreshBody,
+  DotZeroSkillCredentialsWire,
+  DotZeroWorkOrderBody,
+} from './types.js';
+
+type Rec = Record<string, unknown>;
+export type QueryParams = Record<string, string | number | boolean>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tolerant readers
+
+function record(value: unknown): Rec | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Rec) : null;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** An id: an empty string names nothing, so it reads as absent. */
+function key(value: unknown): string | null {
+  const s = text(value);
+  return s === null || s.length === 0 ? null : s;
+}
+
+const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function number(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string') {
+    const s = value.trim();
+    return NUMERIC.test(s) ? Number(s) : null;
+  }
+  return null;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes']);
+const FALSE_WORDS = new Set(['false', '0', 'no']);
+
+function flag(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value === 'string') {
+    const s = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(s)) return true;
+    if (FALSE_WORDS.has(s)) return false;
+  }
+  return null;
+}
+
+// Date.parse accepts almost anything ("1" is the year 2001), so only strings that start like an ISO date are
+// given to it; anything it then cannot read (the PB document's own "T016:00:00") is null, not an Invalid Date.
+const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}(?:$|[T ])/;
+
+function date(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const s = value.trim();
+  if (!ISO_DATE_START.test(s)) return null;
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+function badResponse(what: string): UpstreamError {
+  return new UpstreamError('DOTZERO', 'bad_response', `DOTZERO answered ${what}`);
+}
+
+function requireRecord(value: unknown, what: string): Rec {
+  const r = record(value);
+  if (!r) throw badResponse(`a ${what} that is not an object`);
+  return r;
+}
+
+function requireUuid(r: Rec, what: string): string {
+  const uuid = key(r.uuid);
+  if (uuid === null) throw badResponse(`a ${what} without uuid`);
+  return uuid;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Response envelopes
+
+/** A single resource: a bare object, or `{ data: {...} }`. Null when the body is neither. */
+export function readOne(body: unknown): Rec | null {
+  const r = record(body);
+  if (r && r.uuid === undefined) {
+    const inner = record(r.data);
+    if (inner) return inner;
+  }
+  return r;
+}
+
+export interface WireList {
+  items: unknown[];
+  /** Absent when the vendor answered a bare array. */
+  total: number | undefined;
+}
+
+/** A list: `{ data: [...], total }` or a bare array. Null when the body is neither. */
+export function readList(body: unknown): WireList | null {
+  if (Array.isArray(body)) return { items: body, total: undefined };
+  const r = record(body);
+  if (!r || !Array.isArray(r.data)) return null;
+  return { items: r.data, total: count(r.total) };
+}
+
+function count(value: unknown): number | undefined {
+  const n = number(value);
+  return n !== null && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** `GET /v1/count/workOrders`: `{ count }` or a bare number (a `total` or `data` holding it is read as well). */
+export function readCount(body: unknown): number | undefined {
+  const direct = count(body);
+  if (direct !== undefined) return direct;
+  const r = record(body);
+  if (!r) return undefined;
+  return count(r.count) ?? count(r.total) ?? count(r.data);
+}
+
+/**
+ * The list's total when it is known without another call: the vendor said it, or the page came back short so the
+ * list ends inside it. An empty page past the start says only that the list ends somewhere before `start`.
+ */
+export function knownTotal(start: number, limit: number, received: number, reported: number | undefined): number | undefined {
+  if (reported !== undefined) return reported;
+  if (received < limit && (received > 0 || start === 0)) return start + received;
+  return undefined;
+}
+
+/** `start`/`limit` of a list call (the document allows 1-100). */
+export function rangeParams(start: number, limit: number): { start: number; limit: number } {
+  return { start: Math.max(0, Math.floor(start)), limit: Math.min(100, Math.max(1, Math.floor(limit))) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire -> domain
+
+/** Unified status of a wire status value: its number (or numeric string), else its label, else the fallback. */
+export function readStatus(value: unknown): { status: WorkOrderStatus; vendorStatus: string } {
+  const vendorStatus = text(value) ?? '';
+  const n = number(value);
+  if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_STATUSES[n].unified, vendorStatus };
+  const label = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
+  return { status: byLabel === undefined ? DOTZERO_UNKNOWN_STATUS : DOTZERO_STATUSES[byLabel].unified, vendorStatus };
+}
+
+export function mapWorkOrder(wire: unknown): DotZeroWorkOrder {
+  const r = requireRecord(wire, 'work order');
+  const isAsap = flag(r.is_asap) ?? false;
+  return {
+    vendor: 'DOTZERO',
+    vendorId: requireUuid(r, 'work order'),
+    orderNumber: text(r.work_order_id) ?? '',
+    ...readStatus(r.status),
+    quantity: number(r.qty) ?? 0,
+    completedQuantity: number(r.good) ?? 0,
+    priority: isAsap ? 'HIGH' : 'NORMAL',
+    isAsap,
+    priorityRanking: number(r.work_order_priority_ranking),
+    dueDate: date(r.deadline),
+    orderDueDate: date(r.order_due_date),
+    startDate: date(r.start_time),
+    completionDate: date(r.end_time),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+    customer: null,
+    notes: text(r.memo),
+    routeId: key(r.route_uuid),
+    defaultWarehouseId: key(r.default_warehouse_uuid),
+    defaultStorageLocationId: key(r.default_warehouse_storage_uuid),
+  };
+}
+
+/** Whether an answer is a work order at all (a create may answer only a message). */
+export function isWorkOrderRecord(body: unknown): boolean {
+  const r = record(body);
+  return r !== null && key(r.uuid) !== null;
+}
+
+export function mapProduct(wire: unknown): Product {
+  const r = requireRecord(wire, 'product');
+  return {
+    vendor: 'DOTZERO',
+    vendorId: requireUuid(r, 'product'),
+    sku: text(r.number) ?? '',
+    name: text(r.name) ?? '',
+    category: text(r.category),
+    description: text(r.specification),
+    active: flag(r.is_active),
+  };
+}
+
+export function mapRoute(wire: unknown): Route {
+  const r = requireRecord(wire, 'route');
+  return {
+    vendor: 'DOTZERO',
+    vendorId: requireUuid(r, 'route'),
+    name: text(r.name) ?? '',
+    productId: key(r.product_uuid),
+  };
+}
+
+const NO_WORK: Pick<
+  Operation,
+  'workerId' | 'workerName' | 'deviceId' | 'deviceName' | 'goodQuantity' | 'defectQuantity' | 'startedAt' | 'completedAt'
+> = {
+  workerId: null,
+  workerName: null,
+  deviceId: null,
+  deviceName: null,
+  goodQuantity: null,
+  defectQuantity: null,
+  startedAt: null,
+  completedAt: null,
+};
+
+/** A step of a route (`byRouteUuid`). `routeKey` fills in a record that does not name its route. */
+export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
+  const r = requireRecord(wire, 'route operation');
+  return {
+    vendor: 'DOTZERO',
+    vendorId: requireUuid(r, 'route operation'),
+    name: text(r.operation_name) ?? '',
+    sequence: number(r.sequence),
+    status: null,
+    workOrderId: null,
+    routeId: key(r.route_uuid) ?? routeKey ?? null,
+    operationTypeId: key(r.operation_uuid),
+    ...NO_WORK,
+  };
+}
+
+/** An op history record (a "small work order": one operation done on a work order). */
+export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
+  const r = requireRecord(wire, 'op history record');
+  return {
+    vendor: 'DOTZERO',
+    vendorId: requireUuid(r, 'op history record'),
+    name: text(r.operation_name) ?? '',
+    sequence: number(r.sequence),
+    // Operation statuses are not unified: the vendor's own value, as a string.
+    status: text(r.status),
+    workOrderId: key(r.work_order_uuid) ?? workOrderKey ?? null,
+    routeId: null,
+    operationTypeId: key(r.operation_uuid),
+    workerId: key(r.worker_uuid),
+    workerName: text(r.worker_name),
+    deviceId: key(r.device_uuid),
+    deviceName: text(r.device_name),
+    goodQuantity: number(r.good),
+    defectQuantity: number(r.defect),
+    startedAt: date(r.start_time),
+    completedAt: date(r.end_time),
+  };
+}
+
+export function mapWarehouse(wire: unknown): Warehouse {
+  const r = requireRecord(wire, 'warehouse');
+  return { vendor: 'DOTZERO', vendorId: requireUuid(r, 'warehouse'), name: text(r.name) ?? '', code: text(r.code) };
+}
+
+export function mapStorageLocation(wire: unknown): StorageLocation {
+  const r = requireRecord(wire, 'storage location');
+  return {
+    vendor: 'DOTZERO',
+    vendorId: requireUuid(r, 'storage location'),
+    warehouseId: key(r.warehouse_uuid),
+    name: text(r.name) ?? '',
+    code: text(r.code),
+  };
+}
+
+/** A product-storage record. `productKey` fills in a record that does not name its product. */
+export function mapProductStorage(wire: unknown, productKey?: string): Inventory {
+  const r = requireRecord(wire, 'product storage record');
+  const productId = key(r.product_uuid) ?? productKey;
+  if (productId === undefined) throw badResponse('a product storage record without product_uuid');
+  return {
+    vendor: 'DOTZERO',
+    productId,
+    warehouseId: key(r.warehouse_uuid),
+    locationId: key(r.warehouse_storage_uuid),
+    quantity: number(r.qty) ?? 0,
+    lotNumbers: [],
+    workOrderId: null,
+  };
+}
+
+/** Route operations in route order; steps without a sequence go last, ties keep the vendor's order. */
+export function sortBySequence(operations: Operation[]): Operation[] {
+  const rank = (op: Operation) => op.sequence ?? Number.POSITIVE_INFINITY;
+  return operations
+    .map((op, i) => ({ op, i }))
+    .sort((a, b) => rank(a.op) - rank(b.op) || a.i - b.i)
+    .map(({ op }) => op);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Domain -> query parameters
+
+/** The document's example format (`2026-01-24T00:00:00Z`); milliseconds only when there are any. */
+export function wireDate(d: Date, field = 'date'): string {
+  if (Number.isNaN(d.getTime())) throw new ValidationError(`Invalid ${field}`, field, 'DOTZERO');
+  return d.toISOString().replace('.000Z', 'Z');
+}
+
+/** Bounds used to pair a one-sided range: DotZero answers nothing to a lone start or end. */
+export const OPEN_RANGE_START = '1970-01-01T00:00:00Z';
+export const OPEN_RANGE_END = '9999-12-31T23:59:59Z';
+
+/**
+ * What each unified priority means in DotZero, which only knows "rush" (`is_asap`): HIGH is rush, NORMAL is not,
+ * and no DotZero order is LOW or CRITICAL (null: matches nothing).
+ */
+export const ASAP_OF_PRIORITY: Readonly<Record<Priority, boolean | null>> = {
+  LOW: null,
+  NORMAL: false,
+  HIGH: true,
+  CRITICAL: null,
+};
+
+/** On writes the nearest DotZero can store: anything above normal is rush. */
+export const ASAP_FOR_PRIORITY: Readonly<Record<Priority, boolean>> = {
+  LOW: false,
+  NORMAL: false,
+  HIGH: true,
+  CRITICAL: true,
+};
+
+/** One upstream list query: its filter parameters, and what a scan keeps where DotZero cannot filter. */
+export interface DotZeroListPlan<T> {
+  /** Stable description of the upstream query (part of the gateway's cursor check). */
+  key: string;
+  params: QueryParams;
+  /** Set when the whole filtered list is read and this filter applied locally. */
+  keep?: (item: T) => boolean;
+}
+
+const isNotAsap = (wo: DotZeroWorkOrder) => !wo.isAsap;
+
+/**
+ * Splits a work-order query into DotZero list queries: one per DotZero status value asked for (the list takes a
+ * single `status`), in the vendor's status order. [] when no DotZero order can match.
+ */
+export function workOrderListPlans(query: WorkOrderQuery): DotZeroListPlan<DotZeroWorkOrder>[] {
+  const common: QueryParams = {};
+  let keep: ((wo: DotZeroWorkOrder) => boolean) | undefined;
+
+  if (query.orderNumber !== undefined && query.orderNumber !== '') common.workOrderID = query.orderNumber;
+
+  if (query.priorities !== undefined && query.priorities.length > 0) {
+    const wanted = new Set(query.priorities.map((p) => ASAP_OF_PRIORITY[p]).filter((v): v is boolean => v !== null));
+    if (wanted.size === 0) return [];
+    if (wanted.size === 1 && wanted.has(true)) common.is_asap = true;
+    // The document offers `is_asap` only as "rush orders only", so "not rush" is read as the whole list and kept
+    // locally rather than trusting `is_asap=false` to mean what it would have to.
+    if (wanted.size === 1 && wanted.has(false)) keep = isNotAsap;
+  }
+
+  if (query.dueAfter !== undefined || query.dueBefore !== undefined) {
+    if (query.dueAfter && query.dueBefore && query.dueAfter.getTime() > query.dueBefore.getTime()) return [];
+    common.deadlineTimeStart = query.dueAfter ? wireDate(query.dueAfter, 'dueAfter') : OPEN_RANGE_START;
+    common.deadlineTimeEnd = query.dueBefore ? wireDate(query.dueBefore, 'dueBefore') : OPEN_RANGE_END;
+  }
+
+  const plan = (params: QueryParams): DotZeroListPlan<DotZeroWorkOrder> => ({
+    key: listKey('/v1/workOrders', params, keep ? 'keep is_asap!=true' : undefined),
+    params,
+    ...(keep ? { keep } : {}),
+  });
+
+  if (query.statuses === undefined || query.statuses.length === 0) return [plan(common)];
+  const asked = new Set(query.statuses.map(dotZeroStatusOf).filter((v): v is DotZeroStatus => v !== undefined));
+  return DOTZERO_STATUS_VALUES.filter((v) => asked.has(v)).map((v) => plan({ status: v, ...common }));
+}
+
+export function productListPlan(query: ProductQuery): DotZeroListPlan<Product> {
+  const params: QueryParams = {};
+  if (query.name !== undefined && query.name !== '') params.name = query.name;
+  if (query.sku !== undefined && query.sku !== '') params.number = query.sku;
+  return { key: listKey('/v1/products', params), params };
+}
+
+function listKey(path: string, params: QueryParams, local?: string): string {
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  return `DOTZERO GET ${path}${qs ? `?${qs}` : ''}${local ? ` | ${local}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Domain -> request bodies
+
+export function createWorkOrderBody(input: WorkOrderCreate): DotZeroWorkOrderBody {
+  if (input.customer !== undefined && input.customer !== null) {
+    throw new ValidationError('DotZero work orders have no customer', 'customer', 'DOTZERO');
+  }
+  // DotZero ties an order to its product only through a route; a product alone cannot be stored. When a route is
+  // given too, the product is implied by it and needs no field of its own.
+  if (input.productId !== undefined && input.routeId === undefined) {
+    throw new ValidationError(
+      'DotZero links a work order to its product through a route: give routeId instead of productId',
+      'productId',
+      'DOTZERO',
+    );
+  }
+  const body: DotZeroWorkOrderBody = {
+    work_order_id: input.orderNumber,
+    qty: input.quantity,
+    status: DOTZERO_INITIAL_STATUS,
+  };
+  if (input.dueDate !== undefined) body.deadline = wireDate(input.dueDate, 'dueDate');
+  if (input.priority !== undefined) body.is_asap = ASAP_FOR_PRIORITY[input.priority];
+  if (input.notes !== undefined) body.memo = input.notes;
+  if (input.routeId !== undefined) body.route_uuid = input.routeId;
+  return body;
+}
+
+type UpdateWriter = (value: unknown) => DotZeroWorkOrderBody;
+
+/**
+ * What an update may change, per domain field: the wire field it writes, or null for a field DotZero does not
+ * have (the document's "Updatable Fields" minus status, which only transitions change).
+ */
+const UPDATE_FIELDS: Readonly<Record<keyof WorkOrderUpdate, { writes: UpdateWriter; clearable: boolean } | null>> = {
+  orderNumber: { writes: (v) => ({ work_order_id: v as string }), clearable: false },
+  quantity: { writes: (v) => ({ qty: v as number }), clearable: false },
+  completedQuantity: { writes: (v) => ({ good: v as number }), clearable: false },
+  priority: { writes: (v) => ({ is_asap: ASAP_FOR_PRIORITY[v as Priority] }), clearable: false },
+  dueDate: { writes: (v) => ({ deadline: v === null ? null : wireDate(v as Date, 'dueDate') }), clearable: true },
+  notes: { writes: (v) => ({ memo: v as string | null }), clearable: true },
+  customer: null,
+  productId: null,
+};
+
+/** The PATCH body of an update; a field DotZero cannot change is a ValidationError naming it. */
+export function updateWorkOrderBody(input: WorkOrderUpdate): DotZeroWorkOrderBody {
+  let body: DotZeroWorkOrderBody = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const rule = Object.prototype.hasOwnProperty.call(UPDATE_FIELDS, field)
+      ? UPDATE_FIELDS[field as keyof WorkOrderUpdate]
+      : null;
+    // Clearing a field DotZero does not have (customer: null) asks for what is already true.
+    if (rule === null && value === null && field === 'customer') continue;
+    if (rule === null) throw new ValidationError(`DotZero cannot update ${field}`, field, 'DOTZERO');
+    if (value === null && !rule.clearable) throw new ValidationError(`${field} cannot be cleared`, field, 'DOTZERO');
+    body = { ...body, ...rule.writes(value) };
+  }
+  return body;
+}
+
+/** The PATCH body of a status change, carrying what DOTZERO_CHANGE_MECHANISM says the change may carry. */
+export function statusChangeBody(to: DotZeroStatus, change: TransitionRequest): DotZeroWorkOrderBody {
+  const body: DotZeroWorkOrderBody = { status: to };
+  for (const part of DOTZERO_CHANGE_MECHANISM[to].sends) {
+    if (part === 'completedQuantity' && change.completedQuantity !== undefined) body.good = change.completedQuantity;
+    if (part === 'notes' && change.notes !== undefined) body.memo = change.notes;
+  }
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+// A `message` is free text that may echo what was sent (tokens included); only one that is plainly a code name
+// (UPPER_SNAKE) is taken.
+const CODE_LIKE_MESSAGE = /^[A-Z][A-Z0-9_]{1,63}$/;
+
+/** Wire field names the vendor may name in a refusal, as the domain fields a caller knows. */
+const DOMAIN_FIELD_OF_WIRE: Readonly<Record<string, string>> = {
+  work_order_id: 'orderNumber',
+  qty: 'quantity',
+  good: 'completedQuantity',
+  status: 'status',
+  deadline: 'dueDate',
+  is_asap: 'priority',
+  memo: 'notes',
+  route_uuid: 'routeId',
+};
+
+function safe(value: unknown, pattern = SAFE_CODE): string | undefined {
+  return typeof value === 'string' && pattern.test(value) ? value : undefined;
+}
+
+/**
+ * The code (and the field, as `field <name>`) of a DotZero error body, for VendorHttp's message. Nothing else of
+ * the body is read: error bodies may echo secrets.
+ */
+export function describeDotZeroError(_status: number, body: unknown): { code?: string; reason?: string } {
+  if (typeof body === 'string') {
+    const code = safe(body, CODE_LIKE_MESSAGE);
+    return code ? { code } : {};
+  }
+  const r = record(body);
+  if (!r) return {};
+  const nested = record(r.error);
+  const firstError = Array.isArray(r.errors) ? record(r.errors[0]) : null;
+  const code =
+    safe(r.code) ?? safe(r.error) ?? safe(nested?.code) ?? safe(r.message, CODE_LIKE_MESSAGE) ?? safe(nested?.message, CODE_LIKE_MESSAGE);
+  const wireField = safe(r.field) ?? safe(nested?.field) ?? safe(firstError?.field);
+  const result: { code?: string; reason?: string } = {};
+  if (code) result.code = code;
+  if (wireField) result.reason = `field ${DOMAIN_FIELD_OF_WIRE[wireField] ?? wireField}`;
+  return result;
+}
+
+const FIELD_IN_MESSAGE = /\(field ([A-Za-z0-9_.-]{1,64})\)$/;
+
+/** The field describeDotZeroError put into an UpstreamError's message (VendorHttp keeps only the message). */
+export function fieldOfUpstreamMessage(message: string): string | undefined {
+  return FIELD_IN_MESSAGE.exec(message)?.[1];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Token refresh and the skill's files
+
+export function refreshTokenQuery(tenantId: string): QueryParams {
+  return { tenantID: tenantId };
+}
+
+export function refreshTokenBody(refreshToken: string): DotZeroRefreshBody {
+  return { grant_type: 'refresh_token', refresh_token: refreshToken };
+}
+
+const TOKEN_TEXT = /^[\x21-\x7e]+$/;
+
+/**
+ * The new token from a refresh answer: a JSON string (the document), plain text (the document's fallback, once it
+ * reaches us), or, tolerantly, an object holding it. Undefined when the answer holds no token.
+ */
+export function tokenFromRefreshAnswer(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const s = body.trim();
+    return s.length > 0 && TOKEN_TEXT.test(s) ? s : undefined;
+  }
+  const r = record(body);
+  if (!r) return undefined;
+  for (const candidate of [r.token, r.access_token, r.data]) {
+    if (typeof candidate === 'string') return tokenFromRefreshAnswer(candidate);
+  }
+  return undefined;
+}
+
+function requiredString(r: Rec, field: string, file: string): string {
+  const value = r[field];
+  const s = typeof value === 'number' ? String(value) : value;
+  if (typeof s !== 'string' || s.trim() === '') throw new Error(`DotZero settings: ${file} has no "${field}"`);
+  return s.trim();
+}
+
+/** The skill's config.json: the two API URLs. */
+export function readSkillConfig(json: unknown, file: string): Pick<DotZeroConfigDirSettings, 'workOrderApiUrl' | 'userApiUrl'> {
+  const r = record(json);
+  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
+  return {
+    workOrderApiUrl: requiredString(r, 'work_order_api_url', file),
+    userApiUrl: requiredString(r, 'user_api_url', file),
+  };
+}
+
+/** The skill's credentials.json: token, refresh token, tenant and (optional) expiry. */
+export function readSkillCredentials(
+  json: unknown,
+  file: string,
+): Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> {
+  const r = record(json);
+  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
+  const settings: Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> = {
+    token: requiredString(r, 'token', file),
+    refreshToken: requiredString(r, 'refresh_token', file),
+    tenantId: requiredString(r, 'tenant_id', file),
+  };
+  if (r.expires_at !== undefined && r.expires_at !== null && r.expires_at !== '') {
+    const expiresAt = typeof r.expires_at === 'string' ? new Date(r.expires_at) : new Date(Number.NaN);
+    if (Number.isNaN(expiresAt.getTime())) throw new Error(`DotZero settings: ${file} has a malformed "expires_at"`);
+    settings.expiresAt = expiresAt;
+  }
+  return settings;
+}
+
+/**
+ * credentials.json after a refresh: the new token and expiry, every other key as it was. When there was no file,
+ * the refresh token and tenant are written too, so that the file alone can start the next process.
+ */
+export function credentialsWithToken(
+  existing: Rec | null,
+  token: string,
+  expiresAt: Date,
+  known: { refreshToken: string; tenantId: string },
+): DotZeroSkillCredentialsWire {
+  const base: DotZeroSkillCredentialsWire = existing
+    ? { ...existing }
+    : { refresh_token: known.refreshToken, tenant_id: known.tenantId };
+  return { ...base, token, expires_at: expiresAt.toISOString() };
+}

@@ -1,0 +1,100 @@
+// DotZero's state rules as data: its own status values, what each means in the unified model, which changes its
+// API accepts, and how each change travels. Everything the gateway decides about DotZero statuses is read from
+// these tables, so a rule that changes upstream is a one-line edit here and nowhere else.
+import type { WorkOrderStatus } from '../../domain/model.js';
+import type { StateRules } from '../types.js';
+
+/** The vendor's status values (the skill's "Work Order Status Values" table) and their unified meaning. */
+export const DOTZERO_STATUSES = {
+  1: { label: 'Not Started', unified: 'OPEN' },
+  2: { label: 'In Progress', unified: 'IN_PROGRESS' },
+  3: { label: 'Completed', unified: 'COMPLETED' },
+  4: { label: 'Incomplete', unified: 'INCOMPLETE' },
+} as const satisfies Record<number, { label: string; unified: WorkOrderStatus }>;
+
+export type DotZeroStatus = keyof typeof DOTZERO_STATUSES;
+
+/** In the vendor's own order, which is also the order list segments are read in. */
+export const DOTZERO_STATUS_VALUES: readonly DotZeroStatus[] = [1, 2, 3, 4];
+
+/** The status a new order is created in (the document's default, sent explicitly so nothing depends on it). */
+export const DOTZERO_INITIAL_STATUS: DotZeroStatus = 1;
+
+/**
+ * A status value the table does not know still has to be shown as some unified status. OPEN is the one that
+ * claims the least: nothing is said to have happened to the order, and `vendorStatus` keeps the real value.
+ */
+export const DOTZERO_UNKNOWN_STATUS: WorkOrderStatus = 'OPEN';
+
+/** Which changes DotZero accepts (DESIGN.md): 1→2, 2→3, 2→4, 4→2; 3 is terminal. Same status again is refused. */
+export const DOTZERO_TRANSITIONS: Readonly<Record<DotZeroStatus, readonly DotZeroStatus[]>> = {
+  1: [2],
+  2: [3, 4],
+  3: [],
+  4: [2],
+};
+
+/**
+ * DESIGN.md names no delete rule for DotZero and the document only warns that DELETE is destructive, so every
+ * status may be deleted.
+ */
+export const DOTZERO_DELETABLE: Readonly<Record<DotZeroStatus, boolean>> = {
+  1: true,
+  2: true,
+  3: true,
+  4: true,
+};
+
+/** Parts of a TransitionRequest a status change may carry upstream (mapping.ts names the wire fields). */
+export type DotZeroChangePart = 'completedQuantity' | 'notes';
+
+export interface DotZeroChangeMechanism {
+  method: 'PATCH';
+  path: '/v1/workOrders/{uuid}';
+  /** Request parts sent along with the new status, when the caller gave them. */
+  sends: readonly DotZeroChangePart[];
+}
+
+/**
+ * How each change reaches DotZero, by target status. DotZero has no action endpoints: every change is a PATCH of
+ * `status`; completion also reports the good quantity, and any change may carry a note.
+ */
+export const DOTZERO_CHANGE_MECHANISM: Readonly<Record<DotZeroStatus, DotZeroChangeMechanism>> = {
+  1: { method: 'PATCH', path: '/v1/workOrders/{uuid}', sends: ['notes'] },
+  2: { method: 'PATCH', path: '/v1/workOrders/{uuid}', sends: ['notes'] },
+  3: { method: 'PATCH', path: '/v1/workOrders/{uuid}', sends: ['completedQuantity', 'notes'] },
+  4: { method: 'PATCH', path: '/v1/workOrders/{uuid}', sends: ['notes'] },
+};
+
+// Inverse of DOTZERO_STATUSES, built once: the tables are the truth, these only index them.
+const VENDOR_BY_UNIFIED = new Map<WorkOrderStatus, DotZeroStatus>(
+  DOTZERO_STATUS_VALUES.map((value) => [DOTZERO_STATUSES[value].unified, value]),
+);
+const ALLOWED_BY_UNIFIED = new Map<WorkOrderStatus, readonly WorkOrderStatus[]>(
+  DOTZERO_STATUS_VALUES.map((value) => [
+    DOTZERO_STATUSES[value].unified,
+    Object.freeze(DOTZERO_TRANSITIONS[value].map((to) => DOTZERO_STATUSES[to].unified)),
+  ]),
+);
+const NONE: readonly WorkOrderStatus[] = Object.freeze([]);
+
+/** The DotZero value of a unified status, or undefined when DotZero has no such status. */
+export function dotZeroStatusOf(status: WorkOrderStatus): DotZeroStatus | undefined {
+  return VENDOR_BY_UNIFIED.get(status);
+}
+
+export function isDotZeroStatus(value: number): value is DotZeroStatus {
+  return Object.prototype.hasOwnProperty.call(DOTZERO_STATUSES, value);
+}
+
+export const dotZeroStateRules: StateRules = {
+  vendor: 'DOTZERO',
+  statuses: Object.freeze(DOTZERO_STATUS_VALUES.map((value) => DOTZERO_STATUSES[value].unified)),
+  allowed(from) {
+    return ALLOWED_BY_UNIFIED.get(from) ?? NONE;
+  },
+  canDelete(status) {
+    const value = VENDOR_BY_UNIFIED.get(status);
+    return value !== undefined && DOTZERO_DELETABLE[value];
+  },
+};

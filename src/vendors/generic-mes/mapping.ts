@@ -1,0 +1,273 @@
+// The only place that knows the generic MES field names: pure functions from its wire shapes to the domain model,
+// and from domain inputs to its request bodies and query parameters. Mapping is tolerant on the way in (missing
+// optional fields become null, numbers may come as strings, a date that does not parse is null, an unknown status
+// keeps its exact value in vendorStatus) because a real deployment drifts from any document in small ways, and one
+// odd record must not fail a whole list.
+import { UpstreamError } from '../../domain/errors.js';
+import {
+  PRIORITIES,
+  type GenericMesWorkOrder,
+  type Operation,
+  type Priority,
+  type WorkOrderCreate,
+  type WorkOrderUpdate,
+} from '../../domain/model.js';
+import type { Page } from '../paging.js';
+import { unifiedStatus } from './states.js';
+import type {
+  GmesCompleteBody,
+  GmesCreateBody,
+  GmesListParams,
+  GmesOperationWire,
+  GmesStatus,
+  GmesUpdateBody,
+  GmesWorkOrderWire,
+} from './types.js';
+
+const VENDOR = 'GENERIC_MES' as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scalars
+
+type Loose = Record<string, unknown>;
+
+function isObject(value: unknown): value is Loose {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string, or a number written as one; anything else (objects, booleans, empty strings) is null. */
+export function toText(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** A finite number, also from a numeric string ("45", " 12.5 "); anything else is null. */
+export function toNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+// ISO 8601 as the document uses it: a date, optionally a time, optionally a zone. Strict on purpose: Date.parse
+// accepts many shapes and quietly rolls 2024-02-30 over into March, and a wrong date is worse than none.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** An ISO 8601 string (or epoch milliseconds) as a Date; malformed or impossible dates are null. */
+export function toDate(value: unknown): Date | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? new Date(value) : null;
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  const m = ISO_DATE.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)) return null;
+  // A time without a zone is read as UTC, so the result does not depend on the gateway host's time zone.
+  const iso = h !== undefined && zone === undefined ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T');
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
+
+/** LOW, NORMAL, HIGH or CRITICAL (any case); anything else is NORMAL, the vendor's own default on create. */
+export function toPriority(value: unknown): Priority {
+  const text = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  return PRIORITY_SET.has(text) ? (text as Priority) : 'NORMAL';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire -> domain
+
+function badResponse(what: string): UpstreamError {
+  return new UpstreamError(VENDOR, 'bad_response', `${VENDOR} answered ${what}`);
+}
+
+/** The resource inside `{ data: {...} }`; a bare object is taken as it is. */
+export function unwrapOne(body: unknown): unknown {
+  if (isObject(body) && isObject(body.data)) return body.data;
+  return body;
+}
+
+/**
+ * A work order from the list (`detailed: false`: no customer, notes, operationIds, completion dates; the loaders
+ * fetch the detail when a field needs them) or from the detail call (`detailed: true`).
+ */
+export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrder {
+  if (!isObject(wire)) throw badResponse('a work order that is not an object');
+  const w = wire as GmesWorkOrderWire & Loose;
+  const vendorId = toText(w.id);
+  if (vendorId === null) throw badResponse('a work order without an id');
+  const vendorStatus = toText(w.status) ?? '';
+  return {
+    vendor: VENDOR,
+    vendorId,
+    orderNumber: toText(w.orderNumber) ?? '',
+    status: unifiedStatus(vendorStatus),
+    vendorStatus,
+    productName: toText(w.product),
+    quantity: toNumber(w.quantity) ?? 0,
+    completedQuantity: toNumber(w.completedQuantity) ?? 0,
+    priority: toPriority(w.priority),
+    dueDate: toDate(w.dueDate),
+    startDate: toDate(w.startDate),
+    completionDate: toDate(w.completionDate),
+    estimatedCompletionDate: toDate(w.estimatedCompletionDate),
+    createdAt: toDate(w.createdAt),
+    updatedAt: toDate(w.updatedAt),
+    customer: toText(w.customer),
+    notes: toText(w.notes),
+    detailed,
+    operationIds: Array.isArray(w.operationIds)
+      ? w.operationIds.map(toText).filter((id): id is string => id !== null)
+      : [],
+  };
+}
+
+/** `GET /operations/{id}`. Operation statuses (PENDING, IN_PROGRESS, COMPLETED) are kept as the vendor's string. */
+export function toOperation(wire: unknown): Operation {
+  if (!isObject(wire)) throw badResponse('an operation that is not an object');
+  const o = wire as GmesOperationWire & Loose;
+  const vendorId = toText(o.id);
+  if (vendorId === null) throw badResponse('an operation without an id');
+  return {
+    vendor: VENDOR,
+    vendorId,
+    name: toText(o.name) ?? '',
+    sequence: toNumber(o.sequence),
+    status: toText(o.status),
+    workOrderId: toText(o.workOrderId),
+    routeId: null,
+    operationTypeId: null,
+    workerId: null,
+    workerName: null,
+    deviceId: null,
+    deviceName: null,
+    goodQuantity: null,
+    defectQuantity: null,
+    startedAt: toDate(o.startedAt),
+    completedAt: toDate(o.completedAt),
+  };
+}
+
+/**
+ * One list page: `{ data: [...], pagination: { page, limit, total, hasMore } }` (a bare array is accepted too).
+ * `page` and `size` are what was asked, used only when the vendor leaves `total` out: then the total is what this
+ * page proves exists, plus one when `hasMore` says the list goes on, so a caller still pages forward.
+ */
+export function toWorkOrderPage(body: unknown, page: number, size: number): Page<GenericMesWorkOrder> {
+  const data = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
+  if (!Array.isArray(data)) throw badResponse('a work-order list without a data array');
+  const items = data.map((item) => toWorkOrder(item, false));
+  const pagination = isObject(body) && isObject(body.pagination) ? body.pagination : {};
+  const total = toNumber(pagination.total);
+  if (total !== null) return { items, total };
+  const seen = items.length > 0 ? (page - 1) * size + items.length : 0;
+  return { items, total: seen + (pagination.hasMore === true ? 1 : 0) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Domain -> wire
+
+/** The list query. `sort=createdAt` always: the vendor's documented default, but asked for so paging is stable. */
+export function listParams(page: number, limit: number, status?: GmesStatus): GmesListParams {
+  const params: GmesListParams = { page, limit, sort: 'createdAt' };
+  if (status !== undefined) params.status = status;
+  return params;
+}
+
+/** The list query without paging: what a segment key names. */
+export function listQueryKey(status?: GmesStatus): string {
+  return status === undefined ? 'sort=createdAt' : `sort=createdAt&status=${status}`;
+}
+
+function wireDate(date: Date): string {
+  return date.toISOString();
+}
+
+export function createBody(input: WorkOrderCreate): GmesCreateBody {
+  const body: GmesCreateBody = { orderNumber: input.orderNumber, quantity: input.quantity };
+  if (input.productId !== undefined) body.product = input.productId;
+  if (input.priority !== undefined) body.priority = input.priority;
+  if (input.customer !== undefined) body.customer = input.customer;
+  if (input.dueDate !== undefined) body.dueDate = wireDate(input.dueDate);
+  if (input.notes !== undefined) body.notes = input.notes;
+  return body;
+}
+
+/**
+ * The PUT body for the fields that may change; undefined leaves a field alone, null clears it. completedQuantity is
+ * not here: only `/complete` sets it (the client refuses it before calling).
+ */
+export function updateBody(input: WorkOrderUpdate): GmesUpdateBody {
+  const body: GmesUpdateBody = {};
+  if (input.orderNumber !== undefined) body.orderNumber = input.orderNumber;
+  if (input.productId !== undefined) body.product = input.productId;
+  if (input.quantity !== undefined) body.quantity = input.quantity;
+  if (input.priority !== undefined) body.priority = input.priority;
+  if (input.customer !== undefined) body.customer = input.customer;
+  if (input.dueDate !== undefined) body.dueDate = input.dueDate === null ? null : wireDate(input.dueDate);
+  if (input.notes !== undefined) body.notes = input.notes;
+  return body;
+}
+
+/** A status change by PUT, as the document's own example: `{ status, notes }`. */
+export function statusBody(to: GmesStatus, notes?: string): GmesUpdateBody {
+  return notes === undefined ? { status: to } : { status: to, notes };
+}
+
+export function completeBody(completedQuantity?: number, notes?: string): GmesCompleteBody {
+  const body: GmesCompleteBody = {};
+  if (completedQuantity !== undefined) body.completedQuantity = completedQuantity;
+  if (notes !== undefined) body.notes = notes;
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+const SAFE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function safe(value: unknown): string | undefined {
+  return typeof value === 'string' && SAFE.test(value) ? value : undefined;
+}
+
+/**
+ * Reads `{ error: { code, message, details: { field, reason } } }` for VendorHttp. Never the message: error bodies
+ * may echo what was sent. The field and reason travel in the UpstreamError's message as `field=… reason=…`
+ * because that message is all VendorHttp keeps of the body; validationDetails() reads them back.
+ */
+export function describeError(_status: number, body: unknown): { code?: string; reason?: string } {
+  const error = isObject(body) ? body.error : undefined;
+  const code = isObject(error) ? safe(error.code) : safe(error) ?? (isObject(body) ? safe(body.code) : undefined);
+  const details = isObject(error) && isObject(error.details) ? error.details : {};
+  const field = safe(details.field);
+  const reason = safe(details.reason);
+  const parts = [field && `field=${field}`, reason && `reason=${reason}`].filter(Boolean);
+  return { code, ...(parts.length > 0 ? { reason: parts.join(' ') } : {}) };
+}
+
+/** The vendor's names for input fields that the gateway's inputs name otherwise. */
+const INPUT_FIELD: Readonly<Record<string, string>> = { product: 'productId' };
+
+/** The field (in the gateway's input names) and reason that describeError() put into an UpstreamError message. */
+export function validationDetails(message: string): { field?: string; reason?: string } {
+  const m = /\((?:field=([A-Za-z0-9_.-]{1,64}))? ?(?:reason=([A-Za-z0-9_.-]{1,64}))?\)$/.exec(message);
+  const field = m?.[1];
+  const reason = m?.[2];
+  return {
+    ...(field !== undefined ? { field: INPUT_FIELD[field] ?? field } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+// The generic MES state rules as data (DESIGN.md "State rules"). The gateway refuses a move these tables forbid
+// before it calls the vendor, and reads `allowedTransitions` from the same tables, so what the graph advertises and
+// what it lets through cannot drift apart. Changing a rule means changing a row here, nothing else.
+import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../domain/model.js';
+import type { StateRules } from '../types.js';
+import { GMES_STATUSES, type GmesStatus } from './types.js';
+
+/** The vendor's transition table, in its own status values. COMPLETED and CANCELLED are terminal. */
+export const GMES_TRANSITIONS: Readonly<Record<GmesStatus, readonly GmesStatus[]>> = {
+  OPEN: ['IN_PROGRESS', 'ON_HOLD', 'CANCELLED'],
+  IN_PROGRESS: ['PAUSED', 'ON_HOLD', 'COMPLETED'],
+  PAUSED: ['IN_PROGRESS', 'ON_HOLD', 'CANCELLED'],
+  ON_HOLD: ['OPEN', 'IN_PROGRESS', 'CANCELLED'],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+/** The document: "Delete a work order (only if not in progress)". */
+export const GMES_DELETABLE: Readonly<Record<GmesStatus, boolean>> = {
+  OPEN: true,
+  IN_PROGRESS: false,
+  PAUSED: true,
+  ON_HOLD: true,
+  COMPLETED: true,
+  CANCELLED: true,
+};
+
+/** Each vendor status as a unified status (DESIGN.md status table: the generic MES names them alike). */
+export const GMES_TO_UNIFIED: Readonly<Record<GmesStatus, WorkOrderStatus>> = {
+  OPEN: 'OPEN',
+  IN_PROGRESS: 'IN_PROGRESS',
+  COMPLETED: 'COMPLETED',
+  CANCELLED: 'CANCELLED',
+  PAUSED: 'PAUSED',
+  ON_HOLD: 'ON_HOLD',
+};
+
+/**
+ * How the vendor carries each allowed change. Only a first start goes through `/start`, because that call is
+ * "begin processing" and stamps startDate; resuming from PAUSED or ON_HOLD must not restart the order's clock, so
+ * it is a plain status update. Every way into COMPLETED is `/complete`, the only call that sets completedQuantity.
+ */
+export type TransitionMechanism = 'start' | 'complete' | 'status';
+
+export const GMES_MECHANISMS: Readonly<Record<GmesStatus, Readonly<Partial<Record<GmesStatus, TransitionMechanism>>>>> = {
+  OPEN: { IN_PROGRESS: 'start', ON_HOLD: 'status', CANCELLED: 'status' },
+  IN_PROGRESS: { PAUSED: 'status', ON_HOLD: 'status', COMPLETED: 'complete' },
+  PAUSED: { IN_PROGRESS: 'status', ON_HOLD: 'status', CANCELLED: 'status' },
+  ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'status', CANCELLED: 'status' },
+  COMPLETED: {},
+  CANCELLED: {},
+};
+
+/**
+ * The values the list's `status` parameter takes: the document lists OPEN, IN_PROGRESS, COMPLETED, CANCELLED and
+ * PAUSED, not ON_HOLD, so ON_HOLD orders are found by scanning the unfiltered list.
+ */
+export const GMES_FILTERABLE: readonly GmesStatus[] = ['OPEN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'PAUSED'];
+
+/**
+ * Spellings a deployment might use for the documented statuses (compared after upper-casing and turning spaces
+ * and dashes into underscores). The record keeps the exact value in `vendorStatus` either way.
+ */
+export const GMES_STATUS_ALIASES: Readonly<Record<string, WorkOrderStatus>> = {
+  NEW: 'OPEN',
+  CREATED: 'OPEN',
+  PLANNED: 'OPEN',
+  RELEASED: 'OPEN',
+  SCHEDULED: 'OPEN',
+  PENDING: 'OPEN',
+  INPROGRESS: 'IN_PROGRESS',
+  STARTED: 'IN_PROGRESS',
+  RUNNING: 'IN_PROGRESS',
+  ACTIVE: 'IN_PROGRESS',
+  SUSPENDED: 'PAUSED',
+  STOPPED: 'PAUSED',
+  ONHOLD: 'ON_HOLD',
+  HOLD: 'ON_HOLD',
+  HELD: 'ON_HOLD',
+  BLOCKED: 'ON_HOLD',
+  WAITING: 'ON_HOLD',
+  COMPLETE: 'COMPLETED',
+  DONE: 'COMPLETED',
+  FINISHED: 'COMPLETED',
+  CLOSED: 'COMPLETED',
+  CANCELED: 'CANCELLED',
+  ABORTED: 'CANCELLED',
+  VOID: 'CANCELLED',
+};
+
+/**
+ * What an unknown status reads as. OPEN is the least harmful guess: it is not terminal, so nothing is hidden from
+ * people who may act on the order, and a move the vendor disagrees with is refused by the vendor (409).
+ */
+export const GMES_UNKNOWN_STATUS: WorkOrderStatus = 'OPEN';
+
+const UNIFIED_TO_GMES: ReadonlyMap<WorkOrderStatus, GmesStatus> = new Map(
+  GMES_STATUSES.map((s) => [GMES_TO_UNIFIED[s], s] as const),
+);
+
+/** The vendor status a unified status stands for; undefined for those the vendor lacks (INCOMPLETE, CLOSED). */
+export function gmesStatusOf(status: WorkOrderStatus): GmesStatus | undefined {
+  return UNIFIED_TO_GMES.get(status);
+}
+
+function isGmesStatus(value: string): value is GmesStatus {
+  return (GMES_STATUSES as readonly string[]).includes(value);
+}
+
+/** A vendor status value, documented or not, as a unified status. */
+export function unifiedStatus(vendorStatus: string): WorkOrderStatus {
+  if (isGmesStatus(vendorStatus)) return GMES_TO_UNIFIED[vendorStatus];
+  const normal = vendorStatus.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  if (isGmesStatus(normal)) return GMES_TO_UNIFIED[normal];
+  return GMES_STATUS_ALIASES[normal] ?? GMES_STATUS_ALIASES[normal.replace(/_/g, '')] ?? GMES_UNKNOWN_STATUS;
+}
+
+export interface PlannedTransition {
+  /** The vendor status to move to. */
+  to: GmesStatus;
+  mechanism: TransitionMechanism;
+}
+
+/** The vendor call that carries `from` → `to`, or undefined when the table forbids the move. */
+export function planTransition(from: WorkOrderStatus, to: WorkOrderStatus): PlannedTransition | undefined {
+  const vendorFrom = gmesStatusOf(from);
+  const vendorTo = gmesStatusOf(to);
+  if (vendorFrom === undefined || vendorTo === undefined) return undefined;
+  if (!GMES_TRANSITIONS[vendorFrom].includes(vendorTo)) return undefined;
+  const mechanism = GMES_MECHANISMS[vendorFrom][vendorTo];
+  return mechanism === undefined ? undefined : { to: vendorTo, mechanism };
+}
+
+// Read once from the tables above, so allowed() hands out the same frozen array on every call.
+const ALLOWED: ReadonlyMap<WorkOrderStatus, readonly WorkOrderStatus[]> = new Map(
+  GMES_STATUSES.map((s) => [GMES_TO_UNIFIED[s], Object.freeze(GMES_TRANSITIONS[s].map((t) => GMES_TO_UNIFIED[t]))]),
+);
+const NONE: readonly WorkOrderStatus[] = Object.freeze([]);
+
+export const genericMesStateRules: StateRules = {
+  vendor: 'GENERIC_MES',
+  statuses: Object.freeze(WORK_ORDER_STATUSES.filter((s) => UNIFIED_TO_GMES.has(s))),
+  allowed(from) {
+    return ALLOWED.get(from) ?? NONE;
+  },
+  canDelete(status) {
+    const vendorStatus = gmesStatusOf(status);
+    return vendorStatus !== undefined && GMES_DELETABLE[vendorStatus];
+  },
+};

@@ -1,0 +1,225 @@
+// The one way the gateway talks to a vendor: an undici Pool per origin (keep-alive, made once per process),
+// timeouts, credentials from the vendor's auth, and every failure turned into an UpstreamError that carries no
+// body, header or token. Reads may be retried; writes never are once they may have reached the vendor.
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { UpstreamError } from '../domain/errors.js';
+import type { Vendor } from '../domain/model.js';
+
+export interface VendorAuth {
+  /** The Authorization header value to send now (may refresh ahead of expiry). */
+  authorization(): Promise<string>;
+  /**
+   * Called when the vendor answers 401 to a request sent with `rejected`. Resolves true when a new credential is
+   * ready (the call is then sent once more), false when nothing better can be had.
+   */
+  unauthorized(rejected: string): Promise<boolean>;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the client's base URL, e.g. `/work-orders/wo-1` (already encoded). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Label for counters and logs, e.g. `listWorkOrders`. */
+  operation: string;
+  /** True when sending twice cannot change anything (reads, and searches that only read). */
+  idempotent: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body, or null for an empty body. */
+  body: unknown;
+}
+
+export interface CallObserver {
+  (event: { vendor: Vendor; operation: string; status: number | 'error'; ms: number }): void;
+}
+
+export interface HttpOptions {
+  vendor: Vendor;
+  baseUrl: string;
+  auth?: VendorAuth;
+  timeoutMs?: number;
+  connections?: number;
+  /** Extracts the vendor's error code (and a safe reason) from an error body; see each vendor's mapping. */
+  describeError?: (status: number, body: unknown) => { code?: string; reason?: string };
+  observe?: CallObserver;
+  /**
+   * Headers made anew for every attempt (Pitney Bowes wants a fresh X-PB-TransactionId on each request, and a
+   * retried read is a new request).
+   */
+  perAttemptHeaders?: (req: HttpRequest) => Record<string, string>;
+}
+
+const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export class VendorHttp {
+  readonly vendor: Vendor;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly options: HttpOptions;
+  private readonly readRetry;
+
+  constructor(options: HttpOptions) {
+    this.options = options;
+    this.vendor = options.vendor;
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/$/, '');
+    const timeout = options.timeoutMs ?? 10_000;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 32,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: Math.min(timeout, 5_000),
+    });
+    // A read that found the vendor unreachable is tried once more a little later. Rate limits are not retried
+    // here: the vendor said when to come back, and the caller is told (RATE_LIMITED with Retry-After).
+    this.readRetry = retry(
+      handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable'),
+      { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) },
+    );
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    if (req.idempotent) return this.readRetry.execute(() => this.sendAuthorized(req));
+    return this.sendAuthorized(req);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async sendAuthorized(req: HttpRequest): Promise<HttpResponse> {
+    const auth = this.options.auth;
+    const credential = auth ? await auth.authorization() : undefined;
+    const first = await this.send(req, credential);
+    if (first.status !== 401 || !auth || credential === undefined) return this.check(req, first);
+    // A 401 means the vendor did not act on the request, so even a write may be sent again once with a fresh
+    // credential. Concurrent 401s share one refresh (the auth is single-flight).
+    if (!(await auth.unauthorized(credential))) return this.check(req, first);
+    return this.check(req, await this.send(req, await auth.authorization()));
+  }
+
+  private async send(req: HttpRequest, credential: string | undefined): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(req.headers ?? {}),
+      ...(this.options.perAttemptHeaders?.(req) ?? {}),
+    };
+    if (credential !== undefined) headers.authorization = credential;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const started = performance.now();
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.pool.request({
+        method: req.method,
+        path: this.basePath + req.path + queryString(req.query),
+        headers,
+        body,
+      });
+    } catch (err) {
+      this.observe(req, 'error', started);
+      throw this.transportError(err);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      this.observe(req, 'error', started);
+      throw this.transportError(err);
+    }
+    this.observe(req, res.statusCode, started);
+    let parsed: unknown = null;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // A non-JSON error body is still an error with a status; a non-JSON success is garbage.
+        if (res.statusCode < 300) {
+          throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} answered a body that is not JSON`, {
+            status: res.statusCode,
+          });
+        }
+        parsed = text.length < 200 && /^[\x20-\x7e]*$/.test(text) && !text.includes('<') ? text : null;
+      }
+    }
+    return { status: res.statusCode, headers: res.headers, body: parsed };
+  }
+
+  /** Turns a non-2xx answer into an UpstreamError. */
+  private check(req: HttpRequest, res: HttpResponse): HttpResponse {
+    if (res.status >= 200 && res.status < 300) return res;
+    const described = this.options.describeError?.(res.status, res.body) ?? {};
+    const code = described.code && SAFE_CODE.test(described.code) ? described.code : undefined;
+    const reason = described.reason;
+    const message = `${this.vendor} ${req.operation} failed: HTTP ${res.status}${code ? ` ${code}` : ''}${reason ? ` (${reason})` : ''}`;
+    const extra = { status: res.status, code };
+    if (res.status === 429) {
+      return fail(new UpstreamError(this.vendor, 'rate_limited', message, { ...extra, retryAfterSeconds: retryAfter(res.headers) }));
+    }
+    if (res.status === 401) return fail(new UpstreamError(this.vendor, 'auth', message, extra));
+    if (res.status === 502 || res.status === 503 || res.status === 504) {
+      return fail(new UpstreamError(this.vendor, res.status === 504 ? 'timeout' : 'unavailable', message, extra));
+    }
+    return fail(new UpstreamError(this.vendor, 'http', message, extra));
+  }
+
+  private transportError(err: unknown): UpstreamError {
+    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+      return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time`);
+    }
+    if (err instanceof undiciErrors.ConnectTimeoutError) {
+      return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached (connect timeout)`);
+    }
+    const code = (err as { code?: string } | null)?.code;
+    return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached${code ? ` (${code})` : ''}`);
+  }
+
+  private observe(req: HttpRequest, status: number | 'error', started: number) {
+    this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms: performance.now() - started });
+  }
+}
+
+function fail(err: UpstreamError): never {
+  throw err;
+}
+
+function queryString(query: HttpRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function retryAfter(headers: HttpResponse['headers']): number | undefined {
+  const raw = headers['retry-after'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** Runs `fn` at most once at a time: callers that arrive while it runs share its result (single flight). */
+export function singleFlight<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () => {
+    running ??= fn().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+}

@@ -1,0 +1,151 @@
+// The Pitney Bowes Fulfillment client: finds work orders through the full search (POST /v1/work-orders/search),
+// which is the one documented call. Made once per process; every search is a read, so VendorHttp may retry it.
+import { NotFoundError, UpstreamError, ValidationError } from '../../domain/errors.js';
+import type { PitneyBowesWorkOrder, VendorCapabilities, WorkOrderQuery } from '../../domain/model.js';
+import { VendorHttp } from '../http.js';
+import { MAX_VENDOR_PAGE, pagedWindow, scanningWindow, type Page, type Segment } from '../paging.js';
+import type { PitneyBowesClient } from '../types.js';
+import { newTransactionId, PitneyBowesAuth } from './auth.js';
+import {
+  describeError,
+  mapSearchPage,
+  planSearch,
+  searchBody,
+  searchQuery,
+  transactionHeaders,
+  workOrderIdsSearchField,
+} from './mapping.js';
+import type { PbSearchField, PitneyBowesConfig } from './types.js';
+
+export type { PitneyBowesConfig } from './types.js';
+
+const SEARCH_PATH = '/v1/work-orders/search';
+
+/** The documented API only finds work orders; workOrderIds lets one search answer a whole batch of lookups. */
+export const PITNEY_BOWES_CAPABILITIES: VendorCapabilities = Object.freeze({
+  read: true,
+  create: false,
+  update: false,
+  delete: false,
+  transitions: false,
+  batchLookup: true,
+});
+
+class PitneyBowesHttpClient implements PitneyBowesClient {
+  readonly vendor = 'PITNEY_BOWES' as const;
+  readonly capabilities = PITNEY_BOWES_CAPABILITIES;
+  private readonly http: VendorHttp;
+  private readonly auth: PitneyBowesAuth;
+  private readonly clientId: string;
+
+  constructor(config: PitneyBowesConfig) {
+    this.clientId = config.clientId;
+    const common = {
+      ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+      ...(config.observe === undefined ? {} : { observe: config.observe }),
+    };
+    this.auth = new PitneyBowesAuth({
+      oauthUrl: config.oauthUrl,
+      apiKey: config.apiKey,
+      apiSecret: config.apiSecret,
+      ...common,
+    });
+    this.http = new VendorHttp({
+      vendor: 'PITNEY_BOWES',
+      baseUrl: config.apiUrl,
+      auth: this.auth,
+      describeError,
+      // VendorHttp resends the same headers on its 401 retry and read retry; the vendor refuses a reused
+      // transaction id, so the id is made per attempt, never per logical call.
+      perAttemptHeaders: () => transactionHeaders(newTransactionId()),
+      ...common,
+    });
+  }
+
+  planWorkOrders(query: WorkOrderQuery): Segment<PitneyBowesWorkOrder>[] {
+    const plan = planSearch(query);
+    if (plan === null) return [];
+    const fetchPage = (page: number, size: number) => this.search(plan.searchFields, page, size, 'searchWorkOrders');
+    const fetch = plan.keep === null ? pagedWindow(fetchPage) : scanningWindow(fetchPage, plan.keep);
+    return [{ key: plan.key, fetch }];
+  }
+
+  async getWorkOrders(keys: readonly string[]): Promise<(PitneyBowesWorkOrder | Error)[]> {
+    if (keys.length === 0) return [];
+    const unique = [...new Set(keys)];
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += MAX_VENDOR_PAGE) chunks.push(unique.slice(i, i + MAX_VENDOR_PAGE));
+    const found = new Map<string, PitneyBowesWorkOrder>();
+    const failed = new Map<string, Error>();
+    // One search per hundred keys, all at once: the upstream call count is what bounds the gateway's speed.
+    await Promise.all(
+      chunks.map(async (ids) => {
+        try {
+          const page = await this.search([workOrderIdsSearchField(ids)], 1, MAX_VENDOR_PAGE, 'getWorkOrders');
+          for (const order of page.items) found.set(order.vendorId, order);
+        } catch (err) {
+          const error = err instanceof Error ? err : new UpstreamError('PITNEY_BOWES', 'bad_response', 'PITNEY_BOWES lookup failed');
+          for (const id of ids) failed.set(id, error);
+        }
+      }),
+    );
+    return keys.map(
+      (key) =>
+        found.get(key) ??
+        failed.get(key) ??
+        new NotFoundError(`PITNEY_BOWES work order "${shorten(key)}" not found`, 'PITNEY_BOWES'),
+    );
+  }
+
+  async allWorkOrders(): Promise<PitneyBowesWorkOrder[]> {
+    const fetchPage = (page: number, size: number) => this.search([], page, size, 'allWorkOrders');
+    const all = await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER);
+    return all.items;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.http.close(), this.auth.close()]);
+  }
+
+  private async search(
+    fields: PbSearchField[],
+    page: number,
+    size: number,
+    operation: string,
+  ): Promise<Page<PitneyBowesWorkOrder>> {
+    const query = searchQuery(page, size);
+    try {
+      const answer = await this.http.request({
+        method: 'POST',
+        path: SEARCH_PATH,
+        query: { ...query },
+        body: searchBody(this.clientId, fields),
+        operation,
+        idempotent: true,
+      });
+      return mapSearchPage(answer.body, query);
+    } catch (err) {
+      throw refusal(err);
+    }
+  }
+}
+
+/**
+ * A 400/422 is the vendor refusing what was sent: a ValidationError naming the vendor (its message is
+ * VendorHttp's, which holds only the operation, status and safe code). A refused token request is already an
+ * `auth` failure, not the caller's input, and stays one; so does everything else.
+ */
+function refusal(err: unknown): unknown {
+  if (err instanceof UpstreamError && err.kind === 'http' && (err.status === 400 || err.status === 422)) {
+    return new ValidationError(err.message, undefined, 'PITNEY_BOWES');
+  }
+  return err;
+}
+
+function shorten(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
+}
+
+export function createPitneyBowesClient(config: PitneyBowesConfig): PitneyBowesClient {
+  return new PitneyBowesHttpClient(config);
+}

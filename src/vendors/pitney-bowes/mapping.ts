@@ -1,0 +1,401 @@
+// The only file that knows Pitney Bowes' field names: pure functions from its wire shapes to the domain model, and
+// from a domain query to its search bodies. Mapping is tolerant on purpose: the document's own examples carry
+// dates like "2022-04-07T016:00:00-07:00" and quotes that are not JSON, so a value that does not read as promised
+// becomes null (or the documented default) instead of failing the whole page.
+import { UpstreamError } from '../../domain/errors.js';
+import {
+  PRIORITIES,
+  type PitneyBowesWorkOrder,
+  type PitneyBowesWorkOrderLine,
+  type Priority,
+  type WorkOrderQuery,
+} from '../../domain/model.js';
+import { MAX_VENDOR_PAGE, type Page } from '../paging.js';
+import { pbStatusesFor, unifiedStatusOf, type PbStatus } from './states.js';
+import {
+  PB_DATE_SEARCH_FIELDS,
+  type PbErrorWire,
+  type PbSearchBody,
+  type PbSearchField,
+  type PbSearchQuery,
+  type PbWorkOrderLineWire,
+  type PbWorkOrderWire,
+} from './types.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Documented limits. The gateway's input validation reads these, so a value Pitney Bowes would refuse is refused
+// before any call, with the gateway's own field name.
+
+/** Maximum lengths the document gives, by wire field. */
+export const PITNEY_BOWES_FIELD_MAX_LENGTH = {
+  clientWorkOrderId: 35,
+  workOrderName: 30,
+  description: 250,
+  sku: 30,
+  brand: 50,
+  'X-PB-TransactionId': 25,
+} as const;
+
+/** The same limits by unified field name (the names the gateway's inputs use). */
+export const PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH = {
+  orderNumber: PITNEY_BOWES_FIELD_MAX_LENGTH.clientWorkOrderId,
+  workOrderName: PITNEY_BOWES_FIELD_MAX_LENGTH.workOrderName,
+  notes: PITNEY_BOWES_FIELD_MAX_LENGTH.description,
+  sku: PITNEY_BOWES_FIELD_MAX_LENGTH.sku,
+  customer: PITNEY_BOWES_FIELD_MAX_LENGTH.brand,
+} as const;
+
+/** The document's rule for X-PB-TransactionId: up to 25 letters, digits, hyphens and underscores. */
+export const PITNEY_BOWES_TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,25}$/;
+
+/** Header names are lower case because VendorHttp merges headers by exact key. */
+export function transactionHeaders(transactionId: string): Record<string, string> {
+  return { 'x-pb-transactionid': transactionId };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values
+
+/** Vendor priority → unified priority. Pitney Bowes has two levels, so LOW and CRITICAL never occur. */
+export const PB_PRIORITY_TO_UNIFIED: Readonly<Record<'PRIORITY' | 'STANDARD', Priority>> = {
+  PRIORITY: 'HIGH',
+  STANDARD: 'NORMAL',
+};
+
+/** A missing or unknown priority is shown (and therefore filtered) as the vendor's default, STANDARD. */
+export const PB_PRIORITY_FALLBACK: Priority = 'NORMAL';
+
+/** The unified priorities a Pitney Bowes order can carry, in the unified order. */
+export const PB_UNIFIED_PRIORITIES: readonly Priority[] = PRIORITIES.filter(
+  (p) => p === PB_PRIORITY_FALLBACK || Object.values(PB_PRIORITY_TO_UNIFIED).includes(p),
+);
+
+export function priorityOf(raw: unknown): Priority {
+  if (typeof raw !== 'string') return PB_PRIORITY_FALLBACK;
+  const key = raw.trim().toUpperCase();
+  return key === 'PRIORITY' || key === 'STANDARD' ? PB_PRIORITY_TO_UNIFIED[key] : PB_PRIORITY_FALLBACK;
+}
+
+/** A string, or a number written as one (a `node` of 160); empty and anything else is null. */
+export function stringOrNull(v: unknown): string | null {
+  if (typeof v === 'string') return v.length > 0 ? v : null;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite number, or a numeric string ("2000"); anything else is null. */
+export function numberOrNull(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (!NUMERIC.test(t)) return null;
+    const n = Number(t);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+export function stringArray(v: unknown): string[] {
+  if (typeof v === 'string') return v.length > 0 ? [v] : [];
+  if (!Array.isArray(v)) return [];
+  const out: string[] = [];
+  for (const item of v) {
+    const s = stringOrNull(item);
+    if (s !== null) out.push(s);
+  }
+  return out;
+}
+
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Reads an ISO 8601 date strictly. Date.parse alone is not enough: it rolls "2022-02-30" over into March and
+ * accepts engine-specific forms. A time without a zone is taken as UTC, the zone the document's format names
+ * (YYYY-MM-DDThh:mm:ssZ), so the result does not depend on the gateway host's time zone. Epoch milliseconds are
+ * accepted too. Anything else is null.
+ */
+export function dateOrNull(v: unknown): Date | null {
+  if (typeof v === 'number') {
+    const d = new Date(v);
+    return Number.isFinite(v) && !Number.isNaN(d.getTime()) ? d : null;
+  }
+  if (typeof v !== 'string') return null;
+  const m = ISO_DATE.exec(v.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+    if (oh > 23 || om > 59) return null;
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  const utc = new Date(0);
+  // setUTCFullYear keeps years 0-99 literal (Date.UTC would read them as 1900-1999).
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, ms);
+  const time = utc.getTime() - offsetMinutes * 60_000;
+  return Number.isNaN(time) ? null : new Date(time);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire → domain
+
+export function mapWorkOrderLine(wire: PbWorkOrderLineWire): PitneyBowesWorkOrderLine {
+  return {
+    childSku: stringOrNull(wire.childSKU) ?? '',
+    lotNumbers: stringArray(wire.lotNumbers),
+    serialNumbers: stringArray(wire.serialNumbers),
+    issuedQuantity: numberOrNull(wire.issuedQuantity),
+  };
+}
+
+/**
+ * Maps one Work Orders object (full search; the status/search subset maps too, with the missing fields null).
+ * Returns null for something that is not an object or has no workOrderId: without its key an order can be
+ * neither shown as a node nor fetched again.
+ */
+export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder | null {
+  if (!isObject(input)) return null;
+  const wire = input as PbWorkOrderWire;
+  const vendorId = stringOrNull(wire.workOrderId);
+  if (vendorId === null) return null;
+  const vendorStatus = typeof wire.status === 'string' ? wire.status : (stringOrNull(wire.status) ?? '');
+  return {
+    vendor: 'PITNEY_BOWES',
+    vendorId,
+    orderNumber: stringOrNull(wire.clientWorkOrderId) ?? '',
+    status: unifiedStatusOf(vendorStatus),
+    vendorStatus,
+    quantity: numberOrNull(wire.workOrderQuantity) ?? 0,
+    completedQuantity: numberOrNull(wire.completedQuantity) ?? 0,
+    priority: priorityOf(wire.priority),
+    dueDate: dateOrNull(wire.requestedCompletionDate),
+    startDate: dateOrNull(wire.startDate),
+    completionDate: dateOrNull(wire.completionDate),
+    createdAt: dateOrNull(wire.createDate),
+    updatedAt: dateOrNull(wire.updateDate),
+    customer: stringOrNull(wire.brand),
+    notes: stringOrNull(wire.description),
+    clientId: stringOrNull(wire.clientId),
+    workOrderName: stringOrNull(wire.workOrderName),
+    type: stringOrNull(wire.type),
+    node: stringOrNull(wire.node),
+    sku: stringOrNull(wire.sku),
+    requestedStartDate: dateOrNull(wire.requestedStartDate),
+    startQuantity: numberOrNull(wire.startQuantity),
+    rejectedQuantity: numberOrNull(wire.rejectedQuantity),
+    scrappedQuantity: numberOrNull(wire.scrappedQuantity),
+    lotNumbers: stringArray(wire.lotNumbers),
+    lines: Array.isArray(wire.workOrderLines)
+      ? wire.workOrderLines.filter(isObject).map((line) => mapWorkOrderLine(line as PbWorkOrderLineWire))
+      : [],
+    cancelDate: dateOrNull(wire.cancelDate),
+    cancelReason: stringOrNull(wire.cancelReason),
+    pbCreateDate: dateOrNull(wire.pbCreateDate),
+    pbUpdateDate: dateOrNull(wire.pbUpdateDate),
+  };
+}
+
+/**
+ * Maps one search answer to a page. `totalElements` is the total; where it is missing the total is inferred
+ * from the page we asked for (enough for paging to end). A body with no work-order list at all is not what the
+ * document promises and is reported as such, rather than read as "no orders".
+ */
+export function mapSearchPage(body: unknown, requested: PbSearchQuery): Page<PitneyBowesWorkOrder> {
+  let list: unknown;
+  let total: number | null = null;
+  let last: unknown;
+  if (Array.isArray(body)) {
+    list = body;
+  } else if (isObject(body)) {
+    list = body.workOrders ?? body.workOrderStatusList;
+    total = numberOrNull(body.totalElements);
+    last = body.last;
+  }
+  if (!Array.isArray(list)) {
+    throw new UpstreamError('PITNEY_BOWES', 'bad_response', 'PITNEY_BOWES search answered without a workOrders list');
+  }
+  const items: PitneyBowesWorkOrder[] = [];
+  for (const raw of list) {
+    const mapped = mapWorkOrder(raw);
+    if (mapped !== null) items.push(mapped);
+  }
+  const seen = (requested.page - 1) * requested.size + list.length;
+  if (total === null || total < 0) total = last === false ? seen + 1 : seen;
+  return { items, total: Math.floor(total) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Domain → wire: search bodies and query parameters
+
+/** The widest createDate range we send: the epoch to a date no order will have. */
+export const PB_WIDE_CREATE_DATE: PbSearchField = {
+  name: 'createDate',
+  from: '1970-01-01T00:00:00Z',
+  to: '9999-12-31T23:59:59Z',
+};
+
+/** The one sort the gateway pages on: creation order is stable while orders are added. */
+export const PB_SORT = ['createDate-asc'];
+
+export function statusSearchField(statuses: readonly PbStatus[]): PbSearchField {
+  return { name: 'status', values: [...statuses] };
+}
+
+export function workOrderIdsSearchField(ids: readonly string[]): PbSearchField {
+  return { name: 'workOrderIds', values: [...ids] };
+}
+
+/**
+ * THE QUIRK: with no date search field Pitney Bowes silently answers only orders created in the last six
+ * months. So every search carries a date field; where the caller gave none, a createDate range wide enough to
+ * hold every order.
+ */
+export function withDateRange(fields: readonly PbSearchField[]): PbSearchField[] {
+  const hasDate = fields.some((f) => PB_DATE_SEARCH_FIELDS.includes(f.name));
+  return hasDate ? [...fields] : [...fields, { ...PB_WIDE_CREATE_DATE }];
+}
+
+export function searchBody(clientId: string, fields: readonly PbSearchField[]): PbSearchBody {
+  return { clientId, sort: [...PB_SORT], searchFields: withDateRange(fields) };
+}
+
+/** `page` from 1, `size` capped at the largest page the vendor serves. */
+export function searchQuery(page: number, size: number): PbSearchQuery {
+  return { page: Math.max(1, Math.floor(page)), size: Math.min(MAX_VENDOR_PAGE, Math.max(1, Math.floor(size))) };
+}
+
+/** How one vendor-neutral query is searched: what the vendor filters, and what we must keep locally. */
+export interface PbSearchPlan {
+  /** Stable description (part of the gateway's cursor check). */
+  key: string;
+  /** The search fields before withDateRange adds the wide createDate. */
+  searchFields: PbSearchField[];
+  /** Set when part of the filter is not a search field: the whole result is then scanned and kept locally. */
+  keep: ((order: PitneyBowesWorkOrder) => boolean) | null;
+}
+
+/**
+ * Plans a query, or returns null when no Pitney Bowes order can match (a status or priority the vendor does not
+ * have, an empty due range): then no call is made. Status is a search field; priority, order number and due date
+ * are not, so they are matched on the mapped orders, exactly as the gateway shows them (a missing priority is
+ * shown, and matched, as NORMAL). Empty lists mean "no constraint", like an absent one.
+ */
+export function planSearch(query: WorkOrderQuery): PbSearchPlan | null {
+  const searchFields: PbSearchField[] = [];
+  let statusKey: string[] | undefined;
+  if (query.statuses && query.statuses.length > 0) {
+    const statuses = pbStatusesFor(query.statuses);
+    if (statuses.length === 0) return null;
+    searchFields.push(statusSearchField(statuses));
+    statusKey = statuses;
+  }
+
+  const tests: ((o: PitneyBowesWorkOrder) => boolean)[] = [];
+  let priorityKey: Priority[] | undefined;
+  if (query.priorities && query.priorities.length > 0) {
+    const asked = new Set(query.priorities);
+    const wanted = PB_UNIFIED_PRIORITIES.filter((p) => asked.has(p));
+    if (wanted.length === 0) return null;
+    const set = new Set<Priority>(wanted);
+    tests.push((o) => set.has(o.priority));
+    priorityKey = wanted;
+  }
+
+  const needle = query.orderNumber !== undefined && query.orderNumber.length > 0 ? query.orderNumber.toLowerCase() : undefined;
+  if (needle !== undefined) tests.push((o) => o.orderNumber.toLowerCase().includes(needle));
+
+  const after = query.dueAfter?.getTime();
+  const before = query.dueBefore?.getTime();
+  if (after !== undefined && before !== undefined && after > before) return null;
+  if (after !== undefined || before !== undefined) {
+    tests.push((o) => {
+      const due = o.dueDate?.getTime();
+      if (due === undefined || Number.isNaN(due)) return false;
+      return (after === undefined || due >= after) && (before === undefined || due <= before);
+    });
+  }
+
+  const key = JSON.stringify({
+    search: 'work-orders',
+    status: statusKey,
+    priority: priorityKey,
+    orderNumber: needle,
+    dueAfter: query.dueAfter?.toISOString(),
+    dueBefore: query.dueBefore?.toISOString(),
+  });
+  const keep = tests.length === 0 ? null : (o: PitneyBowesWorkOrder) => tests.every((t) => t(o));
+  return { key: `PITNEY_BOWES:${key}`, searchFields, keep };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors and the OAuth token
+
+const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * Reads the error envelope `{errors:[{errorCode, errorDescription, message?}]}` (or a bare array of entries).
+ * Only the code is taken: descriptions are free text that may echo what was sent (a clientId, a token), and no
+ * error may carry that. The document names no field in its errors, so there is none to report.
+ */
+export function describeError(_status: number, body: unknown): { code?: string } {
+  const entries: unknown[] = Array.isArray(body)
+    ? body
+    : isObject(body) && Array.isArray(body.errors)
+      ? body.errors
+      : isObject(body)
+        ? [body]
+        : [];
+  for (const entry of entries) {
+    if (!isObject(entry)) continue;
+    const code = (entry as PbErrorWire).errorCode;
+    const text = typeof code === 'number' ? String(code) : code;
+    if (typeof text === 'string' && SAFE_CODE.test(text)) return { code: text };
+  }
+  return {};
+}
+
+/** The token request: HTTP Basic over the API key and secret, form body, per the OAuth client-credentials grant. */
+export function tokenRequest(apiKey: string, apiSecret: string): { headers: Record<string, string>; body: string } {
+  return {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${apiKey}:${apiSecret}`, 'utf8').toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  };
+}
+
+export interface PbToken {
+  accessToken: string;
+  /** Lifetime in seconds, when the answer gave one we can read. */
+  expiresInSeconds: number | null;
+}
+
+/** Reads `{access_token, tokenType, issuedAt, expiresIn, clientID}`; null when there is no token in it. */
+export function parseTokenResponse(body: unknown): PbToken | null {
+  if (!isObject(body)) return null;
+  const token = body.access_token ?? body.accessToken;
+  if (typeof token !== 'string' || token.length === 0) return null;
+  const expires = numberOrNull(body.expiresIn ?? body.expires_in);
+  return { accessToken: token, expiresInSeconds: expires !== null && expires >= 0 ? expires : null };
+}

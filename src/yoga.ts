@@ -1,0 +1,156 @@
+// createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSettings } from './config.js';
+import type { GatewayContext, Principal } from './context.js';
+import { VENDORS, type Vendor } from './domain/model.js';
+import { maskError } from './errors.js';
+import { createLoaders } from './loaders/index.js';
+import { MemoryIdempotencyStore } from './loaders/idempotency.js';
+import { KeyedLock } from './loaders/lock.js';
+import { createLogger, type Logger } from './logger.js';
+import { schema } from './schema/index.js';
+import { principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
+import { createDotZeroClient } from './vendors/dotzero/client.js';
+import { createGenericMesClient } from './vendors/generic-mes/client.js';
+import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
+import type { CallObserver } from './vendors/http.js';
+import type { VendorClients } from './vendors/types.js';
+
+export interface ResolvedVendors {
+  DOTZERO: DotZeroSettings;
+  GENERIC_MES: GenericMesSettings;
+  PITNEY_BOWES: PitneyBowesSettings;
+}
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** Every vendor's settings: the configured ones and, for the others, their simulators'. */
+  vendors: ResolvedVendors;
+  simulated?: ReadonlySet<Vendor>;
+  logger?: Logger;
+  observe?: CallObserver;
+}
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  clients: VendorClients;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export const OPEN_PRINCIPAL: Principal = {
+  name: 'local',
+  role: 'open',
+  scopes: ['workorders:read', 'workorders:write'],
+  vendors: VENDORS,
+};
+
+export function createVendorClients(vendors: ResolvedVendors, timeoutMs: number, observe?: CallObserver): VendorClients {
+  const common = { timeoutMs, ...(observe ? { observe } : {}) };
+  return {
+    DOTZERO: createDotZeroClient({ ...vendors.DOTZERO, ...common }),
+    GENERIC_MES: createGenericMesClient({ ...vendors.GENERIC_MES, ...common }),
+    PITNEY_BOWES: createPitneyBowesClient({ ...vendors.PITNEY_BOWES, ...common }),
+  };
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.production);
+  const clients = createVendorClients(options.vendors, config.upstreamTimeoutMs, options.observe);
+  const simulated = options.simulated ?? new Set<Vendor>();
+  const idempotency = new MemoryIdempotencyStore();
+  const locks = new KeyedLock();
+  const security: SecurityOptions = { config, logger };
+
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
+    // Production hides error details; our own errors keep their message and code either way (see errors.ts).
+    maskedErrors: {
+      isDev: !config.production,
+      maskError: (error) => maskError(error, undefined, (err) => logger.error({ err: safeErr(err) }, 'unexpected error')),
+    },
+    batching: { limit: 5 },
+    logging: false,
+    // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
+    context: ({ request }): GatewayContext => {
+      const principal = principalOf(request) ?? OPEN_PRINCIPAL;
+      return {
+        requestId: requestIdOf(request),
+        idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
+        partialErrors: [],
+        principal,
+        loaders: createLoaders({
+          clients,
+          vendors: principal.vendors,
+          simulated,
+          writes: { idempotency, locks, caller: principal.name },
+        }),
+      };
+    },
+    plugins: [...securityPlugins(security), usePartialErrorsAndMasking(logger)],
+  });
+
+  return {
+    yoga,
+    clients,
+    logger,
+    async close() {
+      idempotency.close();
+      await Promise.all(VENDORS.map((v) => clients[v].close()));
+    },
+  };
+}
+
+
+/**
+ * After execution: our errors get their codes (with the request id on anything unexpected, logged under the same
+ * id), and the vendors that failed while others answered are appended to the errors.
+ */
+function usePartialErrorsAndMasking(logger: Logger): Plugin<GatewayContext> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          if (!result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+          const ctx = args.contextValue as GatewayContext;
+          const errors = (result.errors ?? []).map((e) =>
+            maskError(e, ctx.requestId, (err) => logger.error({ requestId: ctx.requestId, err: safeErr(err) }, 'unexpected error')),
+          );
+          const all = [...errors, ...ctx.partialErrors];
+          if (all.length === 0) return;
+          setResult({ ...result, errors: all as GraphQLError[] });
+        },
+      };
+    },
+  };
+}
+
+/** What may be logged of an unexpected error: its kind, message and stack, nothing attached to it. */
+export function safeErr(err: unknown): { name: string; message: string; stack?: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  return { name: 'NonError', message: String(err).slice(0, 200) };
+}
+
+export const EXAMPLE_QUERY = /* GraphQL */ `# Work orders across DotZero, the generic MES and Pitney Bowes in one request.
+query AcrossVendors {
+  vendors { vendor simulated capabilities { transitions batchLookup } }
+  workOrders(first: 50, filter: { statuses: [OPEN, IN_PROGRESS] }) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        id vendor orderNumber status vendorStatus priority dueDate quantity completedQuantity
+        allowedTransitions
+        product { name sku }
+        route { name operations { sequence name } }
+        operations { sequence name status }
+      }
+    }
+  }
+}
+`;

@@ -1,0 +1,93 @@
+// Starts the real gateway against the three simulators (real HTTP on loopback between them) and offers a small
+// client over yoga.fetch, plus the simulators' request counters, which the tests treat as first-class results.
+import type { GatewayClient, GatewayConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startSimulatorsFor } from '../../src/simulators/index.js';
+import type { DotZeroSimulator, GenericMesSimulator, PitneyBowesSimulator } from '../../src/simulators/types.js';
+import { createGateway, type Gateway } from '../../src/yoga.js';
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  dotzero: DotZeroSimulator;
+  gmes: GenericMesSimulator;
+  pb: PitneyBowesSimulator;
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Requests served by each simulator since the last reset (token calls included). */
+  calls(): { DOTZERO: number; GENERIC_MES: number; PITNEY_BOWES: number; total: number };
+  counts(): Record<string, number>;
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+export const silentLogger = createLogger(false, 'silent');
+
+export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
+  return {
+    port: 0,
+    production: false,
+    graphiql: true,
+    introspection: true,
+    vendors: {},
+    upstreamTimeoutMs: 2_000,
+    persistedDocumentsFile: 'src/generated/persisted-documents.json',
+    maxBodyBytes: 100_000,
+    ...overrides,
+  };
+}
+
+export async function startTestGateway(options: { config?: Partial<GatewayConfig>; clients?: GatewayClient[]; logger?: Gateway['logger'] } = {}): Promise<TestGateway> {
+  const sims = await startSimulatorsFor({});
+  const config = testConfig({ ...options.config, ...(options.clients ? { clients: options.clients } : {}) });
+  const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger: options.logger ?? silentLogger });
+  const dotzero = sims.simulators.DOTZERO as DotZeroSimulator;
+  const gmes = sims.simulators.GENERIC_MES as GenericMesSimulator;
+  const pb = sims.simulators.PITNEY_BOWES as PitneyBowesSimulator;
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    Promise.resolve(
+      gateway.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    );
+
+  return {
+    gateway,
+    dotzero,
+    gmes,
+    pb,
+    post,
+    async query(query, variables, headers) {
+      const res = await post({ query, ...(variables ? { variables } : {}) }, headers);
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse<any>['body'] };
+    },
+    calls() {
+      const c = { DOTZERO: dotzero.total(), GENERIC_MES: gmes.total(), PITNEY_BOWES: pb.total(), total: 0 };
+      c.total = c.DOTZERO + c.GENERIC_MES + c.PITNEY_BOWES;
+      return c;
+    },
+    counts() {
+      return { ...dotzero.counts(), ...gmes.counts(), ...pb.counts() };
+    },
+    resetCounts() {
+      dotzero.resetCounts();
+      gmes.resetCounts();
+      pb.resetCounts();
+    },
+    async close() {
+      await gateway.close();
+      await sims.close();
+    },
+  };
+}
+
+/** Every error code in a response. */
+export const codes = (res: GqlResponse) => (res.body.errors ?? []).map((e) => e.extensions?.code);
