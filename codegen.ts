@@ -6,6 +6,8 @@ const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['operations/**/*.graphql'],
   ignoreNoDocuments: false,
+  // The project is ESM with NodeNext resolution: generated imports need their `.js` extensions.
+  emitLegacyCommonJSImports: false,
   generates: {
     'src/generated/': {
       preset: 'client',

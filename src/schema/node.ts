@@ -7,6 +7,11 @@ builder.queryField('node', (t) =>
     type: NodeInterface,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.loaders.node(decodeId(String(id))),
+    resolve: async (_root, { id }, ctx) => {
+      const decoded = decodeId(String(id));
+      const record = await ctx.loaders.node(decoded);
+      // The id names the type, so no guessing from the record's shape.
+      return { ...(record as object), __typename: decoded.type };
+    },
   }),
 );

@@ -1,5 +1,6 @@
 import { ValidationError } from '../domain/errors.js';
 import { WORK_ORDER_TYPE, decodeIdOf, type NodeType } from '../domain/ids.js';
+import { PRIORITIES, WORK_ORDER_STATUSES } from '../domain/model.js';
 import type {
   DotZeroWorkOrder,
   GenericMesWorkOrder,
@@ -156,8 +157,9 @@ function toQuery(filter: FilterInput | null | undefined): { vendors: Vendor[] | 
   const orderNumber = f.orderNumber?.trim();
   if (orderNumber && orderNumber.length > 64) throw new ValidationError('filter.orderNumber must be at most 64 characters', 'filter.orderNumber');
   const query: WorkOrderQuery = {};
-  if (f.statuses?.length) query.statuses = [...new Set(f.statuses)].sort();
-  if (f.priorities?.length) query.priorities = [...new Set(f.priorities)].sort();
+  // Canonical order (the enums' own), so equal filters plan equal vendor calls and cursors fit both.
+  if (f.statuses?.length) query.statuses = WORK_ORDER_STATUSES.filter((s) => f.statuses!.includes(s));
+  if (f.priorities?.length) query.priorities = PRIORITIES.filter((p) => f.priorities!.includes(p));
   if (orderNumber) query.orderNumber = orderNumber;
   if (f.dueAfter) query.dueAfter = f.dueAfter;
   if (f.dueBefore) query.dueBefore = f.dueBefore;

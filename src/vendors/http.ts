@@ -27,6 +27,8 @@ export interface HttpRequest {
   operation: string;
   /** True when sending twice cannot change anything (reads, and searches that only read). */
   idempotent: boolean;
+  /** A successful answer may be plain text (DotZero's token refresh may answer a bare JWT); it is passed on as a string. */
+  acceptText?: boolean;
 }
 
 export interface HttpResponse {
@@ -145,7 +147,9 @@ export class VendorHttp {
       try {
         parsed = JSON.parse(text);
       } catch {
-        // A non-JSON error body is still an error with a status; a non-JSON success is garbage.
+        // A non-JSON error body is still an error with a status; a non-JSON success is garbage, unless the caller
+        // expects text.
+        if (res.statusCode < 300 && req.acceptText) return { status: res.statusCode, headers: res.headers, body: text.trim() };
         if (res.statusCode < 300) {
           throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} answered a body that is not JSON`, {
             status: res.statusCode,

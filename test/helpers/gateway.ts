@@ -42,8 +42,20 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
   };
 }
 
-export async function startTestGateway(options: { config?: Partial<GatewayConfig>; clients?: GatewayClient[]; logger?: Gateway['logger'] } = {}): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  config?: Partial<GatewayConfig>;
+  clients?: GatewayClient[];
+  logger?: Gateway['logger'];
+  /** Lifetime of the DotZero access token the gateway starts with (default: one hour). */
+  dotzeroTokenTtlSeconds?: number;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const sims = await startSimulatorsFor({});
+  if (options.dotzeroTokenTtlSeconds !== undefined) {
+    const creds = (sims.simulators.DOTZERO as DotZeroSimulator).issueCredentials(options.dotzeroTokenTtlSeconds);
+    sims.settings.DOTZERO = { ...sims.settings.DOTZERO, token: creds.token, refreshToken: creds.refreshToken, expiresAt: new Date(creds.expiresAt) };
+  }
   const config = testConfig({ ...options.config, ...(options.clients ? { clients: options.clients } : {}) });
   const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger: options.logger ?? silentLogger });
   const dotzero = sims.simulators.DOTZERO as DotZeroSimulator;

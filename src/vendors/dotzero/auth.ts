@@ -130,6 +130,7 @@ export class DotZeroAuth implements VendorAuth {
         query: refreshTokenQuery(this.options.tenantId),
         body: refreshTokenBody(this.options.refreshToken),
         operation: 'refreshToken',
+        acceptText: true,
         // A refresh token may be single-use upstream: never send it twice on our own.
         idempotent: false,
       });
