@@ -2,7 +2,7 @@
 // simulators' request counters as the measure of every query's upstream cost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
-import { codes, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { codes, startTestGateway, type GqlResponse, type TestGateway } from '../helpers/gateway.js';
 
 interface Row {
   id: string;
@@ -27,7 +27,7 @@ async function walk(filter: Record<string, unknown> | undefined, first: number):
   let totalCount = -1;
   let pages = 0;
   for (;;) {
-    const res: Awaited<ReturnType<TestGateway['query']>> = await gw.query(
+    const res: GqlResponse = await gw.query(
       `query($first: Int, $after: String, $filter: WorkOrderFilter) { workOrders(first: $first, after: $after, filter: $filter) {
         totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${ROW} } } } }`,
       { first, after, filter },
