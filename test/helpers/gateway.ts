@@ -1,6 +1,6 @@
 // Starts the real gateway against the three simulators (real HTTP on loopback between them) and offers a small
 // client over yoga.fetch, plus the simulators' request counters, which the tests treat as first-class results.
-import type { GatewayClient, GatewayConfig } from '../../src/config.js';
+import type { GatewayClient, GatewayConfig, VendorSettings } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startSimulatorsFor } from '../../src/simulators/index.js';
 import type { DotZeroSimulator, GenericMesSimulator, PitneyBowesSimulator } from '../../src/simulators/types.js';
@@ -50,17 +50,24 @@ export interface TestGatewayOptions {
   dotzeroTokenTtlSeconds?: number;
 }
 
-export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const sims = await startSimulatorsFor({});
+/** A gateway with some vendors pointed at given settings (as if real) and the rest simulated. */
+export async function startTestGatewayWith(vendors: VendorSettings, options: TestGatewayOptions = {}): Promise<TestGateway> {
+  return startTestGateway({ ...options, vendors });
+}
+
+export async function startTestGateway(options: TestGatewayOptions & { vendors?: VendorSettings } = {}): Promise<TestGateway> {
+  const sims = await startSimulatorsFor(options.vendors ?? {});
   if (options.dotzeroTokenTtlSeconds !== undefined) {
     const creds = (sims.simulators.DOTZERO as DotZeroSimulator).issueCredentials(options.dotzeroTokenTtlSeconds);
     sims.settings.DOTZERO = { ...sims.settings.DOTZERO, token: creds.token, refreshToken: creds.refreshToken, expiresAt: new Date(creds.expiresAt) };
   }
   const config = testConfig({ ...options.config, ...(options.clients ? { clients: options.clients } : {}) });
   const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger: options.logger ?? silentLogger });
-  const dotzero = sims.simulators.DOTZERO as DotZeroSimulator;
-  const gmes = sims.simulators.GENERIC_MES as GenericMesSimulator;
-  const pb = sims.simulators.PITNEY_BOWES as PitneyBowesSimulator;
+  // A vendor given real settings has no simulator here: its counters read zero.
+  const none = { total: () => 0, counts: () => ({}), count: () => 0, resetCounts: () => {} };
+  const dotzero = (sims.simulators.DOTZERO ?? none) as DotZeroSimulator;
+  const gmes = (sims.simulators.GENERIC_MES ?? none) as GenericMesSimulator;
+  const pb = (sims.simulators.PITNEY_BOWES ?? none) as PitneyBowesSimulator;
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     Promise.resolve(
