@@ -1,0 +1,71 @@
+// Vendors misbehaving: slow, rate limiting, briefly unavailable. Reads may be retried; writes never are once they
+// may have reached the vendor.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clearFaults } from '../../src/simulators/harness.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ config: { upstreamTimeoutMs: 300 } });
+});
+afterAll(async () => {
+  await gw.close();
+});
+afterEach(() => {
+  clearFaults(gw.gmes.faults);
+  clearFaults(gw.dotzero.faults);
+  gw.gmes.setRateLimit(undefined);
+  gw.resetCounts();
+});
+
+const LIST = `{ workOrders(first: 100) { totalCount edges { node { vendor } } } }`;
+
+describe('upstream faults', () => {
+  it('a vendor slower than the timeout answers UPSTREAM_TIMEOUT for its part only', async () => {
+    gw.gmes.faults.latencyMs = 1_000;
+    const res = await gw.query(LIST);
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', vendor: 'GENERIC_MES' });
+    expect(res.body.data!.workOrders.edges.length).toBe(100);
+    // The simulator still answers the abandoned request later; let it, so it does not count in the next test.
+    await new Promise((r) => setTimeout(r, 800));
+  });
+
+  it('a vendor rate limit answers RATE_LIMITED with the vendor\'s Retry-After', async () => {
+    gw.gmes.setRateLimit(1);
+    const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
+    expect((await gw.query(query)).body.errors).toBeUndefined();
+    const res = await gw.query(query);
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', vendor: 'GENERIC_MES' });
+    expect(res.body.errors![0]!.extensions!.retryAfter).toBeGreaterThan(0);
+  });
+
+  it('a read that meets a brief outage is tried once more and succeeds', async () => {
+    gw.gmes.faults.next = [{ status: 503, raw: 'maintenance' }];
+    const res = await gw.query(`{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(gw.gmes.count('GET /api/v2/work-orders')).toBe(2);
+  });
+
+  it('a write that meets an outage is not sent again', async () => {
+    const open = await gw.query(`{ workOrders(first: 1, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id vendorId } } } }`);
+    const { id, vendorId } = open.body.data!.workOrders.edges[0].node;
+    gw.resetCounts();
+    gw.gmes.faults.next = [
+      { status: 200, body: { data: { id: vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } },
+      { status: 503, raw: 'maintenance' },
+    ];
+    const res = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id });
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', vendor: 'GENERIC_MES' });
+    expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(1);
+  });
+
+  it('a relation whose vendor fails empties only that list and names the vendor', async () => {
+    const res1 = await gw.query(`{ workOrders(first: 2, filter: { vendors: [DOTZERO] }) { edges { node { id } } } }`);
+    const ids = res1.body.data!.workOrders.edges.map((e: any) => e.node.id);
+    gw.dotzero.faults.status = 500;
+    const res = await gw.query(`query($a: ID!) { workOrder(id: $a) { id } }`, { a: ids[0] });
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'DOTZERO', upstreamStatus: 500 });
+  });
+});
