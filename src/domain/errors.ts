@@ -22,18 +22,34 @@ export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * The input field the vendor named in a refusal, already in the gateway's input names (the vendor's mapping
+   * translates it), so a client can build a ValidationError without reading the message.
+   */
+  readonly field: string | undefined;
+  /** The vendor's short reason code for a refusal (e.g. MUST_BE_POSITIVE), never free text. */
+  readonly reason: string | undefined;
 
   constructor(
     vendor: Vendor,
     kind: UpstreamKind,
     message: string,
-    extra: { status?: number; code?: string; retryAfterSeconds?: number; cause?: unknown } = {},
+    extra: {
+      status?: number;
+      code?: string;
+      field?: string;
+      reason?: string;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.vendor = vendor;
     this.kind = kind;
     this.status = extra.status;
     this.code = extra.code;
+    this.field = extra.field;
+    this.reason = extra.reason;
     this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }

@@ -48,8 +48,11 @@ export interface HttpOptions {
   auth?: VendorAuth;
   timeoutMs?: number;
   connections?: number;
-  /** Extracts the vendor's error code (and a safe reason) from an error body; see each vendor's mapping. */
-  describeError?: (status: number, body: unknown) => { code?: string; reason?: string };
+  /**
+   * Extracts the vendor's error code, the input field it refused (in the gateway's input names) and a short reason
+   * code from an error body; see each vendor's mapping. Each is kept only when it looks like a name (SAFE_CODE).
+   */
+  describeError?: (status: number, body: unknown) => { code?: string; field?: string; reason?: string };
   observe?: CallObserver;
   /**
    * Headers made anew for every attempt (Pitney Bowes wants a fresh X-PB-TransactionId on each request, and a
@@ -58,6 +61,8 @@ export interface HttpOptions {
   perAttemptHeaders?: (req: HttpRequest) => Record<string, string>;
 }
 
+// What an error body may contribute to an UpstreamError: a name, not prose. Bodies may echo what was sent (tokens,
+// keys), so anything else a describeError returns is dropped here as well, whatever the mapping checked.
 const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export class VendorHttp {
@@ -165,10 +170,17 @@ export class VendorHttp {
   private check(req: HttpRequest, res: HttpResponse): HttpResponse {
     if (res.status >= 200 && res.status < 300) return res;
     const described = this.options.describeError?.(res.status, res.body) ?? {};
-    const code = described.code && SAFE_CODE.test(described.code) ? described.code : undefined;
-    const reason = described.reason;
+    const code = safeName(described.code);
+    const field = safeName(described.field);
+    const reason = safeName(described.reason);
+    // The message is for logs and stays in its one format; clients read `field` and `reason` from the error itself.
     const message = `${this.vendor} ${req.operation} failed: HTTP ${res.status}${code ? ` ${code}` : ''}${reason ? ` (${reason})` : ''}`;
-    const extra = { status: res.status, code };
+    const extra = {
+      status: res.status,
+      code,
+      ...(field !== undefined ? { field } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+    };
     if (res.status === 429) {
       return fail(new UpstreamError(this.vendor, 'rate_limited', message, { ...extra, retryAfterSeconds: retryAfter(res.headers) }));
     }
@@ -193,6 +205,10 @@ export class VendorHttp {
   private observe(req: HttpRequest, status: number | 'error', started: number) {
     this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms: performance.now() - started });
   }
+}
+
+function safeName(value: string | undefined): string | undefined {
+  return value !== undefined && SAFE_CODE.test(value) ? value : undefined;
 }
 
 function fail(err: UpstreamError): never {

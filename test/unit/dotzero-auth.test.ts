@@ -582,11 +582,16 @@ describe('DotZero client over HTTP', () => {
     expect(upstream.seen.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/workOrders', 'GET /v1/workOrders/WO-9']);
   });
 
-  it.each([
-    [{ code: 'DUPLICATE', field: 'work_order_id', message: `duplicate, token ${OLD}` }, 'orderNumber', 'DUPLICATE'],
-    [{ message: 'qty must be positive' }, undefined, undefined],
-  ])('a 422 on create is a ValidationError (%j)', async (body, field, code) => {
-    upstream.handle = () => ({ status: 422, json: body });
+  // The field reaches the ValidationError from the UpstreamError VendorHttp made (err.field), not from its message,
+  // and in the gateway's input names.
+  it.each<[number, unknown, string | undefined, string | undefined]>([
+    [422, { code: 'DUPLICATE', field: 'work_order_id', message: `duplicate, token ${OLD}` }, 'orderNumber', 'DUPLICATE'],
+    [422, { message: 'qty must be positive' }, undefined, undefined],
+    [400, { errors: [{ field: 'qty', message: 'must be positive' }] }, 'quantity', undefined],
+    [400, { error: { code: 'VALIDATION_ERROR', field: 'deadline' } }, 'dueDate', 'VALIDATION_ERROR'],
+    [422, { code: 'E422', field: `token ${OLD}` }, undefined, 'E422'],
+  ])('a %i on create is a ValidationError (%j)', async (status, body, field, code) => {
+    upstream.handle = () => ({ status, json: body });
     const err = await caught(client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'WO-1', quantity: 1 }));
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ vendor: 'DOTZERO', field });

@@ -7,7 +7,6 @@ import {
   createWorkOrderBody,
   credentialsWithToken,
   describeDotZeroError,
-  fieldOfUpstreamMessage,
   isWorkOrderRecord,
   knownTotal,
   mapOpHistory,
@@ -616,31 +615,26 @@ describe('write bodies', () => {
 });
 
 describe('error bodies', () => {
-  it.each([
+  // The field comes back in the gateway's input names (what the caller sent), and DotZero sends no reason code.
+  it.each<[unknown, { code?: string; field?: string; reason?: string }]>([
     [{ message: 'qty must be positive', code: 'VALIDATION_ERROR' }, { code: 'VALIDATION_ERROR' }],
-    [{ message: 'Bad', code: 'E422', field: 'qty' }, { code: 'E422', reason: 'field quantity' }],
+    [{ message: 'Bad', code: 'E422', field: 'qty' }, { code: 'E422', field: 'quantity' }],
     [{ error: 'invalid_grant' }, { code: 'invalid_grant' }],
-    [{ error: { code: 'DUPLICATE', field: 'work_order_id' } }, { code: 'DUPLICATE', reason: 'field orderNumber' }],
-    [{ errors: [{ field: 'mystery_field' }] }, { reason: 'field mystery_field' }],
+    [{ error: { code: 'DUPLICATE', field: 'work_order_id' } }, { code: 'DUPLICATE', field: 'orderNumber' }],
+    [{ errors: [{ field: 'deadline' }] }, { field: 'dueDate' }],
+    [{ errors: [{ field: 'mystery_field' }] }, { field: 'mystery_field' }],
+    [{ field: 'is_asap', reason: 'whatever' }, { field: 'priority' }],
     [{ message: 'NOT_FOUND' }, { code: 'NOT_FOUND' }],
     [{ message: 'token eyJabc.def.ghi is expired' }, {}],
     [{ message: 'abcdef0123456789secret' }, {}],
     [{ code: 'has spaces in it', field: 'bad field!' }, {}],
-    [{ code: 'x'.repeat(65) }, {}],
+    [{ code: 'x'.repeat(65), field: 'y'.repeat(65) }, {}],
     ['NOT_FOUND', { code: 'NOT_FOUND' }],
     ['eyJhbGciOi', {}],
     [null, {}],
     [[1, 2], {}],
-  ])('describeDotZeroError(%j)', (body, expected) => {
+  ])('describeDotZeroError(%j) -> %j', (body, expected) => {
     expect(describeDotZeroError(422, body)).toEqual(expected);
-  });
-
-  it.each([
-    ['DOTZERO createWorkOrder failed: HTTP 422 E422 (field quantity)', 'quantity'],
-    ['DOTZERO createWorkOrder failed: HTTP 422 E422', undefined],
-    ['DOTZERO createWorkOrder failed: HTTP 422 (field a b)', undefined],
-  ])('fieldOfUpstreamMessage(%j)', (message, field) => {
-    expect(fieldOfUpstreamMessage(message)).toBe(field);
   });
 });
 

@@ -491,17 +491,21 @@ describe('createWorkOrder', () => {
     expect(requests).toEqual([]);
   });
 
-  it.each<[string, unknown, string | undefined]>([
-    ['quantity', { error: { code: 'VALIDATION_ERROR', message: 'Validation failed', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } }, 'quantity'],
-    ['product is productId to the gateway', { error: { code: 'VALIDATION_ERROR', details: { field: 'product', reason: 'REQUIRED' } } }, 'productId'],
-    ['no details', { error: { code: 'VALIDATION_ERROR', message: 'Validation failed' } }, undefined],
-  ])('a 400 VALIDATION_ERROR is a ValidationError (%s)', async (_name, body, field) => {
-    handler = () => ({ status: 400, body });
+  // The field reaches the ValidationError from the UpstreamError VendorHttp made (err.field), not from its message.
+  it.each<[number, string, unknown, string | undefined, string | undefined]>([
+    [400, 'quantity', { error: { code: 'VALIDATION_ERROR', message: 'Validation failed', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } }, 'quantity', 'MUST_BE_POSITIVE'],
+    [400, 'product is productId to the gateway', { error: { code: 'VALIDATION_ERROR', details: { field: 'product', reason: 'REQUIRED' } } }, 'productId', 'REQUIRED'],
+    [400, 'no details', { error: { code: 'VALIDATION_ERROR', message: 'Validation failed' } }, undefined, undefined],
+    [422, 'quantity', { error: { code: 'VALIDATION_ERROR', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } }, 'quantity', 'MUST_BE_POSITIVE'],
+    [422, 'field only', { error: { code: 'VALIDATION_ERROR', details: { field: 'dueDate' } } }, 'dueDate', undefined],
+  ])('a %i VALIDATION_ERROR is a ValidationError (%s)', async (status, _name, body, field, reason) => {
+    handler = () => ({ status, body });
     const err = await client()
       .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: -1 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ vendor: 'GENERIC_MES', field });
+    if (reason) expect((err as Error).message).toContain(reason);
   });
 });
 

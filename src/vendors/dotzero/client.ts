@@ -29,7 +29,6 @@ import { DotZeroAuth } from './auth.js';
 import {
   createWorkOrderBody,
   describeDotZeroError,
-  fieldOfUpstreamMessage,
   isWorkOrderRecord,
   knownTotal,
   mapOpHistory,
@@ -396,8 +395,9 @@ function refusedTransition(current: WorkOrderStatus, to: WorkOrderStatus): Inval
 
 /**
  * The domain error for a failed call: 404 on one resource is NotFound, a 422 on a status change is the vendor's
- * refusal of the transition, any other 400/422 a validation refusal. Messages carry the vendor's code and the field
- * only (see describeDotZeroError); everything else stays the UpstreamError VendorHttp made.
+ * refusal of the transition, any other 400/422 a validation refusal naming the field the vendor named (VendorHttp
+ * puts it on the error, already in the gateway's input names: see describeDotZeroError). Messages carry the vendor's
+ * code only; everything else stays the UpstreamError VendorHttp made.
  */
 function translate(err: unknown, ctx: CallContext): unknown {
   if (!(err instanceof UpstreamError) || err.kind !== 'http') return err;
@@ -408,7 +408,7 @@ function translate(err: unknown, ctx: CallContext): unknown {
   if (err.status === 400 || err.status === 422) {
     return new ValidationError(
       `DOTZERO refused the ${ctx.what}${err.code ? `: ${err.code}` : ''}`,
-      fieldOfUpstreamMessage(err.message),
+      err.field,
       VENDOR,
     );
   }

@@ -519,10 +519,11 @@ function safe(value: unknown, pattern = SAFE_CODE): string | undefined {
 }
 
 /**
- * The code (and the field, as `field <name>`) of a DotZero error body, for VendorHttp's message. Nothing else of
- * the body is read: error bodies may echo secrets.
+ * The code and the refused field of a DotZero error body, for VendorHttp. The field comes back in the gateway's
+ * input names (DOMAIN_FIELD_OF_WIRE), so a client can name it in a ValidationError as the caller knows it. DotZero
+ * sends no reason code, so none is given. Nothing else of the body is read: error bodies may echo secrets.
  */
-export function describeDotZeroError(_status: number, body: unknown): { code?: string; reason?: string } {
+export function describeDotZeroError(_status: number, body: unknown): { code?: string; field?: string; reason?: string } {
   if (typeof body === 'string') {
     const code = safe(body, CODE_LIKE_MESSAGE);
     return code ? { code } : {};
@@ -534,17 +535,11 @@ export function describeDotZeroError(_status: number, body: unknown): { code?: s
   const code =
     safe(r.code) ?? safe(r.error) ?? safe(nested?.code) ?? safe(r.message, CODE_LIKE_MESSAGE) ?? safe(nested?.message, CODE_LIKE_MESSAGE);
   const wireField = safe(r.field) ?? safe(nested?.field) ?? safe(firstError?.field);
-  const result: { code?: string; reason?: string } = {};
+  const result: { code?: string; field?: string } = {};
   if (code) result.code = code;
-  if (wireField) result.reason = `field ${DOMAIN_FIELD_OF_WIRE[wireField] ?? wireField}`;
+  // A wire name we do not know is passed on as it is: it still tells the caller which input was refused.
+  if (wireField) result.field = DOMAIN_FIELD_OF_WIRE[wireField] ?? wireField;
   return result;
-}
-
-const FIELD_IN_MESSAGE = /\(field ([A-Za-z0-9_.-]{1,64})\)$/;
-
-/** The field describeDotZeroError put into an UpstreamError's message (VendorHttp keeps only the message). */
-export function fieldOfUpstreamMessage(message: string): string | undefined {
-  return FIELD_IN_MESSAGE.exec(message)?.[1];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ import {
   toWorkOrderPage,
   unwrapOne,
   updateBody,
-  validationDetails,
 } from './mapping.js';
 import {
   GMES_FILTERABLE,
@@ -348,8 +347,9 @@ class GenericMesHttpClient implements GenericMesClient {
   }
 
   /**
-   * A vendor refusal in the gateway's terms: 404 is NotFoundError, 400/422 ValidationError (with the field the
-   * vendor named), 409 on a status change or delete InvalidTransitionError. Anything else (rate limits, outages,
+   * A vendor refusal in the gateway's terms: 404 is NotFoundError, 400/422 ValidationError (with the field and
+   * reason the vendor named, which VendorHttp put on the error, the field already in the gateway's input names: see
+   * describeError), 409 on a status change or delete InvalidTransitionError. Anything else (rate limits, outages,
    * bad credentials) stays the UpstreamError VendorHttp made.
    */
   private refusal(err: unknown, context: RefusalContext): Error {
@@ -357,7 +357,7 @@ class GenericMesHttpClient implements GenericMesClient {
     if (err.kind !== 'http') return err;
     if (err.status === 404) return new NotFoundError(`${VENDOR} ${context.what} "${short(context.key)}" not found`, VENDOR);
     if (err.status === 400 || err.status === 422) {
-      const { field, reason } = validationDetails(err.message);
+      const { field, reason } = err;
       return new ValidationError(`${VENDOR} refused the input${field ? ` ${field}` : ''}${reason ? `: ${reason}` : ''}`, field, VENDOR);
     }
     if (err.status === 409 && context.current !== undefined) {

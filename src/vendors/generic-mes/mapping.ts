@@ -243,30 +243,22 @@ function safe(value: unknown): string | undefined {
   return typeof value === 'string' && SAFE.test(value) ? value : undefined;
 }
 
+/** The vendor's names for input fields that the gateway's inputs name otherwise. */
+const INPUT_FIELD: Readonly<Record<string, string>> = { product: 'productId' };
+
 /**
- * Reads `{ error: { code, message, details: { field, reason } } }` for VendorHttp. Never the message: error bodies
- * may echo what was sent. The field and reason travel in the UpstreamError's message as `field=… reason=…`
- * because that message is all VendorHttp keeps of the body; validationDetails() reads them back.
+ * Reads `{ error: { code, message, details: { field, reason } } }` for VendorHttp, which puts the field and reason
+ * on the UpstreamError for the client's ValidationError. The field is given in the gateway's input names (the
+ * caller sent `productId`, not `product`). Never the message: error bodies may echo what was sent.
  */
-export function describeError(_status: number, body: unknown): { code?: string; reason?: string } {
+export function describeError(_status: number, body: unknown): { code?: string; field?: string; reason?: string } {
   const error = isObject(body) ? body.error : undefined;
   const code = isObject(error) ? safe(error.code) : safe(error) ?? (isObject(body) ? safe(body.code) : undefined);
   const details = isObject(error) && isObject(error.details) ? error.details : {};
   const field = safe(details.field);
   const reason = safe(details.reason);
-  const parts = [field && `field=${field}`, reason && `reason=${reason}`].filter(Boolean);
-  return { code, ...(parts.length > 0 ? { reason: parts.join(' ') } : {}) };
-}
-
-/** The vendor's names for input fields that the gateway's inputs name otherwise. */
-const INPUT_FIELD: Readonly<Record<string, string>> = { product: 'productId' };
-
-/** The field (in the gateway's input names) and reason that describeError() put into an UpstreamError message. */
-export function validationDetails(message: string): { field?: string; reason?: string } {
-  const m = /\((?:field=([A-Za-z0-9_.-]{1,64}))? ?(?:reason=([A-Za-z0-9_.-]{1,64}))?\)$/.exec(message);
-  const field = m?.[1];
-  const reason = m?.[2];
   return {
+    code,
     ...(field !== undefined ? { field: INPUT_FIELD[field] ?? field } : {}),
     ...(reason !== undefined ? { reason } : {}),
   };
