@@ -23,6 +23,7 @@ import type {
 } from '../domain/model.js';
 import { VENDORS } from '../domain/model.js';
 import type { Page, Segment } from '../vendors/paging.js';
+import { PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH } from '../vendors/pitney-bowes/mapping.js';
 import type { VendorClients } from '../vendors/types.js';
 import { checkFirst, pageOver, type ConnectionPage, type VendorSegment } from './concat.js';
 import { STATE_RULES, createWrites, type WorkOrderWrites, type WriteServices } from './writes.js';
@@ -149,6 +150,10 @@ export function createLoaders(options: LoaderOptions) {
     async product(vendor: Vendor, vendorKey: string): Promise<Product> {
       assertVisible(vendor);
       if (vendor === 'DOTZERO') return dzProduct.load(vendorKey);
+      if (vendor === 'PITNEY_BOWES' && vendorKey.length > PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH.sku) {
+        // The document caps SKUs: a longer one cannot exist, so no vendor is asked.
+        throw new ValidationError(`Invalid id: a Pitney Bowes SKU has at most ${PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH.sku} characters`, 'id', vendor);
+      }
       const found = (await derivedProducts(vendor)).find((p) => p.vendorId === vendorKey);
       if (!found) throw new NotFoundError(`No ${vendor} product "${vendorKey}"`, vendor);
       return found;
@@ -234,9 +239,10 @@ export function createLoaders(options: LoaderOptions) {
     },
 
     /** Every warehouse the caller may see; a vendor that fails is reported and the others still answer. */
-    async warehouses(): Promise<{ items: Warehouse[]; failures: UpstreamError[] }> {
+    async warehouses(filter: { vendors?: readonly Vendor[] | null; name?: string | null } = {}): Promise<{ items: Warehouse[]; failures: UpstreamError[] }> {
+      const name = filter.name?.trim().toLowerCase();
       const parts = await Promise.all(
-        visible.map(async (vendor): Promise<Warehouse[] | UpstreamError> => {
+        visible.filter((v) => !filter.vendors?.length || filter.vendors.includes(v)).map(async (vendor): Promise<Warehouse[] | UpstreamError> => {
           try {
             if (vendor === 'DOTZERO') {
               const list = await dzWarehouses();
@@ -255,7 +261,7 @@ export function createLoaders(options: LoaderOptions) {
         }),
       );
       return {
-        items: parts.flatMap((p) => (p instanceof UpstreamError ? [] : p)),
+        items: parts.flatMap((p) => (p instanceof UpstreamError ? [] : p)).filter((w) => !name || w.name.toLowerCase().includes(name)),
         failures: parts.filter((p): p is UpstreamError => p instanceof UpstreamError),
       };
     },

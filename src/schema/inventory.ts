@@ -28,11 +28,16 @@ InventoryType.implement({
 builder.queryField('inventory', (t) =>
   t.field({
     type: [InventoryType],
-    args: { productId: t.arg.id({ required: true }) },
-    resolve: async (_root, { productId }, ctx) => {
+    args: {
+      productId: t.arg.id({ required: true }),
+      warehouseId: t.arg.id({ description: 'Only stock in this warehouse.' }),
+    },
+    resolve: async (_root, { productId, warehouseId }, ctx) => {
       const { vendor, key } = decodeIdOf(String(productId), ['Product'], 'productId');
+      const warehouse = warehouseId == null ? undefined : decodeIdOf(String(warehouseId), ['Warehouse'], 'warehouseId');
       const product = await ctx.loaders.product(vendor, key);
-      return ctx.loaders.inventory(product);
+      const stock = await ctx.loaders.inventory(product);
+      return warehouse ? stock.filter((i) => i.vendor === warehouse.vendor && i.warehouseId === warehouse.key) : stock;
     },
   }),
 );

@@ -38,11 +38,19 @@ StorageLocationType.implement({
   }),
 });
 
+const WarehouseFilter = builder.inputType('WarehouseFilter', {
+  fields: (t) => ({
+    vendors: t.field({ type: [VendorEnum] }),
+    name: t.string({ description: 'Part of the name.' }),
+  }),
+});
+
 builder.queryField('warehouses', (t) =>
   t.field({
     type: [WarehouseType],
-    resolve: async (_root, _args, ctx, info) => {
-      const { items, failures } = await ctx.loaders.warehouses();
+    args: { filter: t.arg({ type: WarehouseFilter }) },
+    resolve: async (_root, { filter }, ctx, info) => {
+      const { items, failures } = await ctx.loaders.warehouses({ vendors: filter?.vendors ?? null, name: filter?.name ?? null });
       reportFailures(ctx, failures, info);
       return items;
     },

@@ -252,6 +252,26 @@ describe('lookups by id', () => {
   });
 });
 
+describe('warehouse and inventory filters', () => {
+  it('filters warehouses by vendor and name, and stock by warehouse', async () => {
+    const res = await gw.query(`{ dz: warehouses(filter: { vendors: [DOTZERO] }) { id vendor name }
+      pb: warehouses(filter: { vendors: [PITNEY_BOWES], name: "center" }) { id vendor name }
+      products(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id inventory { quantity warehouse { id } } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const d = res.body.data!;
+    expect(d.dz.length).toBeGreaterThan(0);
+    expect(d.dz.every((w: any) => w.vendor === 'DOTZERO')).toBe(true);
+    expect(d.pb.length).toBeGreaterThan(0);
+    expect(d.pb.every((w: any) => w.vendor === 'PITNEY_BOWES' && /center/i.test(w.name))).toBe(true);
+    const stocked = d.products.edges.map((e: any) => e.node).find((p: any) => new Set(p.inventory.map((i: any) => i.warehouse?.id)).size > 1);
+    const warehouseId = stocked.inventory[0].warehouse.id;
+    const inv = await gw.query(`query($p: ID!, $w: ID) { inventory(productId: $p, warehouseId: $w) { warehouse { id } } }`, { p: stocked.id, w: warehouseId });
+    expect(inv.body.data!.inventory.length).toBeGreaterThan(0);
+    expect(inv.body.data!.inventory.length).toBeLessThan(stocked.inventory.length);
+    expect(inv.body.data!.inventory.every((i: any) => i.warehouse.id === warehouseId)).toBe(true);
+  });
+});
+
 describe('bad input: a clear error and no vendor call', () => {
   const missingDotZero = encodeId('DotZeroWorkOrder', 'DOTZERO', '00000000-0000-0000-0000-000000000000');
   const cases: [string, string, Record<string, unknown>, string][] = [
@@ -263,6 +283,7 @@ describe('bad input: a clear error and no vendor call', () => {
     ['negative first', '{ workOrders(first: -1) { totalCount } }', {}, 'VALIDATION_ERROR'],
     ['a cursor that is not one', '{ workOrders(after: "bogus") { totalCount } }', {}, 'VALIDATION_ERROR'],
     ['a due range whose start is after its end', '{ workOrders(filter: { dueAfter: "2026-05-01T00:00:00Z", dueBefore: "2026-01-01T00:00:00Z" }) { totalCount } }', {}, 'VALIDATION_ERROR'],
+    ['a Pitney Bowes SKU longer than the document allows', 'query($id: ID!) { product(id: $id) { id } }', { id: encodeId('Product', 'PITNEY_BOWES', 'K'.repeat(31)) }, 'VALIDATION_ERROR'],
     ['an unknown vendor in a filter', '{ workOrders(filter: { vendors: [ACME] }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
     ['a date that is not ISO 8601', '{ workOrders(filter: { dueAfter: "next tuesday" }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
   ];
