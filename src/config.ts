@@ -59,7 +59,43 @@ export interface GatewayConfig {
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
+  /** JWTs from this issuer are accepted beside the API keys; undefined: API keys only. */
+  jwt?: JwtSettings;
+  /** Automatic persisted queries (register on first use) for frontend clients; on unless false. */
+  apq?: boolean;
+  /** Operation limits; each one left out takes its DEFAULT_LIMITS value. */
+  limits?: Partial<OperationLimits>;
 }
+
+export interface JwtSettings {
+  issuer: string;
+  audience?: string;
+  /** HS256 shared secret; either this or jwksUrl. */
+  secret?: string;
+  /** The issuer's JWKS endpoint (RS256/ES256 keys); either this or secret. */
+  jwksUrl?: string;
+}
+
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** graphql-armor cost: objects 2, scalars 1, x1.5 per level, times `first` on paged lists. */
+  maxCost: number;
+  /** Operations in one batched request; 0 turns batching off. */
+  maxBatch: number;
+}
+
+// The partner catalog's largest operation (AcrossVendors at first: 100) costs about 15,700 and is 6 deep.
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxDepth: 8,
+  maxAliases: 15,
+  maxTokens: 1000,
+  maxDirectives: 20,
+  maxCost: 20_000,
+  maxBatch: 5,
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -155,6 +191,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     };
   }
 
+  const jwt = readJwt(str, url);
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['production', 'development', 'test'].includes(nodeEnv)) throw new ConfigError('NODE_ENV', 'must be production, development or test');
   const clientsFile = str('GATEWAY_CLIENTS_FILE');
@@ -165,11 +203,39 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     graphiql: bool('GRAPHIQL', true),
     introspection: bool('INTROSPECTION', true),
     vendors,
-    ...(clientsFile ? { clients: readClientsFile(clientsFile) } : {}),
+    // With JWTs but no clients file the gateway is closed all the same: an empty client list says so.
+    ...(clientsFile ? { clients: readClientsFile(clientsFile) } : jwt ? { clients: [] } : {}),
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+    ...(jwt ? { jwt } : {}),
+    apq: bool('GATEWAY_APQ', true),
+    limits: {
+      maxDepth: int('GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
+      maxAliases: int('GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 1000),
+      maxTokens: int('GATEWAY_MAX_TOKENS', DEFAULT_LIMITS.maxTokens, 50, 100_000),
+      maxDirectives: int('GATEWAY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 1000),
+      maxCost: int('GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost, 10, 100_000_000),
+      maxBatch: int('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 0, 100),
+    },
   };
+}
+
+function readJwt(
+  str: (name: string) => string | undefined,
+  url: (name: string, value: string | undefined) => string | undefined,
+): JwtSettings | undefined {
+  const issuer = str('GATEWAY_JWT_ISSUER');
+  const secret = str('GATEWAY_JWT_SECRET');
+  const jwksUrl = url('GATEWAY_JWT_JWKS_URL', str('GATEWAY_JWT_JWKS_URL'));
+  const audience = str('GATEWAY_JWT_AUDIENCE');
+  if (!issuer) {
+    if (secret || jwksUrl || audience) throw new ConfigError('GATEWAY_JWT_ISSUER', 'is required when GATEWAY_JWT_SECRET, GATEWAY_JWT_JWKS_URL or GATEWAY_JWT_AUDIENCE is set');
+    return undefined;
+  }
+  if (!secret === !jwksUrl) throw new ConfigError('GATEWAY_JWT_SECRET', 'or GATEWAY_JWT_JWKS_URL (exactly one of them) is required when GATEWAY_JWT_ISSUER is set');
+  if (secret && secret.length < 32) throw new ConfigError('GATEWAY_JWT_SECRET', 'must be at least 32 characters');
+  return { issuer, ...(audience ? { audience } : {}), ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}) };
 }
 
 function readJson(setting: string, file: string): unknown {

@@ -25,6 +25,14 @@ export const ERROR_CODES = [
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'IDEMPOTENCY_CONFLICT',
+  // Operation limits (src/security/limits.ts): which limit a refused document broke.
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'TOKEN_LIMIT_EXCEEDED',
+  'DIRECTIVE_LIMIT_EXCEEDED',
+  'COST_LIMIT_EXCEEDED',
+  'INTROSPECTION_DISABLED',
+  'CSRF_PREVENTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

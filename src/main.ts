@@ -32,10 +32,12 @@ server.listen(config.port, () => {
   console.log(`  simulated vendors: ${simulated.length ? simulated.join(', ') : 'none'}`);
   const real = (['DOTZERO', 'GENERIC_MES', 'PITNEY_BOWES'] as const).filter((v) => !sims.simulated.has(v));
   console.log(`  real vendors: ${real.length ? real.join(', ') : 'none'}`);
-  if (!config.clients) {
+  if (!config.clients && !config.jwt) {
     console.warn('  WARNING: no GATEWAY_CLIENTS_FILE: the gateway is OPEN — anyone who can reach it may read and write. Fine for local exploration only.');
   } else {
-    console.log(`  clients: ${config.clients.map((c) => `${c.name} (${c.role})`).join(', ')}`);
+    const named = (config.clients ?? []).map((c) => `${c.name} (${c.role})`);
+    if (config.jwt) named.push(`JWTs from ${config.jwt.issuer}`);
+    console.log(`  clients: ${named.join(', ')}`);
   }
 });
 

@@ -10,7 +10,7 @@ import { MemoryIdempotencyStore } from './loaders/idempotency.js';
 import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
-import { principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
+import { batchingOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
 import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
 import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
@@ -70,11 +70,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
     // Production hides error details; our own errors keep their message and code either way (see errors.ts).
+    // Errors raised outside execution (auth, parsing, context building) land here: the request id comes from the
+    // security layer's per-request async context.
     maskedErrors: {
       isDev: !config.production,
-      maskError: (error) => maskError(error, undefined, (err) => logger.error({ err: safeErr(err) }, 'unexpected error')),
+      maskError: (error) => {
+        const requestId = currentRequestId();
+        const masked = maskError(error, requestId, (err) => logger.error({ requestId, err: safeErr(err) }, 'unexpected error'));
+        if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
+        // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
+        return new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
+      },
     },
-    batching: { limit: 5 },
+    batching: batchingOf(config),
+    // Checked on Content-Length and, for chunked bodies, while the body streams in: 413 over it.
+    maxRequestBodySize: config.maxBodyBytes,
     logging: false,
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {

@@ -1,33 +1,42 @@
-import { randomUUID } from 'node:crypto';
+// The security layer, as yoga plugins, in the order a request meets them: request id (and the x-request-id header),
+// CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
+// the body is parsed, before anything runs), persisted operations and APQ, then the operation limits in parse,
+// validation and just before execution. Scopes (mutations need workorders:write) are the schema's business
+// (schema/builder.ts) and vendor scoping the loaders', both from the principal settled here.
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
 import type { Logger } from '../logger.js';
+import { authPlugins, callerOf } from './auth.js';
+import { csrfPrevention, limitPlugins } from './limits.js';
+import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
+import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
+import { useRequestId } from './request-id.js';
+
+export { batchingOf, limitsOf } from './limits.js';
+export { currentRequestId, requestIdOf } from './request-id.js';
 
 export interface SecurityOptions {
   config: GatewayConfig;
   logger: Logger;
+  /** Tests pass one with their own clock. */
+  rateLimiter?: RateLimiter;
 }
-
-const principals = new WeakMap<Request, Principal>();
-const requestIds = new WeakMap<Request, string>();
 
 /** The authenticated caller of a request (undefined while the gateway is open for local exploration). */
 export function principalOf(request: Request): Principal | undefined {
-  return principals.get(request);
+  return callerOf(request)?.principal;
 }
 
-/** The request's id: the caller's `X-Request-Id` when it is sane, else a new one; the same for the whole request. */
-export function requestIdOf(request: Request): string {
-  let id = requestIds.get(request);
-  if (!id) {
-    const header = request.headers.get('x-request-id');
-    id = header && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
-    requestIds.set(request, id);
-  }
-  return id;
-}
-
-export function securityPlugins(_options: SecurityOptions): Plugin<GatewayContext>[] {
-  return [];
+export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext>[] {
+  const { config, logger } = options;
+  const store = createPersistedStore(loadManifest(config.persistedDocumentsFile), config.apq !== false);
+  return [
+    useRequestId(),
+    csrfPrevention(),
+    ...authPlugins(config, logger),
+    ...rateLimitPlugins(config, store, logger, options.rateLimiter),
+    ...persistedPlugins(store),
+    ...limitPlugins(config),
+  ];
 }

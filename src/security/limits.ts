@@ -1,0 +1,191 @@
+// Operation limits, all applied before execution so a refused operation never reaches a vendor: graphql-armor's
+// depth, alias, token, directive and cost limits (each refusal with its own code), introspection off by
+// configuration, field suggestions hidden outside development, and CSRF prevention. graphql-js's own rules already
+// refuse fragment cycles and over-deep introspection (MaxIntrospectionDepthRule); yoga refuses mutations over GET,
+// over-long batches and over-large bodies (its options are set in yoga.ts from the same limits).
+import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
+import { costLimitPlugin, costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import {
+  GraphQLError,
+  getNamedType,
+  isIntrospectionType,
+  Kind,
+  validate,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { DEFAULT_LIMITS, type GatewayConfig, type OperationLimits } from '../config.js';
+import type { GatewayContext } from '../context.js';
+import { refusal, type RefusalCode } from './refusal.js';
+
+export function limitsOf(config: GatewayConfig): OperationLimits {
+  return { ...DEFAULT_LIMITS, ...config.limits };
+}
+
+/** yoga's `batching` option: off at 0, else capped. */
+export function batchingOf(config: GatewayConfig): false | { limit: number } {
+  const { maxBatch } = limitsOf(config);
+  return maxBatch > 0 ? { limit: maxBatch } : false;
+}
+
+/** Headers a browser cannot put on a "simple" cross-site request; any of them proves a CORS preflight happened. */
+const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-api-key', 'authorization'];
+
+const ARMOR_PREFIX = /^Syntax Error: /;
+
+/** armor's onReject, turned into a validation error with our code (or thrown, where there is no validation yet). */
+function rejectWith(code: RefusalCode, generic: string, expose: boolean) {
+  return (context: ValidationContext | null, error: GraphQLError) => {
+    const message = expose ? error.message.replace(ARMOR_PREFIX, '') : generic;
+    const coded = refusal(code, message, 400);
+    if (context) context.reportError(coded);
+    else throw coded;
+  };
+}
+
+/** graphql-js's NoSchemaIntrospectionCustomRule, with a code of its own. */
+const NoIntrospectionRule: ValidationRule = (context) => ({
+  Field(node) {
+    const type = getNamedType(context.getType());
+    if (type && isIntrospectionType(type)) {
+      context.reportError(refusal('INTROSPECTION_DISABLED', `Introspection is disabled on this gateway ("${node.name.value}").`, 400, { nodes: [node] }));
+    }
+  },
+});
+
+const PAGE_SIZE_ARGS = new Set(['first', 'last']);
+
+/** Names of the variables that give page sizes in the document (armor's cost rule sees only literals). */
+function pageSizeVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (PAGE_SIZE_ARGS.has(node.name.value) && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+    },
+  });
+  return [...names];
+}
+
+/** The variables' values, or their defaults in the document. */
+function pageSizes(document: DocumentNode, names: readonly string[], variables: Record<string, unknown>): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of def.variableDefinitions ?? []) {
+      const name = v.variable.name.value;
+      if (names.includes(name) && v.defaultValue?.kind === Kind.INT) sizes.set(name, Number(v.defaultValue.value));
+    }
+  }
+  for (const name of names) {
+    const value = variables[name];
+    if (typeof value === 'number' && Number.isInteger(value)) sizes.set(name, value);
+  }
+  return sizes;
+}
+
+/** The document with each variable page size written in as a literal. */
+function inlinePageSizes(document: DocumentNode, sizes: ReadonlyMap<string, number>): DocumentNode {
+  return visit(document, {
+    Argument(node): ArgumentNode | undefined {
+      if (!PAGE_SIZE_ARGS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
+      const size = sizes.get(node.value.name.value);
+      return size === undefined ? undefined : { ...node, value: { kind: Kind.INT, value: String(size) } };
+    },
+  });
+}
+
+/**
+ * A request a browser could send cross-site without a preflight (a form post, a plain GET) must carry one of
+ * PREFLIGHT_HEADERS; our clients' X-API-Key or Authorization already is one.
+ */
+export function csrfPrevention(): Plugin<GatewayContext> {
+  const csrf = useCSRFPrevention({ requestHeaders: PREFLIGHT_HEADERS });
+  return {
+    onRequestParse(payload) {
+      try {
+        return csrf.onRequestParse?.(payload as never);
+      } catch {
+        throw refusal('CSRF_PREVENTED', `This request needs one of these headers: ${PREFLIGHT_HEADERS.join(', ')}.`, 403);
+      }
+    },
+  };
+}
+
+export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
+  const limits = limitsOf(config);
+  // Limits are no secret, and a client that hits one should learn which; production still says less.
+  const expose = !config.production;
+  const armor = { exposeLimits: expose, propagateOnRejection: false };
+  const costOptions = {
+    ...armor,
+    maxCost: limits.maxCost,
+    onReject: [rejectWith('COST_LIMIT_EXCEEDED', 'The operation costs more than this gateway allows.', expose)],
+  };
+  const costWithVariables = costLimitRule(costOptions);
+  // Per document (yoga's parse cache hands out the same one for the same text): its page-size variables, and the
+  // verdict for each set of their values, since catalog operations come again and again with the same few sizes.
+  const byDocument = new WeakMap<DocumentNode, { names: string[]; verdicts: Map<string, readonly GraphQLError[]> }>();
+
+  const plugins: Plugin<GatewayContext>[] = [
+    maxTokensPlugin({
+      ...armor,
+      n: limits.maxTokens,
+      onReject: [rejectWith('TOKEN_LIMIT_EXCEEDED', 'The operation has too many tokens.', expose)],
+    }),
+    maxDepthPlugin({
+      ...armor,
+      n: limits.maxDepth,
+      // GraphiQL's introspection query is deeper than any operation; graphql-js's MaxIntrospectionDepthRule
+      // keeps introspection itself from nesting without end.
+      ignoreIntrospection: true,
+      onReject: [rejectWith('DEPTH_LIMIT_EXCEEDED', 'The operation is nested too deeply.', expose)],
+    }),
+    maxAliasesPlugin({
+      ...armor,
+      n: limits.maxAliases,
+      onReject: [rejectWith('ALIAS_LIMIT_EXCEEDED', 'The operation has too many aliases.', expose)],
+    }),
+    maxDirectivesPlugin({
+      ...armor,
+      n: limits.maxDirectives,
+      onReject: [rejectWith('DIRECTIVE_LIMIT_EXCEEDED', 'The operation has too many directives.', expose)],
+    }),
+    costLimitPlugin(costOptions),
+    {
+      // Page sizes given as variables: the same cost rule over the document with the request's values written in.
+      // Here, not in validation, because validation results are cached per document, whatever the variables.
+      onExecute({ args, setResultAndStopExecution }) {
+        const document = args.document;
+        let entry = byDocument.get(document);
+        if (!entry) byDocument.set(document, (entry = { names: pageSizeVariables(document), verdicts: new Map() }));
+        if (entry.names.length === 0) return;
+        const sizes = pageSizes(document, entry.names, (args.variableValues ?? {}) as Record<string, unknown>);
+        const key = entry.names.map((n) => sizes.get(n) ?? '').join(',');
+        let errors = entry.verdicts.get(key);
+        if (!errors) {
+          errors = validate(args.schema, inlinePageSizes(document, sizes), [costWithVariables]);
+          if (entry.verdicts.size < 64) entry.verdicts.set(key, errors);
+        }
+        if (errors.length > 0) setResultAndStopExecution({ errors });
+      },
+    },
+  ];
+  if (!config.introspection) {
+    plugins.push({
+      onValidate({ addValidationRule }) {
+        addValidationRule(NoIntrospectionRule);
+      },
+    });
+  }
+  if (config.production) plugins.push(blockFieldSuggestionsPlugin());
+  return plugins;
+}
