@@ -13,6 +13,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 const QUERIES: Record<string, string> = {
+  'vendors (no upstream call: the gateway alone)': `{ vendors { vendor simulated capabilities { read transitions } } }`,
   'list 50 across vendors (scalars)': `{ workOrders(first: 50) { totalCount edges { node { id vendor orderNumber status dueDate } } } }`,
   'list 50 DotZero with product, route, operations': `{ workOrders(first: 50, filter: { vendors: [DOTZERO] }) { edges { node { id
     product { name } route { name operations { sequence name } } operations { sequence name } } } } }`,
