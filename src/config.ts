@@ -3,30 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VENDORS, type Vendor } from './domain/model.js';
+import { loadDotZeroConfigDir } from './vendors/dotzero/auth.js';
+import type { DotZeroClientConfig } from './vendors/dotzero/types.js';
+import type { GenericMesConfig } from './vendors/generic-mes/client.js';
+import type { PitneyBowesConfig } from './vendors/pitney-bowes/types.js';
 
-export interface DotZeroSettings {
-  workOrderApiUrl: string;
-  userApiUrl: string;
-  tenantId: string;
-  token: string;
-  refreshToken: string;
-  expiresAt?: Date;
-  /** Folder of the vendor tooling's config.json + credentials.json; refreshed tokens are written back there. */
-  configDir?: string;
-}
-
-export interface GenericMesSettings {
-  apiUrl: string;
-  apiKey: string;
-}
-
-export interface PitneyBowesSettings {
-  apiUrl: string;
-  oauthUrl: string;
-  apiKey: string;
-  apiSecret: string;
-  clientId: string;
-}
+/** Connection settings per vendor: the clients' own config types, less what the process adds (timeouts, metrics). */
+type Connection<T> = Omit<T, 'timeoutMs' | 'observe'>;
+export type DotZeroSettings = Connection<DotZeroClientConfig>;
+export type GenericMesSettings = Connection<GenericMesConfig>;
+export type PitneyBowesSettings = Connection<PitneyBowesConfig>;
 
 export interface VendorSettings {
   DOTZERO?: DotZeroSettings;
@@ -248,22 +234,16 @@ function readJson(setting: string, file: string): unknown {
 }
 
 function readDotZeroDir(dir: string, apiUrlOverride?: string, userApiOverride?: string): DotZeroSettings {
-  const setting = 'DOTZERO_CONFIG_DIR';
-  const config = readJson(setting, resolve(dir, 'config.json')) as Record<string, unknown>;
-  const creds = readJson(setting, resolve(dir, 'credentials.json')) as Record<string, unknown>;
-  const need = (obj: Record<string, unknown>, file: string, key: string) => {
-    const v = obj?.[key];
-    if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(setting, `: ${file} has no "${key}"`);
-    return v.trim();
-  };
-  const expires = typeof creds.expires_at === 'string' ? new Date(creds.expires_at) : undefined;
+  let settings;
+  try {
+    settings = loadDotZeroConfigDir(dir);
+  } catch (err) {
+    throw new ConfigError('DOTZERO_CONFIG_DIR', `: ${(err as Error).message}`);
+  }
   return {
-    workOrderApiUrl: (apiUrlOverride ?? need(config, 'config.json', 'work_order_api_url')).replace(/\/+$/, ''),
-    userApiUrl: (userApiOverride ?? need(config, 'config.json', 'user_api_url')).replace(/\/+$/, ''),
-    tenantId: need(creds, 'credentials.json', 'tenant_id'),
-    token: need(creds, 'credentials.json', 'token'),
-    refreshToken: need(creds, 'credentials.json', 'refresh_token'),
-    ...(expires && !Number.isNaN(expires.getTime()) ? { expiresAt: expires } : {}),
+    ...settings,
+    ...(apiUrlOverride ? { workOrderApiUrl: apiUrlOverride } : {}),
+    ...(userApiOverride ? { userApiUrl: userApiOverride } : {}),
     configDir: dir,
   };
 }
