@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,67 +19,7 @@ import {
 } from '../../src/vendors/dotzero/auth.js';
 import { createDotZeroClient } from '../../src/vendors/dotzero/client.js';
 import type { DotZeroClient } from '../../src/vendors/types.js';
-
-// ---- a tiny upstream, started per test on 127.0.0.1:0
-
-interface Seen {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorization: string | undefined;
-  body: unknown;
-}
-
-interface Reply {
-  status?: number;
-  json?: unknown;
-  text?: string;
-  delayMs?: number;
-}
-
-type Handler = (req: Seen) => Reply | Promise<Reply>;
-
-interface Upstream {
-  url: string;
-  seen: Seen[];
-  handle: Handler;
-  close(): Promise<void>;
-}
-
-async function startUpstream(handle: Handler): Promise<Upstream> {
-  const upstream: Upstream = { url: '', seen: [], handle, close: async () => undefined };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const seen: Seen = {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: Object.fromEntries(url.searchParams),
-          authorization: req.headers.authorization,
-          body: raw ? JSON.parse(raw) : undefined,
-        };
-        upstream.seen.push(seen);
-        const reply = await upstream.handle(seen);
-        if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-        const payload = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
-        res.writeHead(reply.status ?? 200, { 'content-type': reply.text ? 'text/plain' : 'application/json' });
-        res.end(payload);
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  upstream.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  upstream.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return upstream;
-}
+import { startUpstream, type RecordedRequest, type Upstream } from '../helpers/upstream.js';
 
 function jwt(claims: Record<string, unknown>): string {
   const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -92,9 +30,10 @@ const inSeconds = (s: number) => Math.floor(Date.now() / 1000) + s;
 const OLD = jwt({ sub: 'u', exp: inSeconds(3600), n: 'old' });
 const NEW = jwt({ sub: 'u', exp: inSeconds(7200), n: 'new' });
 const REFRESH = 'refresh-SECRET-123';
-const isRefresh = (r: Seen) => r.path === '/v2/auth/token';
-const refreshes = (u: Upstream) => u.seen.filter(isRefresh).length;
+const isRefresh = (r: RecordedRequest) => r.path === '/v2/auth/token';
+const refreshes = (u: Upstream) => u.requests.filter(isRefresh).length;
 
+// A recording upstream, started per test; it answers 500 unless the test says otherwise.
 let upstream: Upstream;
 const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -168,14 +107,14 @@ describe('DotZeroAuth: expiry', () => {
   it('uses the token as it is while more than 5 minutes are left', async () => {
     const a = auth({ expiresAt: new Date(Date.now() + REFRESH_AHEAD_MS + 60_000) });
     expect(await a.authorization()).toBe(`Bearer ${OLD}`);
-    expect(upstream.seen).toHaveLength(0);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it('refreshes ahead of expiry: POST {user api}/v2/auth/token?tenantID=..., JSON body, no Authorization', async () => {
-    upstream.handle = () => ({ json: NEW });
+    upstream.handler = () => ({ body: NEW });
     const a = auth({ expiresAt: new Date(Date.now() + REFRESH_AHEAD_MS - 1000) });
     expect(await a.authorization()).toBe(`Bearer ${NEW}`);
-    expect(upstream.seen).toEqual([
+    expect(upstream.requests).toEqual([
       {
         method: 'POST',
         path: '/v2/auth/token',
@@ -189,19 +128,19 @@ describe('DotZeroAuth: expiry', () => {
 
   it('takes a new token without exp as living one hour', async () => {
     const now = Date.now();
-    upstream.handle = () => ({ json: 'opaque-new-token' });
+    upstream.handler = () => ({ body: 'opaque-new-token' });
     const a = auth({ expiresAt: new Date(now - 1), now: () => now });
     expect(await a.authorization()).toBe('Bearer opaque-new-token');
     expect(a.expiresAt.getTime()).toBe(now + DEFAULT_TOKEN_LIFETIME_MS);
   });
 
   it('accepts a refresh answer holding the token in an object', async () => {
-    upstream.handle = () => ({ json: { token: NEW } });
+    upstream.handler = () => ({ body: { token: NEW } });
     expect(await auth({ expiresAt: new Date(0) }).authorization()).toBe(`Bearer ${NEW}`);
   });
 
   it('50 concurrent calls at expiry cause exactly one refresh', async () => {
-    upstream.handle = () => ({ json: NEW, delayMs: 30 });
+    upstream.handler = () => ({ body: NEW, delayMs: 30 });
     const a = auth({ expiresAt: new Date(Date.now() - 1) });
     const headers = await Promise.all(Array.from({ length: 50 }, () => a.authorization()));
     expect(new Set(headers)).toEqual(new Set([`Bearer ${NEW}`]));
@@ -213,20 +152,20 @@ describe('DotZeroAuth: expiry', () => {
 
   it('keeps the still-valid token when an early refresh fails, and pauses before trying again', async () => {
     let now = Date.now();
-    upstream.handle = () => ({ status: 503 });
+    upstream.handler = () => ({ status: 503 });
     const a = auth({ expiresAt: new Date(now + 60_000), now: () => now });
     expect(await a.authorization()).toBe(`Bearer ${OLD}`);
-    const tried = upstream.seen.length;
+    const tried = upstream.requests.length;
     expect(tried).toBeGreaterThanOrEqual(1);
     expect(await a.authorization()).toBe(`Bearer ${OLD}`);
-    expect(upstream.seen.length).toBe(tried);
+    expect(upstream.requests.length).toBe(tried);
     now += EARLY_REFRESH_PAUSE_MS + 1;
-    upstream.handle = () => ({ json: NEW });
+    upstream.handler = () => ({ body: NEW });
     expect(await a.authorization()).toBe(`Bearer ${NEW}`);
   });
 
   it('fails the call once the token has expired and the refresh is refused, naming no secret', async () => {
-    upstream.handle = () => ({ status: 401, json: { message: `bad refresh token ${REFRESH}`, code: 'INVALID_GRANT' } });
+    upstream.handler = () => ({ status: 401, body: { message: `bad refresh token ${REFRESH}`, code: 'INVALID_GRANT' } });
     const err = await caught(auth({ expiresAt: new Date(0) }).authorization());
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ kind: 'auth', vendor: 'DOTZERO', status: 401, code: 'INVALID_GRANT' });
@@ -235,7 +174,7 @@ describe('DotZeroAuth: expiry', () => {
   });
 
   it('a refresh that answers no token is a bad response', async () => {
-    upstream.handle = () => ({ json: { message: 'ok' } });
+    upstream.handler = () => ({ body: { message: 'ok' } });
     const err = await caught(auth({ expiresAt: new Date(0) }).authorization());
     expect(err).toMatchObject({ kind: 'bad_response' });
   });
@@ -245,11 +184,11 @@ describe('DotZeroAuth: 401', () => {
   it('a credential that is no longer current needs no refresh', async () => {
     const a = auth();
     expect(await a.unauthorized('Bearer some-older-token')).toBe(true);
-    expect(upstream.seen).toHaveLength(0);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it('the current credential is refreshed, once for many callers', async () => {
-    upstream.handle = () => ({ json: NEW, delayMs: 30 });
+    upstream.handler = () => ({ body: NEW, delayMs: 30 });
     const a = auth();
     const current = await a.authorization();
     const answers = await Promise.all(Array.from({ length: 20 }, () => a.unauthorized(current)));
@@ -262,13 +201,13 @@ describe('DotZeroAuth: 401', () => {
   });
 
   it.each([400, 401, 403])('answers false when the user API refuses the refresh (%i)', async (status) => {
-    upstream.handle = () => ({ status, json: { code: 'INVALID_GRANT' } });
+    upstream.handler = () => ({ status, body: { code: 'INVALID_GRANT' } });
     const a = auth();
     expect(await a.unauthorized(await a.authorization())).toBe(false);
   });
 
   it('passes a user API outage on as it is', async () => {
-    upstream.handle = () => ({ status: 503 });
+    upstream.handler = () => ({ status: 503 });
     const a = auth();
     const err = await caught(a.unauthorized(await a.authorization()));
     expect(err).toMatchObject({ kind: 'unavailable', vendor: 'DOTZERO' });
@@ -288,7 +227,7 @@ describe('credentials.json', () => {
       join(dir, 'credentials.json'),
       JSON.stringify({ token: OLD, refresh_token: REFRESH, tenant_id: 'tenant-1', expires_at: '2020-01-01T00:00:00Z', user: { email: 'a@b' } }),
     );
-    upstream.handle = () => ({ json: NEW });
+    upstream.handler = () => ({ body: NEW });
     const a = auth({ expiresAt: new Date(0), configDir: dir });
     await a.authorization();
     const written = JSON.parse(await readFile(join(dir, 'credentials.json'), 'utf8'));
@@ -304,7 +243,7 @@ describe('credentials.json', () => {
   });
 
   it('creates the file when there is none, with what it takes to start again', async () => {
-    upstream.handle = () => ({ json: NEW });
+    upstream.handler = () => ({ body: NEW });
     await auth({ expiresAt: new Date(0), configDir: dir }).authorization();
     expect(JSON.parse(await readFile(join(dir, 'credentials.json'), 'utf8'))).toMatchObject({
       token: NEW,
@@ -315,7 +254,7 @@ describe('credentials.json', () => {
 
   it('leaves a malformed file alone and still serves the new token', async () => {
     await writeFile(join(dir, 'credentials.json'), '{ being edited');
-    upstream.handle = () => ({ json: NEW });
+    upstream.handler = () => ({ body: NEW });
     expect(await auth({ expiresAt: new Date(0), configDir: dir }).authorization()).toBe(`Bearer ${NEW}`);
     expect(await readFile(join(dir, 'credentials.json'), 'utf8')).toBe('{ being edited');
   });
@@ -363,14 +302,14 @@ describe('credentials.json', () => {
 
 describe('DotZero client over HTTP', () => {
   it('sends the Bearer token, and on a 401 refreshes once and retries the call', async () => {
-    upstream.handle = (r) => {
-      if (isRefresh(r)) return { json: NEW };
-      if (r.authorization !== `Bearer ${NEW}`) return { status: 401, json: { message: 'expired' } };
-      return { json: wo('a') };
+    upstream.handler = (r) => {
+      if (isRefresh(r)) return { body: NEW };
+      if (r.authorization !== `Bearer ${NEW}`) return { status: 401, body: { message: 'expired' } };
+      return { body: wo('a') };
     };
     const [got] = await client().getWorkOrders(['a']);
     expect(got).toMatchObject({ vendorId: 'a', orderNumber: 'WO-a' });
-    expect(upstream.seen.map((r) => [r.method, r.path, r.authorization])).toEqual([
+    expect(upstream.requests.map((r) => [r.method, r.path, r.authorization])).toEqual([
       ['GET', '/v1/workOrders/a', `Bearer ${OLD}`],
       ['POST', '/v2/auth/token', undefined],
       ['GET', '/v1/workOrders/a', `Bearer ${NEW}`],
@@ -378,19 +317,19 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('50 concurrent calls at expiry cause exactly one refresh', async () => {
-    upstream.handle = (r) => (isRefresh(r) ? { json: NEW, delayMs: 50 } : { json: wo(r.path.split('/').pop() ?? '') });
+    upstream.handler = (r) => (isRefresh(r) ? { body: NEW, delayMs: 50 } : { body: wo(r.path.split('/').pop() ?? '') });
     const c = client({ expiresAt: new Date(Date.now() - 1000) });
     const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
     const results = await Promise.all(keys.map((k) => c.getWorkOrders([k])));
     expect(results.flat().map((w) => (w as DotZeroWorkOrder).vendorId)).toEqual(keys);
     expect(refreshes(upstream)).toBe(1);
-    expect(upstream.seen.filter((r) => !isRefresh(r)).every((r) => r.authorization === `Bearer ${NEW}`)).toBe(true);
+    expect(upstream.requests.filter((r) => !isRefresh(r)).every((r) => r.authorization === `Bearer ${NEW}`)).toBe(true);
   });
 
   it('50 concurrent 401s cause exactly one refresh', async () => {
-    upstream.handle = (r) => {
-      if (isRefresh(r)) return { json: NEW, delayMs: 50 };
-      return r.authorization === `Bearer ${NEW}` ? { json: wo('x') } : { status: 401, delayMs: 10 };
+    upstream.handler = (r) => {
+      if (isRefresh(r)) return { body: NEW, delayMs: 50 };
+      return r.authorization === `Bearer ${NEW}` ? { body: wo('x') } : { status: 401, delayMs: 10 };
     };
     const c = client();
     const results = await Promise.all(Array.from({ length: 50 }, () => c.getWorkOrders(['x'])));
@@ -399,7 +338,7 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('a 401 that survives the refresh is an auth error without the token', async () => {
-    upstream.handle = (r) => (isRefresh(r) ? { json: NEW } : { status: 401, json: { message: `token ${NEW} revoked` } });
+    upstream.handler = (r) => (isRefresh(r) ? { body: NEW } : { status: 401, body: { message: `token ${NEW} revoked` } });
     const [got] = await client().getWorkOrders(['a']);
     expect(got).toBeInstanceOf(UpstreamError);
     expect(got).toMatchObject({ kind: 'auth', status: 401 });
@@ -408,12 +347,12 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('looks work orders up one call per distinct key, in parallel, in key order, 404 as NotFoundError', async () => {
-    upstream.handle = (r) => {
+    upstream.handler = (r) => {
       const key = decodeURIComponent(r.path.split('/').pop() ?? '');
-      if (key === 'missing') return { status: 404, json: { message: 'Not Found' } };
-      if (key === 'wrapped') return { json: { data: wo('wrapped') } };
-      if (key === 'broken') return { status: 500, json: { message: `oops ${OLD}` } };
-      return { json: wo(key), delayMs: key === 'a' ? 40 : 0 };
+      if (key === 'missing') return { status: 404, body: { message: 'Not Found' } };
+      if (key === 'wrapped') return { body: { data: wo('wrapped') } };
+      if (key === 'broken') return { status: 500, body: { message: `oops ${OLD}` } };
+      return { body: wo(key), delayMs: key === 'a' ? 40 : 0 };
     };
     const results = await client().getWorkOrders(['a', 'missing', 'b/c', 'a', 'wrapped', 'broken']);
     expect(results.map((r) => (r instanceof Error ? r.constructor.name : r.vendorId))).toEqual([
@@ -426,19 +365,19 @@ describe('DotZero client over HTTP', () => {
     ]);
     expect(results[1]).toMatchObject({ vendor: 'DOTZERO' });
     expect((results[5] as Error).message).not.toContain(OLD);
-    expect(upstream.seen.map((r) => r.path).sort()).toEqual(
+    expect(upstream.requests.map((r) => r.path).sort()).toEqual(
       ['/v1/workOrders/a', '/v1/workOrders/b%2Fc', '/v1/workOrders/broken', '/v1/workOrders/missing', '/v1/workOrders/wrapped'].sort(),
     );
   });
 
   it('lists with start/limit and the planned filters, totals from {data,total}', async () => {
-    upstream.handle = () => ({ json: { data: [wo('a', { status: 2, is_asap: true })], total: 31 } });
+    upstream.handler = () => ({ body: { data: [wo('a', { status: 2, is_asap: true })], total: 31 } });
     const segments = client().planWorkOrders({ statuses: ['IN_PROGRESS'], priorities: ['HIGH'], orderNumber: 'WO', dueAfter: new Date('2024-01-01T00:00:00Z') });
     expect(segments).toHaveLength(1);
     const page = await segments[0]!.fetch(20, 10);
     expect(page.total).toBe(31);
     expect(page.items.map((w) => w.vendorId)).toEqual(['a']);
-    expect(upstream.seen).toEqual([
+    expect(upstream.requests).toEqual([
       expect.objectContaining({
         method: 'GET',
         path: '/v1/workOrders',
@@ -457,64 +396,64 @@ describe('DotZero client over HTTP', () => {
 
   it('makes no call for a query no DotZero order can match', () => {
     expect(client().planWorkOrders({ statuses: ['CANCELLED'] })).toEqual([]);
-    expect(upstream.seen).toHaveLength(0);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it('a bare-array page that comes back short tells the total without a count', async () => {
-    upstream.handle = () => ({ json: [wo('a'), wo('b')] });
+    upstream.handler = () => ({ body: [wo('a'), wo('b')] });
     const [segment] = client().planWorkOrders({});
     expect(await segment!.fetch(40, 20)).toMatchObject({ total: 42 });
-    expect(upstream.seen.map((r) => r.path)).toEqual(['/v1/workOrders']);
+    expect(upstream.requests.map((r) => r.path)).toEqual(['/v1/workOrders']);
   });
 
   it('a full bare-array page asks /v1/count/workOrders with the same filters, once per segment', async () => {
-    upstream.handle = (r) =>
+    upstream.handler = (r) =>
       r.path === '/v1/count/workOrders'
-        ? { json: { count: 57 } }
-        : { json: Array.from({ length: Number(r.query.limit) }, (_, i) => wo(`w${Number(r.query.start) + i}`)) };
+        ? { body: { count: 57 } }
+        : { body: Array.from({ length: Number(r.query.limit) }, (_, i) => wo(`w${Number(r.query.start) + i}`)) };
     const [segment] = client().planWorkOrders({ statuses: ['OPEN'] });
     expect(await segment!.fetch(0, 10)).toMatchObject({ total: 57 });
     expect(await segment!.fetch(10, 10)).toMatchObject({ total: 57 });
-    const counts = upstream.seen.filter((r) => r.path === '/v1/count/workOrders');
+    const counts = upstream.requests.filter((r) => r.path === '/v1/count/workOrders');
     expect(counts).toHaveLength(1);
     expect(counts[0]?.query).toEqual({ status: '1' });
   });
 
   it('NORMAL scans the whole upstream query and keeps orders that are not rush', async () => {
     const all = Array.from({ length: 150 }, (_, i) => wo(`w${i}`, { is_asap: i % 3 === 0 }));
-    upstream.handle = (r) => {
+    upstream.handler = (r) => {
       const start = Number(r.query.start);
-      return { json: { data: all.slice(start, start + Number(r.query.limit)), total: all.length } };
+      return { body: { data: all.slice(start, start + Number(r.query.limit)), total: all.length } };
     };
     const [segment] = client().planWorkOrders({ priorities: ['NORMAL'] });
     const page = await segment!.fetch(0, 5);
     expect(page.total).toBe(100);
     expect(page.items.map((w) => w.vendorId)).toEqual(['w1', 'w2', 'w4', 'w5', 'w7']);
-    expect(upstream.seen.every((r) => r.query.is_asap === undefined)).toBe(true);
-    expect(upstream.seen.map((r) => r.query.start).sort()).toEqual(['0', '100']);
+    expect(upstream.requests.every((r) => r.query.is_asap === undefined)).toBe(true);
+    expect(upstream.requests.map((r) => r.query.start).sort()).toEqual(['0', '100']);
     // The scan is cached for the segment's life.
     await segment!.fetch(5, 5);
-    expect(upstream.seen).toHaveLength(2);
+    expect(upstream.requests).toHaveLength(2);
   });
 
   it('lists products with name/number filters', async () => {
-    upstream.handle = () => ({ json: { data: [{ uuid: 'p1', number: 'PROD-1', name: 'Widget' }], total: 1 } });
+    upstream.handler = () => ({ body: { data: [{ uuid: 'p1', number: 'PROD-1', name: 'Widget' }], total: 1 } });
     const [segment] = client().planProducts({ name: 'Wid', sku: 'PROD' });
     expect(await segment!.fetch(0, 20)).toEqual({
       items: [{ vendor: 'DOTZERO', vendorId: 'p1', sku: 'PROD-1', name: 'Widget', category: null, description: null, active: null }],
       total: 1,
     });
-    expect(upstream.seen[0]).toMatchObject({ path: '/v1/products', query: { name: 'Wid', number: 'PROD', start: '0', limit: '20' } });
+    expect(upstream.requests[0]).toMatchObject({ path: '/v1/products', query: { name: 'Wid', number: 'PROD', start: '0', limit: '20' } });
   });
 
   it('reads relations: route operations sorted by sequence, a 404 parent as no children', async () => {
-    upstream.handle = (r) => {
+    upstream.handler = (r) => {
       if (r.path === '/v1/routeOperation/r1/byRouteUuid') {
-        return { json: [{ uuid: 'o3', operation_name: 'Pack', sequence: 3 }, { uuid: 'o1', operation_name: 'Cut', sequence: 1 }, { uuid: 'o2', operation_name: 'Weld', sequence: 2 }] };
+        return { body: [{ uuid: 'o3', operation_name: 'Pack', sequence: 3 }, { uuid: 'o1', operation_name: 'Cut', sequence: 1 }, { uuid: 'o2', operation_name: 'Weld', sequence: 2 }] };
       }
-      if (r.path === '/v1/routes/p1/byProductUuid') return { json: [{ uuid: 'r1', name: 'Main', product_uuid: 'p1' }] };
-      if (r.path === '/v1/workOrderOpHistory/w1/byWorkOrderUuid') return { json: [{ uuid: 'h1', operation_name: 'Cut', status: 2, good: 3 }] };
-      if (r.path === '/v1/productStorage/p1/byProductUuid') return { json: { data: [{ product_uuid: 'p1', warehouse_uuid: 'wh', qty: 4 }] } };
+      if (r.path === '/v1/routes/p1/byProductUuid') return { body: [{ uuid: 'r1', name: 'Main', product_uuid: 'p1' }] };
+      if (r.path === '/v1/workOrderOpHistory/w1/byWorkOrderUuid') return { body: [{ uuid: 'h1', operation_name: 'Cut', status: 2, good: 3 }] };
+      if (r.path === '/v1/productStorage/p1/byProductUuid') return { body: { data: [{ product_uuid: 'p1', warehouse_uuid: 'wh', qty: 4 }] } };
       return { status: 404 };
     };
     const c = client();
@@ -533,13 +472,13 @@ describe('DotZero client over HTTP', () => {
 
   it('reads all warehouse pages: the rest in parallel once the total is known', async () => {
     const all = Array.from({ length: 250 }, (_, i) => ({ uuid: `wh${i}`, name: `W${i}`, code: null }));
-    upstream.handle = (r) => {
+    upstream.handler = (r) => {
       const start = Number(r.query.start);
-      return { json: { data: all.slice(start, start + Number(r.query.limit)), total: all.length } };
+      return { body: { data: all.slice(start, start + Number(r.query.limit)), total: all.length } };
     };
     const got = await client().listWarehouses();
     expect(got.map((w) => w.vendorId)).toEqual(all.map((w) => w.uuid));
-    expect(upstream.seen.map((r) => `${r.path}?${r.query.start}/${r.query.limit}`).sort()).toEqual([
+    expect(upstream.requests.map((r) => `${r.path}?${r.query.start}/${r.query.limit}`).sort()).toEqual([
       '/v1/warehouse?0/100',
       '/v1/warehouse?100/100',
       '/v1/warehouse?200/100',
@@ -548,17 +487,17 @@ describe('DotZero client over HTTP', () => {
 
   it('reads all storage-location pages from bare arrays until a short page', async () => {
     const all = Array.from({ length: 200 }, (_, i) => ({ uuid: `s${i}`, warehouse_uuid: 'wh', name: `S${i}` }));
-    upstream.handle = (r) => {
+    upstream.handler = (r) => {
       const start = Number(r.query.start);
-      return { json: all.slice(start, start + Number(r.query.limit)) };
+      return { body: all.slice(start, start + Number(r.query.limit)) };
     };
     const got = await client().listStorageLocations();
     expect(got).toHaveLength(200);
-    expect(upstream.seen.map((r) => r.query.start)).toEqual(['0', '100', '200']);
+    expect(upstream.requests.map((r) => r.query.start)).toEqual(['0', '100', '200']);
   });
 
   it('creates a work order and maps the answer', async () => {
-    upstream.handle = (r) => ({ status: 201, json: { ...(r.body as object), uuid: 'new-1', good: 0 } });
+    upstream.handler = (r) => ({ status: 201, body: { ...(r.body as object), uuid: 'new-1', good: 0 } });
     const created = await client().createWorkOrder({
       vendor: 'DOTZERO',
       orderNumber: 'WO-9',
@@ -568,7 +507,7 @@ describe('DotZero client over HTTP', () => {
       routeId: 'r1',
     });
     expect(created).toMatchObject({ vendorId: 'new-1', orderNumber: 'WO-9', status: 'OPEN', priority: 'HIGH', notes: 'n', routeId: 'r1' });
-    expect(upstream.seen[0]).toMatchObject({
+    expect(upstream.requests[0]).toMatchObject({
       method: 'POST',
       path: '/v1/workOrders',
       body: { work_order_id: 'WO-9', qty: 5, status: 1, is_asap: true, memo: 'n', route_uuid: 'r1' },
@@ -576,10 +515,10 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('reads a created order back by work_order_id when the answer holds none', async () => {
-    upstream.handle = (r) => (r.method === 'POST' ? { status: 201, json: { message: 'created' } } : { json: wo('u-9', { work_order_id: 'WO-9' }) });
+    upstream.handler = (r) => (r.method === 'POST' ? { status: 201, body: { message: 'created' } } : { body: wo('u-9', { work_order_id: 'WO-9' }) });
     const created = await client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'WO-9', quantity: 5 });
     expect(created.vendorId).toBe('u-9');
-    expect(upstream.seen.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/workOrders', 'GET /v1/workOrders/WO-9']);
+    expect(upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/workOrders', 'GET /v1/workOrders/WO-9']);
   });
 
   // The field reaches the ValidationError from the UpstreamError VendorHttp made (err.field), not from its message,
@@ -591,7 +530,7 @@ describe('DotZero client over HTTP', () => {
     [400, { error: { code: 'VALIDATION_ERROR', field: 'deadline' } }, 'dueDate', 'VALIDATION_ERROR'],
     [422, { code: 'E422', field: `token ${OLD}` }, undefined, 'E422'],
   ])('a %i on create is a ValidationError (%j)', async (status, body, field, code) => {
-    upstream.handle = () => ({ status, json: body });
+    upstream.handler = () => ({ status, body: body });
     const err = await caught(client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'WO-1', quantity: 1 }));
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ vendor: 'DOTZERO', field });
@@ -603,25 +542,25 @@ describe('DotZero client over HTTP', () => {
   it('refuses a customer before any call', async () => {
     const err = await caught(client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, customer: 'ACME' }));
     expect(err).toMatchObject({ name: 'ValidationError', field: 'customer' });
-    expect(upstream.seen).toHaveLength(0);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it('updates with PATCH of the updatable fields only; nothing to change makes no call; 404 is NotFound', async () => {
-    upstream.handle = (r) => (r.path.endsWith('/gone') ? { status: 404 } : { json: wo('a') });
+    upstream.handler = (r) => (r.path.endsWith('/gone') ? { status: 404 } : { body: wo('a') });
     const c = client();
     await c.updateWorkOrder('a', { quantity: 7, notes: null });
-    expect(upstream.seen[0]).toMatchObject({ method: 'PATCH', path: '/v1/workOrders/a', body: { qty: 7, memo: null } });
+    expect(upstream.requests[0]).toMatchObject({ method: 'PATCH', path: '/v1/workOrders/a', body: { qty: 7, memo: null } });
     await c.updateWorkOrder('a', {});
-    expect(upstream.seen).toHaveLength(1);
+    expect(upstream.requests).toHaveLength(1);
     expect(await caught(c.updateWorkOrder('gone', { quantity: 1 }))).toBeInstanceOf(NotFoundError);
     expect(await caught(c.updateWorkOrder('a', { productId: 'p' }))).toMatchObject({ name: 'ValidationError', field: 'productId' });
-    expect(upstream.seen).toHaveLength(2);
+    expect(upstream.requests).toHaveLength(2);
   });
 
   it('completes with a PATCH of status 3 carrying good and memo', async () => {
-    upstream.handle = () => ({ json: wo('a', { status: 3 }) });
+    upstream.handler = () => ({ body: wo('a', { status: 3 }) });
     await client().transition('a', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 9, notes: 'done' });
-    expect(upstream.seen).toEqual([
+    expect(upstream.requests).toEqual([
       expect.objectContaining({ method: 'PATCH', path: '/v1/workOrders/a', body: { status: 3, good: 9, memo: 'done' } }),
     ]);
   });
@@ -635,21 +574,21 @@ describe('DotZero client over HTTP', () => {
     const err = await caught(client().transition('a', current, { to }));
     expect(err).toBeInstanceOf(InvalidTransitionError);
     expect(err).toMatchObject({ vendor: 'DOTZERO', currentStatus: current, requested: to });
-    expect(upstream.seen).toHaveLength(0);
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it("turns DotZero's 422 on a status change into InvalidTransitionError from the caller's status", async () => {
-    upstream.handle = () => ({ status: 422, json: { message: 'invalid status' } });
+    upstream.handler = () => ({ status: 422, body: { message: 'invalid status' } });
     const err = await caught(client().transition('a', 'OPEN', { to: 'IN_PROGRESS' }));
     expect(err).toBeInstanceOf(InvalidTransitionError);
     expect(err).toMatchObject({ currentStatus: 'OPEN', allowedTransitions: ['IN_PROGRESS'], requested: 'IN_PROGRESS' });
   });
 
   it('deletes with DELETE; 404 is NotFound; other failures stay upstream errors', async () => {
-    upstream.handle = (r) => (r.path.endsWith('/gone') ? { status: 404 } : r.path.endsWith('/busy') ? { status: 429 } : { status: 204 });
+    upstream.handler = (r) => (r.path.endsWith('/gone') ? { status: 404 } : r.path.endsWith('/busy') ? { status: 429 } : { status: 204 });
     const c = client();
     await c.deleteWorkOrder('a');
-    expect(upstream.seen[0]).toMatchObject({ method: 'DELETE', path: '/v1/workOrders/a' });
+    expect(upstream.requests[0]).toMatchObject({ method: 'DELETE', path: '/v1/workOrders/a' });
     expect(await caught(c.deleteWorkOrder('gone'))).toBeInstanceOf(NotFoundError);
     expect(await caught(c.deleteWorkOrder('busy'))).toMatchObject({ name: 'UpstreamError', kind: 'rate_limited' });
   });

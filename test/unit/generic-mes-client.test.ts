@@ -1,8 +1,7 @@
 // The client against a tiny fake of the vendor on 127.0.0.1 (not src/simulators: those are a separate reading of the
-// document, tested on their own). The fake answers what each test tells it to and records every request.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// document, tested on their own). The fake (test/helpers/upstream.ts, one per test) answers what each test tells it
+// to and records every request.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InvalidTransitionError,
   NotFoundError,
@@ -21,62 +20,16 @@ import {
 import { GMES_MECHANISMS, GMES_TO_UNIFIED } from '../../src/vendors/generic-mes/states.js';
 import { GMES_STATUSES } from '../../src/vendors/generic-mes/types.js';
 import type { GenericMesClient, TransitionRequest } from '../../src/vendors/types.js';
+import { startUpstream, type RecordedRequest, type Reply, type Upstream } from '../helpers/upstream.js';
 
 const API_KEY = 'gmes-test-key-do-not-log';
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorization: string | undefined;
-  body: unknown;
-}
-interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  delayMs?: number;
-}
-
-let server: Server;
+let upstream: Upstream;
 let baseUrl: string;
-let requests: Recorded[] = [];
-let handler: (req: Recorded) => Reply = () => ({ status: 500 });
-let inFlight = 0;
-let maxInFlight = 0;
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) text += String(chunk);
-  return text.length > 0 ? JSON.parse(text) : null;
-}
-
-beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    const url = new URL(req.url ?? '/', 'http://x');
-    const recorded: Recorded = {
-      method: req.method ?? '',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      authorization: req.headers.authorization,
-      body: await readBody(req),
-    };
-    requests.push(recorded);
-    const reply = handler(recorded);
-    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-    inFlight--;
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
-    res.end(text);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2`;
-});
-
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+beforeEach(async () => {
+  upstream = await startUpstream(() => ({ status: 500 }));
+  baseUrl = `${upstream.url}/api/v2`;
 });
 
 const clients: GenericMesClient[] = [];
@@ -88,10 +41,7 @@ function client(extra: { observe?: Parameters<typeof createGenericMesClient>[0][
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  requests = [];
-  inFlight = 0;
-  maxInFlight = 0;
-  handler = () => ({ status: 500 });
+  await upstream.close();
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -117,8 +67,8 @@ function wire(row: Row) {
   };
 }
 
-function listHandler(rows: Row[], extra: (req: Recorded) => Reply | undefined = () => undefined) {
-  return (req: Recorded): Reply => {
+function listHandler(rows: Row[], extra: (req: RecordedRequest) => Reply | undefined = () => undefined) {
+  return (req: RecordedRequest): Reply => {
     const other = extra(req);
     if (other) return other;
     if (req.method !== 'GET' || req.path !== '/api/v2/work-orders') return { status: 404, body: { error: { code: 'NOT_FOUND' } } };
@@ -197,28 +147,28 @@ describe('planWorkOrders: vendor queries for every filter', () => {
       ['w1', 'w8', 'w7'],
     ],
   ])('%s', async (_name, query, expectedQueries, expectedIds) => {
-    handler = listHandler(ROWS);
+    upstream.handler = listHandler(ROWS);
     const { ids } = await readAll(client(), query);
-    expect(requests.map((r) => `${r.method} ${r.path}?${q(r.query)}`)).toEqual(
+    expect(upstream.requests.map((r) => `${r.method} ${r.path}?${q(r.query)}`)).toEqual(
       expectedQueries.map((s) => `GET /api/v2/work-orders?${s}`),
     );
     expect(ids).toEqual(expectedIds);
   });
 
   it('makes no call before a segment is fetched', () => {
-    handler = listHandler(ROWS);
+    upstream.handler = listHandler(ROWS);
     client().planWorkOrders({ statuses: ['ON_HOLD'], priorities: ['HIGH'] });
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('sends the API key as a Bearer token on every call', async () => {
-    handler = listHandler(ROWS);
+    upstream.handler = listHandler(ROWS);
     await readAll(client(), { statuses: ['OPEN', 'ON_HOLD'] });
-    expect(requests.map((r) => r.authorization)).toEqual([`Bearer ${API_KEY}`, `Bearer ${API_KEY}`]);
+    expect(upstream.requests.map((r) => r.authorization)).toEqual([`Bearer ${API_KEY}`, `Bearer ${API_KEY}`]);
   });
 
   it('maps list items as list records (detailed: false, no operations)', async () => {
-    handler = listHandler(ROWS);
+    upstream.handler = listHandler(ROWS);
     const [segment] = client().planWorkOrders({ statuses: ['OPEN'] });
     const page = await segment!.fetch(0, 1);
     expect(page.items[0]).toMatchObject({ vendor: 'GENERIC_MES', vendorId: 'w1', detailed: false, operationIds: [], customer: null });
@@ -317,31 +267,31 @@ describe('paging arithmetic', () => {
     ['beyond the end', 300, 10, ['31:10'], []],
     ['total only', 0, 0, ['1:1'], []],
   ])('%s (offset %i, limit %i)', async (_name, offset, limit, expectedPages, bounds) => {
-    handler = listHandler(many);
+    upstream.handler = listHandler(many);
     const [segment] = client().planWorkOrders({});
     const page = await segment!.fetch(offset, limit);
-    expect(requests.map((r) => `${r.query.page}:${r.query.limit}`).sort()).toEqual(expectedPages);
+    expect(upstream.requests.map((r) => `${r.query.page}:${r.query.limit}`).sort()).toEqual(expectedPages);
     expect(page.total).toBe(250);
     expect(bounds.length === 0 ? [] : [page.items[0]?.vendorId, page.items.at(-1)?.vendorId]).toEqual(bounds);
   });
 
   it('scans every page of 100 once, and answers later windows from what it read', async () => {
-    handler = listHandler(many);
+    upstream.handler = listHandler(many);
     const [segment] = client().planWorkOrders({ statuses: ['ON_HOLD'] });
     const first = await segment!.fetch(0, 10);
     const second = await segment!.fetch(10, 10);
-    expect(requests.map((r) => `${r.query.page}:${r.query.limit}:${r.query.status ?? ''}`).sort()).toEqual(['1:100:', '2:100:', '3:100:']);
+    expect(upstream.requests.map((r) => `${r.query.page}:${r.query.limit}:${r.query.status ?? ''}`).sort()).toEqual(['1:100:', '2:100:', '3:100:']);
     expect(first.total).toBe(25);
     expect(first.items.map((w) => w.vendorId)).toEqual(['m1', 'm11', 'm21', 'm31', 'm41', 'm51', 'm61', 'm71', 'm81', 'm91']);
     expect(second.items[0]?.vendorId).toBe('m101');
   });
 
   it('allWorkOrders reads every page of 100', async () => {
-    handler = listHandler(many);
+    upstream.handler = listHandler(many);
     const all = await client().allWorkOrders();
     expect(all).toHaveLength(250);
     expect(all.map((w) => w.vendorId).slice(0, 2)).toEqual(['m1', 'm2']);
-    expect(requests.map((r) => q(r.query)).sort()).toEqual(
+    expect(upstream.requests.map((r) => q(r.query)).sort()).toEqual(
       [1, 2, 3].map((p) => q({ page: String(p), limit: '100', sort: 'createdAt' })),
     );
   });
@@ -369,7 +319,7 @@ const DETAIL = {
 };
 
 function byIdHandler(prefix: string, make: (id: string) => unknown, delayMs = 0) {
-  return (req: Recorded): Reply => {
+  return (req: RecordedRequest): Reply => {
     const id = decodeURIComponent(req.path.slice(prefix.length));
     if (req.method !== 'GET' || !req.path.startsWith(prefix) || id.startsWith('missing')) {
       return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'Work order not found' } }, delayMs };
@@ -380,18 +330,18 @@ function byIdHandler(prefix: string, make: (id: string) => unknown, delayMs = 0)
 
 describe('getWorkOrders', () => {
   it('fetches each key in parallel and answers in the keys order, a NotFoundError per missing key', async () => {
-    handler = byIdHandler('/api/v2/work-orders/', (id) => ({ ...DETAIL, id }), 40);
+    upstream.handler = byIdHandler('/api/v2/work-orders/', (id) => ({ ...DETAIL, id }), 40);
     const got = await client().getWorkOrders(['a', 'missing-1', 'b', 'c', 'a']);
     expect(got.map((g) => (g instanceof Error ? g.name : g.vendorId))).toEqual(['a', 'NotFoundError', 'b', 'c', 'a']);
-    expect(requests).toHaveLength(4);
-    expect(maxInFlight).toBeGreaterThan(1);
+    expect(upstream.requests).toHaveLength(4);
+    expect(upstream.maxInFlight).toBeGreaterThan(1);
     const missing = got[1];
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).vendor).toBe('GENERIC_MES');
   });
 
   it('maps the detail with detailed: true', async () => {
-    handler = byIdHandler('/api/v2/work-orders/', () => DETAIL);
+    upstream.handler = byIdHandler('/api/v2/work-orders/', () => DETAIL);
     const [wo] = await client().getWorkOrders(['wo-123']);
     expect(wo).toMatchObject({
       vendorId: 'wo-123',
@@ -405,20 +355,20 @@ describe('getWorkOrders', () => {
   });
 
   it('encodes keys into the path', async () => {
-    handler = byIdHandler('/api/v2/work-orders/', (id) => ({ ...DETAIL, id }));
+    upstream.handler = byIdHandler('/api/v2/work-orders/', (id) => ({ ...DETAIL, id }));
     await client().getWorkOrders(['a/b?c']);
-    expect(requests[0]?.path).toBe('/api/v2/work-orders/a%2Fb%3Fc');
+    expect(upstream.requests[0]?.path).toBe('/api/v2/work-orders/a%2Fb%3Fc');
   });
 
   it('answers an empty key as not found without a call', async () => {
-    handler = byIdHandler('/api/v2/work-orders/', (id) => ({ ...DETAIL, id }));
+    upstream.handler = byIdHandler('/api/v2/work-orders/', (id) => ({ ...DETAIL, id }));
     const [got] = await client().getWorkOrders(['']);
     expect(got).toBeInstanceOf(NotFoundError);
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('gives each key its own upstream error instead of failing the batch', async () => {
-    handler = (req) => (req.path.endsWith('/bad') ? { status: 500, body: { error: { code: 'BOOM' } } } : byIdHandler('/api/v2/work-orders/', () => DETAIL)(req));
+    upstream.handler = (req) => (req.path.endsWith('/bad') ? { status: 500, body: { error: { code: 'BOOM' } } } : byIdHandler('/api/v2/work-orders/', () => DETAIL)(req));
     const [ok, bad] = await client().getWorkOrders(['ok', 'bad']);
     expect(ok).toMatchObject({ vendorId: 'wo-123' });
     expect(bad).toBeInstanceOf(UpstreamError);
@@ -426,7 +376,7 @@ describe('getWorkOrders', () => {
   });
 
   it('treats a body without data as a bad response', async () => {
-    handler = () => ({ status: 200, body: { data: null } });
+    upstream.handler = () => ({ status: 200, body: { data: null } });
     const [got] = await client().getWorkOrders(['x']);
     expect(got).toMatchObject({ name: 'UpstreamError', kind: 'bad_response' });
   });
@@ -434,14 +384,14 @@ describe('getWorkOrders', () => {
 
 describe('getOperations', () => {
   it('fetches each operation in parallel and maps it', async () => {
-    handler = byIdHandler(
+    upstream.handler = byIdHandler(
       '/api/v2/operations/',
       (id) => ({ id, workOrderId: 'wo-123', name: `Step ${id}`, sequence: id === 'op-1' ? 1 : '2', status: 'PENDING', startedAt: null, completedAt: null }),
       30,
     );
     const got = await client().getOperations(['op-1', 'op-2', 'missing-op']);
-    expect(requests.map((r) => r.path).sort()).toEqual(['/api/v2/operations/missing-op', '/api/v2/operations/op-1', '/api/v2/operations/op-2']);
-    expect(maxInFlight).toBeGreaterThan(1);
+    expect(upstream.requests.map((r) => r.path).sort()).toEqual(['/api/v2/operations/missing-op', '/api/v2/operations/op-1', '/api/v2/operations/op-2']);
+    expect(upstream.maxInFlight).toBeGreaterThan(1);
     expect(got[0]).toMatchObject({ vendor: 'GENERIC_MES', vendorId: 'op-1', name: 'Step op-1', sequence: 1, status: 'PENDING', workOrderId: 'wo-123' });
     expect(got[1]).toMatchObject({ vendorId: 'op-2', sequence: 2 });
     expect(got[2]).toBeInstanceOf(NotFoundError);
@@ -454,7 +404,7 @@ describe('getOperations', () => {
 
 describe('createWorkOrder', () => {
   it('POSTs the create body and maps the 201 answer as a list-like record', async () => {
-    handler = (req) => ({ status: 201, body: { data: { id: 'wo-999', status: 'OPEN', completedQuantity: 0, ...(req.body as object) } } });
+    upstream.handler = (req) => ({ status: 201, body: { data: { id: 'wo-999', status: 'OPEN', completedQuantity: 0, ...(req.body as object) } } });
     const wo = await client().createWorkOrder({
       vendor: 'GENERIC_MES',
       orderNumber: 'WO-2024-NEW',
@@ -465,8 +415,8 @@ describe('createWorkOrder', () => {
       notes: 'Standard order',
       productId: 'Widget B',
     });
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]).toMatchObject({
       method: 'POST',
       path: '/api/v2/work-orders',
       body: {
@@ -488,7 +438,7 @@ describe('createWorkOrder', () => {
       field: 'routeId',
       vendor: 'GENERIC_MES',
     });
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   // The field reaches the ValidationError from the UpstreamError VendorHttp made (err.field), not from its message.
@@ -499,7 +449,7 @@ describe('createWorkOrder', () => {
     [422, 'quantity', { error: { code: 'VALIDATION_ERROR', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } }, 'quantity', 'MUST_BE_POSITIVE'],
     [422, 'field only', { error: { code: 'VALIDATION_ERROR', details: { field: 'dueDate' } } }, 'dueDate', undefined],
   ])('a %i VALIDATION_ERROR is a ValidationError (%s)', async (status, _name, body, field, reason) => {
-    handler = () => ({ status, body });
+    upstream.handler = () => ({ status, body });
     const err = await client()
       .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: -1 })
       .catch((e: unknown) => e);
@@ -511,7 +461,7 @@ describe('createWorkOrder', () => {
 
 describe('updateWorkOrder', () => {
   it('PUTs the updatable fields', async () => {
-    handler = () => ({ status: 200, body: { data: { id: 'wo-1' } } });
+    upstream.handler = () => ({ status: 200, body: { data: { id: 'wo-1' } } });
     await client().updateWorkOrder('wo-1', {
       orderNumber: 'B',
       productId: 'Widget C',
@@ -521,7 +471,7 @@ describe('updateWorkOrder', () => {
       dueDate: null,
       notes: 'n',
     });
-    expect(requests).toEqual([
+    expect(upstream.requests).toEqual([
       {
         method: 'PUT',
         path: '/api/v2/work-orders/wo-1',
@@ -537,16 +487,16 @@ describe('updateWorkOrder', () => {
       name: 'ValidationError',
       field: 'completedQuantity',
     });
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('makes no call when nothing changes', async () => {
     await client().updateWorkOrder('wo-1', {});
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('turns a 404 into NotFoundError', async () => {
-    handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'Work order not found' } } });
+    upstream.handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'Work order not found' } } });
     await expect(client().updateWorkOrder('nope', { notes: 'x' })).rejects.toBeInstanceOf(NotFoundError);
   });
 });
@@ -577,10 +527,10 @@ describe('transition', () => {
   });
 
   it.each(moves)('%s -> %s', async (from, to) => {
-    handler = () => ({ status: 200, body: { data: { id: 'wo-1', status: to } } });
+    upstream.handler = () => ({ status: 200, body: { data: { id: 'wo-1', status: to } } });
     await client().transition('wo-1', from, { to, reason: 'why' });
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject(EXPECTED_CALL[`${from}>${to}`]!);
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]).toMatchObject(EXPECTED_CALL[`${from}>${to}`]!);
   });
 
   it.each<[string, TransitionRequest, unknown]>([
@@ -588,15 +538,15 @@ describe('transition', () => {
     ['notes win over a reason', { to: 'COMPLETED', notes: 'n', reason: 'r' }, { notes: 'n' }],
     ['nothing', { to: 'COMPLETED' }, {}],
   ])('complete sends %s', async (_name, change, body) => {
-    handler = () => ({ status: 200, body: { data: { id: 'wo-1', status: 'COMPLETED' } } });
+    upstream.handler = () => ({ status: 200, body: { data: { id: 'wo-1', status: 'COMPLETED' } } });
     await client().transition('wo-1', 'IN_PROGRESS', change);
-    expect(requests[0]).toMatchObject({ method: 'POST', path: '/api/v2/work-orders/wo-1/complete', body });
+    expect(upstream.requests[0]).toMatchObject({ method: 'POST', path: '/api/v2/work-orders/wo-1/complete', body });
   });
 
   it('sends a status change without notes when none are given', async () => {
-    handler = () => ({ status: 200, body: { data: {} } });
+    upstream.handler = () => ({ status: 200, body: { data: {} } });
     await client().transition('wo-1', 'IN_PROGRESS', { to: 'PAUSED' });
-    expect(requests[0]?.body).toEqual({ status: 'PAUSED' });
+    expect(upstream.requests[0]?.body).toEqual({ status: 'PAUSED' });
   });
 
   const forbidden = (['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED', 'INCOMPLETE', 'CLOSED'] as WorkOrderStatus[]).flatMap((from) =>
@@ -611,7 +561,7 @@ describe('transition', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidTransitionError);
     expect(err).toMatchObject({ vendor: 'GENERIC_MES', currentStatus: from });
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('refuses completedQuantity on a move that is not a completion', async () => {
@@ -619,11 +569,11 @@ describe('transition', () => {
       name: 'ValidationError',
       field: 'completedQuantity',
     });
-    expect(requests).toEqual([]);
+    expect(upstream.requests).toEqual([]);
   });
 
   it('turns the vendor 409 into InvalidTransitionError with the status the caller gave', async () => {
-    handler = () => ({
+    upstream.handler = () => ({
       status: 409,
       body: { error: { code: 'INVALID_STATE_TRANSITION', message: 'Cannot start work order that is already completed' } },
     });
@@ -635,7 +585,7 @@ describe('transition', () => {
   });
 
   it('turns a 400 on /complete into ValidationError naming the field', async () => {
-    handler = () => ({ status: 400, body: { error: { code: 'VALIDATION_ERROR', details: { field: 'completedQuantity', reason: 'EXCEEDS_QUANTITY' } } } });
+    upstream.handler = () => ({ status: 400, body: { error: { code: 'VALIDATION_ERROR', details: { field: 'completedQuantity', reason: 'EXCEEDS_QUANTITY' } } } });
     await expect(client().transition('wo-1', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 1000 })).rejects.toMatchObject({
       name: 'ValidationError',
       field: 'completedQuantity',
@@ -644,26 +594,26 @@ describe('transition', () => {
   });
 
   it('turns a 404 into NotFoundError', async () => {
-    handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    upstream.handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     await expect(client().transition('nope', 'OPEN', { to: 'CANCELLED' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('never sends a write twice', async () => {
-    handler = () => ({ status: 503 });
+    upstream.handler = () => ({ status: 503 });
     await expect(client().transition('wo-1', 'OPEN', { to: 'IN_PROGRESS' })).rejects.toMatchObject({ kind: 'unavailable' });
-    expect(requests).toHaveLength(1);
+    expect(upstream.requests).toHaveLength(1);
   });
 });
 
 describe('deleteWorkOrder', () => {
   it('DELETEs and accepts 204', async () => {
-    handler = () => ({ status: 204 });
+    upstream.handler = () => ({ status: 204 });
     await client().deleteWorkOrder('wo-1');
-    expect(requests).toMatchObject([{ method: 'DELETE', path: '/api/v2/work-orders/wo-1', body: null }]);
+    expect(upstream.requests).toMatchObject([{ method: 'DELETE', path: '/api/v2/work-orders/wo-1', body: null }]);
   });
 
   it('turns a 409 into InvalidTransitionError: only an IN_PROGRESS order cannot be deleted', async () => {
-    handler = () => ({ status: 409, body: { error: { code: 'INVALID_STATE_TRANSITION' } } });
+    upstream.handler = () => ({ status: 409, body: { error: { code: 'INVALID_STATE_TRANSITION' } } });
     const err = await client()
       .deleteWorkOrder('wo-1')
       .catch((e: unknown) => e);
@@ -672,7 +622,7 @@ describe('deleteWorkOrder', () => {
   });
 
   it('turns a 404 into NotFoundError', async () => {
-    handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    upstream.handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     await expect(client().deleteWorkOrder('nope')).rejects.toMatchObject({ name: 'NotFoundError', vendor: 'GENERIC_MES' });
   });
 });
@@ -682,22 +632,22 @@ describe('deleteWorkOrder', () => {
 
 describe('transport', () => {
   it('a 401 is not retried: a static key cannot be refreshed', async () => {
-    handler = () => ({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: `bad key ${API_KEY}` } } });
+    upstream.handler = () => ({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: `bad key ${API_KEY}` } } });
     const [got] = await client().getWorkOrders(['wo-1']);
     expect(got).toBeInstanceOf(UpstreamError);
     expect(got).toMatchObject({ kind: 'auth', status: 401, code: 'UNAUTHORIZED' });
     expect((got as Error).message).not.toContain(API_KEY);
-    expect(requests).toHaveLength(1);
+    expect(upstream.requests).toHaveLength(1);
   });
 
   it('a 429 is rate_limited with Retry-After', async () => {
-    handler = () => ({ status: 429, body: { error: { code: 'RATE_LIMITED' } }, headers: { 'retry-after': '7' } });
+    upstream.handler = () => ({ status: 429, body: { error: { code: 'RATE_LIMITED' } }, headers: { 'retry-after': '7' } });
     const [segment] = client().planWorkOrders({});
     await expect(segment!.fetch(0, 20)).rejects.toMatchObject({ name: 'UpstreamError', kind: 'rate_limited', retryAfterSeconds: 7 });
   });
 
   it('keeps secrets from error bodies out of messages', async () => {
-    handler = () => ({
+    upstream.handler = () => ({
       status: 400,
       body: { error: { code: 'VALIDATION_ERROR', message: `secret=${API_KEY}`, details: { field: 'notes', reason: `contains ${API_KEY}` } } },
     });
@@ -716,7 +666,7 @@ describe('transport', () => {
 
   it('tells the observer about each call', async () => {
     const events: { operation: string; status: number | 'error' }[] = [];
-    handler = byIdHandler('/api/v2/work-orders/', () => DETAIL);
+    upstream.handler = byIdHandler('/api/v2/work-orders/', () => DETAIL);
     await client({ observe: (e) => events.push({ operation: e.operation, status: e.status }) }).getWorkOrders(['a', 'missing']);
     expect(events.sort((a, b) => String(a.status).localeCompare(String(b.status)))).toEqual([
       { operation: 'getWorkOrder', status: 200 },

@@ -1,13 +1,13 @@
-// Client behaviour against a tiny in-test HTTP server (not src/simulators, which must stay an independent
-// reading of the vendor document).
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Client behaviour against a tiny in-test HTTP server (test/helpers/upstream.ts; not src/simulators, which must stay
+// an independent reading of the vendor document).
+import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError, UpstreamError, ValidationError } from '../../src/domain/errors.js';
 import type { PitneyBowesWorkOrder } from '../../src/domain/model.js';
 import { newTransactionId, PitneyBowesAuth } from '../../src/vendors/pitney-bowes/auth.js';
 import { createPitneyBowesClient } from '../../src/vendors/pitney-bowes/client.js';
 import type { PitneyBowesClient } from '../../src/vendors/types.js';
+import { startUpstream, type Reply, type Upstream, type UpstreamRequest } from '../helpers/upstream.js';
 
 const API_KEY = 'key-AAAA';
 const API_SECRET = 'secret-BBBB';
@@ -18,26 +18,19 @@ interface Seen {
   method: string;
   path: string;
   query: URLSearchParams;
-  headers: IncomingMessage['headers'];
+  headers: IncomingHttpHeaders;
   text: string;
   json: any;
 }
 
-interface Reply {
-  status?: number;
-  body?: unknown;
-  raw?: string;
-  delayMs?: number;
-}
+const toSeen = (r: UpstreamRequest): Seen => ({ method: r.method, path: r.path, query: r.searchParams, headers: r.headers, text: r.text, json: r.json });
 
+/** A test's own answer; undefined leaves the request to the default token and search endpoints. */
 type Handler = (req: Seen) => Reply | undefined;
 
-interface Fake {
-  base: string;
-  seen: Seen[];
+interface Fake extends Upstream<Seen> {
   searches(): Seen[];
   tokens(): Seen[];
-  close(): Promise<void>;
 }
 
 const open: { close(): Promise<void> }[] = [];
@@ -101,58 +94,28 @@ function tokenReply(expiresIn: string | number = '35999'): Reply {
 }
 
 async function fake(handler: Handler = () => undefined): Promise<Fake> {
-  const seen: Seen[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const text = Buffer.concat(chunks).toString('utf8');
-      let json: unknown = undefined;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      const s: Seen = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, text, json };
-      seen.push(s);
-      const reply =
-        handler(s) ??
-        (s.path === '/oauth/token'
-          ? tokenReply()
-          : s.path === '/shippingservices/fulfillment/v1/work-orders/search'
-            ? searchReply(s)
-            : { status: 404, body: { errors: [{ errorCode: 'NOT_FOUND' }] } });
-      const send = () => {
-        res.statusCode = reply.status ?? 200;
-        res.setHeader('content-type', 'application/json');
-        res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
-      };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
-    });
+  const upstream = await startUpstream(
+    (s) =>
+      handler(s) ??
+      (s.path === '/oauth/token'
+        ? tokenReply()
+        : s.path === '/shippingservices/fulfillment/v1/work-orders/search'
+          ? searchReply(s)
+          : { status: 404, body: { errors: [{ errorCode: 'NOT_FOUND' }] } }),
+    { record: toSeen },
+  );
+  const f: Fake = Object.assign(upstream, {
+    searches: () => upstream.requests.filter((s) => s.path.endsWith('/v1/work-orders/search')),
+    tokens: () => upstream.requests.filter((s) => s.path === '/oauth/token'),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const f: Fake = {
-    base: `http://127.0.0.1:${port}`,
-    seen,
-    searches: () => seen.filter((s) => s.path.endsWith('/v1/work-orders/search')),
-    tokens: () => seen.filter((s) => s.path === '/oauth/token'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
   open.push(f);
   return f;
 }
 
 function client(f: Fake, extra: { observe?: (e: unknown) => void } = {}): PitneyBowesClient {
   const c = createPitneyBowesClient({
-    apiUrl: `${f.base}/shippingservices/fulfillment`,
-    oauthUrl: `${f.base}/oauth/token`,
+    apiUrl: `${f.url}/shippingservices/fulfillment`,
+    oauthUrl: `${f.url}/oauth/token`,
     apiKey: API_KEY,
     apiSecret: API_SECRET,
     clientId: CLIENT_ID,
@@ -214,7 +177,7 @@ describe('search', () => {
     const f = await fake();
     const c = client(f);
     expect(c.planWorkOrders(query as never)).toEqual([]);
-    expect(f.seen).toHaveLength(0);
+    expect(f.requests).toHaveLength(0);
   });
 
   // pagedWindow picks the smallest page size holding the whole window, else two pages of 100.
@@ -338,7 +301,7 @@ describe('getWorkOrders', () => {
     const f = await fake();
     const c = client(f);
     expect(await c.getWorkOrders([])).toEqual([]);
-    expect(f.seen).toHaveLength(0);
+    expect(f.requests).toHaveLength(0);
   });
 
   it('gives each key of a failed search the failure', async () => {
@@ -428,7 +391,7 @@ describe('OAuth token', () => {
   ])('caches a token that expires in %s until shortly before expiry', async (_label, expiresIn, cachedAt, refreshedAt) => {
     const f = await fake((s) => (s.path === '/oauth/token' ? tokenReply(expiresIn as string) : undefined));
     let now = 1_000_000;
-    const auth = new PitneyBowesAuth({ oauthUrl: `${f.base}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET, now: () => now });
+    const auth = new PitneyBowesAuth({ oauthUrl: `${f.url}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET, now: () => now });
     open.unshift(auth);
     const first = await auth.authorization();
     now += cachedAt * 1000;
@@ -443,7 +406,7 @@ describe('OAuth token', () => {
   it('unauthorized() with an already replaced token asks for no new one', async () => {
     const f = await fake();
     let now = 0;
-    const auth = new PitneyBowesAuth({ oauthUrl: `${f.base}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET, now: () => now });
+    const auth = new PitneyBowesAuth({ oauthUrl: `${f.url}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET, now: () => now });
     open.unshift(auth);
     const first = await auth.authorization();
     expect(await auth.unauthorized(first)).toBe(true);
@@ -456,7 +419,7 @@ describe('OAuth token', () => {
 
   it('unauthorized() answers false when the vendor hands back the rejected token', async () => {
     const f = await fake((s) => (s.path === '/oauth/token' ? { body: { access_token: 'same', expiresIn: 3600 } } : undefined));
-    const auth = new PitneyBowesAuth({ oauthUrl: `${f.base}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET });
+    const auth = new PitneyBowesAuth({ oauthUrl: `${f.url}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET });
     open.unshift(auth);
     const first = await auth.authorization();
     expect(await auth.unauthorized(first)).toBe(false);
@@ -535,7 +498,7 @@ describe('errors', () => {
 
   it('turns an unreachable vendor into UpstreamError unavailable', async () => {
     const f = await fake();
-    const base = f.base;
+    const base = f.url;
     await f.close();
     const c = createPitneyBowesClient({
       apiUrl: `${base}/shippingservices/fulfillment`,
