@@ -29,6 +29,11 @@ export class UpstreamError extends Error {
   readonly field: string | undefined;
   /** The vendor's short reason code for a refusal (e.g. MUST_BE_POSITIVE), never free text. */
   readonly reason: string | undefined;
+  /**
+   * True only when the request certainly never reached the vendor (no connection was made). Anything after a
+   * connection (a reset, a timeout) may have been acted on, so a write's outcome is then unknown.
+   */
+  readonly notSent: boolean;
 
   constructor(
     vendor: Vendor,
@@ -40,6 +45,7 @@ export class UpstreamError extends Error {
       field?: string;
       reason?: string;
       retryAfterSeconds?: number;
+      notSent?: boolean;
       cause?: unknown;
     } = {},
   ) {
@@ -51,6 +57,7 @@ export class UpstreamError extends Error {
     this.field = extra.field;
     this.reason = extra.reason;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.notSent = extra.notSent ?? false;
   }
 }
 

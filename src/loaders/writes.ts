@@ -183,11 +183,12 @@ export type WorkOrderWrites = ReturnType<typeof createWrites>;
 
 /**
  * Which outcomes a repeat may replay. A failure where the vendor certainly did not act (our own refusals, a
- * connection never made, a rate limit) releases the key so the caller can try again; any other outcome is kept.
+ * connection never made, a rate limit) releases the key so the caller can try again; any other outcome is kept,
+ * above all a connection lost after sending, where the write may have happened.
  */
 function keepOutcome(err: unknown): boolean {
   if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof UnsupportedByVendorError) return false;
-  if (err instanceof UpstreamError && (err.kind === 'rate_limited' || (err.kind === 'unavailable' && err.status === undefined))) return false;
+  if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return false;
   return true;
 }
 

@@ -1,6 +1,6 @@
 import { builder } from './builder.js';
 import { VendorEnum } from './enums.js';
-import { NodeInterface, globalId } from './ids.js';
+import { NodeInterface, globalId, whole } from './ids.js';
 import { OperationType } from './refs.js';
 
 OperationType.implement({
@@ -13,14 +13,14 @@ OperationType.implement({
     vendor: t.field({ type: VendorEnum, resolve: (o) => o.vendor }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name'),
-    sequence: t.exposeInt('sequence', { nullable: true }),
+    sequence: t.int({ nullable: true, resolve: (r) => whole(r.sequence) }),
     status: t.exposeString('status', { nullable: true, description: "The vendor's own operation status." }),
     workerId: t.exposeString('workerId', { nullable: true }),
     workerName: t.exposeString('workerName', { nullable: true }),
     deviceId: t.exposeString('deviceId', { nullable: true }),
     deviceName: t.exposeString('deviceName', { nullable: true }),
-    goodQuantity: t.exposeInt('goodQuantity', { nullable: true }),
-    defectQuantity: t.exposeInt('defectQuantity', { nullable: true }),
+    goodQuantity: t.int({ nullable: true, resolve: (r) => whole(r.goodQuantity) }),
+    defectQuantity: t.int({ nullable: true, resolve: (r) => whole(r.defectQuantity) }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
   }),

@@ -14,7 +14,7 @@ import type { Intent } from '../loaders/writes.js';
 import { builder } from './builder.js';
 import { connectionOf, listOrReport, reportFailures } from './connection.js';
 import { PriorityEnum, VendorEnum, WorkOrderStatusEnum } from './enums.js';
-import { NodeInterface, globalId } from './ids.js';
+import { NodeInterface, globalId, whole } from './ids.js';
 import { OperationType, ProductType, RouteType, StorageLocationType, WarehouseType } from './refs.js';
 
 const WORK_ORDER_TYPES = ['DotZeroWorkOrder', 'GenericMesWorkOrder', 'PitneyBowesWorkOrder'] as const satisfies readonly NodeType[];
@@ -35,8 +35,8 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
       description: "Statuses this order can move to now, from the same table the mutations obey (empty for read-only vendors).",
       resolve: (wo, _args, ctx) => ctx.loaders.allowedTransitions(wo),
     }),
-    quantity: t.exposeInt('quantity'),
-    completedQuantity: t.exposeInt('completedQuantity'),
+    quantity: t.int({ resolve: (r) => whole(r.quantity) as number }),
+    completedQuantity: t.int({ resolve: (r) => whole(r.completedQuantity) as number }),
     priority: t.field({ type: PriorityEnum, resolve: (wo) => wo.priority }),
     dueDate: t.expose('dueDate', { type: 'DateTime', nullable: true }),
     startDate: t.expose('startDate', { type: 'DateTime', nullable: true }),
@@ -64,7 +64,7 @@ builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   isTypeOf: (wo) => (wo as WorkOrder).vendor === 'DOTZERO',
   fields: (t) => ({
     isAsap: t.exposeBoolean('isAsap'),
-    priorityRanking: t.exposeInt('priorityRanking', { nullable: true, description: '0 unset, 1 highest.' }),
+    priorityRanking: t.int({ nullable: true, description: '0 unset, 1 highest.', resolve: (r) => whole(r.priorityRanking) }),
     orderDueDate: t.expose('orderDueDate', { type: 'DateTime', nullable: true, description: "The customer's due date." }),
     defaultWarehouse: t.field({
       type: WarehouseType,
@@ -100,7 +100,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
     product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.product('PITNEY_BOWES', line.childSku) }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
-    issuedQuantity: t.exposeInt('issuedQuantity', { nullable: true }),
+    issuedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.issuedQuantity) }),
   }),
 });
 
@@ -114,9 +114,9 @@ builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
     node: t.exposeString('node', { nullable: true, description: 'The fulfillment center producing the order.' }),
     sku: t.exposeString('sku', { nullable: true }),
     requestedStartDate: t.expose('requestedStartDate', { type: 'DateTime', nullable: true }),
-    startQuantity: t.exposeInt('startQuantity', { nullable: true }),
-    rejectedQuantity: t.exposeInt('rejectedQuantity', { nullable: true }),
-    scrappedQuantity: t.exposeInt('scrappedQuantity', { nullable: true }),
+    startQuantity: t.int({ nullable: true, resolve: (r) => whole(r.startQuantity) }),
+    rejectedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.rejectedQuantity) }),
+    scrappedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.scrappedQuantity) }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     components: t.field({ type: [PitneyBowesComponent], resolve: (wo) => wo.lines }),
     cancelDate: t.expose('cancelDate', { type: 'DateTime', nullable: true }),

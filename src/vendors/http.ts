@@ -36,10 +36,12 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, or null for an empty body. */
   body: unknown;
+  /** The value of the client's trace header on this attempt, if it has one. */
+  trace?: string;
 }
 
 export interface CallObserver {
-  (event: { vendor: Vendor; operation: string; status: number | 'error'; ms: number }): void;
+  (event: { vendor: Vendor; operation: string; status: number | 'error'; ms: number; trace?: string }): void;
 }
 
 export interface HttpOptions {
@@ -59,6 +61,11 @@ export interface HttpOptions {
    * retried read is a new request).
    */
   perAttemptHeaders?: (req: HttpRequest) => Record<string, string>;
+  /**
+   * A request header that identifies the attempt to the vendor (Pitney Bowes' X-PB-TransactionId): it is not
+   * secret, and putting it in errors and call events lets a failed call be traced with the vendor.
+   */
+  traceHeader?: string;
 }
 
 // What an error body may contribute to an UpstreamError: a name, not prose. Bodies may echo what was sent (tokens,
@@ -88,8 +95,10 @@ export class VendorHttp {
     });
     // A read that found the vendor unreachable is tried once more a little later. Rate limits are not retried
     // here: the vendor said when to come back, and the caller is told (RATE_LIMITED with Retry-After).
+    // A failure of the credential step itself (a token refresh) is not retried here: a refresh token may be
+    // single-use, and the auth decides on its own whether to try again.
     this.readRetry = retry(
-      handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable'),
+      handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable' && !credentialFailures.has(err)),
       { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) },
     );
   }
@@ -105,13 +114,13 @@ export class VendorHttp {
 
   private async sendAuthorized(req: HttpRequest): Promise<HttpResponse> {
     const auth = this.options.auth;
-    const credential = auth ? await auth.authorization() : undefined;
+    const credential = auth ? await credentialStep(() => auth.authorization()) : undefined;
     const first = await this.send(req, credential);
     if (first.status !== 401 || !auth || credential === undefined) return this.check(req, first);
     // A 401 means the vendor did not act on the request, so even a write may be sent again once with a fresh
     // credential. Concurrent 401s share one refresh (the auth is single-flight).
-    if (!(await auth.unauthorized(credential))) return this.check(req, first);
-    return this.check(req, await this.send(req, await auth.authorization()));
+    if (!(await credentialStep(() => auth.unauthorized(credential)))) return this.check(req, first);
+    return this.check(req, await this.send(req, await credentialStep(() => auth.authorization())));
   }
 
   private async send(req: HttpRequest, credential: string | undefined): Promise<HttpResponse> {
@@ -126,6 +135,7 @@ export class VendorHttp {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
+    const trace = this.options.traceHeader ? headers[this.options.traceHeader] : undefined;
     const started = performance.now();
     let res: Dispatcher.ResponseData;
     try {
@@ -136,17 +146,17 @@ export class VendorHttp {
         body,
       });
     } catch (err) {
-      this.observe(req, 'error', started);
-      throw this.transportError(err);
+      this.observe(req, 'error', started, trace);
+      throw this.transportError(err, trace);
     }
     let text: string;
     try {
       text = await res.body.text();
     } catch (err) {
-      this.observe(req, 'error', started);
-      throw this.transportError(err);
+      this.observe(req, 'error', started, trace);
+      throw this.transportError(err, trace);
     }
-    this.observe(req, res.statusCode, started);
+    this.observe(req, res.statusCode, started, trace);
     let parsed: unknown = null;
     if (text.length > 0) {
       try {
@@ -154,16 +164,16 @@ export class VendorHttp {
       } catch {
         // A non-JSON error body is still an error with a status; a non-JSON success is garbage, unless the caller
         // expects text.
-        if (res.statusCode < 300 && req.acceptText) return { status: res.statusCode, headers: res.headers, body: text.trim() };
+        if (res.statusCode < 300 && req.acceptText) return { status: res.statusCode, headers: res.headers, body: text.trim(), ...(trace ? { trace } : {}) };
         if (res.statusCode < 300) {
-          throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} answered a body that is not JSON`, {
+          throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} answered a body that is not JSON${traced(this.options.traceHeader, trace)}`, {
             status: res.statusCode,
           });
         }
         parsed = text.length < 200 && /^[\x20-\x7e]*$/.test(text) && !text.includes('<') ? text : null;
       }
     }
-    return { status: res.statusCode, headers: res.headers, body: parsed };
+    return { status: res.statusCode, headers: res.headers, body: parsed, ...(trace ? { trace } : {}) };
   }
 
   /** Turns a non-2xx answer into an UpstreamError. */
@@ -174,7 +184,7 @@ export class VendorHttp {
     const field = safeName(described.field);
     const reason = safeName(described.reason);
     // The message is for logs and stays in its one format; clients read `field` and `reason` from the error itself.
-    const message = `${this.vendor} ${req.operation} failed: HTTP ${res.status}${code ? ` ${code}` : ''}${reason ? ` (${reason})` : ''}`;
+    const message = `${this.vendor} ${req.operation} failed: HTTP ${res.status}${code ? ` ${code}` : ''}${reason ? ` (${reason})` : ''}${traced(this.options.traceHeader, res.trace)}`;
     const extra = {
       status: res.status,
       code,
@@ -191,20 +201,41 @@ export class VendorHttp {
     return fail(new UpstreamError(this.vendor, 'http', message, extra));
   }
 
-  private transportError(err: unknown): UpstreamError {
+  private transportError(err: unknown, trace: string | undefined): UpstreamError {
+    const where = traced(this.options.traceHeader, trace);
     if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-      return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time`);
+      return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time${where}`);
     }
     if (err instanceof undiciErrors.ConnectTimeoutError) {
-      return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached (connect timeout)`);
+      return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached (connect timeout)${where}`, { notSent: true });
     }
     const code = (err as { code?: string } | null)?.code;
-    return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached${code ? ` (${code})` : ''}`);
+    // Only a connection that was never made proves the vendor saw nothing; a reset after sending does not.
+    const notSent = code !== undefined && NOT_CONNECTED.has(code);
+    return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached${code ? ` (${code})` : ''}${where}`, { notSent });
   }
 
-  private observe(req: HttpRequest, status: number | 'error', started: number) {
-    this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms: performance.now() - started });
+  private observe(req: HttpRequest, status: number | 'error', started: number, trace?: string) {
+    this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms: performance.now() - started, ...(trace ? { trace } : {}) });
   }
+}
+
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Errors of the credential step (a token call), which the read retry leaves alone. */
+const credentialFailures = new WeakSet<object>();
+
+async function credentialStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (typeof err === 'object' && err !== null) credentialFailures.add(err);
+    throw err;
+  }
+}
+
+function traced(header: string | undefined, value: string | undefined): string {
+  return header && value ? ` [${header} ${value}]` : '';
 }
 
 function safeName(value: string | undefined): string | undefined {

@@ -13,9 +13,10 @@ interface Row {
   priority: string;
   dueDate: string | null;
   createdAt: string | null;
+  pbCreateDate?: string | null;
 }
 
-const ROW = 'id vendor vendorId orderNumber status priority dueDate createdAt';
+const ROW = 'id vendor vendorId orderNumber status priority dueDate createdAt ... on PitneyBowesWorkOrder { pbCreateDate }';
 const VENDOR_ORDER = ['DOTZERO', 'GENERIC_MES', 'PITNEY_BOWES'];
 
 let gw: TestGateway;
@@ -65,8 +66,9 @@ describe('cross-vendor list', () => {
     expect(byVendor.PITNEY_BOWES!.length).toBe(220);
     const vendorIndex = all.map((r) => VENDOR_ORDER.indexOf(r.vendor));
     expect(vendorIndex).toEqual([...vendorIndex].sort((a, b) => a - b));
+    // Pitney Bowes pages by its own creation date (pbCreateDate, always set); the others by createdAt.
     for (const v of VENDOR_ORDER) {
-      const created = byVendor[v]!.map((r: Row) => Date.parse(r.createdAt ?? ''));
+      const created = byVendor[v]!.map((r: Row) => Date.parse((v === 'PITNEY_BOWES' ? r.pbCreateDate : r.createdAt) ?? ''));
       expect(created).toEqual([...created].sort((a, b) => a - b));
     }
   });

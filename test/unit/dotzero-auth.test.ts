@@ -128,10 +128,16 @@ describe('DotZeroAuth: expiry', () => {
 
   it('takes a new token without exp as living one hour', async () => {
     const now = Date.now();
-    upstream.handler = () => ({ body: 'opaque-new-token' });
+    const noExp = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":"u"}').toString('base64url')}.sig`;
+    upstream.handler = () => ({ body: noExp });
     const a = auth({ expiresAt: new Date(now - 1), now: () => now });
-    expect(await a.authorization()).toBe('Bearer opaque-new-token');
+    expect(await a.authorization()).toBe(`Bearer ${noExp}`);
     expect(a.expiresAt.getTime()).toBe(now + DEFAULT_TOKEN_LIFETIME_MS);
+  });
+
+  it.each(['Unauthorized', '<html>login</html>', 'opaque-token', ''])('refuses a refresh answer that is not a JWT: %j', async (answer) => {
+    upstream.handler = () => ({ body: answer });
+    await expect(auth({ expiresAt: new Date(0) }).authorization()).rejects.toThrow(/DOTZERO/);
   });
 
   it('accepts a refresh answer holding the token in an object', async () => {
@@ -380,7 +386,7 @@ describe('DotZero client over HTTP', () => {
     expect(upstream.requests).toEqual([
       expect.objectContaining({
         method: 'GET',
-        path: '/v1/workOrders',
+        path: '/v1/workOrders/',
         query: {
           status: '2',
           workOrderID: 'WO',
@@ -403,20 +409,29 @@ describe('DotZero client over HTTP', () => {
     upstream.handler = () => ({ body: [wo('a'), wo('b')] });
     const [segment] = client().planWorkOrders({});
     expect(await segment!.fetch(40, 20)).toMatchObject({ total: 42 });
-    expect(upstream.requests.map((r) => r.path)).toEqual(['/v1/workOrders']);
+    expect(upstream.requests.map((r) => r.path)).toEqual(['/v1/workOrders/']);
   });
 
-  it('a full bare-array page asks /v1/count/workOrders with the same filters, once per segment', async () => {
+  it('a full bare-array page of the whole list asks /v1/count/workOrders (no parameters), once per segment', async () => {
     upstream.handler = (r) =>
       r.path === '/v1/count/workOrders'
         ? { body: { count: 57 } }
         : { body: Array.from({ length: Number(r.query.limit) }, (_, i) => wo(`w${Number(r.query.start) + i}`)) };
-    const [segment] = client().planWorkOrders({ statuses: ['OPEN'] });
+    const [segment] = client().planWorkOrders({});
     expect(await segment!.fetch(0, 10)).toMatchObject({ total: 57 });
     expect(await segment!.fetch(10, 10)).toMatchObject({ total: 57 });
     const counts = upstream.requests.filter((r) => r.path === '/v1/count/workOrders');
     expect(counts).toHaveLength(1);
-    expect(counts[0]?.query).toEqual({ status: '1' });
+    expect(counts[0]?.query).toEqual({});
+  });
+
+  it('a filtered bare-array list is counted by reading it (the count endpoint documents no filters)', async () => {
+    const matching = Array.from({ length: 130 }, (_, i) => wo(`w${i}`));
+    upstream.handler = (r) => ({ body: matching.slice(Number(r.query.start), Number(r.query.start) + Number(r.query.limit)) });
+    const [segment] = client().planWorkOrders({ statuses: ['OPEN'] });
+    expect(await segment!.fetch(0, 10)).toMatchObject({ total: 130 });
+    expect(upstream.requests.some((r) => r.path === '/v1/count/workOrders')).toBe(false);
+    expect(upstream.requests.every((r) => r.query.status === '1')).toBe(true);
   });
 
   it('NORMAL scans the whole upstream query and keeps orders that are not rush', async () => {
@@ -443,7 +458,7 @@ describe('DotZero client over HTTP', () => {
       items: [{ vendor: 'DOTZERO', vendorId: 'p1', sku: 'PROD-1', name: 'Widget', category: null, description: null, active: null }],
       total: 1,
     });
-    expect(upstream.requests[0]).toMatchObject({ path: '/v1/products', query: { name: 'Wid', number: 'PROD', start: '0', limit: '20' } });
+    expect(upstream.requests[0]).toMatchObject({ path: '/v1/products/', query: { name: 'Wid', number: 'PROD', start: '0', limit: '20' } });
   });
 
   it('reads relations: route operations sorted by sequence, a 404 parent as no children', async () => {
@@ -479,9 +494,9 @@ describe('DotZero client over HTTP', () => {
     const got = await client().listWarehouses();
     expect(got.map((w) => w.vendorId)).toEqual(all.map((w) => w.uuid));
     expect(upstream.requests.map((r) => `${r.path}?${r.query.start}/${r.query.limit}`).sort()).toEqual([
-      '/v1/warehouse?0/100',
-      '/v1/warehouse?100/100',
-      '/v1/warehouse?200/100',
+      '/v1/warehouse/?0/100',
+      '/v1/warehouse/?100/100',
+      '/v1/warehouse/?200/100',
     ]);
   });
 

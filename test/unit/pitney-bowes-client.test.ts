@@ -12,7 +12,7 @@ import { startUpstream, type Reply, type Upstream, type UpstreamRequest } from '
 const API_KEY = 'key-AAAA';
 const API_SECRET = 'secret-BBBB';
 const CLIENT_ID = 'client-1234';
-const WIDE = { name: 'createDate', from: '1970-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' };
+const WIDE = { name: 'pbCreateDate', from: '1970-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
 
 interface Seen {
   method: string;
@@ -156,7 +156,7 @@ describe('search', () => {
     expect(search?.headers['content-type']).toBe('application/json');
     expect(search?.headers['x-pb-transactionid']).toMatch(/^mesgw-[A-Za-z0-9_-]{1,19}$/);
     expect(Object.fromEntries(search!.query)).toEqual({ page: '1', size: '20' });
-    expect(search?.json).toEqual({ clientId: CLIENT_ID, sort: ['createDate-asc'], searchFields: [WIDE] });
+    expect(search?.json).toEqual({ clientId: CLIENT_ID, sort: ['pbCreateDate-asc'], searchFields: [WIDE] });
   });
 
   it('puts the statuses into one status search field, with the wide createDate beside it', async () => {
@@ -273,7 +273,7 @@ describe('getWorkOrders', () => {
     expect(search?.query.toString()).toBe('page=1&size=100');
     expect(search?.json).toEqual({
       clientId: CLIENT_ID,
-      sort: ['createDate-asc'],
+      sort: ['pbCreateDate-asc'],
       searchFields: [{ name: 'workOrderIds', values: ['WO-010', 'WO-999', 'WO-002'] }, WIDE],
     });
   });

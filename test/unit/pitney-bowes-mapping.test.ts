@@ -27,7 +27,7 @@ import {
 } from '../../src/vendors/pitney-bowes/mapping.js';
 import type { PbSearchField } from '../../src/vendors/pitney-bowes/types.js';
 
-const WIDE = { name: 'createDate', from: '1970-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' };
+const WIDE = { name: 'pbCreateDate', from: '1970-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
 
 // The document's "Return all Work Order Data" example, as JSON (its "..." elisions removed).
 const DOC_FULL = {
@@ -478,12 +478,12 @@ describe('search bodies and query parameters', () => {
   it('builds the body with clientId and the creation-order sort', () => {
     expect(searchBody('1234', [statusSearchField(['CREATED', 'INPROGRESS'])])).toEqual({
       clientId: '1234',
-      sort: ['createDate-asc'],
+      sort: ['pbCreateDate-asc'],
       searchFields: [{ name: 'status', values: ['CREATED', 'INPROGRESS'] }, WIDE],
     });
     expect(searchBody('1234', [workOrderIdsSearchField(['WO-1', 'WO-2'])])).toEqual({
       clientId: '1234',
-      sort: ['createDate-asc'],
+      sort: ['pbCreateDate-asc'],
       searchFields: [{ name: 'workOrderIds', values: ['WO-1', 'WO-2'] }, WIDE],
     });
   });

@@ -119,7 +119,9 @@ export class DotZeroRestClient implements DotZeroClient {
 
   planWorkOrders(query: WorkOrderQuery): Segment<DotZeroWorkOrder>[] {
     return workOrderListPlans(query).map((plan) =>
-      this.segment('/v1/workOrders', 'listWorkOrders', plan, mapWorkOrder, (params) => this.countWorkOrders(params)),
+      // The document lists the count endpoint without parameters: trust it for the whole list only, and count a
+      // filtered list by reading it.
+      this.segment('/v1/workOrders/', 'listWorkOrders', plan, mapWorkOrder, Object.keys(plan.params).length === 0 ? () => this.countWorkOrders() : undefined),
     );
   }
 
@@ -131,7 +133,7 @@ export class DotZeroRestClient implements DotZeroClient {
 
   planProducts(query: ProductQuery): Segment<Product>[] {
     // DotZero documents no product count, so a bare-array answer is counted by reading on.
-    return [this.segment('/v1/products', 'listProducts', productListPlan(query), mapProduct)];
+    return [this.segment('/v1/products/', 'listProducts', productListPlan(query), mapProduct)];
   }
 
   getProducts(keys: readonly string[]): Promise<(Product | Error)[]> {
@@ -167,7 +169,7 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   async listWarehouses(): Promise<Warehouse[]> {
-    return (await this.readAll('/v1/warehouse', 'listWarehouses', 'warehouses')).map((item) => mapWarehouse(item));
+    return (await this.readAll('/v1/warehouse/', 'listWarehouses', 'warehouses')).map((item) => mapWarehouse(item));
   }
 
   getWarehouses(keys: readonly string[]): Promise<(Warehouse | Error)[]> {
@@ -175,7 +177,7 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   async listStorageLocations(): Promise<StorageLocation[]> {
-    return (await this.readAll('/v1/warehouseStorage', 'listStorageLocations', 'storage locations')).map((item) =>
+    return (await this.readAll('/v1/warehouseStorage/', 'listStorageLocations', 'storage locations')).map((item) =>
       mapStorageLocation(item),
     );
   }
@@ -289,8 +291,8 @@ export class DotZeroRestClient implements DotZeroClient {
     };
   }
 
-  private async countWorkOrders(params: QueryParams): Promise<number> {
-    const total = readCount(await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, params));
+  private async countWorkOrders(): Promise<number> {
+    const total = readCount(await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, {}));
     if (total === undefined) throw badResponse('a work order count that is not a number');
     return total;
   }

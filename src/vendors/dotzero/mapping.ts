@@ -553,7 +553,9 @@ export function refreshTokenBody(refreshToken: string): DotZeroRefreshBody {
   return { grant_type: 'refresh_token', refresh_token: refreshToken };
 }
 
-const TOKEN_TEXT = /^[\x21-\x7e]+$/;
+// The skill takes a refresh answer as a token only when it is a JWT (`eyJ…`): a 200 with `Unauthorized` or an
+// HTML page must fail the refresh, not become the credential for the next hour.
+const TOKEN_TEXT = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 /**
  * The new token from a refresh answer: a JSON string (the document), plain text (the document's fallback, once it

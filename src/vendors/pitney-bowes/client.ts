@@ -58,6 +58,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
       // VendorHttp resends the same headers on its 401 retry and read retry; the vendor refuses a reused
       // transaction id, so the id is made per attempt, never per logical call.
       perAttemptHeaders: () => transactionHeaders(newTransactionId()),
+      traceHeader: 'x-pb-transactionid',
       ...common,
     });
   }

@@ -247,15 +247,19 @@ export function mapSearchPage(body: unknown, requested: PbSearchQuery): Page<Pit
 // ---------------------------------------------------------------------------------------------------------------
 // Domain → wire: search bodies and query parameters
 
-/** The widest createDate range we send: the epoch to a date no order will have. */
+/**
+ * The wide date range every search carries. On pbCreateDate, which Pitney Bowes always sets, not createDate, which
+ * the client system sets and may leave out (an order without it would fall outside any createDate range). The
+ * bounds are far apart but ordinary dates, which any date parser takes.
+ */
 export const PB_WIDE_CREATE_DATE: PbSearchField = {
-  name: 'createDate',
+  name: 'pbCreateDate',
   from: '1970-01-01T00:00:00Z',
-  to: '9999-12-31T23:59:59Z',
+  to: '2100-01-01T00:00:00Z',
 };
 
-/** The one sort the gateway pages on: creation order is stable while orders are added. */
-export const PB_SORT = ['createDate-asc'];
+/** The one sort the gateway pages on: the vendor's own creation date, set on every order and stable as orders are added. */
+export const PB_SORT = ['pbCreateDate-asc'];
 
 export function statusSearchField(statuses: readonly PbStatus[]): PbSearchField {
   return { name: 'status', values: [...statuses] };
