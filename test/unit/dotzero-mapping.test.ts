@@ -368,7 +368,12 @@ describe('envelopes and paging arithmetic', () => {
     [[{ uuid: 'a' }, { uuid: 'b' }], { items: [{ uuid: 'a' }, { uuid: 'b' }], total: undefined }],
     [{ data: { uuid: 'a' } }, null],
     [{ items: [] }, null],
-    [null, null],
+    ['not a list', null],
+    // An empty list serialized as null, in the several ways servers do it.
+    [null, { items: [], total: 0 }],
+    [{ data: null, total: 0 }, { items: [], total: 0 }],
+    [{ data: null }, { items: [], total: 0 }],
+    [{ total: 0 }, { items: [], total: 0 }],
   ])('readList(%j)', (body, expected) => {
     expect(readList(body)).toEqual(expected);
   });
@@ -706,5 +711,17 @@ describe('token refresh answers and skill files', () => {
       tenant_id: 'T2',
       expires_at: '2026-02-07T11:00:00.000Z',
     });
+  });
+});
+
+describe('DotZero dates are read strictly, whatever the host time zone', () => {
+  it.each([
+    ['2024-01-15T08:00:00Z', '2024-01-15T08:00:00.000Z'],
+    ['2024-01-15 08:00:00', '2024-01-15T08:00:00.000Z'],
+    ['2024-01-15T16:00:00+08:00', '2024-01-15T08:00:00.000Z'],
+    ['2024-02-30T00:00:00Z', null],
+    ['2022-04-07T016:00:00-07:00', null],
+  ])('%s -> %s', (deadline, expected) => {
+    expect(mapWorkOrder({ uuid: 'u', work_order_id: 'W', deadline })?.dueDate?.toISOString() ?? null).toBe(expected);
   });
 });

@@ -233,6 +233,7 @@ describe('toWorkOrderPage', () => {
     ['bare array', [listItem, { ...listItem, id: 'wo-124' }], 1, 100, { ids: ['wo-123', 'wo-124'], total: 2 }],
     ['empty page beyond the end', { data: [], pagination: { total: 5 } }, 2, 10, { ids: [], total: 5 }],
     ['empty page without total', { data: [] }, 4, 10, { ids: [], total: 0 }],
+    ['empty list serialized as null', { data: null, pagination: { total: 0 } }, 1, 20, { ids: [], total: 0 }],
   ])('%s', (_name, body, page, size, expected) => {
     const got = toWorkOrderPage(body, page, size);
     expect(got.items.map((w) => w.vendorId)).toEqual(expected.ids);

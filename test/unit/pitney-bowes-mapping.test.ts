@@ -437,6 +437,13 @@ describe('mapSearchPage', () => {
   });
 
   it.each([
+    ['an empty page that leaves the empty list out', { totalElements: 0, totalPages: 0, page: 1, size: 100 }],
+    ['an empty page whose list is null', { totalElements: 0, workOrders: null }],
+  ])('reads %s as empty', (_label, body) => {
+    expect(mapSearchPage(body, requested)).toEqual({ items: [], total: 0 });
+  });
+
+  it.each([
     ['null', null],
     ['a string', 'oops'],
     ['an object without a list', { totalElements: 3 }],

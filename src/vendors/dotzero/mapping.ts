@@ -2,6 +2,7 @@
 // domain inputs to request bodies and query parameters. Reading is tolerant on purpose: the document describes
 // requests, not responses, so a real deployment may differ from our assumptions in small ways (numbers sent as
 // strings, missing optional fields, a status label instead of its number) and should still map rather than fail.
+import { parseIsoDate } from '../iso-date.js';
 import { UpstreamError, ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
@@ -83,17 +84,11 @@ function flag(value: unknown): boolean | null {
   return null;
 }
 
-// Date.parse accepts almost anything ("1" is the year 2001), so only strings that start like an ISO date are
-// given to it; anything it then cannot read (the PB document's own "T016:00:00") is null, not an Invalid Date.
-const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}(?:$|[T ])/;
-
-function date(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const s = value.trim();
-  if (!ISO_DATE_START.test(s)) return null;
-  const ms = Date.parse(s);
-  return Number.isNaN(ms) ? null : new Date(ms);
-}
+/**
+ * Strict ISO 8601 (iso-date.ts): a zone-less time is UTC and an impossible date is null, never rolled over. DotZero
+ * dates are strings; a bare number could be seconds or milliseconds, so it is not guessed at.
+ */
+const date = (value: unknown): Date | null => (typeof value === 'string' ? parseIsoDate(value) : null);
 
 function badResponse(what: string): UpstreamError {
   return new UpstreamError('DOTZERO', 'bad_response', `DOTZERO answered ${what}`);
@@ -130,11 +125,18 @@ export interface WireList {
   total: number | undefined;
 }
 
-/** A list: `{ data: [...], total }` or a bare array. Null when the body is neither. */
+/**
+ * A list: `{ data: [...], total }` or a bare array. An empty list may come as `null`, `{ data: null }` or with no
+ * `data` at all (servers that serialize an empty slice as null): that is an empty list, not a broken answer.
+ * Null when the body is something else.
+ */
 export function readList(body: unknown): WireList | null {
   if (Array.isArray(body)) return { items: body, total: undefined };
+  if (body === null || body === '') return { items: [], total: 0 };
   const r = record(body);
-  if (!r || !Array.isArray(r.data)) return null;
+  if (!r) return null;
+  if (r.data === null || r.data === undefined) return 'total' in r || 'data' in r ? { items: [], total: count(r.total) ?? 0 } : null;
+  if (!Array.isArray(r.data)) return null;
   return { items: r.data, total: count(r.total) };
 }
 

@@ -3,6 +3,7 @@
 // optional fields become null, numbers may come as strings, a date that does not parse is null, an unknown status
 // keeps its exact value in vendorStatus) because a real deployment drifts from any document in small ways, and one
 // odd record must not fail a whole list.
+import { parseIsoDate } from '../iso-date.js';
 import { UpstreamError } from '../../domain/errors.js';
 import {
   PRIORITIES,
@@ -54,30 +55,8 @@ export function toNumber(value: unknown): number | null {
 
 // ISO 8601 as the document uses it: a date, optionally a time, optionally a zone. Strict on purpose: Date.parse
 // accepts many shapes and quietly rolls 2024-02-30 over into March, and a wrong date is worse than none.
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** An ISO 8601 string (or epoch milliseconds) as a Date; malformed or impossible dates are null. */
-export function toDate(value: unknown): Date | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? new Date(value) : null;
-  if (typeof value !== 'string') return null;
-  const text = value.trim();
-  const m = ISO_DATE.exec(text);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, zone] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
-  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)) return null;
-  // A time without a zone is read as UTC, so the result does not depend on the gateway host's time zone.
-  const iso = h !== undefined && zone === undefined ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T');
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : new Date(ms);
-}
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
+/** An ISO 8601 string (or epoch milliseconds) as a Date; malformed or impossible dates are null (iso-date.ts). */
+export const toDate = parseIsoDate;
 
 const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
 
@@ -167,7 +146,9 @@ export function toOperation(wire: unknown): Operation {
  * page proves exists, plus one when `hasMore` says the list goes on, so a caller still pages forward.
  */
 export function toWorkOrderPage(body: unknown, page: number, size: number): Page<GenericMesWorkOrder> {
-  const data = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
+  const raw = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
+  // An empty list may come as `data: null` (an empty slice serialized as null): empty, not broken.
+  const data = raw === null && isObject(body) ? [] : raw;
   if (!Array.isArray(data)) throw badResponse('a work-order list without a data array');
   const items = data.map((item) => toWorkOrder(item, false));
   const pagination = isObject(body) && isObject(body.pagination) ? body.pagination : {};
