@@ -26,7 +26,7 @@ import type { Page, Segment } from '../vendors/paging.js';
 import { PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH } from '../vendors/pitney-bowes/mapping.js';
 import type { VendorClients } from '../vendors/types.js';
 import { checkFirst, pageOver, type ConnectionPage, type VendorSegment } from './concat.js';
-import { STATE_RULES, createWrites, type WorkOrderWrites, type WriteServices } from './writes.js';
+import { allowedFrom, createWrites, type WorkOrderWrites, type WriteServices } from './writes.js';
 
 export interface LoaderOptions {
   clients: VendorClients;
@@ -289,7 +289,7 @@ export function createLoaders(options: LoaderOptions) {
 
     /** Statuses the order may move to now, from the vendor's state table. */
     allowedTransitions(wo: WorkOrder): readonly WorkOrderStatus[] {
-      return STATE_RULES[wo.vendor].allowed(wo.status);
+      return allowedFrom(wo);
     },
 
     vendors() {

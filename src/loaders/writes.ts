@@ -23,6 +23,12 @@ export const STATE_RULES: Record<Vendor, StateRules> = {
   PITNEY_BOWES: pitneyBowesStateRules,
 };
 
+/** Statuses an order may move to now: none while its vendor status is not one the vendor's document names. */
+export function allowedFrom(wo: WorkOrder): readonly WorkOrderStatus[] {
+  const rules = STATE_RULES[wo.vendor];
+  return rules.documented(wo.vendorStatus) ? rules.allowed(wo.status) : [];
+}
+
 export type Intent = 'start' | 'pause' | 'hold' | 'resume' | 'complete' | 'cancel' | 'transition';
 
 const INTENT_TARGET: Record<Exclude<Intent, 'transition'>, WorkOrderStatus> = {
@@ -100,8 +106,7 @@ export function createWrites(deps: WriteDeps) {
     return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, () =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
-        const rules = STATE_RULES[vendor];
-        const allowed = rules.allowed(current.status);
+        const allowed = allowedFrom(current);
         const to = input.intent === 'transition' ? (input.to as WorkOrderStatus) : INTENT_TARGET[input.intent];
         const refused =
           !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
@@ -162,9 +167,8 @@ export function createWrites(deps: WriteDeps) {
     return idempotent(idempotencyKey, `delete:${vendor}:${key}`, {}, () =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
-        const rules = STATE_RULES[vendor];
-        if (!rules.canDelete(current.status)) {
-          throw new InvalidTransitionError(vendor, current.status, rules.allowed(current.status), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
+        if (!STATE_RULES[vendor].canDelete(current.status) || !STATE_RULES[vendor].documented(current.vendorStatus)) {
+          throw new InvalidTransitionError(vendor, current.status, allowedFrom(current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
         }
         try {
           await client.deleteWorkOrder(key);

@@ -104,4 +104,9 @@ export interface StateRules {
   /** Unified statuses reachable from `from` in one change (empty for terminal states and read-only vendors). */
   allowed(from: WorkOrderStatus): readonly WorkOrderStatus[];
   canDelete(status: WorkOrderStatus): boolean;
+  /**
+   * Whether the vendor's own status value is one its document names. An order in any other state shows a best
+   * guess as its unified status, but the gateway will not change it: it does not know where it stands.
+   */
+  documented(vendorStatus: string): boolean;
 }

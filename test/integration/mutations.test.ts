@@ -218,6 +218,21 @@ describe('lifecycles end to end, with a query after each step', () => {
   });
 });
 
+describe('an order in a status the vendor document does not name', () => {
+  it('shows no allowed transitions and refuses every change without a vendor write', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    const archived = { status: 200, body: { data: { id: order.vendorId, orderNumber: 'x', status: 'ARCHIVED', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } };
+    gw.gmes.faults.next = [archived];
+    const read = await gw.query(READ, { id: order.id });
+    expect(read.body.data!.workOrder).toMatchObject({ vendorStatus: 'ARCHIVED', allowedTransitions: [] });
+    gw.gmes.faults.next = [archived];
+    gw.resetCounts();
+    const res = await gw.query(`mutation($id: ID!) { cancelWorkOrder(id: $id) { status } }`, { id: order.id });
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', vendor: 'GENERIC_MES', allowedTransitions: [] });
+    expect(writes('GENERIC_MES')).toBe(0);
+  });
+});
+
 describe('idempotency', () => {
   const START = `mutation($id: ID!, $key: String) { startWorkOrder(id: $id, idempotencyKey: $key) { id status } }`;
 

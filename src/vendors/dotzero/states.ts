@@ -97,4 +97,7 @@ export const dotZeroStateRules: StateRules = {
     const value = VENDOR_BY_UNIFIED.get(status);
     return value !== undefined && DOTZERO_DELETABLE[value];
   },
+  documented(vendorStatus) {
+    return (DOTZERO_STATUS_VALUES as readonly number[]).map(String).includes(vendorStatus.trim());
+  },
 };

@@ -147,4 +147,7 @@ export const genericMesStateRules: StateRules = {
     const vendorStatus = gmesStatusOf(status);
     return vendorStatus !== undefined && GMES_DELETABLE[vendorStatus];
   },
+  documented(vendorStatus) {
+    return (GMES_STATUSES as readonly string[]).includes(vendorStatus);
+  },
 };

@@ -135,4 +135,5 @@ export const pitneyBowesStateRules: StateRules = {
   statuses: PB_UNIFIED_STATUSES,
   allowed: (from) => ALLOWED[from] ?? [],
   canDelete: (status) => DELETABLE.has(status),
+  documented: (vendorStatus) => (PB_STATUSES as readonly string[]).includes(vendorStatus),
 };
