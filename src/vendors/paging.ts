@@ -17,6 +17,26 @@ export interface Segment<T> {
 /** The largest page the gateway asks any vendor for (every document caps pages at 100 or names no cap). */
 export const MAX_VENDOR_PAGE = 100;
 
+/** Pages of one whole-list read in flight at once: enough to be quick, few enough not to trip a vendor's rate limit. */
+export const SCAN_CONCURRENCY = 4;
+
+/** A whole-list read stops here (100,000 records): a list that never ends is a broken answer, not data. */
+const MAX_SCAN_PAGES = 1000;
+
+/** Runs `fn` over `items` with at most `limit` at once, keeping the order of `items` in the result. */
+export async function mapLimited<I, O>(items: readonly I[], limit: number, fn: (item: I) => Promise<O>): Promise<O[]> {
+  const out: O[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as I);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 /**
  * Windows over a page-numbered API (page from 1, fixed size). Picks the smallest page size that holds the whole
  * window in one page; where none up to `maxSize` does, asks for the two pages of `maxSize` that cover it.
@@ -57,9 +77,21 @@ export function scanningWindow<T>(
   let all: Promise<T[]> | undefined;
   const load = async () => {
     const first = await fetchPage(1, maxSize);
-    const pages = Math.ceil(first.total / maxSize);
-    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => fetchPage(i + 2, maxSize)));
-    return [first, ...rest].flatMap((p) => p.items).filter(keep);
+    const pages = Math.max(1, Math.ceil(first.total / maxSize));
+    const rest = await mapLimited(
+      Array.from({ length: pages - 1 }, (_, i) => i + 2),
+      SCAN_CONCURRENCY,
+      (page) => fetchPage(page, maxSize),
+    );
+    const read = [first, ...rest];
+    const count = () => read.reduce((n, p) => n + p.items.length, 0);
+    // A vendor that gives no total (only "there is more") undercounts: when the pages hold more than the total
+    // said and the last one is full, read on until a short page.
+    for (let page = pages + 1; count() > first.total && (read.at(-1)?.items.length ?? 0) >= maxSize; page++) {
+      if (page > MAX_SCAN_PAGES) throw new Error(`a list that did not end after ${MAX_SCAN_PAGES} pages`);
+      read.push(await fetchPage(page, maxSize));
+    }
+    return read.flatMap((p) => p.items).filter(keep);
   };
   return async (offset, limit) => {
     all ??= load();

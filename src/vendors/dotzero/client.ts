@@ -23,7 +23,7 @@ import type {
   WorkOrderUpdate,
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type HttpResponse } from '../http.js';
-import { asPages, offsetWindow, scanningWindow, MAX_VENDOR_PAGE, type Page, type Segment } from '../paging.js';
+import { asPages, mapLimited, offsetWindow, scanningWindow, MAX_VENDOR_PAGE, SCAN_CONCURRENCY, type Page, type Segment } from '../paging.js';
 import type { DotZeroClient, TransitionRequest } from '../types.js';
 import { DotZeroAuth } from './auth.js';
 import {
@@ -319,7 +319,7 @@ export class DotZeroRestClient implements DotZeroClient {
     if (first.total !== undefined) {
       const starts: number[] = [];
       for (let start = step; start < first.total; start += step) starts.push(start);
-      const rest = await Promise.all(starts.map((start) => this.getList(path, operation, what, rangeParams(start, step))));
+      const rest = await mapLimited(starts, SCAN_CONCURRENCY, (start) => this.getList(path, operation, what, rangeParams(start, step)));
       return [first, ...rest].flatMap((page) => page.items);
     }
     const items = [...first.items];
