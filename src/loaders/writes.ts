@@ -2,7 +2,6 @@
 // the vendor under a per-order lock, so two racing changes in this process are applied one at a time), call the
 // vendor's own mechanism once, then re-read the order so the answer is what the vendor now holds.
 import {
-  IdempotencyError,
   InvalidTransitionError,
   UnsupportedByVendorError,
   UpstreamError,

@@ -1,4 +1,3 @@
-import { builder } from './builder.js';
 import { VendorEnum } from './enums.js';
 import { NodeInterface, globalId, whole } from './ids.js';
 import { OperationType } from './refs.js';

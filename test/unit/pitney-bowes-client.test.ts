@@ -2,7 +2,7 @@
 // an independent reading of the vendor document).
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotFoundError, UpstreamError, ValidationError } from '../../src/domain/errors.js';
+import { NotFoundError, UpstreamError } from '../../src/domain/errors.js';
 import type { PitneyBowesWorkOrder } from '../../src/domain/model.js';
 import { newTransactionId, PitneyBowesAuth } from '../../src/vendors/pitney-bowes/auth.js';
 import { createPitneyBowesClient } from '../../src/vendors/pitney-bowes/client.js';
@@ -469,12 +469,12 @@ describe('errors', () => {
     ['a bare array', 400, secretBody.errors, 'PB-80011'],
     ['a 422', 422, secretBody, 'PB-80011'],
     ['no code', 400, { errors: [{ errorDescription: 'nope' }] }, undefined],
-  ])('turns a vendor refusal (%s) into a ValidationError naming the vendor and no secret', async (_label, status, body, code) => {
+  ])('keeps a vendor refusal (%s) an UpstreamError (the gateway built the search, not the caller), with no secret', async (_label, status, body, code) => {
     const f = await fake((s) => (s.path.endsWith('/search') ? { status, body } : undefined));
     const c = client(f);
     const err = await listAll(c).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).vendor).toBe('PITNEY_BOWES');
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err).toMatchObject({ vendor: 'PITNEY_BOWES', kind: 'http', status, ...(code ? { code } : {}) });
     const message = (err as Error).message;
     if (code) expect(message).toContain(code);
     expect(message).toContain(String(status));

@@ -1,6 +1,6 @@
 // The Pitney Bowes Fulfillment client: finds work orders through the full search (POST /v1/work-orders/search),
 // which is the one documented call. Made once per process; every search is a read, so VendorHttp may retry it.
-import { NotFoundError, UpstreamError, ValidationError } from '../../domain/errors.js';
+import { NotFoundError, UpstreamError } from '../../domain/errors.js';
 import type { PitneyBowesWorkOrder, VendorCapabilities, WorkOrderQuery } from '../../domain/model.js';
 import { VendorHttp } from '../http.js';
 import { MAX_VENDOR_PAGE, pagedWindow, scanningWindow, type Page, type Segment } from '../paging.js';
@@ -115,32 +115,19 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     operation: string,
   ): Promise<Page<PitneyBowesWorkOrder>> {
     const query = searchQuery(page, size);
-    try {
-      const answer = await this.http.request({
-        method: 'POST',
-        path: SEARCH_PATH,
-        query: { ...query },
-        body: searchBody(this.clientId, fields),
-        operation,
-        idempotent: true,
-      });
-      return mapSearchPage(answer.body, query);
-    } catch (err) {
-      throw refusal(err);
-    }
+    // A 400/422 stays the UpstreamError VendorHttp made (UPSTREAM_ERROR with the vendor's code): the search body,
+    // transaction id and clientId are all the gateway's own making, so a refusal is a gateway or configuration
+    // fault, never the caller's input.
+    const answer = await this.http.request({
+      method: 'POST',
+      path: SEARCH_PATH,
+      query: { ...query },
+      body: searchBody(this.clientId, fields),
+      operation,
+      idempotent: true,
+    });
+    return mapSearchPage(answer.body, query);
   }
-}
-
-/**
- * A 400/422 is the vendor refusing what was sent: a ValidationError naming the vendor (its message is
- * VendorHttp's, which holds only the operation, status and safe code). A refused token request is already an
- * `auth` failure, not the caller's input, and stays one; so does everything else.
- */
-function refusal(err: unknown): unknown {
-  if (err instanceof UpstreamError && err.kind === 'http' && (err.status === 400 || err.status === 422)) {
-    return new ValidationError(err.message, undefined, 'PITNEY_BOWES');
-  }
-  return err;
 }
 
 function shorten(key: string): string {
