@@ -42,6 +42,8 @@ export interface GatewayConfig {
   /** The gateway's own clients; undefined: open for local exploration. */
   clients?: GatewayClient[];
   upstreamTimeoutMs: number;
+  /** Per vendor: after this many outages in a row, calls fail at once for the cool-down; undefined: no breaker. */
+  upstreamBreaker?: { failures: number; cooldownMs: number };
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
@@ -192,6 +194,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     // With JWTs but no clients file the gateway is closed all the same: an empty client list says so.
     ...(clientsFile ? { clients: readClientsFile(clientsFile) } : jwt ? { clients: [] } : {}),
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
+    ...breakerOf(int('UPSTREAM_BREAKER_FAILURES', 5, 0, 1000), int('UPSTREAM_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000)),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     ...(jwt ? { jwt } : {}),
@@ -205,6 +208,10 @@ export function readConfig(env: Env = process.env): GatewayConfig {
       maxBatch: int('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 0, 100),
     },
   };
+}
+
+function breakerOf(failures: number, cooldownMs: number): Pick<GatewayConfig, 'upstreamBreaker'> {
+  return failures === 0 ? {} : { upstreamBreaker: { failures, cooldownMs } };
 }
 
 function readJwt(

@@ -14,7 +14,7 @@ import { batchingOf, currentRequestId, principalOf, requestIdOf, securityPlugins
 import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
 import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
-import type { CallObserver } from './vendors/http.js';
+import type { CallObserver, TransportOptions } from './vendors/http.js';
 import type { VendorClients } from './vendors/types.js';
 
 export interface ResolvedVendors {
@@ -46,19 +46,22 @@ export const OPEN_PRINCIPAL: Principal = {
   vendors: VENDORS,
 };
 
-export function createVendorClients(vendors: ResolvedVendors, timeoutMs: number, observe?: CallObserver): VendorClients {
-  const common = { timeoutMs, ...(observe ? { observe } : {}) };
+export function createVendorClients(vendors: ResolvedVendors, transport: TransportOptions): VendorClients {
   return {
-    DOTZERO: createDotZeroClient({ ...vendors.DOTZERO, ...common }),
-    GENERIC_MES: createGenericMesClient({ ...vendors.GENERIC_MES, ...common }),
-    PITNEY_BOWES: createPitneyBowesClient({ ...vendors.PITNEY_BOWES, ...common }),
+    DOTZERO: createDotZeroClient({ ...vendors.DOTZERO, transport }),
+    GENERIC_MES: createGenericMesClient({ ...vendors.GENERIC_MES, transport }),
+    PITNEY_BOWES: createPitneyBowesClient({ ...vendors.PITNEY_BOWES, transport }),
   };
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
-  const clients = createVendorClients(options.vendors, config.upstreamTimeoutMs, options.observe);
+  const clients = createVendorClients(options.vendors, {
+    timeoutMs: config.upstreamTimeoutMs,
+    ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
+    ...(options.observe ? { observe: options.observe } : {}),
+  });
   const simulated = options.simulated ?? new Set<Vendor>();
   const idempotency = new MemoryIdempotencyStore();
   const locks = new KeyedLock();

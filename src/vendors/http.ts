@@ -2,7 +2,7 @@
 // timeouts, credentials from the vendor's auth, and every failure turned into an UpstreamError that carries no
 // body, header or token. Reads may be retried; writes never are once they may have reached the vendor.
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, type CircuitBreakerPolicy } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import type { Vendor } from '../domain/model.js';
 
@@ -44,18 +44,30 @@ export interface CallObserver {
   (event: { vendor: Vendor; operation: string; status: number | 'error'; ms: number; trace?: string }): void;
 }
 
-export interface HttpOptions {
+export interface BreakerOptions {
+  /** Consecutive outages (unreachable, timed out) that open the circuit. */
+  failures: number;
+  /** How long an open circuit fails calls at once before one call may try the vendor again. */
+  cooldownMs: number;
+}
+
+/** How every vendor call is made, set once for the process: the same for each vendor's clients. */
+export interface TransportOptions {
+  timeoutMs?: number;
+  observe?: CallObserver;
+  breaker?: BreakerOptions;
+}
+
+export interface HttpOptions extends TransportOptions {
   vendor: Vendor;
   baseUrl: string;
   auth?: VendorAuth;
-  timeoutMs?: number;
   connections?: number;
   /**
    * Extracts the vendor's error code, the input field it refused (in the gateway's input names) and a short reason
    * code from an error body; see each vendor's mapping. Each is kept only when it looks like a name (SAFE_CODE).
    */
   describeError?: (status: number, body: unknown) => { code?: string; field?: string; reason?: string };
-  observe?: CallObserver;
   /**
    * Headers made anew for every attempt (Pitney Bowes wants a fresh X-PB-TransactionId on each request, and a
    * retried read is a new request).
@@ -78,6 +90,8 @@ export class VendorHttp {
   private readonly basePath: string;
   private readonly options: HttpOptions;
   private readonly readRetry;
+  private readonly breaker: CircuitBreakerPolicy | undefined;
+  private readonly timeoutMs: number;
 
   constructor(options: HttpOptions) {
     this.options = options;
@@ -85,6 +99,7 @@ export class VendorHttp {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/$/, '');
     const timeout = options.timeoutMs ?? 10_000;
+    this.timeoutMs = timeout;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 32,
       pipelining: 1,
@@ -98,14 +113,40 @@ export class VendorHttp {
     // A failure of the credential step itself (a token refresh) is not retried here: a refresh token may be
     // single-use, and the auth decides on its own whether to try again.
     this.readRetry = retry(
-      handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable' && !credentialFailures.has(err)),
+      handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable' && !credentialFailures.has(err) && !openCircuits.has(err)),
       { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) },
     );
+    // A vendor that keeps timing out would hold every request for the whole timeout: after a run of outages the
+    // circuit opens and calls fail at once (UPSTREAM_UNAVAILABLE) until one call, after the cool-down, gets through.
+    // Answers with a status (4xx, 5xx) do not count: the vendor is there.
+    this.breaker = options.breaker
+      ? circuitBreaker(
+          handleWhen((err) => err instanceof UpstreamError && (err.kind === 'unavailable' || err.kind === 'timeout') && err.status === undefined),
+          { halfOpenAfter: options.breaker.cooldownMs, breaker: new ConsecutiveBreaker(options.breaker.failures) },
+        )
+      : undefined;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    if (req.idempotent) return this.readRetry.execute(() => this.sendAuthorized(req));
-    return this.sendAuthorized(req);
+    const once = () => this.guarded(req);
+    return req.idempotent ? this.readRetry.execute(once) : once();
+  }
+
+  private async guarded(req: HttpRequest): Promise<HttpResponse> {
+    if (!this.breaker) return this.sendAuthorized(req);
+    try {
+      return await this.breaker.execute(() => this.sendAuthorized(req));
+    } catch (err) {
+      if (!(err instanceof BrokenCircuitError)) throw err;
+      const open = new UpstreamError(
+        this.vendor,
+        'unavailable',
+        `${this.vendor} is failing (${this.options.breaker?.failures} outages in a row): calls are refused for a while without being sent`,
+        { notSent: true },
+      );
+      openCircuits.add(open);
+      throw open;
+    }
   }
 
   close(): Promise<void> {
@@ -144,6 +185,9 @@ export class VendorHttp {
         path: this.basePath + req.path + queryString(req.query),
         headers,
         body,
+        // undici's own header/body timers tick coarsely (about a second); this deadline holds to the millisecond
+        // and covers the whole exchange, body included.
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       this.observe(req, 'error', started, trace);
@@ -203,7 +247,13 @@ export class VendorHttp {
 
   private transportError(err: unknown, trace: string | undefined): UpstreamError {
     const where = traced(this.options.traceHeader, trace);
-    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    const name = (err as { name?: string } | null)?.name;
+    if (
+      err instanceof undiciErrors.HeadersTimeoutError ||
+      err instanceof undiciErrors.BodyTimeoutError ||
+      name === 'TimeoutError' ||
+      name === 'AbortError'
+    ) {
       return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time${where}`);
     }
     if (err instanceof undiciErrors.ConnectTimeoutError) {
@@ -221,6 +271,9 @@ export class VendorHttp {
 }
 
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Refusals of an open circuit: nothing was sent, and an immediate retry would only be refused again. */
+const openCircuits = new WeakSet<object>();
 
 /** Errors of the credential step (a token call), which the read retry leaves alone. */
 const credentialFailures = new WeakSet<object>();

@@ -69,3 +69,27 @@ describe('upstream faults', () => {
     expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'DOTZERO', upstreamStatus: 500 });
   });
 });
+
+describe('circuit breaker', () => {
+  it('after a run of timeouts fails calls at once without sending them, then lets one through after the cool-down', async () => {
+    const local = await startTestGateway({ config: { upstreamTimeoutMs: 150, upstreamBreaker: { failures: 2, cooldownMs: 1_000 } } });
+    const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
+    try {
+      local.gmes.faults.latencyMs = 600;
+      for (let i = 0; i < 2; i++) expect((await local.query(query)).body.errors![0]!.extensions!.code).toBe('UPSTREAM_TIMEOUT');
+      local.resetCounts(); // the simulator counts a request when it arrives, so the abandoned two are counted already
+      const started = Date.now();
+      const refused = await local.query(query);
+      expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', vendor: 'GENERIC_MES' });
+      expect(Date.now() - started).toBeLessThan(100);
+      expect(local.gmes.total()).toBe(0);
+      // Other vendors are not affected.
+      expect((await local.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { totalCount } }`)).body.errors).toBeUndefined();
+      clearFaults(local.gmes.faults);
+      await new Promise((r) => setTimeout(r, 1_050));
+      expect((await local.query(query)).body.errors).toBeUndefined();
+    } finally {
+      await local.close();
+    }
+  });
+});

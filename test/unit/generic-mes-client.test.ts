@@ -1,6 +1,7 @@
 // The client against a tiny fake of the vendor on 127.0.0.1 (not src/simulators: those are a separate reading of the
 // document, tested on their own). The fake (test/helpers/upstream.ts, one per test) answers what each test tells it
 // to and records every request.
+import type { CallObserver } from '../../src/vendors/http.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InvalidTransitionError,
@@ -33,8 +34,8 @@ beforeEach(async () => {
 });
 
 const clients: GenericMesClient[] = [];
-function client(extra: { observe?: Parameters<typeof createGenericMesClient>[0]['observe'] } = {}): GenericMesClient {
-  const c = createGenericMesClient({ apiUrl: baseUrl, apiKey: API_KEY, timeoutMs: 5_000, ...extra });
+function client(extra: { observe?: CallObserver } = {}): GenericMesClient {
+  const c = createGenericMesClient({ apiUrl: baseUrl, apiKey: API_KEY, transport: { timeoutMs: 5_000, ...extra } });
   clients.push(c);
   return c;
 }

@@ -1,5 +1,6 @@
 // Client behaviour against a tiny in-test HTTP server (test/helpers/upstream.ts; not src/simulators, which must stay
 // an independent reading of the vendor document).
+import type { CallObserver } from '../../src/vendors/http.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError, UpstreamError } from '../../src/domain/errors.js';
@@ -119,8 +120,7 @@ function client(f: Fake, extra: { observe?: (e: unknown) => void } = {}): Pitney
     apiKey: API_KEY,
     apiSecret: API_SECRET,
     clientId: CLIENT_ID,
-    timeoutMs: 2_000,
-    ...extra,
+    transport: { timeoutMs: 2_000, ...(extra as { observe?: CallObserver }) },
   });
   open.unshift(c);
   return c;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UpstreamError } from '../../domain/errors.js';
-import { VendorHttp, singleFlight, type CallObserver, type VendorAuth } from '../http.js';
+import { VendorHttp, singleFlight, type TransportOptions, type VendorAuth } from '../http.js';
 import {
   credentialsWithToken,
   describeDotZeroError,
@@ -38,8 +38,7 @@ export interface DotZeroAuthOptions {
   refreshToken: string;
   expiresAt?: Date;
   configDir?: string;
-  timeoutMs?: number;
-  observe?: CallObserver;
+  transport?: TransportOptions | undefined;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -75,8 +74,7 @@ export class DotZeroAuth implements VendorAuth {
     this.http = new VendorHttp({
       vendor: 'DOTZERO',
       baseUrl: options.userApiUrl,
-      timeoutMs: options.timeoutMs,
-      observe: options.observe,
+      ...options.transport,
       describeError: describeDotZeroError,
     });
     this.refreshOnce = singleFlight(() => this.refresh());

@@ -98,15 +98,13 @@ export class DotZeroRestClient implements DotZeroClient {
       refreshToken: config.refreshToken,
       expiresAt: config.expiresAt,
       configDir: config.configDir,
-      timeoutMs: config.timeoutMs,
-      observe: config.observe,
+      transport: config.transport,
     });
     this.http = new VendorHttp({
       vendor: VENDOR,
       baseUrl: config.workOrderApiUrl,
       auth: this.auth,
-      timeoutMs: config.timeoutMs,
-      observe: config.observe,
+      ...config.transport,
       describeError: describeDotZeroError,
     });
   }

@@ -1,7 +1,7 @@
 // DotZero's wire shapes, as the skill document and docs/wire-assumptions.md describe them, and the client's own
 // configuration. The document names request bodies but not responses, so every response field is optional and
 // loosely typed: mapping.ts reads them tolerantly, and these types say what we expect rather than what we trust.
-import type { CallObserver } from '../http.js';
+import type { TransportOptions } from '../http.js';
 
 export interface DotZeroWorkOrderWire {
   uuid?: string;
@@ -164,6 +164,6 @@ export interface DotZeroClientConfig {
   expiresAt?: Date;
   /** A skill folder: refreshed tokens are written back into its credentials.json. */
   configDir?: string;
-  timeoutMs?: number;
-  observe?: CallObserver;
+  /** Timeouts, circuit breaker and call events, as the process sets them for every vendor. */
+  transport?: TransportOptions;
 }

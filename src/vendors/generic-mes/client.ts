@@ -21,7 +21,7 @@ import {
   type WorkOrderStatus,
   type WorkOrderUpdate,
 } from '../../domain/model.js';
-import { VendorHttp, type CallObserver, type HttpRequest } from '../http.js';
+import { VendorHttp, type HttpRequest, type TransportOptions } from '../http.js';
 import { pagedWindow, scanningWindow, MAX_VENDOR_PAGE, type Page, type Segment } from '../paging.js';
 import type { GenericMesClient, TransitionRequest } from '../types.js';
 import { staticKeyAuth } from './auth.js';
@@ -53,8 +53,8 @@ export interface GenericMesConfig {
   /** Base URL including `/api/v2`, e.g. https://api.mes.company.com/api/v2. */
   apiUrl: string;
   apiKey: string;
-  timeoutMs?: number;
-  observe?: CallObserver;
+  /** Timeouts, circuit breaker and call events, as the process sets them for every vendor. */
+  transport?: TransportOptions;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,8 +202,7 @@ class GenericMesHttpClient implements GenericMesClient {
       baseUrl: config.apiUrl,
       auth: staticKeyAuth(config.apiKey),
       describeError,
-      ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-      ...(config.observe !== undefined ? { observe: config.observe } : {}),
+      ...config.transport,
     });
   }
 

@@ -3,7 +3,7 @@
 // at a time however many calls find it stale or rejected together (a burst of 401s costs one token call).
 import { randomBytes } from 'node:crypto';
 import { UpstreamError } from '../../domain/errors.js';
-import { VendorHttp, singleFlight, type CallObserver, type VendorAuth } from '../http.js';
+import { VendorHttp, singleFlight, type TransportOptions, type VendorAuth } from '../http.js';
 import { describeError, parseTokenResponse, PITNEY_BOWES_FIELD_MAX_LENGTH, tokenRequest } from './mapping.js';
 
 /** Refresh this long before the token's stated expiry, so no call leaves with a token about to lapse. */
@@ -19,8 +19,7 @@ export interface PitneyBowesAuthOptions {
   oauthUrl: string;
   apiKey: string;
   apiSecret: string;
-  timeoutMs?: number;
-  observe?: CallObserver;
+  transport?: TransportOptions;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -48,8 +47,7 @@ export class PitneyBowesAuth implements VendorAuth {
       baseUrl: options.oauthUrl,
       connections: 2,
       describeError,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.observe === undefined ? {} : { observe: options.observe }),
+      ...options.transport,
     });
     // VendorHttp strips a trailing slash from the base path; a bare origin then needs "/" to be a valid request.
     this.path = new URL(options.oauthUrl).pathname.replace(/\/$/, '') === '' ? '/' : '';

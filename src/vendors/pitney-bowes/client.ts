@@ -40,15 +40,12 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
 
   constructor(config: PitneyBowesConfig) {
     this.clientId = config.clientId;
-    const common = {
-      ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-      ...(config.observe === undefined ? {} : { observe: config.observe }),
-    };
+    const common = config.transport ?? {};
     this.auth = new PitneyBowesAuth({
       oauthUrl: config.oauthUrl,
       apiKey: config.apiKey,
       apiSecret: config.apiSecret,
-      ...common,
+      transport: common,
     });
     this.http = new VendorHttp({
       vendor: 'PITNEY_BOWES',

@@ -1,7 +1,7 @@
 // Pitney Bowes Fulfillment wire shapes, as "Find Work Orders" describes them, and the client's configuration.
 // Every wire field is optional and `unknown`-tolerant on purpose: the document's own examples are not valid JSON
 // in places (curly quotes, "T016:00"), so mapping.ts checks each value instead of trusting these types.
-import type { CallObserver } from '../http.js';
+import type { TransportOptions } from '../http.js';
 
 export interface PitneyBowesConfig {
   /** Base URL up to and including `/shippingservices/fulfillment`. */
@@ -12,8 +12,8 @@ export interface PitneyBowesConfig {
   apiSecret: string;
   /** The client ID assigned by Pitney Bowes, sent in every search body. */
   clientId: string;
-  timeoutMs?: number;
-  observe?: CallObserver;
+  /** Timeouts, circuit breaker and call events, as the process sets them for every vendor. */
+  transport?: TransportOptions;
 }
 
 /** One child item of a kit. */
