@@ -47,6 +47,8 @@ export interface GatewayConfig {
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
+  /** Prometheus metrics at GET /metrics; on unless false. */
+  metrics?: boolean;
   /** JWTs from this issuer are accepted beside the API keys; undefined: API keys only. */
   jwt?: JwtSettings;
   /** Automatic persisted queries (register on first use) for frontend clients; on unless false. */
@@ -199,6 +201,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     ...(jwt ? { jwt } : {}),
     apq: bool('GATEWAY_APQ', true),
+    metrics: bool('METRICS', true),
     limits: {
       maxDepth: int('GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
       maxAliases: int('GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, 0, 1000),

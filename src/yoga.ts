@@ -5,6 +5,7 @@ import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSet
 import type { GatewayContext, Principal } from './context.js';
 import { VENDORS, type Vendor } from './domain/model.js';
 import { maskError } from './errors.js';
+import { createMetrics } from './metrics.js';
 import { createLoaders } from './loaders/index.js';
 import { MemoryIdempotencyStore } from './loaders/idempotency.js';
 import { KeyedLock } from './loaders/lock.js';
@@ -57,10 +58,12 @@ export function createVendorClients(vendors: ResolvedVendors, transport: Transpo
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
+  const metrics = config.metrics === false ? undefined : createMetrics();
+  const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
   const clients = createVendorClients(options.vendors, {
     timeoutMs: config.upstreamTimeoutMs,
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
-    ...(options.observe ? { observe: options.observe } : {}),
+    ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
   });
   const simulated = options.simulated ?? new Set<Vendor>();
   const idempotency = new MemoryIdempotencyStore();
@@ -105,7 +108,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         }),
       };
     },
-    plugins: [...securityPlugins(security), usePartialErrorsAndMasking(logger)],
+    // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
+    // turns it off).
+    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrorsAndMasking(logger)],
   });
 
   return {

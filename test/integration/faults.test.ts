@@ -93,3 +93,21 @@ describe('circuit breaker', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  it('GET /metrics counts vendor calls by vendor, operation and status, and operations by outcome', async () => {
+    const local = await startTestGateway({ config: { metrics: true } });
+    try {
+      await local.query(`{ workOrders(first: 5) { totalCount } }`);
+      const res = await local.gateway.yoga.fetch('http://gateway.test/metrics');
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 1/);
+      expect(text).toMatch(/mes_gateway_upstream_requests_total\{vendor="PITNEY_BOWES",[^}]*status="200"\}/);
+      expect(text).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 1/);
+      expect(text).not.toMatch(/Bearer|apiKey|secret/i);
+    } finally {
+      await local.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+// Prometheus metrics: what each vendor call cost (the first number to watch, DESIGN.md) and what each GraphQL
+// operation did. One registry per gateway, so tests and several gateways in one process never share counters.
+import { getOperationAST, type DocumentNode } from 'graphql';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from './context.js';
+import type { CallObserver } from './vendors/http.js';
+
+export interface Metrics {
+  registry: Registry;
+  /** Feeds vendor calls into the metrics (VendorHttp's call events). */
+  observeCall: CallObserver;
+  plugin: Plugin<GatewayContext>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'mes_gateway_' });
+
+  const upstreamCalls = new Counter({
+    name: 'mes_gateway_upstream_requests_total',
+    help: 'Vendor calls, by vendor, operation and HTTP status ("error" when no answer came).',
+    labelNames: ['vendor', 'operation', 'status'] as const,
+    registers: [registry],
+  });
+  const upstreamSeconds = new Histogram({
+    name: 'mes_gateway_upstream_request_duration_seconds',
+    help: 'Vendor call latency.',
+    labelNames: ['vendor', 'operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const operations = new Counter({
+    name: 'mes_gateway_graphql_operations_total',
+    help: 'GraphQL operations executed, by type and outcome (ok, partial: some vendor failed, error).',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const operationSeconds = new Histogram({
+    name: 'mes_gateway_graphql_operation_duration_seconds',
+    help: 'GraphQL execution time, vendor calls included.',
+    labelNames: ['type'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const observeCall: CallObserver = ({ vendor, operation, status, ms }) => {
+    upstreamCalls.inc({ vendor, operation, status: String(status) });
+    upstreamSeconds.observe({ vendor, operation }, ms / 1000);
+  };
+
+  const plugin: Plugin<GatewayContext> = {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/metrics' || request.method !== 'GET') return;
+      endResponse(new fetchAPI.Response(await registry.metrics(), { status: 200, headers: { 'content-type': registry.contentType } }));
+    },
+    onExecute({ args }) {
+      const started = performance.now();
+      const type = getOperationAST(args.document as DocumentNode, args.operationName)?.operation ?? 'query';
+      return {
+        onExecuteDone({ result }) {
+          if (!result || Symbol.asyncIterator in result) return;
+          const errors = result.errors?.length ?? 0;
+          const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
+          operations.inc({ type, outcome });
+          operationSeconds.observe({ type }, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+
+  return { registry, observeCall, plugin };
+}
