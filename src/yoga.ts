@@ -1,5 +1,6 @@
 // createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, print, type DocumentNode } from 'graphql';
+import { AcrossVendorsDocument } from './generated/graphql.js';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSettings } from './config.js';
 import type { GatewayContext, Principal } from './context.js';
@@ -154,21 +155,8 @@ export function safeErr(err: unknown): { name: string; message: string; stack?: 
   return { name: 'NonError', message: String(err).slice(0, 200) };
 }
 
-export const EXAMPLE_QUERY = /* GraphQL */ `# Work orders across DotZero, the generic MES and Pitney Bowes in one request.
-query AcrossVendors {
-  vendors { vendor simulated capabilities { transitions batchLookup } }
-  workOrders(first: 50, filter: { statuses: [OPEN, IN_PROGRESS] }) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      node {
-        id vendor orderNumber status vendorStatus priority dueDate quantity completedQuantity
-        allowedTransitions
-        product { name sku }
-        route { name operations { sequence name } }
-        operations { sequence name status }
-      }
-    }
-  }
-}
+/** GraphiQL's ready query: the partner catalog's AcrossVendors (operations/work-orders.graphql), one source. */
+export const EXAMPLE_QUERY = `# Work orders across DotZero, the generic MES and Pitney Bowes in one request.
+# Try the filter: { "filter": { "statuses": ["OPEN", "IN_PROGRESS"], "dueAfter": "2026-01-01T00:00:00Z" } }
+${print(AcrossVendorsDocument as DocumentNode)}
 `;
