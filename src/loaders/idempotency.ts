@@ -7,10 +7,18 @@ import { IdempotencyError } from '../domain/errors.js';
 type Entry =
   | { state: 'running'; fingerprint: string; expiresAt: number }
   | { state: 'done'; fingerprint: string; expiresAt: number; ok: true; value: unknown }
+  | { state: 'done'; fingerprint: string; expiresAt: number; ok: true; replay: () => Promise<unknown> }
   | { state: 'done'; fingerprint: string; expiresAt: number; ok: false; error: unknown };
 
+/**
+ * What a failed first attempt leaves behind: `release` (nothing happened at the vendor: the key is free again),
+ * `keep` (the outcome is unknown or final: a repeat gets the same error), or `replay` (the write happened but its
+ * answer was lost, e.g. the re-read failed: a repeat answers `replay()`, never a second write).
+ */
+export type AfterFailure = { action: 'release' } | { action: 'keep' } | { action: 'replay'; replay: () => Promise<unknown> };
+
 export interface IdempotencyStore {
-  run<T>(key: string, fingerprint: string, fn: () => Promise<T>, keepError: (err: unknown) => boolean): Promise<T>;
+  run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure): Promise<T>;
 }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
@@ -22,7 +30,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.sweeper.unref();
   }
 
-  async run<T>(key: string, fingerprint: string, fn: () => Promise<T>, keepError: (err: unknown) => boolean): Promise<T> {
+  async run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure): Promise<T> {
     const existing = this.entries.get(key);
     if (existing && existing.expiresAt > this.now()) {
       if (existing.fingerprint !== fingerprint) {
@@ -31,7 +39,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       if (existing.state === 'running') {
         throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
       }
-      if (existing.ok) return existing.value as T;
+      if (existing.ok) return ('replay' in existing ? await existing.replay() : existing.value) as T;
       throw existing.error;
     }
     const expiresAt = this.now() + this.ttlMs;
@@ -41,8 +49,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: true, value });
       return value;
     } catch (error) {
-      if (keepError(error)) this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: false, error });
-      else this.entries.delete(key);
+      const after = afterFailure(error);
+      if (after.action === 'release') this.entries.delete(key);
+      else if (after.action === 'replay') this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: true, replay: after.replay });
+      else this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: false, error });
       throw error;
     }
   }

@@ -3,17 +3,18 @@
 // vendor's own mechanism once, then re-read the order so the answer is what the vendor now holds.
 import {
   InvalidTransitionError,
+  NotFoundError,
   UnsupportedByVendorError,
   UpstreamError,
   ValidationError,
 } from '../domain/errors.js';
 import { fingerprint } from '../domain/cursor.js';
-import type { Vendor, WorkOrder, WorkOrderCreate, WorkOrderStatus, WorkOrderUpdate } from '../domain/model.js';
+import type { Vendor, VendorCapabilities, WorkOrder, WorkOrderCreate, WorkOrderStatus, WorkOrderUpdate } from '../domain/model.js';
 import { dotZeroStateRules } from '../vendors/dotzero/states.js';
 import { genericMesStateRules } from '../vendors/generic-mes/states.js';
 import { pitneyBowesStateRules } from '../vendors/pitney-bowes/states.js';
 import type { StateRules, VendorClients, WritableWorkOrderSource } from '../vendors/types.js';
-import type { IdempotencyStore } from './idempotency.js';
+import type { AfterFailure, IdempotencyStore } from './idempotency.js';
 import type { KeyedLock } from './lock.js';
 
 export const STATE_RULES: Record<Vendor, StateRules> = {
@@ -71,38 +72,62 @@ const MAX_ORDER_NUMBER = 64;
 export function createWrites(deps: WriteDeps) {
   const { clients, services } = deps;
 
-  const writable = (vendor: Vendor, what: string): WritableWorkOrderSource => {
+  const writable = (vendor: Vendor, capability: keyof VendorCapabilities, what: string): WritableWorkOrderSource => {
     deps.assertVisible(vendor);
     const client = clients[vendor];
-    if (!client.capabilities.transitions || !('transition' in client)) {
+    if (!client.capabilities[capability] || !('transition' in client)) {
+      const readOnly = !client.capabilities.create && !client.capabilities.update && !client.capabilities.transitions;
       throw new UnsupportedByVendorError(
-        `${vendor} work orders are read-only: the vendor's documented API finds work orders and changes none, so ${what} is not possible`,
+        readOnly
+          ? `${vendor} work orders are read-only: the vendor's documented API finds work orders and changes none, so ${what} is not possible`
+          : `${vendor} does not support ${what}`,
         vendor,
       );
     }
     return client as WritableWorkOrderSource;
   };
 
-  /** Runs a write once per idempotency key: a repeat answers the first outcome without calling the vendor. */
+  /**
+   * Runs a write once per idempotency key: a repeat answers the first outcome without calling the vendor. `run`
+   * reports its progress on the attempt, which decides what a failure leaves behind (see AfterFailure).
+   */
   async function idempotent<T extends WorkOrder | boolean>(
     key: string | undefined,
     operation: string,
     input: unknown,
-    run: () => Promise<T>,
+    run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
-    if (!key) return run();
+    const attempt: Attempt = { sent: false, written: undefined };
+    if (!key) return run(attempt);
     if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
-    return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), run, keepOutcome);
+    return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), () => run(attempt), (err) =>
+      afterFailure(attempt, err, deps.read),
+    );
+  }
+
+  /**
+   * Calls the vendor's write, marking the attempt before (it may reach the vendor from here on) and after (it
+   * happened, on this order), and forgets the request's cached copy of the order either way.
+   */
+  async function send<R>(attempt: Attempt, vendor: Vendor, key: string | ((result: R) => string), write: () => Promise<R>): Promise<R> {
+    attempt.sent = true;
+    try {
+      const result = await write();
+      attempt.written = { vendor, key: typeof key === 'string' ? key : key(result) };
+      return result;
+    } finally {
+      if (typeof key === 'string') deps.forget(vendor, key);
+    }
   }
 
   async function transition(vendor: Vendor, key: string, input: TransitionInput, idempotencyKey?: string): Promise<WorkOrder> {
-    const client = writable(vendor, `to ${input.intent} a work order`);
+    const client = writable(vendor, 'transitions', `to ${input.intent} a work order`);
     validateText(input.notes, 'notes');
     validateText(input.reason, 'reason');
     if (input.completedQuantity != null && (!Number.isInteger(input.completedQuantity) || input.completedQuantity < 0)) {
       throw new ValidationError('completedQuantity must be a non-negative integer', 'completedQuantity', vendor);
     }
-    return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, () =>
+    return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, (attempt) =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
         const allowed = allowedFrom(current);
@@ -117,63 +142,52 @@ export function createWrites(deps: WriteDeps) {
             vendor,
           );
         }
-        try {
-          await client.transition(key, current.status, {
+        await send(attempt, vendor, key, () =>
+          client.transition(key, current.status, {
             to,
             ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
             ...(input.notes != null ? { notes: input.notes } : {}),
             ...(input.reason != null ? { reason: input.reason } : {}),
-          });
-        } finally {
-          deps.forget(vendor, key);
-        }
+          }),
+        );
         return deps.read(vendor, key);
       }),
     );
   }
 
   async function create(input: WorkOrderCreate, idempotencyKey?: string): Promise<WorkOrder> {
-    const client = writable(input.vendor, 'creating a work order');
+    const client = writable(input.vendor, 'create', 'creating a work order');
     validateCreate(input);
-    return idempotent(idempotencyKey, 'create', input, async () => {
-      const created = await client.createWorkOrder(input);
-      deps.forget(input.vendor, created.vendorId);
+    return idempotent(idempotencyKey, 'create', input, async (attempt) => {
+      const created = await send(attempt, input.vendor, (wo: WorkOrder) => wo.vendorId, () => client.createWorkOrder(input));
       return deps.read(input.vendor, created.vendorId);
     });
   }
 
   async function update(vendor: Vendor, key: string, input: WorkOrderUpdate, idempotencyKey?: string): Promise<WorkOrder> {
-    const client = writable(vendor, 'updating a work order');
+    const client = writable(vendor, 'update', 'updating a work order');
     validateUpdate(vendor, input);
-    return idempotent(idempotencyKey, `update:${vendor}:${key}`, input, () =>
+    return idempotent(idempotencyKey, `update:${vendor}:${key}`, input, (attempt) =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
         if (input.completedQuantity != null && input.completedQuantity > (input.quantity ?? current.quantity)) {
           throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
         }
-        try {
-          await client.updateWorkOrder(key, input);
-        } finally {
-          deps.forget(vendor, key);
-        }
+        await send(attempt, vendor, key, () => client.updateWorkOrder(key, input));
         return deps.read(vendor, key);
       }),
     );
   }
 
   async function remove(vendor: Vendor, key: string, idempotencyKey?: string): Promise<boolean> {
-    const client = writable(vendor, 'deleting a work order');
-    return idempotent(idempotencyKey, `delete:${vendor}:${key}`, {}, () =>
+    const client = writable(vendor, 'delete', 'deleting a work order');
+    return idempotent(idempotencyKey, `delete:${vendor}:${key}`, {}, (attempt) =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
         if (!STATE_RULES[vendor].canDelete(current.status) || !STATE_RULES[vendor].documented(current.vendorStatus)) {
           throw new InvalidTransitionError(vendor, current.status, allowedFrom(current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
         }
-        try {
-          await client.deleteWorkOrder(key);
-        } finally {
-          deps.forget(vendor, key);
-        }
+        await send(attempt, vendor, key, () => client.deleteWorkOrder(key));
         return true;
       }),
     );
@@ -184,15 +198,26 @@ export function createWrites(deps: WriteDeps) {
 
 export type WorkOrderWrites = ReturnType<typeof createWrites>;
 
+/** How far a write got: `sent` once the vendor call may have reached the vendor, `written` once it succeeded. */
+interface Attempt {
+  sent: boolean;
+  written: { vendor: Vendor; key: string } | undefined;
+}
+
 /**
- * Which outcomes a repeat may replay. A failure where the vendor certainly did not act (our own refusals, a
- * connection never made, a rate limit) releases the key so the caller can try again; any other outcome is kept,
- * above all a connection lost after sending, where the write may have happened.
+ * What a failed attempt leaves under its idempotency key. Nothing sent yet (the state check's read failed, our
+ * own refusal), or the vendor certainly did not act (refused, connection never made, rate limited): the key is
+ * released so the caller can try again. The write done but its re-read failed: a repeat reads the order again,
+ * never writes twice. Anything else after sending (a timeout, a lost connection) leaves the outcome unknown: the
+ * error is kept, so a blind retry cannot write twice.
  */
-function keepOutcome(err: unknown): boolean {
-  if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof UnsupportedByVendorError) return false;
-  if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return false;
-  return true;
+function afterFailure(attempt: Attempt, err: unknown, read: (vendor: Vendor, key: string) => Promise<WorkOrder>): AfterFailure {
+  const written = attempt.written;
+  if (written) return { action: 'replay', replay: () => read(written.vendor, written.key) };
+  if (!attempt.sent) return { action: 'release' };
+  if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof NotFoundError) return { action: 'release' };
+  if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return { action: 'release' };
+  return { action: 'keep' };
 }
 
 function validateText(value: string | null | undefined, field: string) {

@@ -114,7 +114,7 @@ export class VendorHttp {
     // single-use, and the auth decides on its own whether to try again.
     this.readRetry = retry(
       handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable' && !credentialFailures.has(err) && !openCircuits.has(err)),
-      { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) },
+      { maxAttempts: 1, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) },
     );
     // A vendor that keeps timing out would hold every request for the whole timeout: after a run of outages the
     // circuit opens and calls fail at once (UPSTREAM_UNAVAILABLE) until one call, after the cool-down, gets through.

@@ -271,6 +271,39 @@ describe('idempotency', () => {
     }
   });
 
+  it('a failure before anything was sent releases the key: the same request then goes through', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    gw.gmes.faults.next = [
+      { status: 503, raw: 'down' },
+      { status: 503, raw: 'down' },
+    ];
+    const failed = await gw.query(START, { id: order.id, key: 'k-released' });
+    expect(failed.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(0);
+    const again = await gw.query(START, { id: order.id, key: 'k-released' });
+    expect(again.body.data!.startWorkOrder.status).toBe('IN_PROGRESS');
+    expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(1);
+  });
+
+  it('a write that happened but whose answer was lost is never written again: a repeat only reads', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    const row = { id: order.vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' };
+    gw.gmes.faults.next = [
+      { status: 200, body: { data: row } },
+      { status: 200, body: { data: { ...row, status: 'IN_PROGRESS' } } },
+      { status: 503, raw: 'down' },
+      { status: 503, raw: 'down' },
+    ];
+    const lost = await gw.query(START, { id: order.id, key: 'k-lost-answer' });
+    expect(lost.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    gw.resetCounts();
+    const repeat = await gw.query(START, { id: order.id, key: 'k-lost-answer' });
+    expect(repeat.body.errors).toBeUndefined();
+    expect(repeat.body.data!.startWorkOrder.id).toBe(order.id);
+    expect(writes('GENERIC_MES')).toBe(0);
+    expect(gw.gmes.count('GET /api/v2/work-orders/:id')).toBe(1);
+  });
+
   it('keys are scoped to the caller: the header and the argument must agree', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const res = await gw.query(START, { id: order.id, key: 'a' }, { 'Idempotency-Key': 'b' });
