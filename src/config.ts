@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VENDORS, type Vendor } from './domain/model.js';
 import { loadDotZeroConfigDir } from './vendors/dotzero/auth.js';
+import { parseIsoDate } from './vendors/iso-date.js';
 import type { DotZeroClientConfig } from './vendors/dotzero/types.js';
 import type { GenericMesConfig } from './vendors/generic-mes/client.js';
 import type { PitneyBowesConfig } from './vendors/pitney-bowes/types.js';
@@ -154,8 +155,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
   } else if (dzUrl) {
     const why = 'when DOTZERO_API_URL is set (or use DOTZERO_CONFIG_DIR)';
     const expires = str('DOTZERO_TOKEN_EXPIRES_AT');
-    const expiresAt = expires === undefined ? undefined : new Date(expires);
-    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new ConfigError('DOTZERO_TOKEN_EXPIRES_AT', 'is not an ISO 8601 date');
+    const expiresAt = expires === undefined ? undefined : parseIsoDate(expires);
+    if (expiresAt === null) throw new ConfigError('DOTZERO_TOKEN_EXPIRES_AT', 'is not an ISO 8601 date');
     vendors.DOTZERO = {
       workOrderApiUrl: dzUrl,
       userApiUrl: url('DOTZERO_USER_API_URL', required('DOTZERO_USER_API_URL', why)) as string,
@@ -265,12 +266,15 @@ export function readClientsFile(file: string): GatewayClient[] {
   const raw = readJson(setting, file);
   if (!Array.isArray(raw)) throw new ConfigError(setting, 'must hold a JSON array of clients');
   const seen = new Set<string>();
+  const names = new Set<string>();
   return raw.map((c: Record<string, unknown>, i) => {
     const where = `entry ${i}`;
     if (typeof c?.name !== 'string' || !c.name) throw new ConfigError(setting, `${where} has no "name"`);
     if (typeof c.apiKey !== 'string' || c.apiKey.length < 16) throw new ConfigError(setting, `${where} ("${c.name}") needs an "apiKey" of at least 16 characters`);
     if (seen.has(c.apiKey)) throw new ConfigError(setting, `${where} ("${c.name}") reuses another client's apiKey`);
+    if (names.has(c.name)) throw new ConfigError(setting, `${where} reuses the name "${c.name}": names identify clients in logs, limits and idempotency keys`);
     seen.add(c.apiKey);
+    names.add(c.name);
     if (c.role !== 'partner' && c.role !== 'frontend') throw new ConfigError(setting, `${where} ("${c.name}") role must be "partner" or "frontend"`);
     const scopes = c.scopes ?? ['workorders:read'];
     if (!Array.isArray(scopes) || scopes.some((s) => !SCOPES.includes(s))) {

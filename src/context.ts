@@ -5,8 +5,13 @@ import type { Vendor } from './domain/model.js';
 import type { Loaders } from './loaders/index.js';
 
 export interface Principal {
-  /** Client name from GATEWAY_CLIENTS_FILE, or `local` when the gateway is open for exploration. */
+  /** Client name from GATEWAY_CLIENTS_FILE or a JWT's claims, or `local` when the gateway is open for exploration. */
   name: string;
+  /**
+   * Unique per caller across every way of authenticating (`key:<name>`, `jwt:<issuer>:<name>`, `open`): what
+   * idempotency keys and rate-limit windows are scoped to, since a JWT subject may share an API-key client's name.
+   */
+  id: string;
   role: 'partner' | 'frontend' | 'open';
   scopes: readonly string[];
   vendors: readonly Vendor[];

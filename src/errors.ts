@@ -1,5 +1,5 @@
 // The one place where errors become GraphQL errors with `extensions.code` (DESIGN.md). Everything below the
-// schema throws plain classes from domain/errors.ts; yoga's masking calls `toGraphQLError` for each error.
+// schema throws plain classes from domain/errors.ts; yoga's masking calls `maskError` for each error.
 import { GraphQLError } from 'graphql';
 import {
   ForbiddenError,
@@ -91,7 +91,12 @@ function vendorOf(vendor: string | undefined): Extensions {
  * (parse, validation, already-coded) pass through; anything else becomes "Unexpected error." with the request id,
  * so the log line that records it can be found.
  */
-export function maskError(error: unknown, requestId: string | undefined, onUnexpected?: (err: unknown) => void): GraphQLError {
+export function maskError(
+  error: unknown,
+  requestId: string | undefined,
+  onUnexpected?: (err: unknown) => void,
+  isDev = false,
+): GraphQLError {
   const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
   const base = error instanceof GraphQLError ? error : undefined;
   const known = describeError(original instanceof GraphQLError ? original.originalError : original);
@@ -105,9 +110,16 @@ export function maskError(error: unknown, requestId: string | undefined, onUnexp
     return base;
   }
   onUnexpected?.(original);
+  // Development shows where it went wrong (DESIGN.md): the error's kind and its first stack frames, never its
+  // message, which may hold a secret (a connection string, a token). Production shows only the request id that the
+  // log line carries.
+  const detail =
+    isDev && original instanceof Error
+      ? { originalError: { name: original.name, at: (original.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) } }
+      : {};
   return new GraphQLError('Unexpected error.', {
     ...(base ? { nodes: base.nodes, path: base.path } : {}),
-    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}), ...detail },
   });
 }
 

@@ -60,7 +60,8 @@ export function createMetrics(): Metrics {
       return {
         onExecuteDone({ result }) {
           if (!result || Symbol.asyncIterator in result) return;
-          const errors = result.errors?.length ?? 0;
+          // Vendors that failed while others answered are added to the errors later in the chain: count them here.
+          const errors = (result.errors?.length ?? 0) + ((args.contextValue as GatewayContext).partialErrors?.length ?? 0);
           const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
           operations.inc({ type, outcome });
           operationSeconds.observe({ type }, (performance.now() - started) / 1000);

@@ -43,6 +43,7 @@ export interface Gateway {
 
 export const OPEN_PRINCIPAL: Principal = {
   name: 'local',
+  id: 'open',
   role: 'open',
   scopes: ['workorders:read', 'workorders:write'],
   vendors: VENDORS,
@@ -81,9 +82,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // security layer's per-request async context.
     maskedErrors: {
       isDev: !config.production,
-      maskError: (error) => {
+      maskError: (error, _message, isDev) => {
         const requestId = currentRequestId();
-        const masked = maskError(error, requestId, (err) => logger.error({ requestId, err: safeErr(err) }, 'unexpected error'));
+        const masked = maskError(error, requestId, (err) => logger.error({ requestId, err: safeErr(err) }, 'unexpected error'), isDev);
         if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
         // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
         return new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
@@ -95,7 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging: false,
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
-      const principal = principalOf(request) ?? OPEN_PRINCIPAL;
+      const principal = principalOf(request, config) ?? OPEN_PRINCIPAL;
       return {
         requestId: requestIdOf(request),
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
@@ -105,13 +106,13 @@ export function createGateway(options: GatewayOptions): Gateway {
           clients,
           vendors: principal.vendors,
           simulated,
-          writes: { idempotency, locks, caller: principal.name },
+          writes: { idempotency, locks, caller: principal.id },
         }),
       };
     },
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
-    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrorsAndMasking(logger)],
+    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors()],
   });
 
   return {
@@ -127,22 +128,18 @@ export function createGateway(options: GatewayOptions): Gateway {
 
 
 /**
- * After execution: our errors get their codes (with the request id on anything unexpected, logged under the same
- * id), and the vendors that failed while others answered are appended to the errors.
+ * Vendors that failed while others answered are appended to the response's errors (yoga's masking has given every
+ * other error its code by then, with the request id on anything unexpected).
  */
-function usePartialErrorsAndMasking(logger: Logger): Plugin<GatewayContext> {
+function usePartialErrors(): Plugin<GatewayContext> {
   return {
     onExecute() {
       return {
         onExecuteDone({ args, result, setResult }) {
           if (!result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
-          const ctx = args.contextValue as GatewayContext;
-          const errors = (result.errors ?? []).map((e) =>
-            maskError(e, ctx.requestId, (err) => logger.error({ requestId: ctx.requestId, err: safeErr(err) }, 'unexpected error')),
-          );
-          const all = [...errors, ...ctx.partialErrors];
-          if (all.length === 0) return;
-          setResult({ ...result, errors: all as GraphQLError[] });
+          const partial = (args.contextValue as GatewayContext).partialErrors;
+          if (partial.length === 0) return;
+          setResult({ ...result, errors: [...(result.errors ?? []), ...partial] });
         },
       };
     },

@@ -223,9 +223,12 @@ export function createLoaders(options: LoaderOptions) {
       return pitneyBowesInventory(await pbAll(), product.vendorId);
     },
 
-    warehouse(vendor: Vendor, vendorKey: string): Promise<Warehouse> {
+    async warehouse(vendor: Vendor, vendorKey: string): Promise<Warehouse> {
+      assertVisible(vendor);
       if (vendor === 'DOTZERO') return dzWarehouse.load(vendorKey);
-      return Promise.resolve(fulfillmentCenter(vendorKey));
+      // Pitney Bowes fulfillment centers are the nodes its orders name; the generic MES has no warehouses.
+      if (vendor === 'PITNEY_BOWES' && (await pbAll()).some((wo) => wo.node === vendorKey)) return fulfillmentCenter(vendorKey);
+      throw new NotFoundError(`No ${vendor} warehouse "${vendorKey}"`, vendor);
     },
 
     storageLocation(vendor: Vendor, vendorKey: string): Promise<StorageLocation> {

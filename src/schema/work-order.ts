@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { ValidationError } from '../domain/errors.js';
 import { WORK_ORDER_TYPE, decodeIdOf, type NodeType } from '../domain/ids.js';
 import { PRIORITIES, WORK_ORDER_STATUSES } from '../domain/model.js';
@@ -167,7 +168,8 @@ function toQuery(filter: FilterInput | null | undefined): { vendors: Vendor[] | 
 }
 
 function workOrderKey(id: string) {
-  const { vendor, key } = decodeIdOf(id, WORK_ORDER_TYPES);
+  const { type, vendor, key } = decodeIdOf(id, WORK_ORDER_TYPES);
+  if (WORK_ORDER_TYPE[vendor] !== type) throw new ValidationError(`Invalid id: ${type} is not a ${vendor} type`, 'id');
   return { vendor, key };
 }
 
@@ -230,11 +232,17 @@ const DeleteWorkOrderPayload = builder.objectRef<{ id: string }>('DeleteWorkOrde
   fields: (t) => ({ deletedId: t.exposeID('id') }),
 });
 
-function idempotencyKeyOf(arg: string | null | undefined, header: string | undefined): string | undefined {
+/**
+ * The key a mutation field runs under. The header covers the whole request, so each mutation field of it gets the
+ * header's key with its own response name: two fields of one request never collide, and the same request sent
+ * again maps each field to its own first outcome.
+ */
+function idempotencyKeyOf(arg: string | null | undefined, header: string | undefined, info: GraphQLResolveInfo): string | undefined {
   if (arg && header && arg !== header) {
     throw new ValidationError('idempotencyKey argument and Idempotency-Key header differ', 'idempotencyKey');
   }
-  return arg ?? header;
+  if (arg) return arg;
+  return header ? `${header}#${info.path.key}` : undefined;
 }
 
 builder.mutationFields((t) => {
@@ -250,7 +258,7 @@ builder.mutationFields((t) => {
         ...(extra === 'cancel' || extra === 'hold' ? { reason: t.arg.string() } : {}),
         ...(extra === 'transition' ? { to: t.arg({ type: WorkOrderStatusEnum, required: true }) } : {}),
       },
-      resolve: (_root, args, ctx) => {
+      resolve: (_root, args, ctx, info) => {
         const a = args as { id: string | number; idempotencyKey?: string | null; completedQuantity?: number | null; notes?: string | null; reason?: string | null; to?: WorkOrder['status'] };
         const { vendor, key } = workOrderKey(String(a.id));
         return ctx.loaders.writes.transition(
@@ -263,7 +271,7 @@ builder.mutationFields((t) => {
             notes: a.notes ?? null,
             reason: a.reason ?? null,
           },
-          idempotencyKeyOf(a.idempotencyKey, ctx.idempotencyKey),
+          idempotencyKeyOf(a.idempotencyKey, ctx.idempotencyKey, info),
         );
       },
     });
@@ -273,7 +281,7 @@ builder.mutationFields((t) => {
       type: WorkOrderInterface,
       authScopes: { write: true },
       args: { input: t.arg({ type: CreateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
-      resolve: (_root, { input, idempotencyKey }, ctx) => {
+      resolve: (_root, { input, idempotencyKey }, ctx, info) => {
         let routeId: string | undefined;
         if (input.routeId != null) {
           const route = decodeIdOf(String(input.routeId), ['Route'], 'input.routeId');
@@ -292,7 +300,7 @@ builder.mutationFields((t) => {
             ...(input.product != null ? { productId: input.product } : {}),
             ...(routeId ? { routeId } : {}),
           },
-          idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey),
+          idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
         );
       },
     }),
@@ -300,7 +308,7 @@ builder.mutationFields((t) => {
       type: WorkOrderInterface,
       authScopes: { write: true },
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
-      resolve: (_root, { id, input, idempotencyKey }, ctx) => {
+      resolve: (_root, { id, input, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
         return ctx.loaders.writes.update(
           vendor,
@@ -315,7 +323,7 @@ builder.mutationFields((t) => {
             ...(input.notes !== undefined ? { notes: input.notes } : {}),
             ...(input.product != null ? { productId: input.product } : {}),
           },
-          idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey),
+          idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
         );
       },
     }),
@@ -323,9 +331,9 @@ builder.mutationFields((t) => {
       type: DeleteWorkOrderPayload,
       authScopes: { write: true },
       args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
-      resolve: async (_root, { id, idempotencyKey }, ctx) => {
+      resolve: async (_root, { id, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        await ctx.loaders.writes.remove(vendor, key, idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey));
+        await ctx.loaders.writes.remove(vendor, key, idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info));
         return { id: String(id) };
       },
     }),

@@ -24,8 +24,6 @@ const KNOWN_SCOPES = ['workorders:read', 'workorders:write'];
 export interface Caller {
   principal: Principal;
   rateLimitPerMinute: number;
-  /** Key of the caller's rate-limit window (API-key clients and JWT subjects never share one). */
-  rateKey: string;
 }
 
 const callers = new WeakMap<Request, Caller>();
@@ -64,9 +62,8 @@ class KeyRing {
     this.entries = clients.map((c) => ({
       digest: digest(c.apiKey),
       caller: {
-        principal: { name: c.name, role: c.role, scopes: [...c.scopes], vendors: c.vendors ? [...c.vendors] : VENDORS },
+        principal: { name: c.name, id: `key:${c.name}`, role: c.role, scopes: [...c.scopes], vendors: c.vendors ? [...c.vendors] : VENDORS },
         rateLimitPerMinute: c.rateLimitPerMinute,
-        rateKey: `key:${c.name}`,
       },
     }));
   }
@@ -99,9 +96,8 @@ export function callerFromClaims(claims: Record<string, unknown>, settings: JwtS
   }
   const rate = claims.rate_limit_per_minute;
   return {
-    principal: { name, role, scopes, vendors },
+    principal: { name, id: `jwt:${settings.issuer}:${name}`, role, scopes, vendors },
     rateLimitPerMinute: typeof rate === 'number' && Number.isInteger(rate) && rate > 0 ? rate : DEFAULT_RATE_LIMIT_PER_MINUTE,
-    rateKey: `jwt:${settings.issuer}:${name}`,
   };
 }
 

@@ -7,7 +7,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
 import type { Logger } from '../logger.js';
-import { authPlugins, callerOf } from './auth.js';
+import { authPlugins, callerOf, isOpen } from './auth.js';
+import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
 import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
@@ -23,9 +24,16 @@ export interface SecurityOptions {
   rateLimiter?: RateLimiter;
 }
 
-/** The authenticated caller of a request (undefined while the gateway is open for local exploration). */
-export function principalOf(request: Request): Principal | undefined {
-  return callerOf(request)?.principal;
+/**
+ * The caller of a request: the authenticated principal, or `open` while the gateway is open for local exploration
+ * (undefined). On a closed gateway a request that reached here without a caller is refused, never let through:
+ * the security layer fails closed.
+ */
+export function principalOf(request: Request, config: GatewayConfig): Principal | undefined {
+  const caller = callerOf(request);
+  if (caller) return caller.principal;
+  if (isOpen(config)) return undefined;
+  throw refusal('UNAUTHENTICATED', 'A credential is required: send X-API-Key or Authorization: Bearer.', 401);
 }
 
 export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext>[] {

@@ -112,7 +112,7 @@ export function rateLimitPlugins(
             if (Array.isArray(requestParserResult) && (maxBatch === 0 || batch.length > maxBatch)) return;
             let cost = 0;
             for (const params of batch) cost += await operationsIn(params, request);
-            const verdict = limiter.take(caller.rateKey, cost, caller.rateLimitPerMinute);
+            const verdict = limiter.take(caller.principal.id, cost, caller.rateLimitPerMinute);
             if (verdict.ok) return;
             logger.info(
               { requestId: requestIdOf(request), client: caller.principal.name, operations: cost, limit: caller.rateLimitPerMinute },

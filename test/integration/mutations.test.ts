@@ -304,6 +304,19 @@ describe('idempotency', () => {
     expect(gw.gmes.count('GET /api/v2/work-orders/:id')).toBe(1);
   });
 
+  it('one Idempotency-Key header covers each mutation field of a request on its own', async () => {
+    const a = take('GENERIC_MES', 'OPEN');
+    const b = take('GENERIC_MES', 'OPEN');
+    const TWO = `mutation($a: ID!, $b: ID!) { a: startWorkOrder(id: $a) { status } b: holdWorkOrder(id: $b) { status } }`;
+    const first = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data).toEqual({ a: { status: 'IN_PROGRESS' }, b: { status: 'ON_HOLD' } });
+    gw.resetCounts();
+    const again = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
+    expect(again.body).toEqual(first.body);
+    expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
   it('keys are scoped to the caller: the header and the argument must agree', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const res = await gw.query(START, { id: order.id, key: 'a' }, { 'Idempotency-Key': 'b' });

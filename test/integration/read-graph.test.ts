@@ -285,6 +285,7 @@ describe('bad input: a clear error and no vendor call', () => {
     ['negative first', '{ workOrders(first: -1) { totalCount } }', {}, 'VALIDATION_ERROR'],
     ['a cursor that is not one', '{ workOrders(after: "bogus") { totalCount } }', {}, 'VALIDATION_ERROR'],
     ['a due range whose start is after its end', '{ workOrders(filter: { dueAfter: "2026-05-01T00:00:00Z", dueBefore: "2026-01-01T00:00:00Z" }) { totalCount } }', {}, 'VALIDATION_ERROR'],
+    ['a DotZero work-order type carrying another vendor', 'query($id: ID!) { workOrder(id: $id) { id } }', { id: encodeId('DotZeroWorkOrder', 'GENERIC_MES', 'wo-1001') }, 'VALIDATION_ERROR'],
     ['a Pitney Bowes SKU longer than the document allows', 'query($id: ID!) { product(id: $id) { id } }', { id: encodeId('Product', 'PITNEY_BOWES', 'K'.repeat(31)) }, 'VALIDATION_ERROR'],
     ['an unknown vendor in a filter', '{ workOrders(filter: { vendors: [ACME] }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
     ['a date that is not ISO 8601', '{ workOrders(filter: { dueAfter: "next tuesday" }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
@@ -310,6 +311,14 @@ describe('bad input: a clear error and no vendor call', () => {
       expect(codes(res)).toEqual(['VALIDATION_ERROR']);
     }
     expect(gw.calls().total).toBe(0);
+  });
+
+  it.each([
+    ['a generic MES warehouse (the vendor has none)', encodeId('Warehouse', 'GENERIC_MES', 'x')],
+    ['a Pitney Bowes fulfillment center no order names', encodeId('Warehouse', 'PITNEY_BOWES', 'nowhere')],
+  ])('answers NOT_FOUND for %s', async (_name, id) => {
+    const res = await gw.query(`query($id: ID!) { node(id: $id) { id } }`, { id });
+    expect(codes(res)).toEqual(['NOT_FOUND']);
   });
 
   it('answers NOT_FOUND naming the vendor for a well-formed id that does not exist (one lookup)', async () => {

@@ -606,8 +606,8 @@ export function readSkillCredentials(
     tenantId: requiredString(r, 'tenant_id', file),
   };
   if (r.expires_at !== undefined && r.expires_at !== null && r.expires_at !== '') {
-    const expiresAt = typeof r.expires_at === 'string' ? new Date(r.expires_at) : new Date(Number.NaN);
-    if (Number.isNaN(expiresAt.getTime())) throw new Error(`DotZero settings: ${file} has a malformed "expires_at"`);
+    const expiresAt = date(r.expires_at);
+    if (expiresAt === null) throw new Error(`DotZero settings: ${file} has a malformed "expires_at"`);
     settings.expiresAt = expiresAt;
   }
   return settings;
