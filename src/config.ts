@@ -9,8 +9,8 @@ import type { DotZeroClientConfig } from './vendors/dotzero/types.js';
 import type { GenericMesConfig } from './vendors/generic-mes/client.js';
 import type { PitneyBowesConfig } from './vendors/pitney-bowes/types.js';
 
-/** Connection settings per vendor: the clients' own config types, less what the process adds (timeouts, metrics). */
-type Connection<T> = Omit<T, 'timeoutMs' | 'observe'>;
+/** Connection settings per vendor: the clients' own config types, less what the process adds (its transport). */
+type Connection<T> = Omit<T, 'transport'>;
 export type DotZeroSettings = Connection<DotZeroClientConfig>;
 export type GenericMesSettings = Connection<GenericMesConfig>;
 export type PitneyBowesSettings = Connection<PitneyBowesConfig>;

@@ -1,6 +1,11 @@
 // One connection over several vendors' lists: the list is the concatenation of upstream segments (vendor order,
 // then each vendor's own order), and a cursor is a position in it. A page asks every segment it may need in
-// parallel, at most one window each, so a page costs one list call per segment whatever the vendors' latency.
+// parallel, one window each (one vendor call, or two where a page-numbered window straddles pages; segments
+// before the cursor only for their totals), so the vendors' latencies do not add up.
+//
+// A segment that fails is reported and treated as empty: the page goes on with the other vendors' orders, and
+// the cursors after it move past the failed vendor's part. A client that walks on while a vendor is down does not
+// see that vendor's remaining orders in this walk; the error on each such page says so.
 import { UpstreamError, ValidationError } from '../domain/errors.js';
 import { decodeCursor, encodeCursor, type Position } from '../domain/cursor.js';
 import type { Vendor } from '../domain/model.js';
@@ -25,9 +30,11 @@ export interface ConnectionPage<T> {
 }
 
 export const MAX_PAGE_SIZE = 100;
+/** The page size of a connection field asked without `first`. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** Checks `first` before anything is planned or fetched. */
-export function checkFirst(first: number | null | undefined, fallback = 20): number {
+export function checkFirst(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE): number {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) {
     throw new ValidationError(`"first" must be an integer from 0 to ${MAX_PAGE_SIZE} (got ${String(first)})`, 'first');

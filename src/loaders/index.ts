@@ -23,7 +23,7 @@ import type {
 } from '../domain/model.js';
 import { VENDORS } from '../domain/model.js';
 import type { Page, Segment } from '../vendors/paging.js';
-import { PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH } from '../vendors/pitney-bowes/mapping.js';
+import { isPossibleSku } from '../vendors/pitney-bowes/mapping.js';
 import type { VendorClients } from '../vendors/types.js';
 import { checkFirst, pageOver, type ConnectionPage, type VendorSegment } from './concat.js';
 import { allowedFrom, createWrites, type WorkOrderWrites, type WriteServices } from './writes.js';
@@ -111,6 +111,7 @@ export function createLoaders(options: LoaderOptions) {
   const gmOperation = new DataLoader<string, Operation>((keys) => clients.GENERIC_MES.getOperations(keys));
   const gmAll = once(() => clients.GENERIC_MES.allWorkOrders());
   const pbAll = once(() => clients.PITNEY_BOWES.allWorkOrders());
+  const derived = { GENERIC_MES: once(() => derivedProducts('GENERIC_MES')), PITNEY_BOWES: once(() => derivedProducts('PITNEY_BOWES')) };
   const dzWarehouses = once(() => clients.DOTZERO.listWarehouses());
   const dzLocations = once(() => clients.DOTZERO.listStorageLocations());
 
@@ -150,13 +151,17 @@ export function createLoaders(options: LoaderOptions) {
     async product(vendor: Vendor, vendorKey: string): Promise<Product> {
       assertVisible(vendor);
       if (vendor === 'DOTZERO') return dzProduct.load(vendorKey);
-      if (vendor === 'PITNEY_BOWES' && vendorKey.length > PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH.sku) {
-        // The document caps SKUs: a longer one cannot exist, so no vendor is asked.
-        throw new ValidationError(`Invalid id: a Pitney Bowes SKU has at most ${PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH.sku} characters`, 'id', vendor);
+      if (vendor === 'PITNEY_BOWES' && !isPossibleSku(vendorKey)) {
+        throw new ValidationError('Invalid id: not a Pitney Bowes SKU (the document caps SKUs at 30 characters)', 'id', vendor);
       }
-      const found = (await derivedProducts(vendor)).find((p) => p.vendorId === vendorKey);
+      const found = (await derived[vendor]()).find((p) => p.vendorId === vendorKey);
       if (!found) throw new NotFoundError(`No ${vendor} product "${vendorKey}"`, vendor);
       return found;
+    },
+
+    /** The product a Pitney Bowes kit line names (a SKU): no call, as for the kit itself. */
+    productOfLine(sku: string): Product {
+      return derivedProduct('PITNEY_BOWES', sku);
     },
 
     /** The product a work order names, without a call where the order itself names it. */
@@ -214,7 +219,16 @@ export function createLoaders(options: LoaderOptions) {
     async operation(vendor: Vendor, vendorKey: string): Promise<Operation> {
       assertVisible(vendor);
       if (vendor === 'GENERIC_MES') return gmOperation.load(vendorKey);
-      throw new NotFoundError(`${vendor} operations are reached through their work order or route`, vendor);
+      // DotZero has no single-record read for route operations or op-history records: their ids name the parent
+      // (see operationKey), whose list is read and searched.
+      const parent = /^(wo|route)\/([^/]+)\/(.+)$/.exec(vendorKey);
+      if (vendor === 'DOTZERO' && parent) {
+        const [, kind, parentKey, opKey] = parent as unknown as [string, string, string, string];
+        const list = await (kind === 'wo' ? dzWorkOrderOperations : dzRouteOperations).load(parentKey);
+        const found = list.find((op) => op.vendorId === opKey);
+        if (found) return found;
+      }
+      throw new NotFoundError(`No ${vendor} operation "${vendorKey}"`, vendor);
     },
 
     async inventory(product: Product): Promise<Inventory[]> {
@@ -348,7 +362,7 @@ export function createLoaders(options: LoaderOptions) {
     return {
       key: `derived-products:${vendor}`,
       async fetch(offset: number, limit: number): Promise<Page<Product>> {
-        const all = (await derivedProducts(vendor)).filter(matches);
+        const all = (await derived[vendor as 'GENERIC_MES' | 'PITNEY_BOWES']()).filter(matches);
         return { items: all.slice(offset, offset + limit), total: all.length };
       },
     };
@@ -358,6 +372,15 @@ export function createLoaders(options: LoaderOptions) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * The key an operation's global id carries. DotZero route operations and op-history records can only be read
+ * through their parent, so their key names it: `wo/<workOrder>/<op>` or `route/<route>/<op>`.
+ */
+export function operationKey(op: Operation): string {
+  if (op.vendor !== 'DOTZERO') return op.vendorId;
+  return op.workOrderId ? `wo/${op.workOrderId}/${op.vendorId}` : `route/${op.routeId ?? ''}/${op.vendorId}`;
+}
 
 function fulfillmentCenter(node: string): Warehouse {
   return { vendor: 'PITNEY_BOWES', vendorId: node, name: `Fulfillment center ${node}`, code: node };

@@ -1,5 +1,7 @@
 import { VendorEnum } from './enums.js';
-import { NodeInterface, globalId, whole } from './ids.js';
+import { encodeId } from '../domain/ids.js';
+import { operationKey } from '../loaders/index.js';
+import { NodeInterface, whole } from './ids.js';
 import { OperationType } from './refs.js';
 
 OperationType.implement({
@@ -8,7 +10,7 @@ OperationType.implement({
   interfaces: [NodeInterface],
   isTypeOf: (o) => typeof o === 'object' && o !== null && 'sequence' in o && 'workerId' in o,
   fields: (t) => ({
-    id: t.id({ resolve: globalId('Operation') }),
+    id: t.id({ resolve: (op) => encodeId('Operation', op.vendor, operationKey(op)) }),
     vendor: t.field({ type: VendorEnum, resolve: (o) => o.vendor }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name'),

@@ -98,7 +98,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
   description: 'A child item of a Pitney Bowes kit work order (a work-order line).',
   fields: (t) => ({
     sku: t.exposeString('childSku'),
-    product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.product('PITNEY_BOWES', line.childSku) }),
+    product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.productOfLine(line.childSku) }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
     issuedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.issuedQuantity) }),

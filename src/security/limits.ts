@@ -19,12 +19,14 @@ import {
   visit,
   type ArgumentNode,
   type DocumentNode,
+  type FieldNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type GatewayConfig, type OperationLimits } from '../config.js';
 import type { GatewayContext } from '../context.js';
+import { DEFAULT_PAGE_SIZE } from '../loaders/concat.js';
 import { refusal, type RefusalCode } from './refusal.js';
 
 export function limitsOf(config: GatewayConfig): OperationLimits {
@@ -92,13 +94,36 @@ function pageSizes(document: DocumentNode, names: readonly string[], variables: 
   return sizes;
 }
 
-/** The document with each variable page size written in as a literal. */
+/** The schema's paged list fields, whose `first` defaults to DEFAULT_PAGE_SIZE when left out. */
+const PAGED_FIELDS = new Set(['workOrders', 'products']);
+
+/** Whether a paged field is asked without `first` (armor would count it once, not DEFAULT_PAGE_SIZE times). */
+function hasDefaultPageSizes(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (PAGED_FIELDS.has(node.name.value) && !node.arguments?.some((a) => PAGE_SIZE_ARGS.has(a.name.value))) found = true;
+    },
+  });
+  return found;
+}
+
+/** The document with each variable page size written in as a literal, and the default where `first` is left out. */
 function inlinePageSizes(document: DocumentNode, sizes: ReadonlyMap<string, number>): DocumentNode {
   return visit(document, {
     Argument(node): ArgumentNode | undefined {
       if (!PAGE_SIZE_ARGS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
       const size = sizes.get(node.value.name.value);
       return size === undefined ? undefined : { ...node, value: { kind: Kind.INT, value: String(size) } };
+    },
+    Field(node): FieldNode | undefined {
+      if (!PAGED_FIELDS.has(node.name.value) || node.arguments?.some((a) => PAGE_SIZE_ARGS.has(a.name.value))) return undefined;
+      const first: ArgumentNode = {
+        kind: Kind.ARGUMENT,
+        name: { kind: Kind.NAME, value: 'first' },
+        value: { kind: Kind.INT, value: String(DEFAULT_PAGE_SIZE) },
+      };
+      return { ...node, arguments: [...(node.arguments ?? []), first] };
     },
   });
 }
@@ -133,7 +158,7 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
   const costWithVariables = costLimitRule(costOptions);
   // Per document (yoga's parse cache hands out the same one for the same text): its page-size variables, and the
   // verdict for each set of their values, since catalog operations come again and again with the same few sizes.
-  const byDocument = new WeakMap<DocumentNode, { names: string[]; verdicts: Map<string, readonly GraphQLError[]> }>();
+  const byDocument = new WeakMap<DocumentNode, { names: string[]; defaults: boolean; verdicts: Map<string, readonly GraphQLError[]> }>();
 
   const plugins: Plugin<GatewayContext>[] = [
     maxTokensPlugin({
@@ -161,13 +186,17 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
     }),
     costLimitPlugin(costOptions),
     {
-      // Page sizes given as variables: the same cost rule over the document with the request's values written in.
-      // Here, not in validation, because validation results are cached per document, whatever the variables.
+      // Page sizes given as variables, or left to their default: the same cost rule over the document with the
+      // request's values written in. Here, not in validation, because validation results are cached per
+      // document, whatever the variables.
       onExecute({ args, setResultAndStopExecution }) {
         const document = args.document;
         let entry = byDocument.get(document);
-        if (!entry) byDocument.set(document, (entry = { names: pageSizeVariables(document), verdicts: new Map() }));
-        if (entry.names.length === 0) return;
+        if (!entry) {
+          entry = { names: pageSizeVariables(document), defaults: hasDefaultPageSizes(document), verdicts: new Map() };
+          byDocument.set(document, entry);
+        }
+        if (entry.names.length === 0 && !entry.defaults) return;
         const sizes = pageSizes(document, entry.names, (args.variableValues ?? {}) as Record<string, unknown>);
         const key = entry.names.map((n) => sizes.get(n) ?? '').join(',');
         let errors = entry.verdicts.get(key);

@@ -2,6 +2,7 @@
 // (fragments spread on the root count their fields) and every operation of a batch counts, so neither aliases nor
 // batches get around it. The whole request is counted and refused at once, right after the body is parsed and
 // before any of it executes, so a refused request makes no vendor call.
+import { createHash } from 'node:crypto';
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { createLRUCache, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
@@ -86,7 +87,8 @@ export function rateLimitPlugins(
       text = id ? await store.lookup(id, request) : undefined;
     }
     if (typeof text !== 'string') return 1;
-    const key = `${params.operationName ?? ''}\n${text}`;
+    // Keyed by a digest, so the cache holds short keys however long the documents are.
+    const key = createHash('sha256').update(`${params.operationName ?? ''}\n${text}`).digest('base64url');
     let n = counted.get(key);
     if (n === undefined) {
       try {

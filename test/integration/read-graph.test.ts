@@ -207,6 +207,26 @@ describe('lookups by id', () => {
     expect(res.body.data!.node).toMatchObject({ id: row.id, orderNumber: row.orderNumber });
   });
 
+  it('refetches any operation by its id with node(id): DotZero route steps and op history, generic MES operations', async () => {
+    const res = await gw.query(`{
+      dz: workOrders(first: 3, filter: { vendors: [DOTZERO], statuses: [IN_PROGRESS] }) { edges { node { operations { id name } route { operations { id name } } } } }
+      gm: workOrders(first: 3, filter: { vendors: [GENERIC_MES], statuses: [IN_PROGRESS] }) { edges { node { operations { id name } } } } }`);
+    const first = (alias: string, pick: (n: any) => { id: string; name: string }[]) =>
+      res.body.data![alias].edges.flatMap((e: any) => pick(e.node))[0];
+    const samples = [
+      first('dz', (n) => n.operations),
+      first('dz', (n) => n.route?.operations ?? []),
+      first('gm', (n) => n.operations),
+    ];
+    for (const op of samples) {
+      const got = await gw.query(`query($id: ID!) { node(id: $id) { id ... on Operation { name } } }`, { id: op.id });
+      expect(got.body.errors).toBeUndefined();
+      expect(got.body.data!.node).toEqual({ id: op.id, name: op.name });
+    }
+    const vendors = new Set(samples.map((o: any) => Buffer.from(o.id, 'base64url').toString().split(':')[1]));
+    expect(vendors).toEqual(new Set(['DOTZERO', 'GENERIC_MES']));
+  });
+
   it('batches Pitney Bowes lookups into one search call', async () => {
     const ids = all.filter((r) => r.vendor === 'PITNEY_BOWES').slice(0, 10).map((r) => r.id);
     gw.resetCounts();

@@ -131,6 +131,12 @@ const CATALOG: Hostile[] = [
     code: 'COST_LIMIT_EXCEEDED',
   },
   {
+    name: 'many pages of the default size (first left out)',
+    send: gql(`{ ${times(14, (i) => `p${i}: workOrders { edges { node { ${NODE} operations { id name status } route { operations { id name } } } } }`)} }`),
+    status: 400,
+    code: 'COST_LIMIT_EXCEEDED',
+  },
+  {
     name: 'token flood of repeated fields',
     send: gql(`{ vendors { ${times(1200, () => 'vendor')} } }`),
     status: 400,

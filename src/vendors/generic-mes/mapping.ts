@@ -161,7 +161,7 @@ export function toWorkOrderPage(body: unknown, page: number, size: number): Page
 // ---------------------------------------------------------------------------------------------------------------
 // Domain -> wire
 
-/** The list query. `sort=createdAt` always: the vendor's documented default, but asked for so paging is stable. */
+/** The list query. `sort=createdAt` always: the document names no default order, and paging needs a stable one. */
 export function listParams(page: number, limit: number, status?: GmesStatus): GmesListParams {
   const params: GmesListParams = { page, limit, sort: 'createdAt' };
   if (status !== undefined) params.status = status;

@@ -7,6 +7,7 @@ import { MAX_VENDOR_PAGE, pagedWindow, scanningWindow, type Page, type Segment }
 import type { PitneyBowesClient } from '../types.js';
 import { newTransactionId, PitneyBowesAuth } from './auth.js';
 import {
+  TRANSACTION_HEADER,
   describeError,
   mapSearchPage,
   planSearch,
@@ -55,7 +56,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
       // VendorHttp resends the same headers on its 401 retry and read retry; the vendor refuses a reused
       // transaction id, so the id is made per attempt, never per logical call.
       perAttemptHeaders: () => transactionHeaders(newTransactionId()),
-      traceHeader: 'x-pb-transactionid',
+      traceHeader: TRANSACTION_HEADER,
       ...common,
     });
   }

@@ -50,8 +50,16 @@ export const PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH = {
 export const PITNEY_BOWES_TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,25}$/;
 
 /** Header names are lower case because VendorHttp merges headers by exact key. */
+/** The request header that carries the transaction id (lower case, as headers are sent). */
+export const TRANSACTION_HEADER = 'x-pb-transactionid';
+
+/** Whether a SKU could exist: the document caps SKUs at 30 characters, so a longer one needs no vendor call. */
+export function isPossibleSku(sku: string): boolean {
+  return sku.length > 0 && sku.length <= PITNEY_BOWES_FIELD_MAX_LENGTH.sku;
+}
+
 export function transactionHeaders(transactionId: string): Record<string, string> {
-  return { 'x-pb-transactionid': transactionId };
+  return { [TRANSACTION_HEADER]: transactionId };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -233,7 +241,7 @@ export function workOrderIdsSearchField(ids: readonly string[]): PbSearchField {
 
 /**
  * THE QUIRK: with no date search field Pitney Bowes silently answers only orders created in the last six
- * months. So every search carries a date field; where the caller gave none, a createDate range wide enough to
+ * months. So every search carries a date field; where the caller gave none, a pbCreateDate range wide enough to
  * hold every order.
  */
 export function withDateRange(fields: readonly PbSearchField[]): PbSearchField[] {
@@ -254,7 +262,7 @@ export function searchQuery(page: number, size: number): PbSearchQuery {
 export interface PbSearchPlan {
   /** Stable description (part of the gateway's cursor check). */
   key: string;
-  /** The search fields before withDateRange adds the wide createDate. */
+  /** The search fields before withDateRange adds the wide pbCreateDate range. */
   searchFields: PbSearchField[];
   /** Set when part of the filter is not a search field: the whole result is then scanned and kept locally. */
   keep: ((order: PitneyBowesWorkOrder) => boolean) | null;
