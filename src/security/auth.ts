@@ -2,7 +2,7 @@
 // with GATEWAY_JWT_ISSUER set, a bearer token shaped like a JWT is verified by yoga's JWT plugin instead and its
 // claims name the client. The caller is settled in onRequestParse, before the body is read, so a request without
 // a valid credential costs neither parsing nor a vendor call.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
 import {
   createInlineSigningKeyProvider,
   createRemoteJwksSigningKeyProvider,
@@ -112,6 +112,26 @@ export function isOpen(config: GatewayConfig): boolean {
   return !config.clients && !config.jwt;
 }
 
+/**
+ * The issuer's published keys. A token naming a key the issuer does not publish is the caller's fault, not ours,
+ * and must be refused like any invalid token (401). The JWT plugin answers a missing key with a server error (a 500
+ * for every forged `kid`), so such a token gets a key nobody holds: its signature then fails to verify, and it is
+ * refused as invalid. An issuer that cannot be reached stays a server error.
+ */
+function knownKeysOnly(jwksUri: string): ReturnType<typeof createRemoteJwksSigningKeyProvider> {
+  const remote = createRemoteJwksSigningKeyProvider({ jwksUri, cache: true, rateLimit: true, timeout: 5_000 });
+  let nobodys: string | undefined;
+  return async (kid) => {
+    try {
+      return await remote(kid);
+    } catch (err) {
+      if ((err as { name?: string } | null)?.name !== 'SigningKeyNotFoundError') throw err;
+      nobodys ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      return nobodys;
+    }
+  };
+}
+
 /** The plugins that settle the caller of every GraphQL request (none while the gateway is open). */
 export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<GatewayContext>[] {
   if (isOpen(config)) return [];
@@ -123,9 +143,7 @@ export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<Gatew
     plugins.push(
       useJWT({
         signingKeyProviders: [
-          jwt.secret
-            ? createInlineSigningKeyProvider(jwt.secret)
-            : createRemoteJwksSigningKeyProvider({ jwksUri: jwt.jwksUrl as string, cache: true, rateLimit: true, timeout: 5_000 }),
+          jwt.secret ? createInlineSigningKeyProvider(jwt.secret) : knownKeysOnly(jwt.jwksUrl as string),
         ],
         // Only JWT-shaped bearer tokens are the plugin's; API keys in the same header are ours.
         tokenLookupLocations: [

@@ -1,15 +1,16 @@
 // Who may do what: each role against each kind of operation, vendor scoping, credentials (API keys and JWTs),
 // persisted operations by documentId and by Apollo hash, APQ, the per-client rate limit, and the request id that
 // ties a masked error to its log line.
-import { createHash, createHmac } from 'node:crypto';
-import { print } from 'graphql';
+import { createHash, createHmac, createSign, generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse, print } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
 import { StartWorkOrderDocument, VendorsDocument, WorkOrderStatusesDocument } from '../../src/generated/graphql.js';
 import { RateLimiter, countRootFields } from '../../src/security/rate-limit.js';
 import { codes, startTestGateway, type GqlResponse, type TestGateway } from '../helpers/gateway.js';
-import { parse } from 'graphql';
 
 const client = (name: string, role: GatewayClient['role'], scopes: string[], extra: Partial<GatewayClient> = {}): GatewayClient => ({
   name,
@@ -401,6 +402,31 @@ describe('request id', () => {
       expect(logged).toMatchObject({ requestId, err: { name: 'TypeError' } });
     } finally {
       clients.DOTZERO.listWarehouses = original;
+    }
+  });
+
+  it('a JWKS issuer: a token signed with a published key passes; one naming a key it does not publish is a 401', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' }] }));
+    });
+    await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+    const local = await startTestGateway({ config: { jwt: { issuer: JWT_ISSUER, jwksUrl: url } } });
+    const rs256 = (kid: string) => {
+      const head = `${b64url({ alg: 'RS256', typ: 'JWT', kid })}.${b64url({ iss: JWT_ISSUER, sub: 'jwks-ui', role: 'frontend', scope: 'workorders:read', exp: Math.floor(Date.now() / 1000) + 300 })}`;
+      return `${head}.${createSign('RSA-SHA256').update(head).sign(privateKey).toString('base64url')}`;
+    };
+    try {
+      const ok = await local.post({ query: '{ vendors { vendor } }' }, { authorization: `Bearer ${rs256('k1')}` });
+      expect(ok.status).toBe(200);
+      const forged = await local.post({ query: '{ vendors { vendor } }' }, { authorization: `Bearer ${rs256('not-published')}` });
+      expect(forged.status).toBe(401);
+      expect(((await forged.json()) as GqlResponse['body']).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await local.close();
+      jwks.close();
     }
   });
 
