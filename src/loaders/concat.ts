@@ -48,6 +48,8 @@ export async function pageOver<T>(
   fp: string,
   first: number,
   after: string | null | undefined,
+  /** False when the caller did not ask for totalCount: the segments before the cursor are then not asked at all. */
+  wantTotal = true,
 ): Promise<ConnectionPage<T>> {
   let start: Position = { segment: 0, offset: 0 };
   if (after) {
@@ -57,6 +59,7 @@ export async function pageOver<T>(
   const failures: UpstreamError[] = [];
   const windows = await Promise.all(
     segments.map(async ({ segment }, j): Promise<Page<T>> => {
+      if (j < start.segment && !wantTotal) return { items: [], total: 0 };
       const offset = j === start.segment ? start.offset : 0;
       const limit = j < start.segment ? 0 : first;
       try {

@@ -136,14 +136,14 @@ export function createLoaders(options: LoaderOptions) {
       return workOrder.load(key(wo.vendor, wo.vendorId));
     },
 
-    async workOrderPage(args: PageArgs & { vendors?: readonly Vendor[] | null; query: WorkOrderQuery }): Promise<ConnectionPage<WorkOrder>> {
+    async workOrderPage(args: PageArgs & { vendors?: readonly Vendor[] | null; query: WorkOrderQuery; wantTotal?: boolean }): Promise<ConnectionPage<WorkOrder>> {
       const first = checkFirst(args.first);
       const vendors = visible.filter((v) => !args.vendors || args.vendors.includes(v));
       const segments: VendorSegment<WorkOrder>[] = vendors.flatMap((vendor) =>
         (clients[vendor].planWorkOrders(args.query) as Segment<WorkOrder>[]).map((segment) => ({ vendor, segment })),
       );
       const fp = fingerprint([args.query, segments.map((s) => `${s.vendor}/${s.segment.key}`)]);
-      const page = await pageOver(segments, 'workOrders', fp, first, args.after);
+      const page = await pageOver(segments, 'workOrders', fp, first, args.after, args.wantTotal ?? true);
       for (const edge of page.edges) prime(edge.node);
       return page;
     },
@@ -173,7 +173,7 @@ export function createLoaders(options: LoaderOptions) {
       return route.productId ? dzProduct.load(route.productId) : null;
     },
 
-    async productPage(args: PageArgs & { vendors?: readonly Vendor[] | null; query: ProductQuery }): Promise<ConnectionPage<Product>> {
+    async productPage(args: PageArgs & { vendors?: readonly Vendor[] | null; query: ProductQuery; wantTotal?: boolean }): Promise<ConnectionPage<Product>> {
       const first = checkFirst(args.first);
       const vendors = visible.filter((v) => !args.vendors || args.vendors.includes(v));
       const segments: VendorSegment<Product>[] = vendors.flatMap((vendor): VendorSegment<Product>[] => {
@@ -181,7 +181,7 @@ export function createLoaders(options: LoaderOptions) {
         return [{ vendor, segment: derivedProductSegment(vendor, args.query) }];
       });
       const fp = fingerprint([args.query, segments.map((s) => `${s.vendor}/${s.segment.key}`)]);
-      return pageOver(segments, 'products', fp, first, args.after);
+      return pageOver(segments, 'products', fp, first, args.after, args.wantTotal ?? true);
     },
 
     async route(vendor: Vendor, vendorKey: string): Promise<Route> {

@@ -1,6 +1,6 @@
 import type { InterfaceRef, ObjectRef, SchemaTypes } from '@pothos/core';
 import type { GraphQLResolveInfo } from 'graphql';
-import { responsePathAsArray } from 'graphql';
+import { Kind, responsePathAsArray, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { UpstreamError } from '../domain/errors.js';
 import { partialError } from '../errors.js';
@@ -24,6 +24,19 @@ export function connectionOf<T>(name: string, node: ObjectRef<Types, T> | Interf
       totalCount: t.exposeInt('totalCount', { description: 'Matching records across every vendor asked (and reachable).' }),
     }),
   });
+}
+
+/** Whether the query selects `field` directly under this field (through fragments too): work only some need. */
+export function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (set: SelectionSetNode | undefined, seen: Set<string>): boolean =>
+    (set?.selections ?? []).some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === field;
+      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet, seen);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      return visit(info.fragments[s.name.value]?.selectionSet, seen);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet, new Set()));
 }
 
 /** Vendors that failed while others answered: the answer keeps the others' data and names each failed vendor. */

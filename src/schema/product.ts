@@ -1,7 +1,7 @@
 import { decodeIdOf } from '../domain/ids.js';
 import type { Product } from '../domain/model.js';
 import { builder } from './builder.js';
-import { connectionOf, listOrReport, reportFailures } from './connection.js';
+import { connectionOf, listOrReport, reportFailures, selects } from './connection.js';
 import { VendorEnum } from './enums.js';
 import { NodeInterface, globalId } from './ids.js';
 import { InventoryType, ProductType, RouteType } from './refs.js';
@@ -61,6 +61,7 @@ builder.queryFields((t) => ({
         after: args.after,
         vendors: args.filter?.vendors?.length ? args.filter.vendors : null,
         query: { ...(name ? { name } : {}), ...(sku ? { sku } : {}) },
+        wantTotal: selects(info, 'totalCount'),
       });
       reportFailures(ctx, page.failures, info);
       return page;

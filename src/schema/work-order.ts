@@ -13,7 +13,7 @@ import type {
 } from '../domain/model.js';
 import type { Intent } from '../loaders/writes.js';
 import { builder } from './builder.js';
-import { connectionOf, listOrReport, reportFailures } from './connection.js';
+import { connectionOf, listOrReport, reportFailures, selects } from './connection.js';
 import { PriorityEnum, VendorEnum, WorkOrderStatusEnum } from './enums.js';
 import { NodeInterface, globalId, whole } from './ids.js';
 import { OperationType, ProductType, RouteType, StorageLocationType, WarehouseType } from './refs.js';
@@ -193,7 +193,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const { vendors, query } = toQuery(args.filter);
-      const page = await ctx.loaders.workOrderPage({ first: args.first, after: args.after, vendors, query });
+      const page = await ctx.loaders.workOrderPage({ first: args.first, after: args.after, vendors, query, wantTotal: selects(info, 'totalCount') });
       reportFailures(ctx, page.failures, info);
       return page;
     },

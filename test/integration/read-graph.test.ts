@@ -125,6 +125,25 @@ describe('cross-vendor list', () => {
     console.log('upstream calls for 50 orders with product, route, operations:', budgets);
   });
 
+  it('asks the vendors before the cursor only when totalCount is asked for', async () => {
+    const toGmes = await gw.query(`{ workOrders(first: 100, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { cursor } } }`);
+    let after: string = toGmes.body.data!.workOrders.edges.at(-1).cursor;
+    for (let i = 0; i < 3; i++) {
+      const next = await gw.query(`query($after: String) { workOrders(first: 100, after: $after, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { cursor } } }`, { after });
+      after = next.body.data!.workOrders.edges.at(-1).cursor;
+    }
+    // `after` is now inside the generic MES part.
+    const page = `query($after: String) { workOrders(first: 10, after: $after, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { node { vendor } } pageInfo { hasNextPage } } }`;
+    gw.resetCounts();
+    const without = await gw.query(page, { after });
+    expect(without.body.data!.workOrders.edges.every((e: any) => e.node.vendor === 'GENERIC_MES')).toBe(true);
+    expect(gw.calls().DOTZERO).toBe(0);
+    gw.resetCounts();
+    const withTotal = await gw.query(page.replace('pageInfo {', 'totalCount pageInfo {'), { after });
+    expect(withTotal.body.data!.workOrders.totalCount).toBe(550);
+    expect(gw.calls().DOTZERO).toBe(1);
+  });
+
   it('asks all three vendors in parallel for one cross-vendor page: one list call each', async () => {
     gw.resetCounts();
     const res = await gw.query(`{ workOrders(first: 20) { totalCount edges { node { id } } } }`);
