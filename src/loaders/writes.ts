@@ -158,6 +158,7 @@ export function createWrites(deps: WriteDeps) {
   async function create(input: WorkOrderCreate, idempotencyKey?: string): Promise<WorkOrder> {
     const client = writable(input.vendor, 'create', 'creating a work order');
     validateCreate(input);
+    client.checkCreate(input);
     return idempotent(idempotencyKey, 'create', input, async (attempt) => {
       const created = await send(attempt, input.vendor, (wo: WorkOrder) => wo.vendorId, () => client.createWorkOrder(input));
       return deps.read(input.vendor, created.vendorId);
@@ -167,6 +168,7 @@ export function createWrites(deps: WriteDeps) {
   async function update(vendor: Vendor, key: string, input: WorkOrderUpdate, idempotencyKey?: string): Promise<WorkOrder> {
     const client = writable(vendor, 'update', 'updating a work order');
     validateUpdate(vendor, input);
+    client.checkUpdate(input);
     return idempotent(idempotencyKey, `update:${vendor}:${key}`, input, (attempt) =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
@@ -236,10 +238,6 @@ function validateCreate(input: WorkOrderCreate) {
   validateQuantity(input.quantity, 'quantity', v);
   validateText(input.notes, 'notes');
   validateText(input.customer, 'customer');
-  if (v === 'DOTZERO' && input.customer !== undefined) throw new ValidationError('DotZero work orders have no customer field', 'customer', v);
-  if (v === 'DOTZERO' && input.productId !== undefined) throw new ValidationError('DotZero work orders reach their product through a route: give routeId', 'productId', v);
-  if (v === 'GENERIC_MES' && input.routeId !== undefined) throw new ValidationError('generic MES work orders have no route', 'routeId', v);
-  if (v === 'GENERIC_MES' && !input.productId?.trim()) throw new ValidationError('generic MES work orders need a product (name or SKU)', 'productId', v);
 }
 
 function validateUpdate(vendor: Vendor, input: WorkOrderUpdate) {
@@ -253,9 +251,4 @@ function validateUpdate(vendor: Vendor, input: WorkOrderUpdate) {
   }
   validateText(input.notes, 'notes');
   validateText(input.customer, 'customer');
-  if (vendor === 'DOTZERO' && input.customer !== undefined) throw new ValidationError('DotZero work orders have no customer field', 'customer', vendor);
-  if (vendor === 'DOTZERO' && input.productId !== undefined) throw new ValidationError('DotZero work orders reach their product through a route', 'productId', vendor);
-  if (vendor === 'GENERIC_MES' && input.completedQuantity !== undefined) {
-    throw new ValidationError('the generic MES sets completedQuantity only on completion: use completeWorkOrder', 'completedQuantity', vendor);
-  }
 }

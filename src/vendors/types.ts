@@ -50,6 +50,9 @@ export interface TransitionRequest {
 }
 
 export interface WritableWorkOrderSource<W extends WorkOrder = WorkOrder> extends WorkOrderSource<W> {
+  /** Refuses what this vendor cannot take (a ValidationError naming the field), before any call is made. */
+  checkCreate(input: WorkOrderCreate): void;
+  checkUpdate(input: WorkOrderUpdate): void;
   createWorkOrder(input: WorkOrderCreate): Promise<W>;
   updateWorkOrder(key: string, input: WorkOrderUpdate): Promise<void>;
   /** Applies one status change with the vendor's own mechanism; the caller re-reads the order afterwards. */

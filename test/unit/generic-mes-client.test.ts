@@ -434,7 +434,7 @@ describe('createWorkOrder', () => {
   });
 
   it('refuses a route without a call', async () => {
-    await expect(client().createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1, routeId: 'r1' })).rejects.toMatchObject({
+    await expect(client().createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1, productId: 'Widget A', routeId: 'r1' })).rejects.toMatchObject({
       name: 'ValidationError',
       field: 'routeId',
       vendor: 'GENERIC_MES',
@@ -452,7 +452,7 @@ describe('createWorkOrder', () => {
   ])('a %i VALIDATION_ERROR is a ValidationError (%s)', async (status, _name, body, field, reason) => {
     upstream.handler = () => ({ status, body });
     const err = await client()
-      .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: -1 })
+      .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: -1, productId: 'Widget A' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ vendor: 'GENERIC_MES', field });
@@ -653,7 +653,7 @@ describe('transport', () => {
       body: { error: { code: 'VALIDATION_ERROR', message: `secret=${API_KEY}`, details: { field: 'notes', reason: `contains ${API_KEY}` } } },
     });
     const err = (await client()
-      .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1, notes: 'top secret body' })
+      .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1, productId: 'Widget A', notes: 'top secret body' })
       .catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ name: 'ValidationError', field: 'notes' });
     expect(err.message).not.toContain(API_KEY);

@@ -186,6 +186,14 @@ export class DotZeroRestClient implements DotZeroClient {
 
   // ---- writes (never retried by VendorHttp: DotZero has no idempotency key, so a resend could act twice)
 
+  checkCreate(input: WorkOrderCreate): void {
+    createWorkOrderBody(input);
+  }
+
+  checkUpdate(input: WorkOrderUpdate): void {
+    updateWorkOrderBody(input);
+  }
+
   async createWorkOrder(input: WorkOrderCreate): Promise<DotZeroWorkOrder> {
     if (input.vendor !== VENDOR) throw new ValidationError(`Not a DotZero work order: ${input.vendor}`, 'vendor', VENDOR);
     const body = createWorkOrderBody(input);

@@ -236,10 +236,22 @@ class GenericMesHttpClient implements GenericMesClient {
     });
   }
 
-  async createWorkOrder(input: WorkOrderCreate): Promise<GenericMesWorkOrder> {
+  checkCreate(input: WorkOrderCreate): void {
     if (input.routeId !== undefined) {
       throw new ValidationError('GENERIC_MES work orders have no route; give productId instead', 'routeId', VENDOR);
     }
+    // The document's create body names the product, and its list shows every order with one.
+    if (!input.productId?.trim()) throw new ValidationError('GENERIC_MES work orders need a product (name or SKU)', 'productId', VENDOR);
+  }
+
+  checkUpdate(input: WorkOrderUpdate): void {
+    if (input.completedQuantity !== undefined) {
+      throw new ValidationError('GENERIC_MES sets completedQuantity only when a work order is completed', 'completedQuantity', VENDOR);
+    }
+  }
+
+  async createWorkOrder(input: WorkOrderCreate): Promise<GenericMesWorkOrder> {
+    this.checkCreate(input);
     const res = await this.write(
       { method: 'POST', path: path.workOrders, body: createBody(input), operation: 'createWorkOrder', idempotent: false },
       { what: 'work order', key: input.orderNumber },
@@ -250,13 +262,7 @@ class GenericMesHttpClient implements GenericMesClient {
   }
 
   async updateWorkOrder(key: string, input: WorkOrderUpdate): Promise<void> {
-    if (input.completedQuantity !== undefined) {
-      throw new ValidationError(
-        'GENERIC_MES sets completedQuantity only when a work order is completed',
-        'completedQuantity',
-        VENDOR,
-      );
-    }
+    this.checkUpdate(input);
     const body = updateBody(input);
     // Nothing to change: no call (the caller re-reads the order, which also tells whether it exists).
     if (Object.keys(body).length === 0) return;
