@@ -24,6 +24,7 @@ import type {
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type HttpResponse } from '../http.js';
 import { asPages, mapLimited, offsetWindow, scanningWindow, MAX_VENDOR_PAGE, SCAN_CONCURRENCY, type Page, type Segment } from '../paging.js';
+import { shortKey } from '../scalars.js';
 import type { DotZeroClient, TransitionRequest } from '../types.js';
 import { DotZeroAuth } from './auth.js';
 import {
@@ -384,10 +385,6 @@ function enc(key: string): string {
 
 function badResponse(what: string): UpstreamError {
   return new UpstreamError(VENDOR, 'bad_response', `DOTZERO answered ${what}`);
-}
-
-function shortKey(key: string): string {
-  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
 
 function refusedTransition(current: WorkOrderStatus, to: WorkOrderStatus): InvalidTransitionError {

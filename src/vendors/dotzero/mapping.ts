@@ -3,6 +3,7 @@
 // requests, not responses, so a real deployment may differ from our assumptions in small ways (numbers sent as
 // strings, missing optional fields, a status label instead of its number) and should still map rather than fail.
 import { parseIsoDate } from '../iso-date.js';
+import { isRecord, readFlag, readNumber, readText, safeCode } from '../scalars.js';
 import { UpstreamError, ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
@@ -41,48 +42,15 @@ type Rec = Record<string, unknown>;
 export type QueryParams = Record<string, string | number | boolean>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Tolerant readers
+// Tolerant readers (scalars.ts), under the short names this file reads best with
 
-function record(value: unknown): Rec | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Rec) : null;
-}
+const record = (value: unknown): Rec | null => (isRecord(value) ? value : null);
 
-function text(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
-}
+/** Free text: an empty string is the vendor's own value and passes through. */
+const text = (value: unknown): string | null => readText(value, { keepEmpty: true });
 
 /** An id: an empty string names nothing, so it reads as absent. */
-function key(value: unknown): string | null {
-  const s = text(value);
-  return s === null || s.length === 0 ? null : s;
-}
-
-const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-function number(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string') {
-    const s = value.trim();
-    return NUMERIC.test(s) ? Number(s) : null;
-  }
-  return null;
-}
-
-const TRUE_WORDS = new Set(['true', '1', 'yes']);
-const FALSE_WORDS = new Set(['false', '0', 'no']);
-
-function flag(value: unknown): boolean | null {
-  if (typeof value === 'boolean') return value;
-  if (value === 1 || value === 0) return value === 1;
-  if (typeof value === 'string') {
-    const s = value.trim().toLowerCase();
-    if (TRUE_WORDS.has(s)) return true;
-    if (FALSE_WORDS.has(s)) return false;
-  }
-  return null;
-}
+const key = (value: unknown): string | null => readText(value);
 
 /**
  * Strict ISO 8601 (iso-date.ts): a zone-less time is UTC and an impossible date is null, never rolled over. DotZero
@@ -141,7 +109,7 @@ export function readList(body: unknown): WireList | null {
 }
 
 function count(value: unknown): number | undefined {
-  const n = number(value);
+  const n = readNumber(value);
   return n !== null && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
@@ -175,7 +143,7 @@ export function rangeParams(start: number, limit: number): { start: number; limi
 /** Unified status of a wire status value: its number (or numeric string), else its label, else the fallback. */
 export function readStatus(value: unknown): { status: WorkOrderStatus; vendorStatus: string } {
   const vendorStatus = text(value) ?? '';
-  const n = number(value);
+  const n = readNumber(value);
   if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_STATUSES[n].unified, vendorStatus };
   const label = typeof value === 'string' ? value.trim().toLowerCase() : '';
   const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
@@ -184,17 +152,17 @@ export function readStatus(value: unknown): { status: WorkOrderStatus; vendorSta
 
 export function mapWorkOrder(wire: unknown): DotZeroWorkOrder {
   const r = requireRecord(wire, 'work order');
-  const isAsap = flag(r.is_asap) ?? false;
+  const isAsap = readFlag(r.is_asap) ?? false;
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'work order'),
     orderNumber: text(r.work_order_id) ?? '',
     ...readStatus(r.status),
-    quantity: number(r.qty) ?? 0,
-    completedQuantity: number(r.good) ?? 0,
+    quantity: readNumber(r.qty) ?? 0,
+    completedQuantity: readNumber(r.good) ?? 0,
     priority: isAsap ? 'HIGH' : 'NORMAL',
     isAsap,
-    priorityRanking: number(r.work_order_priority_ranking),
+    priorityRanking: readNumber(r.work_order_priority_ranking),
     dueDate: date(r.deadline),
     orderDueDate: date(r.order_due_date),
     startDate: date(r.start_time),
@@ -224,7 +192,7 @@ export function mapProduct(wire: unknown): Product {
     name: text(r.name) ?? '',
     category: text(r.category),
     description: text(r.specification),
-    active: flag(r.is_active),
+    active: readFlag(r.is_active),
   };
 }
 
@@ -259,7 +227,7 @@ export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'route operation'),
     name: text(r.operation_name) ?? '',
-    sequence: number(r.sequence),
+    sequence: readNumber(r.sequence),
     status: null,
     workOrderId: null,
     routeId: key(r.route_uuid) ?? routeKey ?? null,
@@ -275,7 +243,7 @@ export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'op history record'),
     name: text(r.operation_name) ?? '',
-    sequence: number(r.sequence),
+    sequence: readNumber(r.sequence),
     // Operation statuses are not unified: the vendor's own value, as a string.
     status: text(r.status),
     workOrderId: key(r.work_order_uuid) ?? workOrderKey ?? null,
@@ -285,8 +253,8 @@ export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
     workerName: text(r.worker_name),
     deviceId: key(r.device_uuid),
     deviceName: text(r.device_name),
-    goodQuantity: number(r.good),
-    defectQuantity: number(r.defect),
+    goodQuantity: readNumber(r.good),
+    defectQuantity: readNumber(r.defect),
     startedAt: date(r.start_time),
     completedAt: date(r.end_time),
   };
@@ -318,7 +286,7 @@ export function mapProductStorage(wire: unknown, productKey?: string): Inventory
     productId,
     warehouseId: key(r.warehouse_uuid),
     locationId: key(r.warehouse_storage_uuid),
-    quantity: number(r.qty) ?? 0,
+    quantity: readNumber(r.qty) ?? 0,
     lotNumbers: [],
     workOrderId: null,
   };
@@ -499,7 +467,6 @@ export function statusChangeBody(to: DotZeroStatus, change: TransitionRequest): 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
-const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 // A `message` is free text that may echo what was sent (tokens included); only one that is plainly a code name
 // (UPPER_SNAKE) is taken.
 const CODE_LIKE_MESSAGE = /^[A-Z][A-Z0-9_]{1,63}$/;
@@ -516,10 +483,6 @@ const DOMAIN_FIELD_OF_WIRE: Readonly<Record<string, string>> = {
   route_uuid: 'routeId',
 };
 
-function safe(value: unknown, pattern = SAFE_CODE): string | undefined {
-  return typeof value === 'string' && pattern.test(value) ? value : undefined;
-}
-
 /**
  * The code and the refused field of a DotZero error body, for VendorHttp. The field comes back in the gateway's
  * input names (DOMAIN_FIELD_OF_WIRE), so a client can name it in a ValidationError as the caller knows it. DotZero
@@ -527,7 +490,7 @@ function safe(value: unknown, pattern = SAFE_CODE): string | undefined {
  */
 export function describeDotZeroError(_status: number, body: unknown): { code?: string; field?: string; reason?: string } {
   if (typeof body === 'string') {
-    const code = safe(body, CODE_LIKE_MESSAGE);
+    const code = safeCode(body, CODE_LIKE_MESSAGE);
     return code ? { code } : {};
   }
   const r = record(body);
@@ -535,8 +498,8 @@ export function describeDotZeroError(_status: number, body: unknown): { code?: s
   const nested = record(r.error);
   const firstError = Array.isArray(r.errors) ? record(r.errors[0]) : null;
   const code =
-    safe(r.code) ?? safe(r.error) ?? safe(nested?.code) ?? safe(r.message, CODE_LIKE_MESSAGE) ?? safe(nested?.message, CODE_LIKE_MESSAGE);
-  const wireField = safe(r.field) ?? safe(nested?.field) ?? safe(firstError?.field);
+    safeCode(r.code) ?? safeCode(r.error) ?? safeCode(nested?.code) ?? safeCode(r.message, CODE_LIKE_MESSAGE) ?? safeCode(nested?.message, CODE_LIKE_MESSAGE);
+  const wireField = safeCode(r.field) ?? safeCode(nested?.field) ?? safeCode(firstError?.field);
   const result: { code?: string; field?: string } = {};
   if (code) result.code = code;
   // A wire name we do not know is passed on as it is: it still tells the caller which input was refused.

@@ -23,6 +23,7 @@ import {
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type TransportOptions } from '../http.js';
 import { pagedWindow, scanningWindow, MAX_VENDOR_PAGE, type Page, type Segment } from '../paging.js';
+import { shortKey } from '../scalars.js';
 import type { GenericMesClient, TransitionRequest } from '../types.js';
 import { staticKeyAuth } from './auth.js';
 import {
@@ -360,7 +361,7 @@ class GenericMesHttpClient implements GenericMesClient {
   private refusal(err: unknown, context: RefusalContext): Error {
     if (!(err instanceof UpstreamError)) return err instanceof Error ? err : new Error(String(err));
     if (err.kind !== 'http') return err;
-    if (err.status === 404) return new NotFoundError(`${VENDOR} ${context.what} "${short(context.key)}" not found`, VENDOR);
+    if (err.status === 404) return new NotFoundError(`${VENDOR} ${context.what} "${shortKey(context.key)}" not found`, VENDOR);
     if (err.status === 400 || err.status === 422) {
       const { field, reason } = err;
       return new ValidationError(`${VENDOR} refused the input${field ? ` ${field}` : ''}${reason ? `: ${reason}` : ''}`, field, VENDOR);
@@ -375,10 +376,6 @@ class GenericMesHttpClient implements GenericMesClient {
     }
     return err;
   }
-}
-
-function short(key: string): string {
-  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
 
 /** The generic MES client; create one per process and close it on shutdown. */

@@ -4,6 +4,7 @@
 // keeps its exact value in vendorStatus) because a real deployment drifts from any document in small ways, and one
 // odd record must not fail a whole list.
 import { parseIsoDate } from '../iso-date.js';
+import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
 import { UpstreamError } from '../../domain/errors.js';
 import {
   PRIORITIES,
@@ -32,26 +33,14 @@ const VENDOR = 'GENERIC_MES' as const;
 
 type Loose = Record<string, unknown>;
 
-function isObject(value: unknown): value is Loose {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A string, or a number written as one; anything else (objects, booleans, empty strings) is null. */
-export function toText(value: unknown): string | null {
-  if (typeof value === 'string') return value.length > 0 ? value : null;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
-}
+export const toText = (value: unknown): string | null => readText(value);
 
-/** A finite number, also from a numeric string ("45", " 12.5 "); anything else is null. */
-export function toNumber(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value === 'string' && value.trim() !== '') {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
+/**
+ * A finite number, also from a numeric string ("45", " 12.5 "); anything else is null. This vendor's strings have
+ * always been read as Number() reads them, so "0x1A" is 26 here (and null for the other vendors).
+ */
+export const toNumber = (value: unknown): number | null => readNumber(value, { nonDecimal: true });
 
 // ISO 8601 as the document uses it: a date, optionally a time, optionally a zone. Strict on purpose: Date.parse
 // accepts many shapes and quietly rolls 2024-02-30 over into March, and a wrong date is worse than none.
@@ -75,7 +64,7 @@ function badResponse(what: string): UpstreamError {
 
 /** The resource inside `{ data: {...} }`; a bare object is taken as it is. */
 export function unwrapOne(body: unknown): unknown {
-  if (isObject(body) && isObject(body.data)) return body.data;
+  if (isRecord(body) && isRecord(body.data)) return body.data;
   return body;
 }
 
@@ -84,7 +73,7 @@ export function unwrapOne(body: unknown): unknown {
  * fetch the detail when a field needs them) or from the detail call (`detailed: true`).
  */
 export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrder {
-  if (!isObject(wire)) throw badResponse('a work order that is not an object');
+  if (!isRecord(wire)) throw badResponse('a work order that is not an object');
   const w = wire as GmesWorkOrderWire & Loose;
   const vendorId = toText(w.id);
   if (vendorId === null) throw badResponse('a work order without an id');
@@ -116,7 +105,7 @@ export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrd
 
 /** `GET /operations/{id}`. Operation statuses (PENDING, IN_PROGRESS, COMPLETED) are kept as the vendor's string. */
 export function toOperation(wire: unknown): Operation {
-  if (!isObject(wire)) throw badResponse('an operation that is not an object');
+  if (!isRecord(wire)) throw badResponse('an operation that is not an object');
   const o = wire as GmesOperationWire & Loose;
   const vendorId = toText(o.id);
   if (vendorId === null) throw badResponse('an operation without an id');
@@ -146,12 +135,12 @@ export function toOperation(wire: unknown): Operation {
  * page proves exists, plus one when `hasMore` says the list goes on, so a caller still pages forward.
  */
 export function toWorkOrderPage(body: unknown, page: number, size: number): Page<GenericMesWorkOrder> {
-  const raw = Array.isArray(body) ? body : isObject(body) ? body.data : undefined;
+  const raw = Array.isArray(body) ? body : isRecord(body) ? body.data : undefined;
   // An empty list may come as `data: null` (an empty slice serialized as null): empty, not broken.
-  const data = raw === null && isObject(body) ? [] : raw;
+  const data = raw === null && isRecord(body) ? [] : raw;
   if (!Array.isArray(data)) throw badResponse('a work-order list without a data array');
   const items = data.map((item) => toWorkOrder(item, false));
-  const pagination = isObject(body) && isObject(body.pagination) ? body.pagination : {};
+  const pagination = isRecord(body) && isRecord(body.pagination) ? body.pagination : {};
   const total = toNumber(pagination.total);
   if (total !== null) return { items, total };
   const seen = items.length > 0 ? (page - 1) * size + items.length : 0;
@@ -218,12 +207,6 @@ export function completeBody(completedQuantity?: number, notes?: string): GmesCo
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
-const SAFE = /^[A-Za-z0-9_.-]{1,64}$/;
-
-function safe(value: unknown): string | undefined {
-  return typeof value === 'string' && SAFE.test(value) ? value : undefined;
-}
-
 /** The vendor's names for input fields that the gateway's inputs name otherwise. */
 const INPUT_FIELD: Readonly<Record<string, string>> = { product: 'productId' };
 
@@ -233,11 +216,11 @@ const INPUT_FIELD: Readonly<Record<string, string>> = { product: 'productId' };
  * caller sent `productId`, not `product`). Never the message: error bodies may echo what was sent.
  */
 export function describeError(_status: number, body: unknown): { code?: string; field?: string; reason?: string } {
-  const error = isObject(body) ? body.error : undefined;
-  const code = isObject(error) ? safe(error.code) : safe(error) ?? (isObject(body) ? safe(body.code) : undefined);
-  const details = isObject(error) && isObject(error.details) ? error.details : {};
-  const field = safe(details.field);
-  const reason = safe(details.reason);
+  const error = isRecord(body) ? body.error : undefined;
+  const code = isRecord(error) ? safeCode(error.code) : safeCode(error) ?? (isRecord(body) ? safeCode(body.code) : undefined);
+  const details = isRecord(error) && isRecord(error.details) ? error.details : {};
+  const field = safeCode(details.field);
+  const reason = safeCode(details.reason);
   return {
     code,
     ...(field !== undefined ? { field: INPUT_FIELD[field] ?? field } : {}),

@@ -4,6 +4,7 @@ import { NotFoundError, UpstreamError } from '../../domain/errors.js';
 import type { PitneyBowesWorkOrder, VendorCapabilities, WorkOrderQuery } from '../../domain/model.js';
 import { VendorHttp } from '../http.js';
 import { MAX_VENDOR_PAGE, pagedWindow, scanningWindow, type Page, type Segment } from '../paging.js';
+import { shortKey } from '../scalars.js';
 import type { PitneyBowesClient } from '../types.js';
 import { newTransactionId, PitneyBowesAuth } from './auth.js';
 import {
@@ -92,7 +93,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
       (key) =>
         found.get(key) ??
         failed.get(key) ??
-        new NotFoundError(`PITNEY_BOWES work order "${shorten(key)}" not found`, 'PITNEY_BOWES'),
+        new NotFoundError(`PITNEY_BOWES work order "${shortKey(key)}" not found`, 'PITNEY_BOWES'),
     );
   }
 
@@ -126,10 +127,6 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     });
     return mapSearchPage(answer.body, query);
   }
-}
-
-function shorten(key: string): string {
-  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
 
 export function createPitneyBowesClient(config: PitneyBowesConfig): PitneyBowesClient {

@@ -3,6 +3,7 @@
 // dates like "2022-04-07T016:00:00-07:00" and quotes that are not JSON, so a value that does not read as promised
 // becomes null (or the documented default) instead of failing the whole page.
 import { parseIsoDate } from '../iso-date.js';
+import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
 import { UpstreamError } from '../../domain/errors.js';
 import {
   PRIORITIES,
@@ -86,25 +87,10 @@ export function priorityOf(raw: unknown): Priority {
 }
 
 /** A string, or a number written as one (a `node` of 160); empty and anything else is null. */
-export function stringOrNull(v: unknown): string | null {
-  if (typeof v === 'string') return v.length > 0 ? v : null;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return null;
-}
+export const stringOrNull = (v: unknown): string | null => readText(v);
 
-const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A finite number, or a numeric string ("2000"); anything else is null. */
-export function numberOrNull(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string') {
-    const t = v.trim();
-    if (!NUMERIC.test(t)) return null;
-    const n = Number(t);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
-}
+/** A finite number, or a numeric string in decimal notation ("2000"); anything else is null. */
+export const numberOrNull = (v: unknown): number | null => readNumber(v);
 
 export function stringArray(v: unknown): string[] {
   if (typeof v === 'string') return v.length > 0 ? [v] : [];
@@ -119,10 +105,6 @@ export function stringArray(v: unknown): string[] {
 
 /** Dates are read strictly (see iso-date.ts); the document's own example has a malformed hour ("T016:00:00"). */
 export const dateOrNull = parseIsoDate;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Wire → domain
@@ -142,11 +124,11 @@ export function mapWorkOrderLine(wire: PbWorkOrderLineWire): PitneyBowesWorkOrde
  * neither shown as a node nor fetched again.
  */
 export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder | null {
-  if (!isObject(input)) return null;
+  if (!isRecord(input)) return null;
   const wire = input as PbWorkOrderWire;
   const vendorId = stringOrNull(wire.workOrderId);
   if (vendorId === null) return null;
-  const vendorStatus = typeof wire.status === 'string' ? wire.status : (stringOrNull(wire.status) ?? '');
+  const vendorStatus = stringOrNull(wire.status) ?? '';
   return {
     vendor: 'PITNEY_BOWES',
     vendorId,
@@ -174,7 +156,7 @@ export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder | null {
     scrappedQuantity: numberOrNull(wire.scrappedQuantity),
     lotNumbers: stringArray(wire.lotNumbers),
     lines: Array.isArray(wire.workOrderLines)
-      ? wire.workOrderLines.filter(isObject).map((line) => mapWorkOrderLine(line as PbWorkOrderLineWire))
+      ? wire.workOrderLines.filter(isRecord).map((line) => mapWorkOrderLine(line as PbWorkOrderLineWire))
       : [],
     cancelDate: dateOrNull(wire.cancelDate),
     cancelReason: stringOrNull(wire.cancelReason),
@@ -194,7 +176,7 @@ export function mapSearchPage(body: unknown, requested: PbSearchQuery): Page<Pit
   let last: unknown;
   if (Array.isArray(body)) {
     list = body;
-  } else if (isObject(body)) {
+  } else if (isRecord(body)) {
     list = body.workOrders ?? body.workOrderStatusList;
     total = numberOrNull(body.totalElements);
     last = body.last;
@@ -324,8 +306,6 @@ export function planSearch(query: WorkOrderQuery): PbSearchPlan | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Errors and the OAuth token
 
-const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
-
 /**
  * Reads the error envelope `{errors:[{errorCode, errorDescription, message?}]}` (or a bare array of entries).
  * Only the code is taken: descriptions are free text that may echo what was sent (a clientId, a token), and no
@@ -334,16 +314,16 @@ const SAFE_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 export function describeError(_status: number, body: unknown): { code?: string } {
   const entries: unknown[] = Array.isArray(body)
     ? body
-    : isObject(body) && Array.isArray(body.errors)
+    : isRecord(body) && Array.isArray(body.errors)
       ? body.errors
-      : isObject(body)
+      : isRecord(body)
         ? [body]
         : [];
   for (const entry of entries) {
-    if (!isObject(entry)) continue;
+    if (!isRecord(entry)) continue;
     const code = (entry as PbErrorWire).errorCode;
-    const text = typeof code === 'number' ? String(code) : code;
-    if (typeof text === 'string' && SAFE_CODE.test(text)) return { code: text };
+    const text = safeCode(typeof code === 'number' ? String(code) : code);
+    if (text !== undefined) return { code: text };
   }
   return {};
 }
@@ -367,7 +347,7 @@ export interface PbToken {
 
 /** Reads `{access_token, tokenType, issuedAt, expiresIn, clientID}`; null when there is no token in it. */
 export function parseTokenResponse(body: unknown): PbToken | null {
-  if (!isObject(body)) return null;
+  if (!isRecord(body)) return null;
   const token = body.access_token ?? body.accessToken;
   if (typeof token !== 'string' || token.length === 0) return null;
   const expires = numberOrNull(body.expiresIn ?? body.expires_in);
