@@ -56,6 +56,16 @@ export interface GatewayConfig {
   apq?: boolean;
   /** Operation limits; each one left out takes its DEFAULT_LIMITS value. */
   limits?: Partial<OperationLimits>;
+  /** Shared state and pub/sub for N replicas (REDIS_URL); undefined: this process's memory. */
+  redisUrl?: string;
+  /** Shared secret of the generic MES's webhooks (GENERIC_MES_WEBHOOK_SECRET); undefined: the route is off. */
+  genericMesWebhookSecret?: string;
+  /** Change polling of vendors without webhooks (CHANGE_POLL_INTERVAL_MS); 0: off. */
+  pollIntervalMs?: number;
+  /** Where the generic MES simulator sends its signed webhooks (SIMULATOR_WEBHOOK_URL); default: this gateway. */
+  simulatorWebhookUrl?: string;
+  /** How often the simulators change orders by themselves (SIMULATOR_CHANGE_INTERVAL_MS); 0: never. */
+  simulatorChangeIntervalMs?: number;
 }
 
 export interface JwtSettings {
@@ -184,6 +194,22 @@ export function readConfig(env: Env = process.env): GatewayConfig {
 
   const jwt = readJwt(str, url);
 
+  const redisUrl = str('REDIS_URL');
+  if (redisUrl !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(redisUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['redis:', 'rediss:', 'unix:'].includes(parsed.protocol)) {
+      throw new ConfigError('REDIS_URL', 'must be a redis://, rediss:// or unix:// URL');
+    }
+  }
+  const webhookSecret = str('GENERIC_MES_WEBHOOK_SECRET');
+  if (webhookSecret !== undefined && webhookSecret.length < 16) throw new ConfigError('GENERIC_MES_WEBHOOK_SECRET', 'must be at least 16 characters');
+  const simulatorWebhookUrl = url('SIMULATOR_WEBHOOK_URL', str('SIMULATOR_WEBHOOK_URL'));
+
   const nodeEnv = str('NODE_ENV') ?? 'development';
   if (!['production', 'development', 'test'].includes(nodeEnv)) throw new ConfigError('NODE_ENV', 'must be production, development or test');
   const clientsFile = str('GATEWAY_CLIENTS_FILE');
@@ -202,6 +228,11 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     ...(jwt ? { jwt } : {}),
     apq: bool('GATEWAY_APQ', true),
+    ...(redisUrl ? { redisUrl } : {}),
+    ...(webhookSecret ? { genericMesWebhookSecret: webhookSecret } : {}),
+    pollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 15_000, 0, 3_600_000),
+    ...(simulatorWebhookUrl ? { simulatorWebhookUrl } : {}),
+    simulatorChangeIntervalMs: int('SIMULATOR_CHANGE_INTERVAL_MS', 0, 0, 3_600_000),
     metrics: bool('METRICS', true),
     limits: {
       maxDepth: int('GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),

@@ -2,6 +2,7 @@
 // request), and the errors of vendors that failed while the rest of the answer succeeded.
 import type { GraphQLError } from 'graphql';
 import type { Vendor } from './domain/model.js';
+import type { ChangeFeed } from './events/feed.js';
 import type { Loaders } from './loaders/index.js';
 
 export interface Principal {
@@ -23,6 +24,8 @@ export interface GatewayContext {
   loaders: Loaders;
   /** From the `Idempotency-Key` header, for mutations. */
   idempotencyKey: string | undefined;
+  /** Work-order changes, for subscriptions. */
+  changes: ChangeFeed;
   /** Vendor failures in one part of an answer whose other parts succeeded; appended to the response's errors. */
   partialErrors: GraphQLError[];
 }

@@ -4,14 +4,20 @@ import { AcrossVendorsDocument } from './generated/graphql.js';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSettings } from './config.js';
 import type { GatewayContext, Principal } from './context.js';
-import { VENDORS, type Vendor } from './domain/model.js';
+import { VENDORS, type Vendor, type WorkOrder } from './domain/model.js';
 import { maskError } from './errors.js';
 import { createMetrics } from './metrics.js';
+import { createChangeFeed, type ChangeFeed } from './events/feed.js';
+import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } from './events/poller.js';
+import { webhookPlugin } from './events/webhook-route.js';
 import { createLoaders } from './loaders/index.js';
 import { MemoryIdempotencyStore } from './loaders/idempotency.js';
 import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
+import { alwaysHeld, redisLease } from './shared/lease.js';
+import { memoryOnce, redisOnce } from './shared/once.js';
+import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { batchingOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
 import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
@@ -32,12 +38,19 @@ export interface GatewayOptions {
   simulated?: ReadonlySet<Vendor>;
   logger?: Logger;
   observe?: CallObserver;
+  /** Connected Redis (from REDIS_URL): shared state and pub/sub. Without it, memory. */
+  redis?: SharedRedis;
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   clients: VendorClients;
   logger: Logger;
+  changes: ChangeFeed;
+  poller: ChangePoller;
+  redis: SharedRedis | undefined;
+  /** Resolves once the replica hears the shared change channel. */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +84,22 @@ export function createGateway(options: GatewayOptions): Gateway {
   const idempotency = new MemoryIdempotencyStore();
   const locks = new KeyedLock();
   const security: SecurityOptions = { config, logger };
+  const redis = options.redis;
+  const changes = createChangeFeed({ redis, logger });
+  const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
+    const told = after ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' }) : before ? changes.removed(before, 'MUTATION') : undefined;
+    told?.catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'change not published'));
+  };
+  const pollIntervalMs = config.pollIntervalMs ?? 0;
+  const poller = createPoller({
+    sources: VENDORS.map((v) => clients[v]),
+    feed: changes,
+    // A lease outlives a few rounds, so a slow round does not lose it; a dead holder's runs out soon after.
+    lease: redis ? redisLease(redis, 'poll', Math.max(1_000, 3 * pollIntervalMs)) : alwaysHeld,
+    watermarks: redis ? redisWatermarks(redis) : memoryWatermarks(),
+    intervalMs: pollIntervalMs,
+    logger,
+  });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -102,30 +131,62 @@ export function createGateway(options: GatewayOptions): Gateway {
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
         partialErrors: [],
         principal,
+        changes,
         loaders: createLoaders({
           clients,
           vendors: principal.vendors,
           simulated,
-          writes: { idempotency, locks, caller: principal.id },
+          writes: { idempotency, locks, caller: principal.id, changed },
         }),
       };
     },
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
-    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors()],
+    plugins: [
+      ...(metrics ? [metrics.plugin] : []),
+      // Its own route, signed by the vendor: before the GraphQL security layer, which it is not part of.
+      webhookPlugin({
+        secret: config.genericMesWebhookSecret,
+        feed: changes,
+        seen: redis ? redisOnce(redis, 'webhook:gmes') : memoryOnce(),
+        logger,
+        maxBodyBytes: config.maxBodyBytes,
+      }) as Plugin<GatewayContext>,
+      ...securityPlugins(security),
+      usePartialErrors(),
+    ],
   });
 
   return {
     yoga,
     clients,
     logger,
+    changes,
+    poller,
+    redis,
+    ready: changes.ready,
     async close() {
+      await poller.stop();
+      await changes.close();
       idempotency.close();
       await Promise.all(VENDORS.map((v) => clients[v].close()));
     },
   };
 }
 
+
+/**
+ * A replica ready to serve: Redis connected when REDIS_URL is set (a clear error naming it when it cannot be),
+ * the shared change channel heard, and change polling started.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const logger = options.logger ?? createLogger(options.config.production);
+  const redis = options.redis ?? (options.config.redisUrl ? await connectRedis(options.config.redisUrl, logger) : undefined);
+  const gateway = createGateway({ ...options, logger, ...(redis ? { redis } : {}) });
+  await gateway.ready;
+  if ((options.config.pollIntervalMs ?? 0) > 0) gateway.poller.start();
+  return gateway;
+}
 
 /**
  * Vendors that failed while others answered are appended to the response's errors (yoga's masking has given every

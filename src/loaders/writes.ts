@@ -48,6 +48,8 @@ export interface WriteServices {
   locks: KeyedLock;
   /** Whose keys these are: idempotency keys are scoped to the caller. */
   caller: string;
+  /** Told of every change made here, for subscribers; never fails a write that succeeded. */
+  changed?: (after: WorkOrder | null, before: WorkOrder | undefined) => void;
 }
 
 interface WriteDeps {
@@ -150,7 +152,9 @@ export function createWrites(deps: WriteDeps) {
             ...(input.reason != null ? { reason: input.reason } : {}),
           }),
         );
-        return deps.read(vendor, key);
+        const after = await deps.read(vendor, key);
+        services.changed?.(after, current);
+        return after;
       }),
     );
   }
@@ -161,7 +165,9 @@ export function createWrites(deps: WriteDeps) {
     client.checkCreate(input);
     return idempotent(idempotencyKey, 'create', input, async (attempt) => {
       const created = await send(attempt, input.vendor, (wo: WorkOrder) => wo.vendorId, () => client.createWorkOrder(input));
-      return deps.read(input.vendor, created.vendorId);
+      const after = await deps.read(input.vendor, created.vendorId);
+      services.changed?.(after, undefined);
+      return after;
     });
   }
 
@@ -176,7 +182,9 @@ export function createWrites(deps: WriteDeps) {
           throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
         }
         await send(attempt, vendor, key, () => client.updateWorkOrder(key, input));
-        return deps.read(vendor, key);
+        const after = await deps.read(vendor, key);
+        services.changed?.(after, current);
+        return after;
       }),
     );
   }
@@ -190,6 +198,7 @@ export function createWrites(deps: WriteDeps) {
           throw new InvalidTransitionError(vendor, current.status, allowedFrom(current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
         }
         await send(attempt, vendor, key, () => client.deleteWorkOrder(key));
+        services.changed?.(null, current);
         return true;
       }),
     );

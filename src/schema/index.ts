@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { builder } from './builder.js';
 import './enums.js';
 import './work-order.js';
+import './work-order-change.js';
 import './product.js';
 import './route.js';
 import './operation.js';

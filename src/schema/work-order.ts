@@ -127,7 +127,7 @@ builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
   }),
 });
 
-const WorkOrderFilter = builder.inputType('WorkOrderFilter', {
+export const WorkOrderFilter = builder.inputType('WorkOrderFilter', {
   description: 'Empty lists and empty strings mean "no restriction".',
   fields: (t) => ({
     vendors: t.field({ type: [VendorEnum] }),
@@ -141,7 +141,7 @@ const WorkOrderFilter = builder.inputType('WorkOrderFilter', {
 
 const WorkOrderConnection = connectionOf<WorkOrder>('WorkOrder', WorkOrderInterface);
 
-type FilterInput = {
+export type FilterInput = {
   vendors?: Vendor[] | null;
   statuses?: WorkOrderQuery['statuses'] | null;
   priorities?: WorkOrderQuery['priorities'] | null;
@@ -150,7 +150,7 @@ type FilterInput = {
   dueBefore?: Date | null;
 };
 
-function toQuery(filter: FilterInput | null | undefined): { vendors: Vendor[] | null; query: WorkOrderQuery } {
+export function toQuery(filter: FilterInput | null | undefined): { vendors: Vendor[] | null; query: WorkOrderQuery } {
   const f = filter ?? {};
   if (f.dueAfter && f.dueBefore && f.dueAfter.getTime() > f.dueBefore.getTime()) {
     throw new ValidationError('filter.dueAfter must not be after filter.dueBefore', 'filter.dueAfter');

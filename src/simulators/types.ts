@@ -29,6 +29,8 @@ export interface DotZeroSimulator extends SimulatorBase {
   setRefreshTtl(seconds: number): void;
   /** Refresh calls served (`POST /v2/auth/token`). */
   refreshCalls(): number;
+  /** Changes one unfinished order (started, or one more good piece), as the shop floor would; its uuid. */
+  changeOrder(): string | undefined;
 }
 
 export interface GenericMesSimulator extends SimulatorBase {
@@ -37,6 +39,14 @@ export interface GenericMesSimulator extends SimulatorBase {
   apiKey: string;
   /** At most this many requests per rolling minute, then 429 with Retry-After; undefined: unlimited. */
   setRateLimit(perMinute: number | undefined): void;
+  /** Where signed webhooks go (every change made through the API, and changeOrder's); undefined: none sent. */
+  setWebhook(target: { url: string; secret: string } | undefined): void;
+  /** Webhook deliveries answered with a 2xx. */
+  webhooksDelivered(): number;
+  /** Waits for the deliveries in flight. */
+  settleWebhooks(): Promise<void>;
+  /** Changes one order in progress (one more piece done), as the shop floor would; its id, or undefined. */
+  changeOrder(): string | undefined;
 }
 
 export interface PitneyBowesSimulator extends SimulatorBase {
@@ -53,4 +63,6 @@ export interface PitneyBowesSimulator extends SimulatorBase {
   setTokenTtl(seconds: number): void;
   /** Transaction ids seen, in order (tests check they are fresh and well-formed). */
   transactionIds(): string[];
+  /** Changes one unfinished order (one more piece completed; pbUpdateDate now), as fulfillment would; its id. */
+  changeOrder(): string | undefined;
 }

@@ -37,6 +37,12 @@ export interface WorkOrderSource<W extends WorkOrder = WorkOrder> {
    * all in parallel.
    */
   getWorkOrders(keys: readonly string[]): Promise<(W | Error)[]>;
+  /**
+   * For change detection by polling, where the vendor has no webhooks: the orders changed since `since`, read by
+   * update time where the vendor can filter on it, else every order (the caller diffs). `since` undefined: every
+   * order. Absent: the gateway does not poll this vendor.
+   */
+  changedWorkOrders?(since: Date | undefined): Promise<W[]>;
   /** Closes the vendor's connection pool. */
   close(): Promise<void>;
 }

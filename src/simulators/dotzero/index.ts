@@ -55,6 +55,18 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
       ctx.auth.refreshTtlSeconds = seconds;
     },
     refreshCalls: () => users.count('POST /v2/auth/token'),
+    changeOrder() {
+      // 1 pending, 2 in progress (the skill's status codes): a pending order starts, a running one makes a piece.
+      const order = [...ctx.store.workOrders.values()].find((o) => (o.status === 1 || o.status === 2) && o.good < o.qty);
+      if (!order) return undefined;
+      const at = new Date().toISOString();
+      if (order.status === 1) {
+        order.status = 2;
+        order.start_time = at;
+      } else order.good += 1;
+      order.updated_at = at;
+      return order.uuid;
+    },
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
     },

@@ -2,7 +2,7 @@
 // Find Work Orders API, so `apiUrl` and `oauthUrl` share an origin as they do in PB's sandbox.
 import { clearFaults, startSimServer } from '../harness.js';
 import type { PitneyBowesSimulator } from '../types.js';
-import { DEFAULT_SEED } from './data.js';
+import { DEFAULT_SEED, pbDate } from './data.js';
 import { API_BASE, OAUTH_PATH, ROUTE_KEYS, buildRoutes, createState, notFound, resetState, type PbConfig } from './routes.js';
 
 export { ROUTE_KEYS as PITNEY_BOWES_ROUTE_KEYS } from './routes.js';
@@ -41,5 +41,14 @@ export async function startPitneyBowesSimulator(options: { seed?: number } = {})
       state.tokenTtlSeconds = seconds;
     },
     transactionIds: () => [...state.seenTransactionIds],
+    changeOrder() {
+      const order = state.orders.find((o) => o.status === 'INPROGRESS' && o.completedQuantity < o.workOrderQuantity);
+      if (!order) return undefined;
+      const at = pbDate(Date.now());
+      order.completedQuantity += 1;
+      order.updateDate = at;
+      order.pbUpdateDate = at;
+      return order.workOrderId;
+    },
   };
 }

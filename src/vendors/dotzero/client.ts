@@ -124,6 +124,11 @@ export class DotZeroRestClient implements DotZeroClient {
     );
   }
 
+  /** DotZero's list filters by start time, status and ASAP only, never by update time: every order, to be diffed. */
+  async changedWorkOrders(): Promise<DotZeroWorkOrder[]> {
+    return (await this.readAll('/v1/workOrders/', 'pollWorkOrders', 'work order')).map(mapWorkOrder);
+  }
+
   getWorkOrders(keys: readonly string[]): Promise<(DotZeroWorkOrder | Error)[]> {
     return this.lookup(keys, '/v1/workOrders', 'getWorkOrder', 'work order', mapWorkOrder);
   }

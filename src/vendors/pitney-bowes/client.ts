@@ -8,6 +8,7 @@ import { shortKey } from '../scalars.js';
 import type { PitneyBowesClient } from '../types.js';
 import { newTransactionId, PitneyBowesAuth } from './auth.js';
 import {
+  updatedSinceSearchField,
   TRANSACTION_HEADER,
   describeError,
   mapSearchPage,
@@ -101,6 +102,14 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     const fetchPage = (page: number, size: number) => this.search([], page, size, 'allWorkOrders');
     const all = await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER);
     return all.items;
+  }
+
+  /** Only what changed: the search takes a pbUpdateDate range (the document's own search field). */
+  async changedWorkOrders(since: Date | undefined): Promise<PitneyBowesWorkOrder[]> {
+    if (!since) return this.allWorkOrders();
+    const fields = [updatedSinceSearchField(since)];
+    const fetchPage = (page: number, size: number) => this.search(fields, page, size, 'pollWorkOrders');
+    return (await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER)).items;
   }
 
   async close(): Promise<void> {

@@ -217,6 +217,11 @@ export function statusSearchField(statuses: readonly PbStatus[]): PbSearchField 
   return { name: 'status', values: [...statuses] };
 }
 
+/** Orders the vendor updated on or after `since` (its own update time, seconds precision). */
+export function updatedSinceSearchField(since: Date): PbSearchField {
+  return { name: 'pbUpdateDate', from: `${since.toISOString().slice(0, 19)}Z`, to: '2100-01-01T00:00:00Z' };
+}
+
 export function workOrderIdsSearchField(ids: readonly string[]): PbSearchField {
   return { name: 'workOrderIds', values: [...ids] };
 }
