@@ -245,6 +245,33 @@ function idempotencyKeyOf(arg: string | null | undefined, header: string | undef
   return header ? `${header}#${info.path.key}` : undefined;
 }
 
+/** Domain input fields as the client wrote them: each is a field of the mutation's `input` argument. */
+const INPUT_PATH: Readonly<Record<string, string>> = {
+  vendor: 'input.vendor',
+  orderNumber: 'input.orderNumber',
+  quantity: 'input.quantity',
+  completedQuantity: 'input.completedQuantity',
+  priority: 'input.priority',
+  dueDate: 'input.dueDate',
+  customer: 'input.customer',
+  notes: 'input.notes',
+  productId: 'input.product',
+  routeId: 'input.routeId',
+};
+
+/**
+ * The loaders and vendors name refused fields in domain terms (`productId`); a client wrote `input.product`. The
+ * same refusal says the same field whether the gateway or the vendor refused it.
+ */
+function asInputPath<T>(write: Promise<T>): Promise<T> {
+  return write.catch((err: unknown) => {
+    if (err instanceof ValidationError && err.field !== undefined && INPUT_PATH[err.field] !== undefined) {
+      throw new ValidationError(err.message, INPUT_PATH[err.field], err.vendor);
+    }
+    throw err;
+  });
+}
+
 builder.mutationFields((t) => {
   const intent = (name: Intent, description: string, extra: 'complete' | 'cancel' | 'transition' | 'none' | 'hold' = 'none') =>
     t.field({
@@ -288,7 +315,7 @@ builder.mutationFields((t) => {
           if (route.vendor !== input.vendor) throw new ValidationError('input.routeId belongs to another vendor', 'input.routeId', input.vendor);
           routeId = route.key;
         }
-        return ctx.loaders.writes.create(
+        return asInputPath(ctx.loaders.writes.create(
           {
             vendor: input.vendor,
             orderNumber: input.orderNumber,
@@ -301,7 +328,7 @@ builder.mutationFields((t) => {
             ...(routeId ? { routeId } : {}),
           },
           idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
-        );
+        ));
       },
     }),
     updateWorkOrder: t.field({
@@ -310,7 +337,7 @@ builder.mutationFields((t) => {
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
       resolve: (_root, { id, input, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        return ctx.loaders.writes.update(
+        return asInputPath(ctx.loaders.writes.update(
           vendor,
           key,
           {
@@ -324,7 +351,7 @@ builder.mutationFields((t) => {
             ...(input.product != null ? { productId: input.product } : {}),
           },
           idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
-        );
+        ));
       },
     }),
     deleteWorkOrder: t.field({

@@ -346,21 +346,31 @@ describe('races on one order', () => {
 
 describe('invalid input: refused with the field named, and no vendor write', () => {
   const cases: [string, string, Record<string, unknown>, string, string?][] = [
-    ['zero quantity', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-1", quantity: 0, product: "Widget A" }) { id } }`, {}, 'VALIDATION_ERROR', 'quantity'],
-    ['negative quantity', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-2", quantity: -5 }) { id } }`, {}, 'VALIDATION_ERROR', 'quantity'],
-    ['missing product on the generic MES', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-3", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'productId'],
-    ['customer on DotZero', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-4", quantity: 5, customer: "Acme" }) { id } }`, {}, 'VALIDATION_ERROR', 'customer'],
-    ['an empty order number', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "  ", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'orderNumber'],
-    ['an order number over 64 characters', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "${'x'.repeat(65)}", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'orderNumber'],
+    ['zero quantity', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-1", quantity: 0, product: "Widget A" }) { id } }`, {}, 'VALIDATION_ERROR', 'input.quantity'],
+    ['negative quantity', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-2", quantity: -5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.quantity'],
+    ['missing product on the generic MES', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-3", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.product'],
+    ['customer on DotZero', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-4", quantity: 5, customer: "Acme" }) { id } }`, {}, 'VALIDATION_ERROR', 'input.customer'],
+    ['an empty order number', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "  ", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.orderNumber'],
+    ['an order number over 64 characters', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "${'x'.repeat(65)}", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.orderNumber'],
     ['a due date that is not ISO 8601', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-5", quantity: 5, dueDate: "31/12/2026" }) { id } }`, {}, 'GRAPHQL_VALIDATION_FAILED'],
-    ['notes over 2000 characters', `mutation($n: String) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-6", quantity: 5, notes: $n }) { id } }`, { n: 'x'.repeat(2001) }, 'VALIDATION_ERROR', 'notes'],
+    ['notes over 2000 characters', `mutation($n: String) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-6", quantity: 5, notes: $n }) { id } }`, { n: 'x'.repeat(2001) }, 'VALIDATION_ERROR', 'input.notes'],
     ['a route of another vendor type', `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-7", quantity: 5, routeId: $r }) { id } }`, { r: Buffer.from('Product:DOTZERO:x').toString('base64url') }, 'VALIDATION_ERROR', 'input.routeId'],
     ['an update with nothing to change', `mutation($id: ID!) { updateWorkOrder(id: $id, input: {}) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'input'],
-    ['completedQuantity on a generic MES update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { completedQuantity: 1 }) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'completedQuantity'],
+    ['completedQuantity on a generic MES update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { completedQuantity: 1 }) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'input.completedQuantity'],
     ['a negative completed quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: -1) { id } }`, { id: 'GM_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
     ['a completed quantity above the order quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`, { id: 'GM_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
     ['a completed quantity above the DotZero quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`, { id: 'DZ_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
     ['a malformed id', `mutation { startWorkOrder(id: "nope") { id } }`, {}, 'VALIDATION_ERROR', 'id'],
+    // DotZero stores only is_asap: LOW and CRITICAL would come back NORMAL and HIGH.
+    ['LOW priority on a DotZero create', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-8", quantity: 5, priority: LOW }) { id } }`, {}, 'VALIDATION_ERROR', 'input.priority'],
+    ['CRITICAL priority on a DotZero create', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-9", quantity: 5, priority: CRITICAL }) { id } }`, {}, 'VALIDATION_ERROR', 'input.priority'],
+    ['LOW priority on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: LOW }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.priority'],
+    ['CRITICAL priority on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: CRITICAL }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.priority'],
+    // A product beside a route would be dropped unseen: DotZero takes its product from the route.
+    ['a product on a DotZero create, even with a route', `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-10", quantity: 5, product: "Widget A", routeId: $r }) { id } }`, { r: Buffer.from('Route:DOTZERO:any').toString('base64url') }, 'VALIDATION_ERROR', 'input.product'],
+    ['a route on a generic MES create', `mutation($r: ID) { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-11", quantity: 5, product: "Widget A", routeId: $r }) { id } }`, { r: Buffer.from('Route:GENERIC_MES:any').toString('base64url') }, 'VALIDATION_ERROR', 'input.routeId'],
+    ['a product on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { product: "Widget A" }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.product'],
+    ['a customer on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { customer: "Acme" }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.customer'],
   ];
 
   it.each(cases)('%s', async (_name, query, variables, code, field) => {
@@ -368,10 +378,40 @@ describe('invalid input: refused with the field named, and no vendor write', () 
     if (vars.id === 'GM_OPEN') vars.id = take('GENERIC_MES', 'OPEN').id;
     if (vars.id === 'GM_IN_PROGRESS') vars.id = take('GENERIC_MES', 'IN_PROGRESS').id;
     if (vars.id === 'DZ_IN_PROGRESS') vars.id = take('DOTZERO', 'IN_PROGRESS').id;
+    if (vars.id === 'DZ_OPEN') vars.id = take('DOTZERO', 'OPEN').id;
     gw.resetCounts();
     const res = await gw.query(query, vars);
     expect(codes(res)).toEqual([code]);
     if (field) expect(res.body.errors![0]!.extensions!.field).toBe(field);
     expect(allWrites()).toBe(0);
+  });
+});
+
+describe('one mistake, one answer, whichever vendor refuses it', () => {
+  const CREATE = `mutation($input: CreateWorkOrderInput!) { createWorkOrder(input: $input) { id orderNumber } }`;
+  const UPDATE = `mutation($id: ID!, $n: String) { updateWorkOrder(id: $id, input: { orderNumber: $n }) { id } }`;
+
+  it.each([
+    ['DOTZERO', {}],
+    ['GENERIC_MES', { product: 'Widget A' }],
+  ] as const)('%s: a duplicate order number on create is VALIDATION_ERROR naming input.orderNumber', async (vendor, extra) => {
+    const orderNumber = `DUP-${vendor}`;
+    const first = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
+    expect(first.body.errors).toBeUndefined();
+    gw.resetCounts();
+    const again = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
+    expect(again.body.errors).toHaveLength(1);
+    expect(again.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber', vendor });
+    // The vendor refused it: one create reached it, and nothing was written.
+    expect(writes(vendor)).toBe(1);
+  });
+
+  it.each(['DOTZERO', 'GENERIC_MES'] as const)('%s: renaming an order to a taken number is the same VALIDATION_ERROR', async (vendor) => {
+    const a = take(vendor, 'OPEN');
+    const b = take(vendor, 'OPEN');
+    const taken = (await gw.query(READ.replace('notes', 'notes orderNumber'), { id: b.id })).body.data!.workOrder.orderNumber as string;
+    gw.resetCounts();
+    const res = await gw.query(UPDATE, { id: a.id, n: taken });
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber', vendor });
   });
 });

@@ -517,7 +517,7 @@ describe('DotZero client over HTTP', () => {
       vendor: 'DOTZERO',
       orderNumber: 'WO-9',
       quantity: 5,
-      priority: 'CRITICAL',
+      priority: 'HIGH',
       notes: 'n',
       routeId: 'r1',
     });

@@ -542,16 +542,24 @@ describe('write bodies', () => {
   });
 
   it.each<[Priority, boolean]>([
-    ['LOW', false],
     ['NORMAL', false],
     ['HIGH', true],
-    ['CRITICAL', true],
   ])('create: priority %s -> is_asap %s', (priority, isAsap) => {
     expect(createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, priority }).is_asap).toBe(isAsap);
   });
 
-  it('create: a product with its route is carried by the route', () => {
-    expect(createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, productId: 'p1', routeId: 'r1' }).route_uuid).toBe('r1');
+  // is_asap holds rush or not: LOW and CRITICAL would be stored as NORMAL and HIGH and read back changed.
+  it.each<[Priority]>([['LOW'], ['CRITICAL']])('create and update: priority %s is a ValidationError naming priority', (priority) => {
+    expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, priority })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field: 'priority', vendor: 'DOTZERO' }),
+    );
+    expect(() => updateWorkOrderBody({ priority })).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'priority' }));
+  });
+
+  it('create: a product beside its route is refused, not dropped', () => {
+    expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, productId: 'p1', routeId: 'r1' })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field: 'productId' }),
+    );
   });
 
   it.each([
@@ -572,7 +580,7 @@ describe('write bodies', () => {
     [{ orderNumber: 'WO-2' }, { work_order_id: 'WO-2' }],
     [{ quantity: 50 }, { qty: 50 }],
     [{ completedQuantity: 10 }, { good: 10 }],
-    [{ priority: 'CRITICAL' }, { is_asap: true }],
+    [{ priority: 'HIGH' }, { is_asap: true }],
     [{ priority: 'NORMAL' }, { is_asap: false }],
     [{ dueDate: new Date('2024-06-01T00:00:00Z') }, { deadline: '2024-06-01T00:00:00Z' }],
     [{ dueDate: null }, { deadline: null }],

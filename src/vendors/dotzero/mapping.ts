@@ -325,13 +325,21 @@ export const ASAP_OF_PRIORITY: Readonly<Record<Priority, boolean | null>> = {
   CRITICAL: null,
 };
 
-/** On writes the nearest DotZero can store: anything above normal is rush. */
-export const ASAP_FOR_PRIORITY: Readonly<Record<Priority, boolean>> = {
-  LOW: false,
-  NORMAL: false,
-  HIGH: true,
-  CRITICAL: true,
-};
+/**
+ * On writes: what DotZero can store of a priority. LOW and CRITICAL it cannot (is_asap is only rush or not), so a
+ * write naming them is refused rather than stored as the nearest value and read back as something else.
+ */
+function asapToWrite(priority: Priority): boolean {
+  const asap = ASAP_OF_PRIORITY[priority];
+  if (asap === null) {
+    throw new ValidationError(
+      `DotZero stores only rush or not (is_asap): priority ${priority} cannot be stored; use NORMAL or HIGH`,
+      'priority',
+      'DOTZERO',
+    );
+  }
+  return asap;
+}
 
 /** One upstream list query: its filter parameters, and what a scan keeps where DotZero cannot filter. */
 export interface DotZeroListPlan<T> {
@@ -399,11 +407,11 @@ export function createWorkOrderBody(input: WorkOrderCreate): DotZeroWorkOrderBod
   if (input.customer !== undefined && input.customer !== null) {
     throw new ValidationError('DotZero work orders have no customer', 'customer', 'DOTZERO');
   }
-  // DotZero ties an order to its product only through a route; a product alone cannot be stored. When a route is
-  // given too, the product is implied by it and needs no field of its own.
-  if (input.productId !== undefined && input.routeId === undefined) {
+  // DotZero ties an order to its product only through a route; a product of its own cannot be stored, and one given
+  // beside a route would be dropped unseen (and might not be the route's product), so it is refused either way.
+  if (input.productId !== undefined) {
     throw new ValidationError(
-      'DotZero links a work order to its product through a route: give routeId instead of productId',
+      'DotZero links a work order to its product through a route: give routeId instead of product',
       'productId',
       'DOTZERO',
     );
@@ -414,7 +422,7 @@ export function createWorkOrderBody(input: WorkOrderCreate): DotZeroWorkOrderBod
     status: DOTZERO_INITIAL_STATUS,
   };
   if (input.dueDate !== undefined) body.deadline = wireDate(input.dueDate, 'dueDate');
-  if (input.priority !== undefined) body.is_asap = ASAP_FOR_PRIORITY[input.priority];
+  if (input.priority !== undefined) body.is_asap = asapToWrite(input.priority);
   if (input.notes !== undefined) body.memo = input.notes;
   if (input.routeId !== undefined) body.route_uuid = input.routeId;
   return body;
@@ -430,7 +438,7 @@ const UPDATE_FIELDS: Readonly<Record<keyof WorkOrderUpdate, { writes: UpdateWrit
   orderNumber: { writes: (v) => ({ work_order_id: v as string }), clearable: false },
   quantity: { writes: (v) => ({ qty: v as number }), clearable: false },
   completedQuantity: { writes: (v) => ({ good: v as number }), clearable: false },
-  priority: { writes: (v) => ({ is_asap: ASAP_FOR_PRIORITY[v as Priority] }), clearable: false },
+  priority: { writes: (v) => ({ is_asap: asapToWrite(v as Priority) }), clearable: false },
   dueDate: { writes: (v) => ({ deadline: v === null ? null : wireDate(v as Date, 'dueDate') }), clearable: true },
   notes: { writes: (v) => ({ memo: v as string | null }), clearable: true },
   customer: null,
@@ -504,6 +512,12 @@ export function describeDotZeroError(_status: number, body: unknown): { code?: s
   if (code) result.code = code;
   // A wire name we do not know is passed on as it is: it still tells the caller which input was refused.
   if (wireField) result.field = DOMAIN_FIELD_OF_WIRE[wireField] ?? wireField;
+  // No field, but a code naming one (DUPLICATE_WORK_ORDER_ID): that field, so the refusal still names the input.
+  else if (code) {
+    // Only compound names (work_order_id, route_uuid): a short one (status, qty) could be part of any code.
+    const named = Object.keys(DOMAIN_FIELD_OF_WIRE).find((wire) => wire.includes('_') && code.includes(wire.toUpperCase()));
+    if (named !== undefined) result.field = DOMAIN_FIELD_OF_WIRE[named];
+  }
   return result;
 }
 
