@@ -97,8 +97,12 @@ builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
 const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('PitneyBowesComponent').implement({
   description: 'A child item of a Pitney Bowes kit work order (a work-order line).',
   fields: (t) => ({
-    sku: t.exposeString('childSku'),
-    product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.productOfLine(line.childSku) }),
+    sku: t.exposeString('childSku', { nullable: true }),
+    product: t.field({
+      type: ProductType,
+      nullable: true,
+      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine(line.childSku)),
+    }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
     issuedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.issuedQuantity) }),

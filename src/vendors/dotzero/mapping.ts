@@ -9,6 +9,7 @@ import type {
   DotZeroWorkOrder,
   Inventory,
   Operation,
+  OperationDefinition,
   Priority,
   Product,
   ProductQuery,
@@ -24,6 +25,7 @@ import type { TransitionRequest } from '../types.js';
 import {
   DOTZERO_CHANGE_MECHANISM,
   DOTZERO_INITIAL_STATUS,
+  DOTZERO_OPERATION_STATUSES,
   DOTZERO_STATUSES,
   DOTZERO_STATUS_VALUES,
   DOTZERO_UNKNOWN_STATUS,
@@ -188,8 +190,8 @@ export function mapProduct(wire: unknown): Product {
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'product'),
-    sku: text(r.number) ?? '',
-    name: text(r.name) ?? '',
+    sku: key(r.number),
+    name: key(r.name),
     category: text(r.category),
     description: text(r.specification),
     active: readFlag(r.is_active),
@@ -201,7 +203,7 @@ export function mapRoute(wire: unknown): Route {
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'route'),
-    name: text(r.name) ?? '',
+    name: key(r.name),
     productId: key(r.product_uuid),
   };
 }
@@ -220,18 +222,45 @@ const NO_WORK: Pick<
   completedAt: null,
 };
 
+/**
+ * Which operation a step performs, and its name when the record carries it. The document does not fix these field
+ * names, so every shape seen is read: `operation_name`, `name`, or a nested `operation { uuid, number, name }`. A
+ * record naming none leaves the name null, for the loaders to ask the operation itself (`GET /v1/operation/{uuid}`);
+ * an empty name is no name.
+ */
+function stepOperation(r: Rec): { name: string | null; operationTypeId: string | null } {
+  const nested = record(r.operation);
+  return {
+    name: key(r.operation_name) ?? key(r.name) ?? key(nested?.name) ?? null,
+    operationTypeId: key(r.operation_uuid) ?? key(nested?.uuid) ?? null,
+  };
+}
+
+/** An op-history status: the unified one beside the vendor's value; null for a value the document does not name. */
+export function readOperationStatus(value: unknown): Pick<Operation, 'status' | 'vendorStatus'> {
+  const vendorStatus = key(value);
+  if (vendorStatus === null) return { status: null, vendorStatus: null };
+  const n = readNumber(value);
+  if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_OPERATION_STATUSES[n], vendorStatus };
+  const label = vendorStatus.trim().toLowerCase();
+  const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
+  return { status: byLabel === undefined ? null : DOTZERO_OPERATION_STATUSES[byLabel], vendorStatus };
+}
+
 /** A step of a route (`byRouteUuid`). `routeKey` fills in a record that does not name its route. */
 export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
   const r = requireRecord(wire, 'route operation');
+  const { name, operationTypeId } = stepOperation(r);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'route operation'),
-    name: text(r.operation_name) ?? '',
+    name,
     sequence: readNumber(r.sequence),
     status: null,
+    vendorStatus: null,
     workOrderId: null,
     routeId: key(r.route_uuid) ?? routeKey ?? null,
-    operationTypeId: key(r.operation_uuid),
+    operationTypeId,
     ...NO_WORK,
   };
 }
@@ -239,16 +268,16 @@ export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
 /** An op history record (a "small work order": one operation done on a work order). */
 export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
   const r = requireRecord(wire, 'op history record');
+  const { name, operationTypeId } = stepOperation(r);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'op history record'),
-    name: text(r.operation_name) ?? '',
+    name,
     sequence: readNumber(r.sequence),
-    // Operation statuses are not unified: the vendor's own value, as a string.
-    status: text(r.status),
+    ...readOperationStatus(r.status),
     workOrderId: key(r.work_order_uuid) ?? workOrderKey ?? null,
     routeId: null,
-    operationTypeId: key(r.operation_uuid),
+    operationTypeId,
     workerId: key(r.worker_uuid),
     workerName: text(r.worker_name),
     deviceId: key(r.device_uuid),
@@ -260,9 +289,15 @@ export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
   };
 }
 
+/** `GET /v1/operation/{uuid}`: the operation a step performs. */
+export function mapOperationDefinition(wire: unknown): OperationDefinition {
+  const r = requireRecord(wire, 'operation');
+  return { vendorId: requireUuid(r, 'operation'), name: key(r.name) ?? key(r.operation_name) ?? null };
+}
+
 export function mapWarehouse(wire: unknown): Warehouse {
   const r = requireRecord(wire, 'warehouse');
-  return { vendor: 'DOTZERO', vendorId: requireUuid(r, 'warehouse'), name: text(r.name) ?? '', code: text(r.code) };
+  return { vendor: 'DOTZERO', vendorId: requireUuid(r, 'warehouse'), name: key(r.name), code: text(r.code) };
 }
 
 export function mapStorageLocation(wire: unknown): StorageLocation {
@@ -271,7 +306,7 @@ export function mapStorageLocation(wire: unknown): StorageLocation {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'storage location'),
     warehouseId: key(r.warehouse_uuid),
-    name: text(r.name) ?? '',
+    name: key(r.name),
     code: text(r.code),
   };
 }
