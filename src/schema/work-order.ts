@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { ValidationError } from '../domain/errors.js';
 import { WORK_ORDER_TYPE, decodeIdOf, type NodeType } from '../domain/ids.js';
 import { PRIORITIES, WORK_ORDER_STATUSES } from '../domain/model.js';
@@ -237,16 +237,35 @@ const DeleteWorkOrderPayload = builder.objectRef<{ id: string }>('DeleteWorkOrde
 });
 
 /**
- * The key a mutation field runs under. The header covers the whole request, so each mutation field of it gets the
- * header's key with its own response name: two fields of one request never collide, and the same request sent
- * again maps each field to its own first outcome.
+ * The key a mutation field runs under. Header and argument are one namespace: the same key means the same thing
+ * whichever way it came, and the writes bind it to one operation and its arguments. A header covers a request, so
+ * it may stand for one mutation field only: with several, each needs its own `idempotencyKey` argument (refused
+ * before any field runs, as every field of such a request sees the same header).
  */
 function idempotencyKeyOf(arg: string | null | undefined, header: string | undefined, info: GraphQLResolveInfo): string | undefined {
   if (arg && header && arg !== header) {
     throw new ValidationError('idempotencyKey argument and Idempotency-Key header differ', 'idempotencyKey');
   }
   if (arg) return arg;
-  return header ? `${header}#${info.path.key}` : undefined;
+  if (header && rootFieldCount(info) > 1) {
+    throw new ValidationError(
+      'An Idempotency-Key header covers a request with one mutation field; give each field its own idempotencyKey argument',
+      'Idempotency-Key',
+    );
+  }
+  return header || undefined;
+}
+
+/** Root fields the operation selects, counting those of fragments spread or inlined at the root. */
+function rootFieldCount(info: GraphQLResolveInfo): number {
+  const count = (selections: readonly SelectionNode[]): number =>
+    selections.reduce((n, sel) => {
+      if (sel.kind === Kind.FIELD) return n + (sel.name.value.startsWith('__') ? 0 : 1);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return n + count(sel.selectionSet.selections);
+      const fragment = info.fragments[sel.name.value];
+      return n + (fragment ? count(fragment.selectionSet.selections) : 0);
+    }, 0);
+  return count(info.operation.selectionSet.selections);
 }
 
 /** Domain input fields as the client wrote them: each is a field of the mutation's `input` argument. */

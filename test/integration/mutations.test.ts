@@ -236,13 +236,62 @@ describe('an order in a status the vendor document does not name', () => {
 describe('idempotency', () => {
   const START = `mutation($id: ID!, $key: String) { startWorkOrder(id: $id, idempotencyKey: $key) { id status } }`;
 
-  it('carries a repeated request out once and answers the first result again', async () => {
+  it('carries a repeated request out once and answers the first result again, marked as a replay', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const first = await gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-repeat-1' });
+    expect(first.body.errors).toBeUndefined();
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect((first.body as any).extensions?.idempotentReplayed).toBeUndefined();
     gw.resetCounts();
     const second = await gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-repeat-1' });
-    expect(second.body).toEqual(first.body);
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect((second.body as any).extensions).toEqual({ idempotentReplayed: true });
     expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
+  it('a replayed refusal is marked as a replay too', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    gw.gmes.faults.next = [
+      { status: 200, body: { data: { id: order.vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } },
+      { status: 500, body: { error: { code: 'INTERNAL' } } },
+    ];
+    const first = await gw.query(START, { id: order.id, key: 'k-kept-error' });
+    expect(codes(first)).toEqual(['UPSTREAM_ERROR']);
+    gw.resetCounts();
+    const again = await gw.query(START, { id: order.id, key: 'k-kept-error' });
+    expect(codes(again)).toEqual(['UPSTREAM_ERROR']);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
+  it('a key is bound to its mutation: the same key on another mutation is IDEMPOTENCY_CONFLICT, with no vendor call', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    const started = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id: order.id }, { 'Idempotency-Key': 'k-bound' });
+    expect(started.body.errors).toBeUndefined();
+    gw.resetCounts();
+    const paused = await gw.query(`mutation($id: ID!) { pauseWorkOrder(id: $id) { status } }`, { id: order.id }, { 'Idempotency-Key': 'k-bound' });
+    expect(paused.body.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', reason: 'MISMATCH' });
+    expect(paused.headers.get('idempotent-replayed')).toBeNull();
+    expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
+  it('header and argument are one namespace: the key sent as an argument after the header replays, it does not run again', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    const first = await gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-one-space' });
+    expect(first.body.errors).toBeUndefined();
+    gw.resetCounts();
+    const byArgument = await gw.query(START, { id: order.id, key: 'k-one-space' });
+    expect(byArgument.body.data).toEqual(first.body.data);
+    expect(byArgument.headers.get('idempotent-replayed')).toBe('true');
+    expect(writes('GENERIC_MES')).toBe(0);
+    // And the other way round: an argument's key, then the header, on another mutation, is a conflict.
+    const other = take('GENERIC_MES', 'OPEN');
+    await gw.query(START, { id: other.id, key: 'k-one-space-2' });
+    gw.resetCounts();
+    const byHeader = await gw.query(`mutation($id: ID!) { holdWorkOrder(id: $id) { status } }`, { id: other.id }, { 'Idempotency-Key': 'k-one-space-2' });
+    expect(codes(byHeader)).toEqual(['IDEMPOTENCY_CONFLICT']);
+    expect(writes('GENERIC_MES')).toBe(0);
   });
 
   it('refuses the same key with a different input', async () => {
@@ -304,24 +353,56 @@ describe('idempotency', () => {
     expect(gw.gmes.count('GET /api/v2/work-orders/:id')).toBe(1);
   });
 
-  it('one Idempotency-Key header covers each mutation field of a request on its own', async () => {
+  it('one Idempotency-Key header cannot stand for two mutation fields: refused before any call; arguments can', async () => {
     const a = take('GENERIC_MES', 'OPEN');
     const b = take('GENERIC_MES', 'OPEN');
-    const TWO = `mutation($a: ID!, $b: ID!) { a: startWorkOrder(id: $a) { status } b: holdWorkOrder(id: $b) { status } }`;
-    const first = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
-    expect(first.body.errors).toBeUndefined();
+    const TWO = `mutation($a: ID!, $b: ID!, $ka: String, $kb: String) {
+      a: startWorkOrder(id: $a, idempotencyKey: $ka) { status } b: holdWorkOrder(id: $b, idempotencyKey: $kb) { status } }`;
+    const refused = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
+    // Mutation fields run in order and the first refusal ends the request (its field is non-null).
+    expect(refused.body.errors!.map((e) => [e.extensions!.code, e.extensions!.field])).toEqual([['VALIDATION_ERROR', 'Idempotency-Key']]);
+    expect(gw.calls().GENERIC_MES).toBe(0);
+    const first = await gw.query(TWO, { a: a.id, b: b.id, ka: 'k-two-a', kb: 'k-two-b' });
     expect(first.body.data).toEqual({ a: { status: 'IN_PROGRESS' }, b: { status: 'ON_HOLD' } });
     gw.resetCounts();
-    const again = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
-    expect(again.body).toEqual(first.body);
+    const again = await gw.query(TWO, { a: a.id, b: b.id, ka: 'k-two-a', kb: 'k-two-b' });
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(gw.calls().GENERIC_MES).toBe(0);
   });
 
-  it('keys are scoped to the caller: the header and the argument must agree', async () => {
+  it('the header and the argument must agree', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const res = await gw.query(START, { id: order.id, key: 'a' }, { 'Idempotency-Key': 'b' });
     expect(codes(res)).toEqual(['VALIDATION_ERROR']);
     expect(allWrites()).toBe(0);
+  });
+
+  it('keys are scoped to the caller: two callers using the same key each have their write carried out', async () => {
+    const client = (name: string) => ({ name, apiKey: `${name}-key-0123456789`, role: 'frontend' as const, scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 1200 });
+    const two = await startTestGateway({ clients: [client('caller-a'), client('caller-b')] });
+    try {
+      const ids = await two.query(
+        `{ workOrders(first: 2, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id } } } }`,
+        undefined,
+        { 'X-API-Key': 'caller-a-key-0123456789' },
+      );
+      const [a, b] = ids.body.data!.workOrders.edges.map((e: any) => e.node.id as string);
+      two.resetCounts();
+      const ra = await two.query(START, { id: a }, { 'X-API-Key': 'caller-a-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      const rb = await two.query(START, { id: b }, { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      expect(ra.body.errors).toBeUndefined();
+      expect(rb.body.errors).toBeUndefined();
+      expect(rb.body.data!.startWorkOrder).toEqual({ id: b, status: 'IN_PROGRESS' });
+      expect(rb.headers.get('idempotent-replayed')).toBeNull();
+      expect(two.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(2);
+      // Each caller's own repeat is still a replay of its own first answer.
+      const rb2 = await two.query(START, { id: b }, { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      expect(rb2.headers.get('idempotent-replayed')).toBe('true');
+      expect(two.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(2);
+    } finally {
+      await two.close();
+    }
   });
 });
 
