@@ -54,6 +54,8 @@ export interface GatewayConfig {
   jwt?: JwtSettings;
   /** Automatic persisted queries (register on first use) for frontend clients; on unless false. */
   apq?: boolean;
+  /** Origins (besides the gateway's own) whose pages may call the gateway from a browser. */
+  corsOrigins?: string[];
   /** Operation limits; each one left out takes its DEFAULT_LIMITS value. */
   limits?: Partial<OperationLimits>;
 }
@@ -202,6 +204,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     ...(jwt ? { jwt } : {}),
     apq: bool('GATEWAY_APQ', true),
+    corsOrigins: origins('CORS_ORIGINS', str('CORS_ORIGINS')),
     metrics: bool('METRICS', true),
     limits: {
       maxDepth: int('GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
@@ -212,6 +215,27 @@ export function readConfig(env: Env = process.env): GatewayConfig {
       maxBatch: int('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 0, 100),
     },
   };
+}
+
+/** A comma-separated list of exact origins (scheme, host, optional port; no path, no wildcard). */
+export function origins(name: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((v) => {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(v);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || v.includes('*') || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== v) {
+        throw new ConfigError(name, 'must be a comma-separated list of origins such as https://app.example.com (scheme and host, no path, no wildcard)');
+      }
+      return v;
+    });
 }
 
 function breakerOf(failures: number, cooldownMs: number): Pick<GatewayConfig, 'upstreamBreaker'> {
