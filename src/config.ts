@@ -48,6 +48,8 @@ export interface GatewayConfig {
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
+  /** On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are closed. */
+  shutdownGraceMs: number;
   /** Prometheus metrics at GET /metrics; on unless false. */
   metrics?: boolean;
   /** JWTs from this issuer are accepted beside the API keys; undefined: API keys only. */
@@ -202,6 +204,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     ...breakerOf(int('UPSTREAM_BREAKER_FAILURES', 5, 0, 1000), int('UPSTREAM_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000)),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...(jwt ? { jwt } : {}),
     apq: bool('GATEWAY_APQ', true),
     corsOrigins: origins('CORS_ORIGINS', str('CORS_ORIGINS')),
