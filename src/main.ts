@@ -4,8 +4,6 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadDotEnv, readConfig, type GatewayConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startSimulatorsFor } from './simulators/index.js';
-import { createGateway } from './yoga.js';
 
 loadDotEnv();
 let config: GatewayConfig;
@@ -19,6 +17,10 @@ try {
   throw err;
 }
 
+// The graph and the simulators load only once the configuration is known good: a configuration error is told
+// at once.
+const { startSimulatorsFor } = await import('./simulators/index.js');
+const { createGateway } = await import('./yoga.js');
 const logger = createLogger(config.production);
 const sims = await startSimulatorsFor(config.vendors);
 const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger });

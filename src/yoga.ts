@@ -1,6 +1,5 @@
 // createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
 import { readFileSync } from 'node:fs';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSettings } from './config.js';
@@ -79,8 +78,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
     // GraphiQL from the package's own bundle (script, styles, editor workers and favicon inline in the page):
-    // factories often have no internet, and nothing served may come from a CDN.
-    renderGraphiQL,
+    // factories often have no internet, and nothing served may come from a CDN. The bundle is 9 MB: loaded on
+    // the first page view, not at start-up.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     cors: corsOf(config),
     // Production hides error details; our own errors keep their message and code either way (see errors.ts).
     // Errors raised outside execution (auth, parsing, context building) land here: the request id comes from the

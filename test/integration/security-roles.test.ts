@@ -211,7 +211,11 @@ describe('persisted operations', () => {
   it('an unknown hash answers PERSISTED_QUERY_NOT_FOUND', async () => {
     const res = await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('nothing') } } }, key(CLIENTS.partnerRead));
     expect(res.status).toBe(404);
-    expect(((await res.json()) as GqlResponse['body']).errors![0]).toMatchObject({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    // A partner cannot register operations (APQ): it is told to use the catalog, not Apollo's "send the query".
+    expect(((await res.json()) as GqlResponse['body']).errors![0]).toMatchObject({
+      message: 'No operation of the partner catalog has this id.',
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
   });
 });
 
