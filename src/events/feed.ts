@@ -71,6 +71,7 @@ export function createChangeFeed(options: { redis?: SharedRedis | undefined; log
   const views: Views = redis ? new RedisViews(redis) : new MemoryViews();
   // Local fan-out to this replica's subscribers.
   const listeners = new Set<(change: WorkOrderChange) => void>();
+  const enders = new Set<() => void>();
   const local = { publish: (_topic: string, change: WorkOrderChange) => listeners.forEach((l) => l(change)) };
   let publish: (change: WorkOrderChange) => void;
   let ready = Promise.resolve();
@@ -131,8 +132,10 @@ export function createChangeFeed(options: { redis?: SharedRedis | undefined; log
       const end = () => {
         ended = true;
         listeners.delete(listener);
+        enders.delete(end);
         wake?.();
       };
+      enders.add(end);
       const done = { done: true as const, value: undefined };
       const it: AsyncIterableIterator<WorkOrderChange> = {
         [Symbol.asyncIterator]: () => it,
@@ -158,7 +161,8 @@ export function createChangeFeed(options: { redis?: SharedRedis | undefined; log
     },
     subscriberCount: () => listeners.size,
     async close() {
-      for (const l of [...listeners]) listeners.delete(l);
+      // Open subscriptions end (their clients see the stream complete and reconnect elsewhere).
+      for (const end of [...enders]) end();
       if (redis) await redis.subscriber.unsubscribe(`${redis.prefix}${TOPIC}`).catch(() => undefined);
     },
   };
