@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   IdempotencyError,
   InvalidTransitionError,
+  SharedStateUnavailableError,
   NotFoundError,
   UnsupportedByVendorError,
   UpstreamError,
@@ -25,6 +26,8 @@ export const ERROR_CODES = [
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'IDEMPOTENCY_CONFLICT',
+  // Redis (REDIS_URL) is unreachable: a write that needs its idempotency claim or lock is refused, never sent.
+  'SHARED_STATE_UNAVAILABLE',
   // Operation limits (src/security/limits.ts): which limit a refused document broke.
   'DEPTH_LIMIT_EXCEEDED',
   'ALIAS_LIMIT_EXCEEDED',
@@ -58,6 +61,7 @@ export function describeError(err: unknown): { message: string; extensions: Exte
   }
   if (err instanceof UnsupportedByVendorError) return { message: err.message, extensions: { code: 'UNSUPPORTED_BY_VENDOR', vendor: err.vendor } };
   if (err instanceof ForbiddenError) return { message: err.message, extensions: { code: 'FORBIDDEN', ...vendorOf(err.vendor) } };
+  if (err instanceof SharedStateUnavailableError) return { message: err.message, extensions: { code: 'SHARED_STATE_UNAVAILABLE' } };
   if (err instanceof IdempotencyError) return { message: err.message, extensions: { code: 'IDEMPOTENCY_CONFLICT', reason: err.reason } };
   if (err instanceof UpstreamError) {
     const code: ErrorCode =

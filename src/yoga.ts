@@ -17,6 +17,8 @@ import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
 import { alwaysHeld, redisLease } from './shared/lease.js';
 import { memoryOnce, redisOnce } from './shared/once.js';
+import { RedisIdempotencyStore } from './shared/idempotency.js';
+import { RedisKeyedLock } from './shared/lock.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
 import { createDotZeroClient } from './vendors/dotzero/client.js';
@@ -81,10 +83,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
   });
   const simulated = options.simulated ?? new Set<Vendor>();
-  const idempotency = new MemoryIdempotencyStore();
-  const locks = new KeyedLock();
-  const security: SecurityOptions = { config, logger };
   const redis = options.redis;
+  // With Redis, what replicas must agree on lives there; without it, in this process.
+  const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore();
+  const locks = redis ? new RedisKeyedLock(redis) : new KeyedLock();
+  const security: SecurityOptions = { config, logger };
   const changes = createChangeFeed({ redis, logger });
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
     const told = after ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' }) : before ? changes.removed(before, 'MUTATION') : undefined;

@@ -125,3 +125,8 @@ export class IdempotencyError extends Error {
     super(message);
   }
 }
+
+/** The shared store (Redis) cannot be reached: what needs it is refused rather than done without it. */
+export class SharedStateUnavailableError extends Error {
+  override name = 'SharedStateUnavailableError';
+}

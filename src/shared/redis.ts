@@ -75,10 +75,3 @@ export async function connectRedis(url: string, logger: Logger, prefix = DEFAULT
   };
 }
 
-/** Refused because Redis cannot be reached: the caller decides what that means (refuse a write, fall back, wait). */
-export class SharedStateUnavailable extends Error {
-  override name = 'SharedStateUnavailable';
-  constructor(what: string) {
-    super(`The shared store (Redis) is unavailable: ${what}`);
-  }
-}

@@ -37,6 +37,7 @@ export async function startTestRedis(): Promise<TestRedis> {
       stdio: 'ignore',
     });
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
     for (let i = 0; i < 100; i++) {
       try {
         await probe.connect();
@@ -60,7 +61,13 @@ export async function startTestRedis(): Promise<TestRedis> {
     });
   };
   await start();
-  const client = () => (admin ??= new Redis(url));
+  const client = () => {
+    if (!admin) {
+      admin = new Redis(url);
+      admin.on('error', () => undefined);
+    }
+    return admin;
+  };
   return {
     url,
     port,

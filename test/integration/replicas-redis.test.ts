@@ -1,0 +1,201 @@
+// Two gateway replicas against one real Redis (started here on a free port): what a client relies on is not split
+// between them. Vendor writes are counted at the simulators.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayClient } from '../../src/config.js';
+import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
+import { signBody } from '../../src/vendors/generic-mes/webhooks.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { startCluster, startReplica, sseSubscribe, wsSubscribe, type Cluster, type Replica } from '../helpers/replicas.js';
+
+const ALL: GatewayClient = {
+  name: 'all',
+  apiKey: 'all-key-0123456789abcdef',
+  role: 'frontend',
+  scopes: ['workorders:read', 'workorders:write'],
+  rateLimitPerMinute: 100_000,
+};
+const SECRET = 'whsec-replicas-0123456789abcdef';
+const key = { 'x-api-key': ALL.apiKey };
+const START = 'POST /api/v2/work-orders/:id/start';
+const SUBSCRIPTION = 'subscription { workOrderChanged { kind source changedFields order { vendor vendorId status completedQuantity } } }';
+
+let redis: TestRedis;
+let cluster: Cluster;
+let A: Replica;
+let B: Replica;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  cluster = await startCluster(2, { clients: [ALL], genericMesWebhookSecret: SECRET, redisUrl: redis.url });
+  [A, B] = cluster.replicas as [Replica, Replica];
+});
+
+afterAll(async () => {
+  await cluster?.close();
+  await redis?.close();
+});
+
+let taken = 0;
+/** A generic MES order in OPEN that no earlier test has used. */
+async function openOrder(): Promise<string> {
+  const res = await A.query(`{ workOrders(first: 30, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id } } } }`, undefined, key);
+  return res.body.data!.workOrders.edges[taken++].node.id;
+}
+
+const start = (r: Replica, id: string, idempotencyKey?: string) =>
+  r.query('mutation($id: ID!, $k: String) { startWorkOrder(id: $id, idempotencyKey: $k) { status } }', { id, k: idempotencyKey ?? null }, key);
+
+const codesOf = (res: { body: { errors?: { extensions?: Record<string, any> }[] } }) => (res.body.errors ?? []).map((e) => e.extensions?.code);
+
+describe('writes across replicas', () => {
+  it('an idempotency key used on A and repeated on B makes one vendor write, and B answers the first outcome', async () => {
+    const id = await openOrder();
+    cluster.gmes.resetCounts();
+    const first = await start(A, id, 'key-a-then-b');
+    const again = await start(B, id, 'key-a-then-b');
+    expect(first.body.errors).toBeUndefined();
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(cluster.gmes.count(START)).toBe(1);
+  });
+
+  it('the same key racing on both replicas makes one write and one IDEMPOTENCY_CONFLICT', async () => {
+    const id = await openOrder();
+    cluster.gmes.resetCounts();
+    cluster.gmes.faults.latencyMs = 150;
+    try {
+      const answers = await Promise.all([start(A, id, 'key-race'), start(B, id, 'key-race')]);
+      expect(answers.map(codesOf).flat().sort()).toEqual(['IDEMPOTENCY_CONFLICT']);
+    } finally {
+      cluster.gmes.faults.latencyMs = undefined;
+    }
+    expect(cluster.gmes.count(START)).toBe(1);
+  });
+
+  it('two replicas moving the same order at once make one vendor write; the other sees the new state', async () => {
+    const id = await openOrder();
+    cluster.gmes.resetCounts();
+    cluster.gmes.faults.latencyMs = 100;
+    let answers;
+    try {
+      answers = await Promise.all([start(A, id), start(B, id)]);
+    } finally {
+      cluster.gmes.faults.latencyMs = undefined;
+    }
+    expect(answers.map(codesOf).flat()).toEqual(['INVALID_STATE_TRANSITION']);
+    expect(cluster.gmes.count(START)).toBe(1);
+  });
+});
+
+describe('live updates across replicas', () => {
+  async function untilSubscribed(r: Replica, n: number) {
+    for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++) await new Promise((x) => setTimeout(x, 10));
+    expect(r.gateway.changes.subscriberCount()).toBe(n);
+  }
+
+  it('an SSE subscriber on A and a WebSocket subscriber on B each get every change once: webhook to B, poll, mutation on A', async () => {
+    // The first round of polling learns the orders (whichever replica holds the lease).
+    await Promise.all([A.gateway.poller.pollOnce(), B.gateway.poller.pollOnce()]);
+    const sse = await sseSubscribe(A.origin, SUBSCRIPTION, {}, key);
+    const ws = await wsSubscribe(B.origin, SUBSCRIPTION, {}, { apiKey: ALL.apiKey });
+    await untilSubscribed(A, 1);
+    await untilSubscribed(B, 1);
+
+    // 1. A signed webhook delivered to B.
+    const order = (await (await fetch(`${cluster.gmes.apiUrl}/work-orders?status=IN_PROGRESS&limit=1`, { headers: { authorization: `Bearer ${cluster.gmes.apiKey}` } })).json()) as { data: Record<string, unknown>[] };
+    const data = { ...order.data[0]!, completedQuantity: 4242 };
+    const raw = JSON.stringify({ id: 'dlv-replicas-1', type: 'work_order.updated', createdAt: new Date().toISOString(), data });
+    const hook = await fetch(`${B.origin}${GENERIC_MES_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-mes-signature': signBody(SECRET, raw), 'x-mes-delivery': 'dlv-replicas-1', 'x-mes-timestamp': String(Math.floor(Date.now() / 1000)) },
+      body: raw,
+    });
+    expect(hook.status).toBe(202);
+    // The same delivery again, to A this time: a replay across replicas.
+    const replay = await fetch(`${A.origin}${GENERIC_MES_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mes-signature': signBody(SECRET, raw), 'x-mes-delivery': 'dlv-replicas-1', 'x-mes-timestamp': String(Math.floor(Date.now() / 1000)) }, body: raw });
+    expect(replay.status).toBe(409);
+
+    // 2. A DotZero change, polled by both replicas: only the lease holder reads DotZero.
+    const dz = cluster.dotzero.changeOrder();
+    const held = await Promise.all([A.gateway.poller.pollOnce(), B.gateway.poller.pollOnce()]);
+    expect(held.filter(Boolean)).toHaveLength(1);
+
+    // 3. A mutation on A.
+    const id = await openOrder();
+    const started = await start(A, id);
+    expect(started.body.errors).toBeUndefined();
+
+    await sse.waitFor(3);
+    await ws.waitFor(3);
+    // A marker after everything: what was going to arrive has arrived.
+    cluster.pb.changeOrder();
+    await Promise.all([A.gateway.poller.pollOnce(), B.gateway.poller.pollOnce()]);
+    await sse.waitFor(4);
+    await ws.waitFor(4);
+    for (const c of [sse, ws]) {
+      const got = c.results.map((r) => r.data!.workOrderChanged);
+      expect(got).toHaveLength(4);
+      expect(got.map((g: { source: string }) => g.source).slice(0, 2)).toEqual(['WEBHOOK', 'POLL']);
+      expect(got[0].order.completedQuantity).toBe(4242);
+      expect(got[1].order).toMatchObject({ vendor: 'DOTZERO', vendorId: dz });
+      expect(got[2]).toMatchObject({ order: { vendor: 'GENERIC_MES', status: 'IN_PROGRESS' } });
+      expect(got[3].order.vendor).toBe('PITNEY_BOWES');
+    }
+    await Promise.all([sse.close(), ws.close()]);
+  });
+
+  it('when the lease holder dies, polling resumes on the other replica', async () => {
+    // A third and fourth replica, so A and B stay up for the other tests.
+    const C = await startReplica(cluster.sims, { clients: [ALL], redisUrl: redis.url });
+    const D = await startReplica(cluster.sims, { clients: [ALL], redisUrl: redis.url });
+    try {
+      await redis.client().del('mesgw:lease:poll');
+      expect(await C.gateway.poller.pollOnce()).toBe(true);
+      expect(await D.gateway.poller.pollOnce()).toBe(false);
+      await C.crash();
+      let took = false;
+      // The lease runs out (1 s when polling is driven by hand) and D takes it.
+      for (let i = 0; i < 100 && !took; i++) {
+        took = await D.gateway.poller.pollOnce();
+        if (!took) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(took).toBe(true);
+      const sub = await sseSubscribe(D.origin, SUBSCRIPTION, { }, key);
+      await untilSubscribed(D, 1);
+      const pbId = cluster.pb.changeOrder();
+      expect(await D.gateway.poller.pollOnce()).toBe(true);
+      await sub.waitFor(1);
+      expect(sub.results[0]!.data!.workOrderChanged.order).toMatchObject({ vendor: 'PITNEY_BOWES', vendorId: pbId });
+      await sub.close();
+    } finally {
+      await C.close();
+      await D.close();
+    }
+  });
+});
+
+describe('Redis lost while serving', () => {
+  it('refuses writes that need a claim (nothing sent), keeps reads working, and recovers when Redis is back', async () => {
+    const id = await openOrder();
+    await redis.stop();
+    try {
+      cluster.gmes.resetCounts();
+      const refused = await start(A, id, 'key-during-outage');
+      expect(codesOf(refused)).toEqual(['SHARED_STATE_UNAVAILABLE']);
+      // Without a key the write still needs the cross-replica lock: refused too, never sent.
+      const unlocked = await start(B, id);
+      expect(codesOf(unlocked)).toEqual(['SHARED_STATE_UNAVAILABLE']);
+      expect(cluster.gmes.count(START)).toBe(0);
+      const read = await B.query('query($id: ID!) { workOrder(id: $id) { status } }', { id }, key);
+      expect(read.body.errors).toBeUndefined();
+      expect(read.body.data!.workOrder.status).toBe('OPEN');
+    } finally {
+      await redis.start();
+    }
+    // ioredis reconnects by itself.
+    for (let i = 0; i < 100 && !(A.gateway.redis!.up() && B.gateway.redis!.up()); i++) await new Promise((r) => setTimeout(r, 50));
+    const after = await start(A, id, 'key-after-outage');
+    expect(after.body.errors).toBeUndefined();
+    expect(cluster.gmes.count(START)).toBe(1);
+  });
+});
