@@ -17,7 +17,9 @@ import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
 import { alwaysHeld, redisLease } from './shared/lease.js';
 import { memoryOnce, redisOnce } from './shared/once.js';
+import { redisApqStore } from './shared/apq.js';
 import { RedisIdempotencyStore } from './shared/idempotency.js';
+import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
@@ -87,7 +89,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   // With Redis, what replicas must agree on lives there; without it, in this process.
   const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore();
   const locks = redis ? new RedisKeyedLock(redis) : new KeyedLock();
-  const security: SecurityOptions = { config, logger };
+  const security: SecurityOptions = {
+    config,
+    logger,
+    ...(redis ? { rateLimiter: redisRateLimiter(redis), apqStore: redisApqStore(redis) } : {}),
+  };
   const changes = createChangeFeed({ redis, logger });
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
     const told = after ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' }) : before ? changes.removed(before, 'MUTATION') : undefined;

@@ -12,6 +12,8 @@ import { useOriginCheck } from './cors.js';
 import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
+import type { APQStore } from '@graphql-yoga/plugin-apq';
+import type { SharedLimiter } from '../shared/rate-limit.js';
 import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
 import { useRequestId } from './request-id.js';
 
@@ -23,7 +25,9 @@ export interface SecurityOptions {
   config: GatewayConfig;
   logger: Logger;
   /** Tests pass one with their own clock. */
-  rateLimiter?: RateLimiter;
+  rateLimiter?: RateLimiter | SharedLimiter;
+  /** APQ registrations shared by replicas (Redis); this process's memory when absent. */
+  apqStore?: APQStore;
 }
 
 /**
@@ -40,7 +44,7 @@ export function principalOf(request: Request, config: GatewayConfig): Principal 
 
 export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext>[] {
   const { config, logger } = options;
-  const store = createPersistedStore(loadManifest(config.persistedDocumentsFile), config.apq !== false);
+  const store = createPersistedStore(loadManifest(config.persistedDocumentsFile), config.apq !== false, options.apqStore);
   return [
     useRequestId(),
     useOriginCheck(config),

@@ -58,9 +58,9 @@ export interface PersistedStore {
   lookup(id: string, request: Request): string | undefined | Promise<string | undefined>;
 }
 
-export function createPersistedStore(manifest: Manifest, apqEnabled: boolean): PersistedStore {
+export function createPersistedStore(manifest: Manifest, apqEnabled: boolean, shared?: APQStore): PersistedStore {
   // Bounded: a registration is at most one request body, and the oldest fall out first.
-  const apq = apqEnabled ? createInMemoryAPQStore({ max: 1000, ttl: 24 * 3600_000 }) : undefined;
+  const apq = apqEnabled ? (shared ?? createInMemoryAPQStore({ max: 1000, ttl: 24 * 3600_000 })) : undefined;
   return {
     manifest,
     apq,

@@ -73,7 +73,7 @@ export function rateLimitPlugins(
   config: GatewayConfig,
   store: PersistedStore,
   logger: Logger,
-  limiter = new RateLimiter(),
+  limiter: { take(key: string, cost: number, limit: number): Verdict | Promise<Verdict> } = new RateLimiter(),
 ): Plugin<GatewayContext>[] {
   const { maxTokens, maxBatch } = limitsOf(config);
   // The same documents come again and again (persisted ones above all): count each text once.
@@ -114,7 +114,7 @@ export function rateLimitPlugins(
             if (Array.isArray(requestParserResult) && (maxBatch === 0 || batch.length > maxBatch)) return;
             let cost = 0;
             for (const params of batch) cost += await operationsIn(params, request);
-            const verdict = limiter.take(caller.principal.id, cost, caller.rateLimitPerMinute);
+            const verdict = await limiter.take(caller.principal.id, cost, caller.rateLimitPerMinute);
             if (verdict.ok) return;
             logger.info(
               { requestId: requestIdOf(request), client: caller.principal.name, operations: cost, limit: caller.rateLimitPerMinute },

@@ -1,5 +1,6 @@
 // Two gateway replicas against one real Redis (started here on a free port): what a client relies on is not split
 // between them. Vendor writes are counted at the simulators.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
 import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
@@ -14,6 +15,7 @@ const ALL: GatewayClient = {
   scopes: ['workorders:read', 'workorders:write'],
   rateLimitPerMinute: 100_000,
 };
+const LIMITED: GatewayClient = { ...ALL, name: 'limited', apiKey: 'limited-key-0123456789abcdef', scopes: ['workorders:read'], rateLimitPerMinute: 4 };
 const SECRET = 'whsec-replicas-0123456789abcdef';
 const key = { 'x-api-key': ALL.apiKey };
 const START = 'POST /api/v2/work-orders/:id/start';
@@ -26,7 +28,7 @@ let B: Replica;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  cluster = await startCluster(2, { clients: [ALL], genericMesWebhookSecret: SECRET, redisUrl: redis.url });
+  cluster = await startCluster(2, { clients: [ALL, LIMITED], genericMesWebhookSecret: SECRET, redisUrl: redis.url });
   [A, B] = cluster.replicas as [Replica, Replica];
 });
 
@@ -84,6 +86,31 @@ describe('writes across replicas', () => {
     }
     expect(answers.map(codesOf).flat()).toEqual(['INVALID_STATE_TRANSITION']);
     expect(cluster.gmes.count(START)).toBe(1);
+  });
+});
+
+describe('shared limits and registrations', () => {
+  it('a rate limit holds across both replicas: four operations a minute in all, the fifth refused wherever it lands', async () => {
+    const ask = (r: Replica) => r.query('{ vendors { vendor } }', undefined, { 'x-api-key': LIMITED.apiKey });
+    const answers = [await ask(A), await ask(B), await ask(A), await ask(B)];
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    cluster.sims.simulators.DOTZERO!.resetCounts();
+    const refusedA = await ask(A);
+    const refusedB = await ask(B);
+    expect([codesOf(refusedA), codesOf(refusedB)]).toEqual([['RATE_LIMITED'], ['RATE_LIMITED']]);
+    expect(refusedA.status).toBe(429);
+  });
+
+  it('an automatic persisted query registered on A answers by its hash on B', async () => {
+    const query = '{ vendors { vendor simulated } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    const unknown = await (await B.post({ extensions }, key)).json();
+    expect(unknown.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const registered = await (await A.post({ query, extensions }, key)).json();
+    expect(registered.errors).toBeUndefined();
+    const byHash = await (await B.post({ extensions }, key)).json();
+    expect(byHash).toEqual(registered);
   });
 });
 
@@ -189,6 +216,11 @@ describe('Redis lost while serving', () => {
       const read = await B.query('query($id: ID!) { workOrder(id: $id) { status } }', { id }, key);
       expect(read.body.errors).toBeUndefined();
       expect(read.body.data!.workOrder.status).toBe('OPEN');
+      // The limiter falls back to each replica's own window: the limited client is served again (its shared window
+      // is out of reach), up to its limit, then refused.
+      const limited = [];
+      for (let i = 0; i < 5; i++) limited.push((await A.query('{ vendors { vendor } }', undefined, { 'x-api-key': LIMITED.apiKey })).status);
+      expect(limited).toEqual([200, 200, 200, 200, 429]);
     } finally {
       await redis.start();
     }
