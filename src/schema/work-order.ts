@@ -11,7 +11,7 @@ import type {
   WorkOrder,
   WorkOrderQuery,
 } from '../domain/model.js';
-import type { Intent } from '../loaders/writes.js';
+import type { Intent } from '../writes/index.js';
 import { builder } from './builder.js';
 import { connectionOf, listOrReport, reportFailures, selects } from './connection.js';
 import { PriorityEnum, VendorEnum, WorkOrderStatusEnum } from './enums.js';
@@ -98,7 +98,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
   description: 'A child item of a Pitney Bowes kit work order (a work-order line).',
   fields: (t) => ({
     sku: t.exposeString('childSku'),
-    product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.productOfLine(line.childSku) }),
+    product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.productOfLine('PITNEY_BOWES', line.childSku) }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
     issuedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.issuedQuantity) }),
@@ -261,7 +261,7 @@ builder.mutationFields((t) => {
       resolve: (_root, args, ctx, info) => {
         const a = args as { id: string | number; idempotencyKey?: string | null; completedQuantity?: number | null; notes?: string | null; reason?: string | null; to?: WorkOrder['status'] };
         const { vendor, key } = workOrderKey(String(a.id));
-        return ctx.loaders.writes.transition(
+        return ctx.writes.transition(
           vendor,
           key,
           {
@@ -288,7 +288,7 @@ builder.mutationFields((t) => {
           if (route.vendor !== input.vendor) throw new ValidationError('input.routeId belongs to another vendor', 'input.routeId', input.vendor);
           routeId = route.key;
         }
-        return ctx.loaders.writes.create(
+        return ctx.writes.create(
           {
             vendor: input.vendor,
             orderNumber: input.orderNumber,
@@ -310,7 +310,7 @@ builder.mutationFields((t) => {
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
       resolve: (_root, { id, input, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        return ctx.loaders.writes.update(
+        return ctx.writes.update(
           vendor,
           key,
           {
@@ -333,7 +333,7 @@ builder.mutationFields((t) => {
       args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
       resolve: async (_root, { id, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        await ctx.loaders.writes.remove(vendor, key, idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info));
+        await ctx.writes.remove(vendor, key, idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info));
         return { id: String(id) };
       },
     }),
