@@ -66,9 +66,9 @@ describe('MemoryIdempotencyStore', () => {
   });
 
   it.each([
-    ['release', { action: 'release' } as AfterFailure, 2, 'ok'],
-    ['keep', { action: 'keep' } as AfterFailure, 1, 'boom'],
-  ])('after a failure that says %s, a repeat runs %i time(s) in all', async (_name, after, runs, second) => {
+    ['release', 2, { action: 'release' } as AfterFailure, 'ok'],
+    ['keep', 1, { action: 'keep' } as AfterFailure, 'boom'],
+  ])('after a failure that says %s, the write runs %i time(s) in all', async (_name, runs, after, second) => {
     const s = store();
     let n = 0;
     const fn = async () => {
