@@ -11,6 +11,7 @@ import type {
   WorkOrder,
   WorkOrderQuery,
 } from '../domain/model.js';
+import { DEFAULT_PAGE_SIZE } from '../loaders/concat.js';
 import type { Intent } from '../writes/index.js';
 import { builder } from './builder.js';
 import { connectionOf, listOrReport, reportFailures, selects } from './connection.js';
@@ -187,7 +188,7 @@ builder.queryFields((t) => ({
     type: WorkOrderConnection,
     description: 'Work orders of every vendor the caller may see: DotZero first, then the generic MES, then Pitney Bowes, each in its own order.',
     args: {
-      first: t.arg.int({ defaultValue: 20 }),
+      first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }),
       after: t.arg.string(),
       filter: t.arg({ type: WorkOrderFilter }),
     },
