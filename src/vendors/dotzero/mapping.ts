@@ -20,13 +20,13 @@ import type {
   WorkOrderStatus,
   WorkOrderUpdate,
 } from '../../domain/model.js';
+import { UNKNOWN_STATUS } from '../states.js';
 import type { TransitionRequest } from '../types.js';
 import {
   DOTZERO_CHANGE_MECHANISM,
   DOTZERO_INITIAL_STATUS,
   DOTZERO_STATUSES,
   DOTZERO_STATUS_VALUES,
-  DOTZERO_UNKNOWN_STATUS,
   dotZeroStatusOf,
   isDotZeroStatus,
   type DotZeroStatus,
@@ -147,7 +147,7 @@ export function readStatus(value: unknown): { status: WorkOrderStatus; vendorSta
   if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_STATUSES[n].unified, vendorStatus };
   const label = typeof value === 'string' ? value.trim().toLowerCase() : '';
   const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
-  return { status: byLabel === undefined ? DOTZERO_UNKNOWN_STATUS : DOTZERO_STATUSES[byLabel].unified, vendorStatus };
+  return { status: byLabel === undefined ? UNKNOWN_STATUS : DOTZERO_STATUSES[byLabel].unified, vendorStatus };
 }
 
 export function mapWorkOrder(wire: unknown): DotZeroWorkOrder {
