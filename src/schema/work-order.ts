@@ -63,7 +63,7 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
 
 builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
-  isTypeOf: (wo) => (wo as WorkOrder).vendor === 'DOTZERO',
+  isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'DotZeroWorkOrder',
   fields: (t) => ({
     isAsap: t.exposeBoolean('isAsap'),
     priorityRanking: t.int({ nullable: true, description: '0 unset, 1 highest.', resolve: (r) => whole(r.priorityRanking) }),
@@ -84,7 +84,7 @@ builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
 
 builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
-  isTypeOf: (wo) => (wo as WorkOrder).vendor === 'GENERIC_MES',
+  isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'GenericMesWorkOrder',
   fields: (t) => ({
     productName: t.exposeString('productName', { nullable: true, description: 'Product name or SKU as the vendor stores it.' }),
     estimatedCompletionDate: t.field({
@@ -108,7 +108,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
 
 builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
-  isTypeOf: (wo) => (wo as WorkOrder).vendor === 'PITNEY_BOWES',
+  isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'PitneyBowesWorkOrder',
   fields: (t) => ({
     clientId: t.exposeString('clientId', { nullable: true }),
     workOrderName: t.exposeString('workOrderName', { nullable: true }),
