@@ -32,9 +32,7 @@ import {
   type DotZeroStatus,
 } from './states.js';
 import type {
-  DotZeroConfigDirSettings,
   DotZeroRefreshBody,
-  DotZeroSkillCredentialsWire,
   DotZeroWorkOrderBody,
 } from './types.js';
 
@@ -537,57 +535,4 @@ export function tokenFromRefreshAnswer(body: unknown): string | undefined {
     if (typeof candidate === 'string') return tokenFromRefreshAnswer(candidate);
   }
   return undefined;
-}
-
-function requiredString(r: Rec, field: string, file: string): string {
-  const value = r[field];
-  const s = typeof value === 'number' ? String(value) : value;
-  if (typeof s !== 'string' || s.trim() === '') throw new Error(`DotZero settings: ${file} has no "${field}"`);
-  return s.trim();
-}
-
-/** The skill's config.json: the two API URLs. */
-export function readSkillConfig(json: unknown, file: string): Pick<DotZeroConfigDirSettings, 'workOrderApiUrl' | 'userApiUrl'> {
-  const r = record(json);
-  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
-  return {
-    workOrderApiUrl: requiredString(r, 'work_order_api_url', file),
-    userApiUrl: requiredString(r, 'user_api_url', file),
-  };
-}
-
-/** The skill's credentials.json: token, refresh token, tenant and (optional) expiry. */
-export function readSkillCredentials(
-  json: unknown,
-  file: string,
-): Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> {
-  const r = record(json);
-  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
-  const settings: Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> = {
-    token: requiredString(r, 'token', file),
-    refreshToken: requiredString(r, 'refresh_token', file),
-    tenantId: requiredString(r, 'tenant_id', file),
-  };
-  if (r.expires_at !== undefined && r.expires_at !== null && r.expires_at !== '') {
-    const expiresAt = date(r.expires_at);
-    if (expiresAt === null) throw new Error(`DotZero settings: ${file} has a malformed "expires_at"`);
-    settings.expiresAt = expiresAt;
-  }
-  return settings;
-}
-
-/**
- * credentials.json after a refresh: the new token and expiry, every other key as it was. When there was no file,
- * the refresh token and tenant are written too, so that the file alone can start the next process.
- */
-export function credentialsWithToken(
-  existing: Rec | null,
-  token: string,
-  expiresAt: Date,
-  known: { refreshToken: string; tenantId: string },
-): DotZeroSkillCredentialsWire {
-  const base: DotZeroSkillCredentialsWire = existing
-    ? { ...existing }
-    : { refresh_token: known.refreshToken, tenant_id: known.tenantId };
-  return { ...base, token, expires_at: expiresAt.toISOString() };
 }
