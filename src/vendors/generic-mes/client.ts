@@ -9,17 +9,14 @@ import {
   UpstreamError,
   ValidationError,
 } from '../../domain/errors.js';
-import {
-  PRIORITIES,
-  WORK_ORDER_STATUSES,
-  type GenericMesWorkOrder,
-  type Operation,
-  type Priority,
-  type VendorCapabilities,
-  type WorkOrderCreate,
-  type WorkOrderQuery,
-  type WorkOrderStatus,
-  type WorkOrderUpdate,
+import type {
+  GenericMesWorkOrder,
+  Operation,
+  VendorCapabilities,
+  WorkOrderCreate,
+  WorkOrderQuery,
+  WorkOrderStatus,
+  WorkOrderUpdate,
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type TransportOptions } from '../http.js';
 import { pagedWindow, scanningWindow, MAX_VENDOR_PAGE, type Page, type Segment } from '../paging.js';
@@ -31,7 +28,6 @@ import {
   createBody,
   describeError,
   listParams,
-  listQueryKey,
   statusBody,
   toOperation,
   toWorkOrder,
@@ -39,10 +35,9 @@ import {
   unwrapOne,
   updateBody,
 } from './mapping.js';
+import { matchesLocally, planListQueries, segmentKey } from './plan.js';
 import {
-  GMES_FILTERABLE,
   genericMesStateRules,
-  gmesStatusOf,
   planTransition,
   type TransitionMechanism,
 } from './states.js';
@@ -56,85 +51,6 @@ export interface GenericMesConfig {
   apiKey: string;
   /** Timeouts, circuit breaker and call events, as the process sets them for every vendor. */
   transport?: TransportOptions;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Planning list queries (pure, so the quirks can be tested without a vendor)
-
-/** What the list cannot filter by, checked on each record of a scanned list. */
-export interface LocalFilter {
-  /** Kept status, for ON_HOLD, which the list's `status` parameter does not take. */
-  status?: WorkOrderStatus;
-  priorities?: readonly Priority[];
-  /** Matched case-insensitively as a substring. */
-  orderNumber?: string;
-  /** Inclusive bounds; either may be open. A record without a due date never matches a due filter. */
-  dueAfter?: Date;
-  dueBefore?: Date;
-}
-
-/** One upstream list query: the vendor's `status` parameter, and what must then be kept locally (a scan). */
-export interface ListPlan {
-  status?: GmesStatus;
-  keep?: LocalFilter;
-}
-
-/**
- * Splits a query into list queries, in the order the gateway lists them: one per requested status the vendor has,
- * in the unified status order (so the same filter always pages the same way, whatever order it was written in).
- * An empty `statuses` or `priorities` list is no filter, as an absent one.
- */
-export function planListQueries(query: WorkOrderQuery): ListPlan[] {
-  const local: LocalFilter = {};
-  if (query.priorities && query.priorities.length > 0) {
-    local.priorities = PRIORITIES.filter((p) => query.priorities?.includes(p));
-  }
-  if (query.orderNumber !== undefined && query.orderNumber !== '') local.orderNumber = query.orderNumber;
-  if (query.dueAfter !== undefined) local.dueAfter = query.dueAfter;
-  if (query.dueBefore !== undefined) local.dueBefore = query.dueBefore;
-  const scan = Object.keys(local).length > 0;
-
-  if (!query.statuses || query.statuses.length === 0) return [scan ? { keep: local } : {}];
-  const plans: ListPlan[] = [];
-  for (const status of WORK_ORDER_STATUSES) {
-    if (!query.statuses.includes(status)) continue;
-    const vendorStatus = gmesStatusOf(status);
-    if (vendorStatus === undefined) continue;
-    if (GMES_FILTERABLE.includes(vendorStatus)) plans.push(scan ? { status: vendorStatus, keep: local } : { status: vendorStatus });
-    else plans.push({ keep: { ...local, status } });
-  }
-  return plans;
-}
-
-/** Whether a record passes a local filter. */
-export function matchesLocally(filter: LocalFilter, wo: GenericMesWorkOrder): boolean {
-  if (filter.status !== undefined && wo.status !== filter.status) return false;
-  if (filter.priorities !== undefined && !filter.priorities.includes(wo.priority)) return false;
-  if (filter.orderNumber !== undefined && !wo.orderNumber.toLowerCase().includes(filter.orderNumber.toLowerCase())) {
-    return false;
-  }
-  if (filter.dueAfter !== undefined || filter.dueBefore !== undefined) {
-    if (wo.dueDate === null) return false;
-    const due = wo.dueDate.getTime();
-    if (filter.dueAfter !== undefined && due < filter.dueAfter.getTime()) return false;
-    if (filter.dueBefore !== undefined && due > filter.dueBefore.getTime()) return false;
-  }
-  return true;
-}
-
-/** A stable text for a segment key: the cursor check compares it, so equal plans must give equal keys. */
-export function segmentKey(plan: ListPlan): string {
-  const base = `${VENDOR}:/work-orders?${listQueryKey(plan.status)}`;
-  const keep = plan.keep;
-  if (!keep) return base;
-  const parts = [
-    keep.status !== undefined ? `status=${keep.status}` : undefined,
-    keep.priorities !== undefined ? `priorities=${keep.priorities.join(',')}` : undefined,
-    keep.orderNumber !== undefined ? `orderNumber=${encodeURIComponent(keep.orderNumber.toLowerCase())}` : undefined,
-    keep.dueAfter !== undefined ? `dueAfter=${keep.dueAfter.toISOString()}` : undefined,
-    keep.dueBefore !== undefined ? `dueBefore=${keep.dueBefore.toISOString()}` : undefined,
-  ].filter((p): p is string => p !== undefined);
-  return `${base}#keep(${parts.join(';')})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

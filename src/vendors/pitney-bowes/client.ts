@@ -11,12 +11,12 @@ import {
   TRANSACTION_HEADER,
   describeError,
   mapSearchPage,
-  planSearch,
   searchBody,
   searchQuery,
   transactionHeaders,
   workOrderIdsSearchField,
 } from './mapping.js';
+import { planSearch } from './plan.js';
 import type { PbSearchField, PitneyBowesConfig } from './types.js';
 
 export type { PitneyBowesConfig } from './types.js';
