@@ -3,8 +3,9 @@
 // requests, not responses, so a real deployment may differ from our assumptions in small ways (numbers sent as
 // strings, missing optional fields, a status label instead of its number) and should still map rather than fail.
 import { parseIsoDate } from '../iso-date.js';
+import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readFlag, readNumber, readText, safeCode } from '../scalars.js';
-import { UpstreamError, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
   Inventory,
@@ -56,9 +57,7 @@ const key = (value: unknown): string | null => readText(value);
  */
 const date = (value: unknown): Date | null => (typeof value === 'string' ? parseIsoDate(value) : null);
 
-function badResponse(what: string): UpstreamError {
-  return new UpstreamError('DOTZERO', 'bad_response', `DOTZERO answered ${what}`);
-}
+const badResponse = (what: string) => answered('DOTZERO', what);
 
 function requireRecord(value: unknown, what: string): Rec {
   const r = record(value);

@@ -3,12 +3,7 @@
 // keeping matches here. Lookups are one call per key, all in flight at once, because the vendor has no batch read.
 // Vendor field names live in mapping.ts and the state rules in states.ts; this file only decides which calls to
 // make and what their failures mean.
-import {
-  InvalidTransitionError,
-  NotFoundError,
-  UpstreamError,
-  ValidationError,
-} from '../../domain/errors.js';
+import { InvalidTransitionError, ValidationError } from '../../domain/errors.js';
 import type {
   GenericMesWorkOrder,
   Operation,
@@ -20,7 +15,7 @@ import type {
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type TransportOptions } from '../http.js';
 import { pagedWindow, scanningWindow, MAX_VENDOR_PAGE, type Page, type Segment } from '../paging.js';
-import { shortKey } from '../scalars.js';
+import { lookupEach, refusal, type RefusalContext } from '../client-kit.js';
 import type { GenericMesClient, TransitionRequest } from '../types.js';
 import { staticKeyAuth } from './auth.js';
 import {
@@ -65,14 +60,12 @@ const CAPABILITIES: VendorCapabilities = Object.freeze({
   batchLookup: false,
 });
 
-/** Where a refused call came from, so a vendor refusal can be told in the gateway's terms. */
-interface RefusalContext {
-  /** What was looked up or changed, for NotFoundError messages. */
-  what: 'work order' | 'operation';
-  key: string;
-  /** For a state refusal (409): the status the order was in, and what was asked. */
-  current?: WorkOrderStatus;
-  requested?: string;
+/** A 409 on a status change or delete: the vendor refused the move from the order's state. */
+function conflict(current: WorkOrderStatus, requested: string): RefusalContext['conflict'] {
+  return {
+    status: 409,
+    error: () => new InvalidTransitionError(VENDOR, current, genericMesStateRules.allowed(current), requested),
+  };
 }
 
 const path = {
@@ -205,8 +198,7 @@ class GenericMesHttpClient implements GenericMesClient {
     await this.write(TRANSITION_CALLS[planned.mechanism](key, planned.to, change), {
       what: 'work order',
       key,
-      current,
-      requested,
+      conflict: conflict(current, requested),
     });
   }
 
@@ -214,7 +206,7 @@ class GenericMesHttpClient implements GenericMesClient {
     // The document allows deleting anything not in progress, so a 409 here means the order is IN_PROGRESS.
     await this.write(
       { method: 'DELETE', path: path.workOrder(key), operation: 'deleteWorkOrder', idempotent: false },
-      { what: 'work order', key, current: 'IN_PROGRESS', requested: 'delete' },
+      { what: 'work order', key, conflict: conflict('IN_PROGRESS', 'delete') },
     );
   }
 
@@ -236,26 +228,11 @@ class GenericMesHttpClient implements GenericMesClient {
     };
   }
 
-  /** One call per distinct key, all at once; each key gets its record or its own error, never a rejection. */
-  private async lookupEach<T>(
-    keys: readonly string[],
-    what: RefusalContext['what'],
-    fetchOne: (key: string) => Promise<T>,
-  ): Promise<(T | Error)[]> {
-    const calls = new Map<string, Promise<T | Error>>();
-    const call = (key: string): Promise<T | Error> => {
-      // An empty key would address the collection, not a record.
-      if (key === '') return Promise.resolve(new NotFoundError(`${VENDOR} ${what} "" not found`, VENDOR));
-      return fetchOne(key).catch((err: unknown) => this.refusal(err, { what, key }));
-    };
-    return Promise.all(
-      keys.map((key) => {
-        let pending = calls.get(key);
-        if (pending === undefined) {
-          pending = call(key);
-          calls.set(key, pending);
-        }
-        return pending;
+  /** One call per distinct key, all at once (no batch read); each key gets its record or its own error. */
+  private lookupEach<T>(keys: readonly string[], what: string, fetchOne: (key: string) => Promise<T>): Promise<(T | Error)[]> {
+    return lookupEach(VENDOR, keys, what, (key) =>
+      fetchOne(key).catch((err: unknown) => {
+        throw refusal(VENDOR, err, { what, key });
       }),
     );
   }
@@ -264,33 +241,8 @@ class GenericMesHttpClient implements GenericMesClient {
     try {
       return await this.http.request(req);
     } catch (err) {
-      throw this.refusal(err, context);
+      throw refusal(VENDOR, err, context);
     }
-  }
-
-  /**
-   * A vendor refusal in the gateway's terms: 404 is NotFoundError, 400/422 ValidationError (with the field and
-   * reason the vendor named, which VendorHttp put on the error, the field already in the gateway's input names: see
-   * describeError), 409 on a status change or delete InvalidTransitionError. Anything else (rate limits, outages,
-   * bad credentials) stays the UpstreamError VendorHttp made.
-   */
-  private refusal(err: unknown, context: RefusalContext): Error {
-    if (!(err instanceof UpstreamError)) return err instanceof Error ? err : new Error(String(err));
-    if (err.kind !== 'http') return err;
-    if (err.status === 404) return new NotFoundError(`${VENDOR} ${context.what} "${shortKey(context.key)}" not found`, VENDOR);
-    if (err.status === 400 || err.status === 422) {
-      const { field, reason } = err;
-      return new ValidationError(`${VENDOR} refused the input${field ? ` ${field}` : ''}${reason ? `: ${reason}` : ''}`, field, VENDOR);
-    }
-    if (err.status === 409 && context.current !== undefined) {
-      return new InvalidTransitionError(
-        VENDOR,
-        context.current,
-        genericMesStateRules.allowed(context.current),
-        context.requested ?? 'change status',
-      );
-    }
-    return err;
   }
 }
 
