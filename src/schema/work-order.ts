@@ -71,13 +71,13 @@ builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
     defaultWarehouse: t.field({
       type: WarehouseType,
       nullable: true,
-      resolve: (wo, _args, ctx) => (wo.defaultWarehouseId ? ctx.loaders.warehouse('DOTZERO', wo.defaultWarehouseId) : null),
+      resolve: (wo, _args, ctx) => (wo.defaultWarehouseId ? ctx.loaders.warehouse(wo.vendor, wo.defaultWarehouseId) : null),
     }),
     defaultStorageLocation: t.field({
       type: StorageLocationType,
       nullable: true,
       resolve: (wo, _args, ctx) =>
-        wo.defaultStorageLocationId ? ctx.loaders.storageLocation('DOTZERO', wo.defaultStorageLocationId) : null,
+        wo.defaultStorageLocationId ? ctx.loaders.storageLocation(wo.vendor, wo.defaultStorageLocationId) : null,
     }),
   }),
 });

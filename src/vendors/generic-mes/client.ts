@@ -36,7 +36,7 @@ import {
   planTransition,
   type TransitionMechanism,
 } from './states.js';
-import type { GmesStatus } from './types.js';
+import type { GmesStatus } from './states.js';
 
 const VENDOR = 'GENERIC_MES' as const;
 

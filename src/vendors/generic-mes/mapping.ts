@@ -15,13 +15,12 @@ import {
   type WorkOrderUpdate,
 } from '../../domain/model.js';
 import type { Page } from '../paging.js';
-import { unifiedStatus } from './states.js';
+import { unifiedStatus, type GmesStatus } from './states.js';
 import type {
   GmesCompleteBody,
   GmesCreateBody,
   GmesListParams,
   GmesOperationWire,
-  GmesStatus,
   GmesUpdateBody,
   GmesWorkOrderWire,
 } from './types.js';

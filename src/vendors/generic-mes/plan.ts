@@ -4,7 +4,7 @@
 import { PRIORITIES, WORK_ORDER_STATUSES, type GenericMesWorkOrder, type Priority, type WorkOrderQuery, type WorkOrderStatus } from '../../domain/model.js';
 import { listQueryKey } from './mapping.js';
 import { GMES_FILTERABLE, gmesStatusOf } from './states.js';
-import type { GmesStatus } from './types.js';
+import type { GmesStatus } from './states.js';
 
 const VENDOR = 'GENERIC_MES' as const;
 

@@ -4,7 +4,10 @@
 import type { WorkOrderStatus } from '../../domain/model.js';
 import { stateRules, UNKNOWN_STATUS } from '../states.js';
 import type { StateRules } from '../types.js';
-import { GMES_STATUSES, type GmesStatus } from './types.js';
+
+/** The vendor's own status values (the document's "Work Order Statuses" table). */
+export const GMES_STATUSES = ['OPEN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'PAUSED', 'ON_HOLD'] as const;
+export type GmesStatus = (typeof GMES_STATUSES)[number];
 
 /** The vendor's transition table, in its own status values. COMPLETED and CANCELLED are terminal. */
 export const GMES_TRANSITIONS: Readonly<Record<GmesStatus, readonly GmesStatus[]>> = {
