@@ -1,5 +1,6 @@
 // ESLint: typescript-eslint's recommended rules without type information, so `npm run lint` stays quick.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -10,6 +11,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
+  },
+  {
+    // Plain JavaScript (scripts, this file) runs on Node.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: globals.node },
   },
   {
     // Tests walk untyped GraphQL answers (`data.workOrders.edges[0]...`): `any` there is the honest type.

@@ -159,7 +159,7 @@ export function createLoaders(options: LoaderOptions) {
       return {
         items: parts
           .flatMap((p) => (p instanceof UpstreamError ? [] : p))
-          .filter((w) => !name || w.name.toLowerCase().includes(name)),
+          .filter((w) => !name || (w.name ?? '').toLowerCase().includes(name)),
         failures: parts.filter((p): p is UpstreamError => p instanceof UpstreamError),
       };
     },

@@ -123,8 +123,8 @@ export function derivedProducts(vendor: Vendor, skus: () => Promise<Iterable<str
     },
     planProducts(query: ProductQuery): Segment<Product>[] {
       const matches = (p: Product) =>
-        (!query.name || p.name.toLowerCase().includes(query.name.toLowerCase())) &&
-        (!query.sku || p.sku.toLowerCase().includes(query.sku.toLowerCase()));
+        (!query.name || (p.name ?? '').toLowerCase().includes(query.name.toLowerCase())) &&
+        (!query.sku || (p.sku ?? '').toLowerCase().includes(query.sku.toLowerCase()));
       return [
         {
           key: `derived-products:${vendor}`,

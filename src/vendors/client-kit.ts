@@ -48,6 +48,8 @@ export interface RefusalContext {
   key?: string;
   /** The vendor's refusal of a state change (its HTTP status, and the error it becomes). */
   conflict?: { status: number; error: () => Error };
+  /** A status that refuses the input field it names (e.g. a duplicate value), like a 400/422. */
+  fieldConflict?: number;
 }
 
 /**
@@ -60,7 +62,8 @@ export function refusal(vendor: Vendor, err: unknown, context: RefusalContext): 
   if (!(err instanceof UpstreamError) || err.kind !== 'http') return err;
   if (err.status === 404 && context.key !== undefined) return notFound(vendor, context.what, context.key);
   if (context.conflict && err.status === context.conflict.status) return context.conflict.error();
-  if (err.status === 400 || err.status === 422) {
+  const namesField = err.status === context.fieldConflict && err.field !== undefined;
+  if (err.status === 400 || err.status === 422 || namesField) {
     const detail = err.reason ?? err.code;
     return new ValidationError(
       `${vendor} refused the ${context.what}${err.field ? ` (${err.field})` : ''}${detail ? `: ${detail}` : ''}`,

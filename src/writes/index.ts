@@ -47,6 +47,8 @@ export interface WriteRequest {
   caller: string;
   assertVisible(vendor: Vendor): void;
   orders: WorkOrderReader;
+  /** Told when a write's answer is the first outcome of its key replayed, not a new run. */
+  replayed?: () => void;
 }
 
 export interface TransitionInput {
@@ -103,8 +105,14 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     const attempt: Attempt = { sent: false, written: undefined };
     if (!key) return run(attempt);
     if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
-    return services.idempotency.run(`${request.caller}\u0000${key}`, fingerprint([operation, input]), () => run(attempt), (err) =>
-      afterFailure(attempt, err, deps.read),
+    // One namespace per caller, whether the key came as the header or the argument; the fingerprint binds it to
+    // one operation (the write and its target) and its input, so any other use of the key is a conflict.
+    return services.idempotency.run(
+      `${request.caller}\u0000${key}`,
+      fingerprint([operation, input]),
+      () => run(attempt),
+      (err) => afterFailure(attempt, err, deps.read),
+      request.replayed,
     );
   }
 

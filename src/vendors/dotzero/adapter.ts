@@ -2,7 +2,7 @@
 // DataLoaders (one GET per distinct key, per request); children lists (`.../byXxxUuid`) one call per parent.
 import DataLoader from 'dataloader';
 import { NotFoundError } from '../../domain/errors.js';
-import type { Operation, Product, Route, StorageLocation, Warehouse, WorkOrder } from '../../domain/model.js';
+import type { Operation, OperationDefinition, Product, Route, StorageLocation, Warehouse, WorkOrder } from '../../domain/model.js';
 import { noResources, once, type VendorAdapter, type VendorReads } from '../adapter.js';
 import { byKeys, perKey } from '../loading.js';
 import { createDotZeroClient } from './client.js';
@@ -35,8 +35,19 @@ export function createDotZeroAdapter(config: DotZeroClientConfig): VendorAdapter
       const route = new DataLoader<string, Route>((keys) => client.getRoutes(keys));
       const warehouse = new DataLoader<string, Warehouse>((keys) => client.getWarehouses(keys));
       const location = new DataLoader<string, StorageLocation>((keys) => client.getStorageLocations(keys));
-      const routeOperations = perKey((k) => client.routeOperations(k));
-      const workOrderOperations = perKey((k) => client.workOrderOperations(k));
+      // Steps whose record does not name what they do are named from the operation itself: each distinct operation
+      // once per request, all in parallel. A lookup that fails leaves the name null rather than failing the list.
+      const definition = new DataLoader<string, OperationDefinition>((keys) => client.getOperationDefinitions(keys));
+      const named = async (ops: Operation[]): Promise<Operation[]> =>
+        Promise.all(
+          ops.map(async (op) => {
+            if (op.name !== null || op.operationTypeId === null) return op;
+            const def = await definition.load(op.operationTypeId).catch(() => null);
+            return def?.name ? { ...op, name: def.name } : op;
+          }),
+        );
+      const routeOperations = perKey(async (k) => named(await client.routeOperations(k)));
+      const workOrderOperations = perKey(async (k) => named(await client.workOrderOperations(k)));
       const routesByProduct = perKey((k) => client.routesByProduct(k));
       const inventory = perKey((k) => client.inventoryByProduct(k));
       const warehouses = once(() => client.listWarehouses());

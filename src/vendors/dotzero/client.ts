@@ -10,6 +10,7 @@ import type {
   DotZeroWorkOrder,
   Inventory,
   Operation,
+  OperationDefinition,
   Product,
   ProductQuery,
   Route,
@@ -32,6 +33,7 @@ import {
   isWorkOrderRecord,
   knownTotal,
   mapOpHistory,
+  mapOperationDefinition,
   mapProduct,
   mapProductStorage,
   mapRoute,
@@ -149,6 +151,10 @@ export class DotZeroRestClient implements DotZeroClient {
       'operation history',
     );
     return items.map((item) => mapOpHistory(item, workOrderKey));
+  }
+
+  getOperationDefinitions(keys: readonly string[]): Promise<(OperationDefinition | Error)[]> {
+    return this.lookup(keys, '/v1/operation', 'getOperation', 'operation', mapOperationDefinition);
   }
 
   async inventoryByProduct(productKey: string): Promise<Inventory[]> {

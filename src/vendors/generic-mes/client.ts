@@ -148,7 +148,7 @@ class GenericMesHttpClient implements GenericMesClient {
 
   checkCreate(input: WorkOrderCreate): void {
     if (input.routeId !== undefined) {
-      throw new ValidationError('GENERIC_MES work orders have no route; give productId instead', 'routeId', VENDOR);
+      throw new ValidationError('GENERIC_MES work orders have no route; give product instead', 'routeId', VENDOR);
     }
     // The document's create body names the product, and its list shows every order with one.
     if (!input.productId?.trim()) throw new ValidationError('GENERIC_MES work orders need a product (name or SKU)', 'productId', VENDOR);
@@ -241,7 +241,9 @@ class GenericMesHttpClient implements GenericMesClient {
     try {
       return await this.http.request(req);
     } catch (err) {
-      throw refusal(VENDOR, err, context);
+      // A 409 that names a field (the vendor's duplicate orderNumber) refuses that field's value: the same mistake
+      // DotZero answers with 422, so it is the same ValidationError whichever vendor refuses it.
+      throw refusal(VENDOR, err, context.conflict ? context : { ...context, fieldConflict: 409 });
     }
   }
 }

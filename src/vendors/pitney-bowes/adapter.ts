@@ -27,7 +27,7 @@ export function createPitneyBowesAdapter(config: PitneyBowesConfig): VendorAdapt
       const workOrder = byKeys(VENDOR, (keys) => client.getWorkOrders(keys));
       const all = once(() => client.allWorkOrders());
       const products = derivedProducts(VENDOR, async () =>
-        (await all()).flatMap((wo) => [...(wo.sku ? [wo.sku] : []), ...wo.lines.map((line) => line.childSku)]),
+        (await all()).flatMap((wo) => [...(wo.sku ? [wo.sku] : []), ...wo.lines.flatMap((line) => (line.childSku ? [line.childSku] : []))]),
       );
 
       return {
