@@ -11,8 +11,6 @@ import { createChangeFeed, type ChangeFeed } from './events/feed.js';
 import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
 import { createLoaders } from './loaders/index.js';
-import { MemoryIdempotencyStore } from './loaders/idempotency.js';
-import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
 import { alwaysHeld, redisLease } from './shared/lease.js';
@@ -23,11 +21,12 @@ import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
-import { createDotZeroClient } from './vendors/dotzero/client.js';
-import { createGenericMesClient } from './vendors/generic-mes/client.js';
-import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
-import type { CallObserver, TransportOptions } from './vendors/http.js';
+import type { CallObserver } from './vendors/http.js';
+import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import type { VendorClients } from './vendors/types.js';
+import { MemoryIdempotencyStore } from './writes/idempotency.js';
+import { createWrites } from './writes/index.js';
+import { KeyedLock } from './writes/lock.js';
 
 export interface ResolvedVendors {
   DOTZERO: DotZeroSettings;
@@ -48,6 +47,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  adapters: VendorAdapters;
+  /** Each vendor's client (the adapters' own). */
   clients: VendorClients;
   logger: Logger;
   changes: ChangeFeed;
@@ -66,20 +67,12 @@ export const OPEN_PRINCIPAL: Principal = {
   vendors: VENDORS,
 };
 
-export function createVendorClients(vendors: ResolvedVendors, transport: TransportOptions): VendorClients {
-  return {
-    DOTZERO: createDotZeroClient({ ...vendors.DOTZERO, transport }),
-    GENERIC_MES: createGenericMesClient({ ...vendors.GENERIC_MES, transport }),
-    PITNEY_BOWES: createPitneyBowesClient({ ...vendors.PITNEY_BOWES, transport }),
-  };
-}
-
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
   const metrics = config.metrics === false ? undefined : createMetrics();
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
-  const clients = createVendorClients(options.vendors, {
+  const adapters = createVendorAdapters(options.vendors, {
     timeoutMs: config.upstreamTimeoutMs,
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
     ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
@@ -101,7 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const pollIntervalMs = config.pollIntervalMs ?? 0;
   const poller = createPoller({
-    sources: VENDORS.map((v) => clients[v]),
+    sources: VENDORS.map((v) => adapters[v].client),
     feed: changes,
     // A lease outlives a few rounds, so a slow round does not lose it; a dead holder's runs out soon after.
     lease: redis ? redisLease(redis, 'poll', Math.max(1_000, 3 * pollIntervalMs)) : alwaysHeld,
@@ -109,6 +102,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     intervalMs: pollIntervalMs,
     logger,
   });
+  const writes = createWrites({ adapters, idempotency, locks, changed });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -140,6 +134,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
       const principal = principalOf(request, config) ?? OPEN_PRINCIPAL;
+      const loaders = createLoaders({ adapters, vendors: principal.vendors, simulated });
       // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
       const replay = { replayed: false };
       return {
@@ -149,11 +144,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         partialErrors: [],
         principal,
         changes,
-        loaders: createLoaders({
-          clients,
-          vendors: principal.vendors,
-          simulated,
-          writes: { idempotency, locks, caller: principal.id, changed, replayed: () => (replay.replayed = true) },
+        loaders,
+        writes: writes.forRequest({
+          caller: principal.id,
+          assertVisible: loaders.assertVisible,
+          orders: loaders.orders,
+          replayed: () => (replay.replayed = true),
         }),
       };
     },
@@ -177,7 +173,12 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     yoga,
-    clients,
+    adapters,
+    clients: {
+      DOTZERO: adapters.DOTZERO.client as VendorClients['DOTZERO'],
+      GENERIC_MES: adapters.GENERIC_MES.client as VendorClients['GENERIC_MES'],
+      PITNEY_BOWES: adapters.PITNEY_BOWES.client as VendorClients['PITNEY_BOWES'],
+    },
     logger,
     changes,
     poller,
@@ -187,7 +188,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await poller.stop();
       await changes.close();
       idempotency.close();
-      await Promise.all(VENDORS.map((v) => clients[v].close()));
+      await Promise.all(VENDORS.map((v) => adapters[v].close()));
     },
   };
 }

@@ -1,4 +1,4 @@
-// Idempotency records in Redis, for N replicas: the same semantics as the memory store (loaders/idempotency.ts),
+// Idempotency records in Redis, for N replicas: the same semantics as the memory store (writes/idempotency.ts),
 // claimed atomically with SET NX PX (24 hours), so a key used on one replica and repeated on another, or repeated on
 // both at once, makes one vendor write. A claim that cannot be made (Redis away) refuses the write before anything
 // is sent: never a write without its claim.
@@ -13,7 +13,7 @@ import {
   ForbiddenError,
 } from '../domain/errors.js';
 import { changeSerializer } from '../events/changes.js';
-import type { AfterFailure, IdempotencyStore } from '../loaders/idempotency.js';
+import type { AfterFailure, IdempotencyStore } from '../writes/idempotency.js';
 import type { SharedRedis } from './redis.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@
 // cannot be had because Redis is away refuses the write before anything is sent.
 import { randomUUID } from 'node:crypto';
 import { SharedStateUnavailableError } from '../domain/errors.js';
-import { KeyedLock } from '../loaders/lock.js';
+import { KeyedLock } from '../writes/lock.js';
 import type { SharedRedis } from './redis.js';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
