@@ -19,6 +19,7 @@ import { redisApqStore } from './shared/apq.js';
 import { RedisIdempotencyStore } from './shared/idempotency.js';
 import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
+import { redisTokenStore } from './shared/tokens.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
@@ -74,6 +75,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
   const adapters = createVendorAdapters(options.vendors, {
     timeoutMs: config.upstreamTimeoutMs,
+    ...(options.redis ? { tokens: redisTokenStore(options.redis) } : {}),
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
     ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
   });

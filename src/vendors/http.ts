@@ -1,6 +1,7 @@
 // The one way the gateway talks to a vendor: an undici Pool per origin (keep-alive, made once per process),
 // timeouts, credentials from the vendor's auth, and every failure turned into an UpstreamError that carries no
 // body, header or token. Reads may be retried; writes never are once they may have reached the vendor.
+import type { SharedTokenStore } from './shared-token.js';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, type CircuitBreakerPolicy } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
@@ -56,6 +57,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   observe?: CallObserver;
   breaker?: BreakerOptions;
+  /** Vendor tokens shared by replicas (Redis); each process keeps its own when absent. */
+  tokens?: SharedTokenStore;
 }
 
 export interface HttpOptions extends TransportOptions {

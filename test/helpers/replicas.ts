@@ -66,8 +66,13 @@ export async function startReplica(sims: SimulatedVendors, config: Partial<Gatew
   };
 }
 
-export async function startCluster(n: number, config: Partial<GatewayConfig> & { clients?: GatewayClient[] } = {}): Promise<Cluster> {
+export async function startCluster(n: number, config: Partial<GatewayConfig> & { clients?: GatewayClient[] } = {}, options: { dotzeroExpired?: boolean } = {}): Promise<Cluster> {
   const sims = await startSimulatorsFor({});
+  if (options.dotzeroExpired) {
+    // Every replica starts with a DotZero token it takes to be expired: the first call of each must refresh.
+    const creds = sims.simulators.DOTZERO!.issueCredentials(60);
+    sims.settings.DOTZERO = { ...sims.settings.DOTZERO, token: creds.token, refreshToken: creds.refreshToken, expiresAt: new Date(Date.now() - 1000) };
+  }
   const replicas: Replica[] = [];
   for (let i = 0; i < n; i++) replicas.push(await startReplica(sims, config));
   return {

@@ -201,6 +201,22 @@ describe('live updates across replicas', () => {
   });
 });
 
+describe('one vendor session for all replicas', () => {
+  it("200 concurrent queries over two replicas with DotZero's token expired make exactly one refresh call", async () => {
+    await redis.client().del('mesgw:token:dotzero:' + cluster.dotzero.tenantId);
+    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url }, { dotzeroExpired: true });
+    try {
+      const [X, Y] = fresh.replicas as [Replica, Replica];
+      const q = '{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { id } } } }';
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? X : Y).query(q, undefined, key)));
+      expect(answers.filter((a) => a.body.errors !== undefined)).toEqual([]);
+      expect(fresh.dotzero.refreshCalls()).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('Redis lost while serving', () => {
   it('refuses writes that need a claim (nothing sent), keeps reads working, and recovers when Redis is back', async () => {
     const id = await openOrder();

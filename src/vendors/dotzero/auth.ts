@@ -76,7 +76,40 @@ export class DotZeroAuth implements VendorAuth {
       ...options.transport,
       describeError: describeDotZeroError,
     });
-    this.refreshOnce = singleFlight(() => this.refresh());
+    // With a shared store the refresh is single-flight across replicas too: one replica calls the user API, the
+    // others adopt the token it wrote.
+    const tokens = options.transport?.tokens;
+    this.refreshOnce = singleFlight(async () => {
+      if (!tokens) return this.refresh();
+      let refreshFailed = false;
+      const own = () =>
+        this.refresh().then(
+          () => this.current(),
+          (err) => {
+            refreshFailed = true;
+            throw err;
+          },
+        );
+      try {
+        this.adopt(await tokens.refresh(`dotzero:${options.tenantId}`, this.header, own));
+      } catch (err) {
+        // The user API's own answer stands. The shared store being away is no reason to stop serving: refresh
+        // here (the one case where two replicas might both refresh; README, "Redis").
+        if (refreshFailed) throw err;
+        await this.refresh();
+      }
+    });
+  }
+
+  private current() {
+    return { header: this.header, expiresAt: this.expiresAtMs };
+  }
+
+  private adopt(t: { header: string; expiresAt: number }) {
+    if (t.header === this.header) return;
+    this.header = t.header;
+    this.expiresAtMs = t.expiresAt;
+    this.earlyRefreshAfter = 0;
   }
 
   /** When the current token is taken to expire. */
@@ -102,6 +135,12 @@ export class DotZeroAuth implements VendorAuth {
   async unauthorized(rejected: string): Promise<boolean> {
     // Sent with an older token: someone refreshed since, so the call only needs to go again.
     if (rejected !== this.header) return true;
+    // Another replica may have refreshed: its token is worth a try before refreshing ourselves.
+    const shared = await this.options.transport?.tokens?.read(`dotzero:${this.options.tenantId}`).catch(() => null);
+    if (shared && shared.header !== rejected) {
+      this.adopt(shared);
+      return true;
+    }
     try {
       await this.refreshOnce();
       return true;

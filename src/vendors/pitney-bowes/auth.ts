@@ -1,7 +1,7 @@
 // Pitney Bowes OAuth (client credentials) and request identity. One token is shared by every call of the
 // process: it is fetched when first needed, reused until shortly before it expires, and fetched again at most once
 // at a time however many calls find it stale or rejected together (a burst of 401s costs one token call).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { UpstreamError } from '../../domain/errors.js';
 import { VendorHttp, singleFlight, type TransportOptions, type VendorAuth } from '../http.js';
 import { describeError, parseTokenResponse, PITNEY_BOWES_FIELD_MAX_LENGTH, tokenRequest } from './mapping.js';
@@ -35,6 +35,7 @@ export class PitneyBowesAuth implements VendorAuth {
   private readonly options: PitneyBowesAuthOptions;
   private readonly now: () => number;
   private current: CachedToken | undefined;
+  private rejected: string | undefined;
   private readonly fetchToken: () => Promise<CachedToken>;
 
   constructor(options: PitneyBowesAuthOptions) {
@@ -51,7 +52,27 @@ export class PitneyBowesAuth implements VendorAuth {
     });
     // VendorHttp strips a trailing slash from the base path; a bare origin then needs "/" to be a valid request.
     this.path = new URL(options.oauthUrl).pathname.replace(/\/$/, '') === '' ? '/' : '';
-    this.fetchToken = singleFlight(() => this.requestToken());
+    const tokens = options.transport?.tokens;
+    // One token for every replica: named by a digest of the key (never the key itself).
+    const name = `pitney-bowes:${createHash('sha256').update(options.apiKey).digest('hex').slice(0, 16)}`;
+    this.fetchToken = singleFlight(async () => {
+      if (!tokens) return this.requestToken();
+      let failed = false;
+      try {
+        const t = await tokens.refresh(name, this.current?.header ?? this.rejected, async () => {
+          const c = await this.requestToken().catch((err) => {
+            failed = true;
+            throw err;
+          });
+          return { header: c.header, expiresAt: c.refreshAt };
+        });
+        this.current = { header: t.header, refreshAt: t.expiresAt };
+        return this.current;
+      } catch (err) {
+        if (failed) throw err;
+        return this.requestToken();
+      }
+    });
   }
 
   async authorization(): Promise<string> {
@@ -64,6 +85,8 @@ export class PitneyBowesAuth implements VendorAuth {
     // Another call may already have replaced the rejected token: then the new one is worth a try as it is.
     if (this.current && this.current.header !== rejected) return true;
     this.current = undefined;
+    // The shared token may be the one refused: it must not be handed back as new.
+    this.rejected = rejected;
     const fresh = await this.fetchToken();
     return fresh.header !== rejected;
   }
