@@ -20,6 +20,7 @@ import { RedisIdempotencyStore } from './shared/idempotency.js';
 import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
+import { readinessPlugin } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
@@ -159,6 +160,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // turns it off).
     plugins: [
       ...(metrics ? [metrics.plugin] : []),
+      readinessPlugin(redis) as Plugin<GatewayContext>,
       // Its own route, signed by the vendor: before the GraphQL security layer, which it is not part of.
       webhookPlugin({
         secret: config.genericMesWebhookSecret,

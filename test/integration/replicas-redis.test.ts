@@ -201,6 +201,18 @@ describe('live updates across replicas', () => {
   });
 });
 
+describe('start-up', () => {
+  it('a Redis that cannot be reached is a start-up error naming REDIS_URL (and not its value)', async () => {
+    const { startGateway } = await import('../../src/yoga.js');
+    const { testConfig, silentLogger } = await import('../helpers/gateway.js');
+    const url = 'redis://user:s3cret@127.0.0.1:1';
+    await expect(startGateway({ config: testConfig({ redisUrl: url }), vendors: cluster.sims.settings, logger: silentLogger })).rejects.toThrow(/REDIS_URL/);
+    await startGateway({ config: testConfig({ redisUrl: url }), vendors: cluster.sims.settings, logger: silentLogger }).catch((err: Error) => {
+      expect(err.message).not.toContain('s3cret');
+    });
+  });
+});
+
 describe('one vendor session for all replicas', () => {
   it("200 concurrent queries over two replicas with DotZero's token expired make exactly one refresh call", async () => {
     await redis.client().del('mesgw:token:dotzero:' + cluster.dotzero.tenantId);
@@ -223,6 +235,7 @@ describe('Redis lost while serving', () => {
     await redis.stop();
     try {
       cluster.gmes.resetCounts();
+      expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ ready: true, degraded: true, sharedState: 'unavailable' });
       const refused = await start(A, id, 'key-during-outage');
       expect(codesOf(refused)).toEqual(['SHARED_STATE_UNAVAILABLE']);
       // Without a key the write still needs the cross-replica lock: refused too, never sent.
@@ -242,6 +255,7 @@ describe('Redis lost while serving', () => {
     }
     // ioredis reconnects by itself.
     for (let i = 0; i < 100 && !(A.gateway.redis!.up() && B.gateway.redis!.up()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ ready: true, degraded: false, sharedState: 'redis' });
     const after = await start(A, id, 'key-after-outage');
     expect(after.body.errors).toBeUndefined();
     expect(cluster.gmes.count(START)).toBe(1);
