@@ -11,8 +11,8 @@ import { createLoaders } from './loaders/index.js';
 import { MemoryIdempotencyStore } from './loaders/idempotency.js';
 import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
-import { schema } from './schema/index.js';
-import { batchingOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
+import { schema, subgraphSchema } from './schema/index.js';
+import { batchingOf, currentRequestId, principalOf, requestIdOf, schemaFor, securityPlugins, type SecurityOptions } from './security/index.js';
 import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
 import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
@@ -73,7 +73,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const security: SecurityOptions = { config, logger };
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
+    schema: schemaFor(config, schema, subgraphSchema),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,

@@ -60,7 +60,7 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
   }),
 });
 
-builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
+export const DotZeroWorkOrderType = builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => (wo as WorkOrder).vendor === 'DOTZERO',
   fields: (t) => ({
@@ -81,7 +81,7 @@ builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   }),
 });
 
-builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
+export const GenericMesWorkOrderType = builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => (wo as WorkOrder).vendor === 'GENERIC_MES',
   fields: (t) => ({
@@ -105,7 +105,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
   }),
 });
 
-builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
+export const PitneyBowesWorkOrderType = builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => (wo as WorkOrder).vendor === 'PITNEY_BOWES',
   fields: (t) => ({

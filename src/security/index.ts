@@ -10,11 +10,13 @@ import type { Logger } from '../logger.js';
 import { authPlugins, callerOf, isOpen } from './auth.js';
 import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
+import { federationPlugins } from './federation.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
 import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
 import { useRequestId } from './request-id.js';
 
 export { batchingOf, limitsOf } from './limits.js';
+export { schemaFor } from './federation.js';
 export { currentRequestId, requestIdOf } from './request-id.js';
 
 export interface SecurityOptions {
@@ -46,5 +48,6 @@ export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext
     ...rateLimitPlugins(config, store, logger, options.rateLimiter),
     ...persistedPlugins(store),
     ...limitPlugins(config),
+    ...federationPlugins(config),
   ];
 }
