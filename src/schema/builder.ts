@@ -28,6 +28,8 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // Relay's PageInfo is the same in every subgraph that pages: shareable, so a supergraph can hold several.
+    pageInfoTypeOptions: { shareable: true },
     // Our ids carry the vendor as well as the type: `id` here is `VENDOR:key`.
     encodeGlobalID: (typename, id) => {
       const [vendor, ...rest] = String(id).split(':');

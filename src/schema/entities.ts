@@ -77,7 +77,7 @@ const entitiesResolver: GraphQLFieldResolver<unknown, GatewayContext, { represen
 
 /** The schema a federation router sees: the API schema plus `_service` and `_entities`, Federation v2 SDL. */
 export function buildSubgraphSchema(): GraphQLSchema {
-  const schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key'] });
+  const schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key', '@shareable'] });
   const entities = schema.getQueryType()?.getFields()._entities;
   if (!entities) throw new Error('The subgraph schema has no _entities field');
   entities.resolve = entitiesResolver as GraphQLFieldResolver<unknown, unknown>;

@@ -146,6 +146,15 @@ describe('composed supergraph served by Hive Gateway', () => {
     expect(supergraph).toMatch(/qualityScore: Float @join__field\(graph: QUALITY\)/);
   });
 
+  it("composes with another subgraph that pages Relay-style: PageInfo is shareable", () => {
+    const pager = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@shareable"])
+      type PageInfo @shareable { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+      type InspectionConnection { pageInfo: PageInfo! }
+      type Query { inspections: InspectionConnection! }`;
+    const supergraph = composeSupergraph('http://mes.test/graphql', [{ name: 'inspections', url: 'http://inspections.test/graphql', sdl: pager }]);
+    expect(supergraph).toMatch(/type PageInfo @join__type\(graph: INSPECTIONS\) @join__type\(graph: MES\)/);
+  });
+
   it('refuses to compose a second subgraph that also defines Query.node', () => {
     const rival = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
       interface Node { id: ID! }
