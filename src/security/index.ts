@@ -1,8 +1,9 @@
 // The security layer, as yoga plugins, in the order a request meets them: request id (and the x-request-id header),
 // CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
 // the body is parsed, before anything runs), persisted operations and APQ, then the operation limits in parse,
-// validation and just before execution. Scopes (mutations need workorders:write) are the schema's business
-// (schema/builder.ts) and vendor scoping the loaders', both from the principal settled here.
+// validation and just before execution, and the federation routers' `_entities` limits (federation.ts, which also
+// picks the schema a caller is served: routers get the subgraph schema). Scopes (mutations need workorders:write)
+// are the schema's business (schema/builder.ts) and vendor scoping the loaders', both from the principal settled here.
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
