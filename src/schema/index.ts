@@ -14,8 +14,12 @@ import { buildSubgraphSchema } from './entities.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 
-/** The same graph as a Federation v2 subgraph (`_service`, `_entities`), served to routers. */
-export const subgraphSchema: GraphQLSchema = buildSubgraphSchema();
+let subgraph: GraphQLSchema | undefined;
+
+/** The same graph as a Federation v2 subgraph (`_service`, `_entities`), served to routers; built on first use. */
+export function subgraphSchema(): GraphQLSchema {
+  return (subgraph ??= buildSubgraphSchema());
+}
 
 /** The SDL committed as schema.graphql: sorted, so it only changes when the schema does. */
 export function printedSchema(): string {
@@ -24,5 +28,5 @@ export function printedSchema(): string {
 
 /** The subgraph SDL committed as schema.subgraph.graphql: what `{ _service { sdl } }` answers. */
 export function printedSubgraphSchema(): string {
-  return `${printSubgraphSchema(subgraphSchema).trim()}\n`;
+  return `${printSubgraphSchema(subgraphSchema()).trim()}\n`;
 }

@@ -21,8 +21,8 @@ export function servesSubgraph(request: Request, config: GatewayConfig): boolean
 }
 
 /** The schema for a request: yoga's `schema` factory, called once the caller is known. */
-export function schemaFor(config: GatewayConfig, api: GraphQLSchema, subgraph: GraphQLSchema) {
-  return ({ request }: { request: Request }): GraphQLSchema => (servesSubgraph(request, config) ? subgraph : api);
+export function schemaFor(config: GatewayConfig, api: GraphQLSchema, subgraph: () => GraphQLSchema) {
+  return ({ request }: { request: Request }): GraphQLSchema => (servesSubgraph(request, config) ? subgraph() : api);
 }
 
 /** The `_entities` fields of a document, with how many representations each carries (variables resolved). */
