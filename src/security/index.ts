@@ -1,5 +1,5 @@
 // The security layer, as yoga plugins, in the order a request meets them: request id (and the x-request-id header),
-// CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
+// the origin check (CORS), CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
 // the body is parsed, before anything runs), persisted operations and APQ, then the operation limits in parse,
 // validation and just before execution, and the federation routers' `_entities` limits (federation.ts, which also
 // picks the schema a caller is served: routers get the subgraph schema). Scopes (mutations need workorders:write)
@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
 import type { Logger } from '../logger.js';
 import { authPlugins, callerOf, isOpen } from './auth.js';
+import { useOriginCheck } from './cors.js';
 import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
 import { federationPlugins } from './federation.js';
@@ -18,6 +19,7 @@ import { useRequestId } from './request-id.js';
 
 export { batchingOf, limitsOf } from './limits.js';
 export { schemaFor } from './federation.js';
+export { corsOf } from './cors.js';
 export { currentRequestId, requestIdOf } from './request-id.js';
 
 export interface SecurityOptions {
@@ -44,6 +46,7 @@ export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext
   const store = createPersistedStore(loadManifest(config.persistedDocumentsFile), config.apq !== false);
   return [
     useRequestId(),
+    useOriginCheck(config),
     csrfPrevention(),
     ...authPlugins(config, logger),
     ...rateLimitPlugins(config, store, logger, options.rateLimiter),
