@@ -9,8 +9,8 @@ import { maskError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { schema } from './schema/index.js';
-import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
+import { schema, subgraphSchema } from './schema/index.js';
+import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, schemaFor, securityPlugins, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import type { VendorClients } from './vendors/types.js';
@@ -66,7 +66,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const security: SecurityOptions = { config, logger };
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
+    schema: schemaFor(config, schema, subgraphSchema),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
