@@ -14,7 +14,7 @@ export interface Principal {
    * idempotency keys and rate-limit windows are scoped to, since a JWT subject may share an API-key client's name.
    */
   id: string;
-  role: 'partner' | 'frontend' | 'open';
+  role: 'partner' | 'frontend' | 'router' | 'open';
   scopes: readonly string[];
   vendors: readonly Vendor[];
 }

@@ -12,7 +12,7 @@ import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } fr
 import { webhookPlugin } from './events/webhook-route.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { schema } from './schema/index.js';
+import { schema, subgraphSchema } from './schema/index.js';
 import { alwaysHeld, redisLease } from './shared/lease.js';
 import { memoryOnce, redisOnce } from './shared/once.js';
 import { redisApqStore } from './shared/apq.js';
@@ -22,7 +22,7 @@ import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
 import { readinessPlugin } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
-import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
+import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, schemaFor, securityPlugins, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import type { VendorClients } from './vendors/types.js';
@@ -108,7 +108,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const writes = createWrites({ adapters, idempotency, locks, changed });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
+    schema: schemaFor(config, schema, subgraphSchema),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,

@@ -61,7 +61,7 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
   }),
 });
 
-builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
+export const DotZeroWorkOrderType = builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'DotZeroWorkOrder',
   fields: (t) => ({
@@ -82,7 +82,7 @@ builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   }),
 });
 
-builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
+export const GenericMesWorkOrderType = builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'GenericMesWorkOrder',
   fields: (t) => ({
@@ -110,7 +110,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
   }),
 });
 
-builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
+export const PitneyBowesWorkOrderType = builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'PitneyBowesWorkOrder',
   fields: (t) => ({
