@@ -41,7 +41,6 @@ import {
   mapStorageLocation,
   mapWarehouse,
   mapWorkOrder,
-  productListPlan,
   rangeParams,
   readCount,
   readList,
@@ -49,11 +48,10 @@ import {
   sortBySequence,
   statusChangeBody,
   updateWorkOrderBody,
-  workOrderListPlans,
-  type DotZeroListPlan,
   type QueryParams,
   type WireList,
 } from './mapping.js';
+import { productListPlan, workOrderListPlans, type DotZeroListPlan } from './plan.js';
 import { DOTZERO_CHANGE_MECHANISM, dotZeroStateRules, dotZeroStatusOf } from './states.js';
 import type { DotZeroClientConfig } from './types.js';
 
