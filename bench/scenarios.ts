@@ -4,6 +4,8 @@ import type { Direct } from './direct.js';
 export interface Scenario {
   name: string;
   what: string;
+  /** Many vendor calls per query: a query takes seconds under 50 connections, so its runs are longer (see run.ts). */
+  heavy?: boolean;
   query: (ctx: { orderId: string }) => string;
   direct: (d: Direct, ctx: { orderUuid: string }) => Promise<unknown>;
 }
@@ -20,12 +22,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'W2',
     what: 'W1 + route { name operations { name } } product { name }',
+    heavy: true,
     query: () => `{ workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status ${RELATIONS} } } } }`,
     direct: (d) => d.W2(),
   },
   {
     name: 'W3',
     what: '50 orders, 17+17+16 over the three vendors, with relations',
+    heavy: true,
     query: () =>
       `{ dz: workOrders(first: 17, filter: { vendors: [DOTZERO] }) { ...page }
          gm: workOrders(first: 17, filter: { vendors: [GENERIC_MES] }) { ...page }
