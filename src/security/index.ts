@@ -15,7 +15,7 @@ import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
 import { useRequestId } from './request-id.js';
 
 export { batchingOf, limitsOf } from './limits.js';
-export { currentRequestId, requestIdOf } from './request-id.js';
+export { requestIdOf, whenRequestIdKnown } from './request-id.js';
 
 export interface SecurityOptions {
   config: GatewayConfig;
