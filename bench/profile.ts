@@ -137,7 +137,7 @@ export function analyzeProfile(profile: CpuProfile, opts: { from?: number; to?: 
   const ms = (v: number) => `${(v / 1000).toFixed(0).padStart(7)} ms`;
   const lines: string[] = [];
   lines.push(
-    `self time by package, ${any ? 'load window only' : 'whole profile'}: ${ms(total).trim()} busy, ${ms(idle).trim()} idle (excluded)`,
+    `self time by package, ${any ? 'given window' : 'measured window'}: ${ms(total).trim()} busy, ${ms(idle).trim()} idle (excluded)`,
   );
   const sorted = [...cats].sort((a, b) => b[1] - a[1]);
   const small = sorted.filter(([k, v]) => k.startsWith('node: other') && v / total < 0.005);

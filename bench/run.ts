@@ -213,6 +213,9 @@ interface Run {
   driverCpu: number;
   maxServerRss?: number;
   maxTreeRss?: number;
+  /** Young-generation collections per second, and all GC as % of wall time. */
+  scavengesPerSecond?: number;
+  gcPercent?: number;
   calls?: number;
   routes?: Record<string, number>;
 }
@@ -225,10 +228,27 @@ async function simCounts(admin: string): Promise<{ total: number; cpuMicros: num
   return { total: Object.values(c.byVendor).reduce((a, b) => a + b, 0), cpuMicros: c.cpuMicros, byRoute: c.byRoute };
 }
 
+/** GC time and count by kind, from the gateway's own /metrics (prom-client's default GC histogram). */
+async function gcStats(url: string | undefined): Promise<Record<string, { s: number; n: number }> | undefined> {
+  if (!url) return undefined;
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const out: Record<string, { s: number; n: number }> = {};
+    for (const m of text.matchAll(/nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/g)) {
+      const k = (out[m[2]!] ??= { s: 0, n: 0 });
+      if (m[1] === 'sum') k.s = Number(m[3]);
+      else k.n = Number(m[3]);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
 type Send = () => Promise<void>;
 
 /** Closed loop: `connections` workers, each sending the next request as soon as its last one is answered. */
-async function closedLoop(send: Send, admin: string, gwPid: number | undefined, heavy = false): Promise<Run> {
+async function closedLoop(send: Send, admin: string, gwPid: number | undefined, heavy = false, gwUrl?: string): Promise<Run> {
   // A heavy query takes seconds at 50 connections: warm up past one latency, and measure over many completions.
   const warmup = heavy ? Math.max(o.warmup, 2) : o.warmup;
   const duration = heavy ? o.duration * o.heavyFactor : o.duration;
@@ -249,7 +269,7 @@ async function closedLoop(send: Send, admin: string, gwPid: number | undefined, 
     }
   });
   await sleep(warmup * 1000);
-  const before = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, driver: process.cpuUsage(), n: latencies.length };
+  const before = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, gc: await gcStats(gwUrl), driver: process.cpuUsage(), n: latencies.length };
   let maxServerRss = 0;
   let maxTreeRss = 0;
   const sampler = gwPid
@@ -265,7 +285,11 @@ async function closedLoop(send: Send, admin: string, gwPid: number | undefined, 
   measuring = false;
   const seconds = (performance.now() - t0) / 1000;
   const n = latencies.length;
-  const after = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, driver: process.cpuUsage(before.driver) };
+  const after = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, gc: await gcStats(gwUrl), driver: process.cpuUsage(before.driver) };
+  const gcDelta = (kind?: string) =>
+    Object.entries(after.gc ?? {})
+      .filter(([k]) => !kind || k === kind)
+      .reduce((acc, [k, v]) => ({ s: acc.s + v.s - (before.gc?.[k]?.s ?? 0), n: acc.n + v.n - (before.gc?.[k]?.n ?? 0) }), { s: 0, n: 0 });
   if (sampler) clearInterval(sampler);
   stop = true;
   await Promise.all(workers);
@@ -277,6 +301,7 @@ async function closedLoop(send: Send, admin: string, gwPid: number | undefined, 
     n,
     errors,
     ...(before.gw && after.gw ? { gwCpu: ((after.gw.cpuTicks - before.gw.cpuTicks) / HZ / seconds) * 100, maxServerRss, maxTreeRss } : {}),
+    ...(after.gc ? { scavengesPerSecond: gcDelta('minor').n / seconds, gcPercent: (gcDelta().s / seconds) * 100 } : {}),
     simCpu: ((after.sim.cpuMicros - before.sim.cpuMicros) / 1e6 / seconds) * 100,
     driverCpu: ((after.driver.user + after.driver.system) / 1e6 / seconds) * 100,
     calls: (after.sim.total - before.sim.total) / Math.max(1, n),
@@ -411,10 +436,12 @@ if (profile) {
   const server = serverOf(tree(gwPid))!;
   // The profiler runs from the end of the warm-up to the end of the measured window (SIGUSR2, cpu-profiler.cjs).
   const toggle = setTimeout(() => process.kill(server.pid, 'SIGUSR2'), (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000);
-  const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy);
+  const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url);
   clearTimeout(toggle);
   process.kill(server.pid, 'SIGUSR2');
-  console.log(`  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core, RSS ${mb(run.maxServerRss)} MB`);
+  console.log(
+    `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core, RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
+  );
   await pool.close();
   const file = `${server.pid}.cpuprofile`;
   for (let i = 0; i < 300 && !existsSync(join(profDir, file)); i++) await sleep(100);
@@ -440,7 +467,7 @@ for (let r = 0; r < o.rounds; r++) {
     const res = results.get(p.s.name)!;
     const order: ('gw' | 'direct')[] = r % 2 === 0 ? ['gw', 'direct'] : ['direct', 'gw'];
     for (const mode of order) {
-      const run = mode === 'gw' ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy) : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
+      const run = mode === 'gw' ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url) : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
       res[mode].push(run);
       process.stdout.write(`  round ${r + 1} ${p.s.name} ${mode.padEnd(6)} ${fmt(run.rps).padStart(6)} req/s${run.errors ? ` ${run.errors} ERRORS` : ''}\n`);
       if (flag('verbose')) {
@@ -461,7 +488,7 @@ const spread = (xs: number[], d = 0) => `${fmt(median(xs), d)} (${fmt(Math.min(.
 
 console.log(`\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`);
 console.log(
-  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree']
+  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall']
     .join(' | '),
 );
 for (const p of prepared) {
@@ -480,6 +507,7 @@ for (const p of prepared) {
       spread(d.map((x) => x.driverCpu)),
       `${fmt(median(g.map((x) => x.simCpu)))} / ${fmt(median(d.map((x) => x.simCpu)))}`,
       `${mb(Math.max(...g.map((x) => x.maxServerRss!)))} / ${mb(Math.max(...g.map((x) => x.maxTreeRss!)))}`,
+      `${fmt(median(g.map((x) => x.scavengesPerSecond ?? NaN)))}, ${fmt(median(g.map((x) => x.gcPercent ?? NaN)), 1)}`,
     ].join(' | '),
   );
 }
