@@ -49,6 +49,8 @@ if (scenarios.length === 0) throw new Error(`no scenario among ${o.only.join(','
 const root = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const START = process.env.BENCH_START ?? pkg.scripts.start!;
+// npm runs `prestart` before `start` (e.g. a build): so does the bench, unless the start command is given.
+const PRESTART = process.env.BENCH_START ? undefined : pkg.scripts.prestart;
 const API_KEY = 'bench-frontend-key-0123456789';
 
 // ---- processes
@@ -88,6 +90,11 @@ interface Gw {
 }
 
 async function startGateway(simEnv: Env, work: string, extraNodeOptions: string, extraEnv: Env = {}): Promise<Gw> {
+  if (PRESTART) {
+    const pre = spawn('sh', ['-c', PRESTART], { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` } });
+    const code = await new Promise<number | null>((r) => pre.once('exit', r));
+    if (code !== 0) throw new Error(`prestart (${PRESTART}) failed (${code})`);
+  }
   const clients = join(work, 'clients.json');
   writeFileSync(
     clients,
@@ -362,7 +369,7 @@ const work = mkdtempSync(join(tmpdir(), 'mes-bench-'));
 const fmt = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const mb = (b: number | undefined) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
 
-console.log(`node ${process.version}; start command: ${START}${o.nodeOptions ? `; NODE_OPTIONS+=${o.nodeOptions}` : ''}`);
+console.log(`node ${process.version}; start command: ${PRESTART ? `${PRESTART} && ` : ''}${START}${o.nodeOptions ? `; NODE_OPTIONS+=${o.nodeOptions}` : ''}`);
 const sims = await startSimulators();
 const profDir = join(work, 'prof');
 mkdirSync(profDir);
