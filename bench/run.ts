@@ -495,7 +495,7 @@ const spread = (xs: number[], d = 0) => `${fmt(median(xs), d)} (${fmt(Math.min(.
 
 console.log(`\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`);
 console.log(
-  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall']
+  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall', 'gw CPU ms/query (GC ms)']
     .join(' | '),
 );
 for (const p of prepared) {
@@ -515,6 +515,8 @@ for (const p of prepared) {
       `${fmt(median(g.map((x) => x.simCpu)))} / ${fmt(median(d.map((x) => x.simCpu)))}`,
       `${mb(Math.max(...g.map((x) => x.maxServerRss!)))} / ${mb(Math.max(...g.map((x) => x.maxTreeRss!)))}`,
       `${fmt(median(g.map((x) => x.scavengesPerSecond ?? NaN)))}, ${fmt(median(g.map((x) => x.gcPercent ?? NaN)), 1)}`,
+      // CPU time per query moves least with the machine's other load: the figure to compare between runs.
+      `${fmt(median(g.map((x) => (x.gwCpu! * 10) / x.rps)), 2)} (${fmt(median(g.map((x) => ((x.gcPercent ?? NaN) * 10) / x.rps)), 2)})`,
     ].join(' | '),
   );
 }
