@@ -495,7 +495,7 @@ const spread = (xs: number[], d = 0) => `${fmt(median(xs), d)} (${fmt(Math.min(.
 
 console.log(`\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`);
 console.log(
-  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall', 'gw CPU ms/query (GC ms)']
+  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall', 'gw CPU ms/query (GC ms)', 'direct client CPU ms/query']
     .join(' | '),
 );
 for (const p of prepared) {
@@ -517,13 +517,14 @@ for (const p of prepared) {
       `${fmt(median(g.map((x) => x.scavengesPerSecond ?? NaN)))}, ${fmt(median(g.map((x) => x.gcPercent ?? NaN)), 1)}`,
       // CPU time per query moves least with the machine's other load: the figure to compare between runs.
       `${fmt(median(g.map((x) => (x.gwCpu! * 10) / x.rps)), 2)} (${fmt(median(g.map((x) => ((x.gcPercent ?? NaN) * 10) / x.rps)), 2)})`,
+      fmt(median(d.map((x) => (x.driverCpu * 10) / x.rps)), 2),
     ].join(' | '),
   );
 }
 console.log(`idle RSS: after start server ${mb(idle.serverRss)} / tree ${mb(idle.treeRss)} MB; 3 s after the load server ${mb(after.serverRss)} / tree ${mb(after.treeRss)} MB`);
 
 if (o.openDuration > 0) {
-  console.log(`\nopen loop at ${o.rate} req/s for ${o.openDuration} s (latency from the scheduled start), gateway and direct alternating`);
+  console.log(`\nopen loop at ${o.rate} req/s (or half a scenario's closed-loop capacity, if lower) for ${o.openDuration} s; latency from the scheduled start`);
   console.log(['scenario', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'added p50 / p99 ms'].join(' | '));
   for (const p of prepared) {
     // A rate the closed loop could not sustain measures only the queue: such a scenario runs at half its capacity.
