@@ -23,6 +23,7 @@ export interface CpuProfile {
 
 const GROUPS: [RegExp, string][] = [
   [/^graphql$/, 'graphql-js'],
+  [/^@graphql-tools\/executor$/, 'GraphQL execution (@graphql-tools/executor, yoga\'s)'],
   [/^(graphql-yoga|@graphql-yoga\/.*|@envelop\/.*|@whatwg-node\/.*|@graphql-tools\/.*|urlpattern-polyfill|@repeaterjs\/.*)$/, 'yoga / envelop / whatwg-node'],
   [/^@escape\.tech\/.*$/, 'graphql-armor'],
   [/^@pothos\/.*$/, 'Pothos'],
@@ -51,7 +52,7 @@ export function categoryOf(frame: Frame, root: string): string | undefined {
   if (pkg) return GROUPS.find(([re]) => re.test(pkg))?.[1] ?? `other: ${pkg}`;
   if (url.startsWith('node:')) {
     if (/inspector/.test(url)) return 'idle'; // the profiler's own session, not the gateway's work
-    if (/async_hooks|async_local_storage/.test(url)) return 'AsyncLocalStorage / async_hooks';
+    if (/async_hooks|async_local_storage/.test(url)) return 'node: async_hooks (AsyncResource, AsyncLocalStorage)';
     if (/_http|internal\/http|node:http/.test(url)) return 'node: http';
     if (/domexception/.test(url)) return 'node: DOMException';
     if (/webstreams/.test(url)) return 'node: web streams';
