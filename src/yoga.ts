@@ -102,22 +102,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
       const principal = principalOf(request, config) ?? OPEN_PRINCIPAL;
+      // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
+      const replay = { replayed: false };
       return {
         requestId: requestIdOf(request),
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
+        idempotency: replay,
         partialErrors: [],
         principal,
         loaders: createLoaders({
           clients,
           vendors: principal.vendors,
           simulated,
-          writes: { idempotency, locks, caller: principal.id },
+          writes: { idempotency, locks, caller: principal.id, replayed: () => (replay.replayed = true) },
         }),
       };
     },
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
-    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors()],
+    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors(), useIdempotentReplay()],
   });
 
   return {
@@ -147,6 +150,36 @@ function usePartialErrors(): Plugin<GatewayContext> {
           setResult({ ...result, errors: [...(result.errors ?? []), ...partial] });
         },
       };
+    },
+  };
+}
+
+/**
+ * A replayed answer says so, as payment APIs do: `Idempotent-Replayed: true` on the HTTP response and
+ * `extensions.idempotentReplayed: true` in the result, whenever a mutation's answer was its key's first outcome.
+ */
+function useIdempotentReplay(): Plugin<GatewayContext> {
+  const replayed = new WeakSet<Request>();
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const ctx = args.contextValue as GatewayContext & { request: Request };
+          if (!ctx.idempotency.replayed || !result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+          replayed.add(ctx.request);
+          setResult({ ...result, extensions: { ...(result.extensions ?? {}), idempotentReplayed: true } });
+        },
+      };
+    },
+    onResponse({ request, response, setResponse }) {
+      if (!replayed.has(request)) return;
+      try {
+        response.headers.set('Idempotent-Replayed', 'true');
+      } catch {
+        const headers = new Headers(response.headers);
+        headers.set('Idempotent-Replayed', 'true');
+        setResponse(new Response(response.body, { status: response.status, statusText: response.statusText, headers }));
+      }
     },
   };
 }

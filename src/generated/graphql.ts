@@ -10,6 +10,13 @@ export type InventorySource =
   | 'PRODUCED'
   | 'STOCK';
 
+/** What has become of a step of a work order, alike for every vendor (`vendorStatus` keeps the raw value). */
+export type OperationStatus =
+  | 'COMPLETED'
+  | 'INCOMPLETE'
+  | 'IN_PROGRESS'
+  | 'PENDING';
+
 export type Priority =
   | 'CRITICAL'
   | 'HIGH'
@@ -64,26 +71,26 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, vendor: Vendor, sku: string, name: string } }> } };
+export type ProductsQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, vendor: Vendor, sku: string | null, name: string | null } }> } };
 
 export type ProductInventoryQueryVariables = Exact<{
   productId: string | number;
 }>;
 
 
-export type ProductInventoryQuery = { inventory: Array<{ vendor: Vendor, source: InventorySource, quantity: number, lotNumbers: Array<string>, warehouse: { id: string, name: string } | null, location: { id: string, name: string } | null }> };
+export type ProductInventoryQuery = { inventory: Array<{ vendor: Vendor, source: InventorySource, quantity: number, lotNumbers: Array<string>, warehouse: { id: string, name: string | null } | null, location: { id: string, name: string | null } | null }> };
 
 export type WarehousesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WarehousesQuery = { warehouses: Array<{ id: string, vendor: Vendor, name: string, code: string | null, locations: Array<{ id: string, name: string }> }> };
+export type WarehousesQuery = { warehouses: Array<{ id: string, vendor: Vendor, name: string | null, code: string | null, locations: Array<{ id: string, name: string | null }> }> };
 
 export type RouteByIdQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RouteByIdQuery = { route: { id: string, name: string, product: { id: string, name: string } | null, operations: Array<{ id: string, sequence: number | null, name: string }> } | null };
+export type RouteByIdQuery = { route: { id: string, name: string | null, product: { id: string, name: string | null } | null, operations: Array<{ id: string, sequence: number | null, name: string | null }> } | null };
 
 export type AcrossVendorsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -93,9 +100,9 @@ export type AcrossVendorsQueryVariables = Exact<{
 
 
 export type AcrossVendorsQuery = { workOrders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node:
-        | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, priority: Priority, dueDate: string | null, quantity: number, completedQuantity: number, allowedTransitions: Array<WorkOrderStatus>, product: { id: string, name: string, sku: string } | null, route: { id: string, name: string, operations: Array<{ id: string, sequence: number | null, name: string }> } | null, operations: Array<{ id: string, sequence: number | null, name: string, status: string | null }> }
-        | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, priority: Priority, dueDate: string | null, quantity: number, completedQuantity: number, allowedTransitions: Array<WorkOrderStatus>, product: { id: string, name: string, sku: string } | null, route: { id: string, name: string, operations: Array<{ id: string, sequence: number | null, name: string }> } | null, operations: Array<{ id: string, sequence: number | null, name: string, status: string | null }> }
-        | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, priority: Priority, dueDate: string | null, quantity: number, completedQuantity: number, allowedTransitions: Array<WorkOrderStatus>, product: { id: string, name: string, sku: string } | null, route: { id: string, name: string, operations: Array<{ id: string, sequence: number | null, name: string }> } | null, operations: Array<{ id: string, sequence: number | null, name: string, status: string | null }> }
+        | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, priority: Priority, dueDate: string | null, quantity: number, completedQuantity: number, allowedTransitions: Array<WorkOrderStatus>, product: { id: string, name: string | null, sku: string | null } | null, route: { id: string, name: string | null, operations: Array<{ id: string, sequence: number | null, name: string | null }> } | null, operations: Array<{ id: string, sequence: number | null, name: string | null, status: OperationStatus | null }> }
+        | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, priority: Priority, dueDate: string | null, quantity: number, completedQuantity: number, allowedTransitions: Array<WorkOrderStatus>, product: { id: string, name: string | null, sku: string | null } | null, route: { id: string, name: string | null, operations: Array<{ id: string, sequence: number | null, name: string | null }> } | null, operations: Array<{ id: string, sequence: number | null, name: string | null, status: OperationStatus | null }> }
+        | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, priority: Priority, dueDate: string | null, quantity: number, completedQuantity: number, allowedTransitions: Array<WorkOrderStatus>, product: { id: string, name: string | null, sku: string | null } | null, route: { id: string, name: string | null, operations: Array<{ id: string, sequence: number | null, name: string | null }> } | null, operations: Array<{ id: string, sequence: number | null, name: string | null, status: OperationStatus | null }> }
        }> } };
 
 export type WorkOrderByIdQueryVariables = Exact<{
@@ -106,7 +113,7 @@ export type WorkOrderByIdQueryVariables = Exact<{
 export type WorkOrderByIdQuery = { workOrder:
     | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, allowedTransitions: Array<WorkOrderStatus>, quantity: number, completedQuantity: number, priority: Priority, dueDate: string | null, startDate: string | null, completionDate: string | null, customer: string | null, notes: string | null }
     | { id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, allowedTransitions: Array<WorkOrderStatus>, quantity: number, completedQuantity: number, priority: Priority, dueDate: string | null, startDate: string | null, completionDate: string | null, customer: string | null, notes: string | null }
-    | { sku: string | null, lotNumbers: Array<string>, id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, allowedTransitions: Array<WorkOrderStatus>, quantity: number, completedQuantity: number, priority: Priority, dueDate: string | null, startDate: string | null, completionDate: string | null, customer: string | null, notes: string | null, components: Array<{ sku: string, issuedQuantity: number | null, lotNumbers: Array<string> }> }
+    | { sku: string | null, lotNumbers: Array<string>, id: string, vendor: Vendor, vendorId: string, orderNumber: string, status: WorkOrderStatus, vendorStatus: string, allowedTransitions: Array<WorkOrderStatus>, quantity: number, completedQuantity: number, priority: Priority, dueDate: string | null, startDate: string | null, completionDate: string | null, customer: string | null, notes: string | null, components: Array<{ sku: string | null, issuedQuantity: number | null, lotNumbers: Array<string> }> }
    | null };
 
 export type WorkOrderStatusesQueryVariables = Exact<{

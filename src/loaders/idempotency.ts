@@ -18,7 +18,17 @@ type Entry =
 export type AfterFailure = { action: 'release' } | { action: 'keep' } | { action: 'replay'; replay: () => Promise<unknown> };
 
 export interface IdempotencyStore {
-  run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure): Promise<T>;
+  /**
+   * Runs `fn` once per key. `onReplay` is called when the answer is not a new run but the first one's outcome (its
+   * value, its kept error, or a re-read), so the caller can say so to its client.
+   */
+  run<T>(
+    key: string,
+    fingerprint: string,
+    fn: () => Promise<T>,
+    afterFailure: (err: unknown) => AfterFailure,
+    onReplay?: () => void,
+  ): Promise<T>;
 }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
@@ -30,7 +40,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.sweeper.unref();
   }
 
-  async run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure): Promise<T> {
+  async run<T>(
+    key: string,
+    fingerprint: string,
+    fn: () => Promise<T>,
+    afterFailure: (err: unknown) => AfterFailure,
+    onReplay?: () => void,
+  ): Promise<T> {
     const existing = this.entries.get(key);
     if (existing && existing.expiresAt > this.now()) {
       if (existing.fingerprint !== fingerprint) {
@@ -39,6 +55,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       if (existing.state === 'running') {
         throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
       }
+      onReplay?.();
       if (existing.ok) return ('replay' in existing ? await existing.replay() : existing.value) as T;
       throw existing.error;
     }

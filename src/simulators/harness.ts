@@ -47,6 +47,8 @@ export interface Faults {
   latencyMs?: number;
   /** One-shot answers, used before normal handling: each request takes the first. */
   next?: SimResponse[];
+  /** Answer every request to one route (`METHOD /pattern`, as counted) with this status: one endpoint down. */
+  routeStatus?: Record<string, number>;
 }
 
 export interface SimServer {
@@ -150,6 +152,11 @@ export async function startSimServer(
         }
         if (faults.status) {
           send(res, { status: faults.status, raw: faults.statusBody ?? '{"error":"simulated fault"}', headers: { 'content-type': 'application/json' } });
+          return;
+        }
+        const routeStatus = route ? faults.routeStatus?.[route.key] : undefined;
+        if (routeStatus) {
+          send(res, { status: routeStatus, raw: '{"error":"simulated fault"}', headers: { 'content-type': 'application/json' } });
           return;
         }
         if (faults.garbage) {
