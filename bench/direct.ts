@@ -102,9 +102,17 @@ export async function createDirect(env: Env): Promise<Direct> {
         ),
       ]),
     );
+    // A step that names no operation is named by the operation it performs (one call per distinct operation).
+    const stepName = (op: Rec): string | null => op.operation_name || op.name || op.operation?.name || null;
+    const opIds = [...new Set([...steps.values()].flat().filter((op) => !stepName(op)).map((op) => op.operation_uuid ?? op.operation?.uuid).filter(Boolean))] as string[];
+    const opNames = new Map<string, string>();
     const productIds = [...new Set([...routes.values()].map((r) => r.product_uuid).filter(Boolean))] as string[];
     const products = new Map<string, Rec>();
-    await Promise.all(productIds.map((id) => dzGet(`/v1/products/${id}`).then((b) => products.set(id, one(b)))));
+    await Promise.all([
+      ...productIds.map((id) => dzGet(`/v1/products/${id}`).then((b) => products.set(id, one(b)))),
+      ...opIds.map((id) => dzGet(`/v1/operation/${id}`).then((b) => opNames.set(id, one(b).name ?? one(b).operation_name ?? ''))),
+    ]);
+    const nameOf = (op: Rec) => stepName(op) ?? opNames.get(op.operation_uuid ?? op.operation?.uuid) ?? '';
     return orders.map((wo) => {
       const route = wo.route_uuid ? routes.get(wo.route_uuid) : undefined;
       const product = route?.product_uuid ? products.get(route.product_uuid) : undefined;
@@ -115,7 +123,7 @@ export async function createDirect(env: Env): Promise<Direct> {
           ...(withVendor ? { vendor: 'DOTZERO' } : {}),
           orderNumber: s.orderNumber,
           status: s.status,
-          route: route ? { name: route.name ?? '', operations: (steps.get(wo.route_uuid) ?? []).map((op) => ({ name: op.operation_name ?? '' })) } : null,
+          route: route ? { name: route.name ?? '', operations: (steps.get(wo.route_uuid) ?? []).map((op) => ({ name: nameOf(op) })) } : null,
           product: product ? { name: product.name ?? '' } : null,
         },
       };
