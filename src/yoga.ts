@@ -1,6 +1,6 @@
 // createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
-import { GraphQLError, print, type DocumentNode } from 'graphql';
-import { AcrossVendorsDocument } from './generated/graphql.js';
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSettings } from './config.js';
 import type { GatewayContext, Principal } from './context.js';
@@ -12,7 +12,7 @@ import { MemoryIdempotencyStore } from './loaders/idempotency.js';
 import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
-import { batchingOf, principalOf, requestIdOf, securityPlugins, whenRequestIdKnown, type SecurityOptions } from './security/index.js';
+import { batchingOf, corsOf, principalOf, requestIdOf, securityPlugins, whenRequestIdKnown, type SecurityOptions } from './security/index.js';
 import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
 import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
@@ -77,6 +77,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
+    // GraphiQL from the package's own bundle (script, styles, editor workers and favicon inline in the page):
+    // factories often have no internet, and nothing served may come from a CDN. The bundle is 9 MB: loaded on
+    // the first page view, not at start-up.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    cors: corsOf(config),
     // Production hides error details; our own errors keep their message and code either way (see errors.ts).
     // An unexpected error gets the request id, and its log line, once yoga processes the result (request-id.ts):
     // errors raised outside execution (auth, parsing, context building) reach this with nothing but the error.
@@ -190,8 +195,8 @@ export function safeErr(err: unknown): { name: string; message: string; stack?: 
   return { name: 'NonError', message: String(err).slice(0, 200) };
 }
 
-/** GraphiQL's ready query: the partner catalog's AcrossVendors (operations/work-orders.graphql), one source. */
-export const EXAMPLE_QUERY = `# Work orders across DotZero, the generic MES and Pitney Bowes in one request.
-# Try the filter: { "filter": { "statuses": ["OPEN", "IN_PROGRESS"], "dueAfter": "2026-01-01T00:00:00Z" } }
-${print(AcrossVendorsDocument as DocumentNode)}
-`;
+/**
+ * GraphiQL's ready query, comments and all: operations/example.graphql, which codegen also compiles into the
+ * persisted catalog and the README shows verbatim (a test holds all three to the one file).
+ */
+export const EXAMPLE_QUERY = readFileSync(new URL('../operations/example.graphql', import.meta.url), 'utf8');
