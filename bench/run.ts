@@ -42,6 +42,7 @@ const o = {
   only: opt('only', profile || (quick ? 'W1,W2,W3,W4' : 'W1,W2,W3,W4')).split(','),
   nodeOptions: opt('node-options', ''),
   heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
+  prewarm: Number(opt('prewarm', quick ? '2' : '4')),
 };
 const scenarios = SCENARIOS.filter((s) => o.only.includes(s.name));
 if (scenarios.length === 0) throw new Error(`no scenario among ${o.only.join(',')}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -440,6 +441,7 @@ for (const p of prepared as (Prepared & { ask: () => Promise<unknown> })[]) {
 if (profile) {
   const p = prepared[0]!;
   console.log(`\nprofiling the gateway under ${p.s.name}, closed loop, ${o.connections} connections, ${o.duration} s`);
+  if (o.prewarm > 0) await prewarm(p.gateway, o.prewarm);
   const server = serverOf(tree(gwPid))!;
   // The profiler runs from the end of the warm-up to the end of the measured window (SIGUSR2, cpu-profiler.cjs).
   const toggle = setTimeout(() => process.kill(server.pid, 'SIGUSR2'), (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000);
@@ -461,6 +463,21 @@ if (profile) {
   console.log(analyzeProfile(JSON.parse(readFileSync(dest, 'utf8')), { root }));
   await direct.close();
   process.exit(0);
+}
+
+// JIT warm-up before anything is measured: otherwise the first round's gateway runs pay for the tier-up alone.
+async function prewarm(send: Send, seconds: number) {
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: o.connections }, async () => {
+    while (performance.now() < until) await send().catch(() => undefined);
+  }));
+}
+if (o.prewarm > 0) {
+  console.log(`\nwarming up: ${o.prewarm} s of each scenario, gateway and direct, unmeasured`);
+  for (const p of prepared) {
+    await prewarm(p.gateway, o.prewarm);
+    await prewarm(p.direct, o.prewarm);
+  }
 }
 
 // Interleaved rounds: gateway then direct in odd rounds, direct then gateway in even ones.
