@@ -48,6 +48,7 @@ export function categoryOf(frame: Frame, root: string): string | undefined {
   if (fn === '(program)') return 'V8 / native (program)';
   if (fn === '(root)') return 'V8 / native (program)';
   if (!url) return fn === 'parse' || fn === 'stringify' ? 'JSON' : undefined;
+  if (url.startsWith('wasm://')) return 'undici'; // llhttp, undici's HTTP parser, is the only WebAssembly here
   const pkg = packageOf(url);
   if (pkg) return GROUPS.find(([re]) => re.test(pkg))?.[1] ?? `other: ${pkg}`;
   if (url.startsWith('node:')) {
