@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -375,7 +376,7 @@ const sims = await startSimulators();
 const profDir = join(work, 'prof');
 mkdirSync(profDir);
 const gw = profile
-  ? await startGateway(sims.env, work, `--require ${join(root, 'bench/cpu-profiler.cjs')}`, { BENCH_PROFILE_DIR: profDir })
+  ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, { BENCH_PROFILE_DIR: profDir })
   : await startGateway(sims.env, work, '');
 const gwPid = gw.child.pid!;
 await sleep(1000);
@@ -443,7 +444,7 @@ if (profile) {
   console.log(`\nprofiling the gateway under ${p.s.name}, closed loop, ${o.connections} connections, ${o.duration} s`);
   if (o.prewarm > 0) await prewarm(p.gateway, o.prewarm);
   const server = serverOf(tree(gwPid))!;
-  // The profiler runs from the end of the warm-up to the end of the measured window (SIGUSR2, cpu-profiler.cjs).
+  // The profiler runs from the end of the warm-up to the end of the measured window (SIGUSR2, cpu-profiler.mjs).
   const toggle = setTimeout(() => process.kill(server.pid, 'SIGUSR2'), (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000);
   const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url);
   clearTimeout(toggle);

@@ -1,10 +1,10 @@
-// Preloaded into the gateway by `npm run bench -- --profile W` (NODE_OPTIONS=--require, since Node 20 refuses
+// Preloaded into the gateway by `npm run bench -- --profile W` (NODE_OPTIONS=--import, since Node 20 refuses
 // --cpu-prof there): SIGUSR2 starts V8's sampling profiler, the next SIGUSR2 stops it and writes
 // BENCH_PROFILE_DIR/<pid>.cpuprofile. Only the process that is signalled profiles, so the profile covers exactly
 // the load window the bench measures.
-const { Session } = require('node:inspector');
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+import { renameSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 
 const dir = process.env.BENCH_PROFILE_DIR;
 if (dir) {
@@ -17,8 +17,11 @@ if (dir) {
       return;
     }
     session.post('Profiler.stop', (err, result) => {
-      if (!err) writeFileSync(join(dir, `${process.pid}.cpuprofile.tmp`), JSON.stringify(result.profile));
-      require('node:fs').renameSync(join(dir, `${process.pid}.cpuprofile.tmp`), join(dir, `${process.pid}.cpuprofile`));
+      const file = join(dir, `${process.pid}.cpuprofile`);
+      if (!err) {
+        writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
+        renameSync(`${file}.tmp`, file);
+      }
       session.disconnect();
       session = undefined;
     });
