@@ -44,9 +44,25 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  // prom-client hashes a label object on every inc/observe (sorting its keys, building a string); the label sets
+  // here are few and fixed, so each one's child is looked up once and kept.
+  const callChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  const callChild = (vendor: string, operation: string, status: string) => {
+    const key = `${vendor}\u0000${operation}\u0000${status}`;
+    let child = callChildren.get(key);
+    if (!child) {
+      child = { count: upstreamCalls.labels(vendor, operation, status), time: upstreamSeconds.labels(vendor, operation) };
+      callChildren.set(key, child);
+    }
+    return child;
+  };
+  const operationChildren = new Map<string, { inc(): void }>();
+  const durationChildren = new Map<string, { observe(v: number): void }>();
+
   const observeCall: CallObserver = ({ vendor, operation, status, ms }) => {
-    upstreamCalls.inc({ vendor, operation, status: String(status) });
-    upstreamSeconds.observe({ vendor, operation }, ms / 1000);
+    const child = callChild(vendor, operation, String(status));
+    child.count.inc();
+    child.time.observe(ms / 1000);
   };
 
   const plugin: Plugin<GatewayContext> = {
@@ -63,8 +79,13 @@ export function createMetrics(): Metrics {
           // Vendors that failed while others answered are added to the errors later in the chain: count them here.
           const errors = (result.errors?.length ?? 0) + ((args.contextValue as GatewayContext).partialErrors?.length ?? 0);
           const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
-          operations.inc({ type, outcome });
-          operationSeconds.observe({ type }, (performance.now() - started) / 1000);
+          const key = `${type}\u0000${outcome}`;
+          let ops = operationChildren.get(key);
+          if (!ops) operationChildren.set(key, (ops = operations.labels(type, outcome)));
+          ops.inc();
+          let time = durationChildren.get(type);
+          if (!time) durationChildren.set(type, (time = operationSeconds.labels(type)));
+          time.observe((performance.now() - started) / 1000);
         },
       };
     },

@@ -10,7 +10,7 @@ import { createMetrics } from './metrics.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema, subgraphSchema } from './schema/index.js';
-import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, schemaFor, securityPlugins, type SecurityOptions } from './security/index.js';
+import { batchingOf, corsOf, principalOf, requestIdOf, schemaFor, securityPlugins, whenRequestIdKnown, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import type { VendorClients } from './vendors/types.js';
@@ -77,16 +77,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     cors: corsOf(config),
     // Production hides error details; our own errors keep their message and code either way (see errors.ts).
-    // Errors raised outside execution (auth, parsing, context building) land here: the request id comes from the
-    // security layer's per-request async context.
+    // An unexpected error gets the request id, and its log line, once yoga processes the result (request-id.ts):
+    // errors raised outside execution (auth, parsing, context building) reach this with nothing but the error.
     maskedErrors: {
       isDev: !config.production,
       maskError: (error, _message, isDev) => {
-        const requestId = currentRequestId();
-        const masked = maskError(error, requestId, (err) => logger.error({ requestId, err: safeErr(err) }, 'unexpected error'), isDev);
+        let unexpected: { err: unknown } | undefined;
+        const masked = maskError(error, undefined, (err) => (unexpected = { err }), isDev);
         if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
         // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
-        return new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
+        const flagged = new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
+        whenRequestIdKnown(flagged, (requestId) => {
+          (flagged.extensions as Record<string, unknown>).requestId = requestId;
+          if (unexpected) logger.error({ requestId, err: safeErr(unexpected.err) }, 'unexpected error');
+        });
+        return flagged;
       },
     },
     batching: batchingOf(config),

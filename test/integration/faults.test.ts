@@ -122,6 +122,19 @@ describe('metrics', () => {
       expect(text).toMatch(/mes_gateway_upstream_requests_total\{vendor="PITNEY_BOWES",[^}]*status="200"\}/);
       expect(text).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 1/);
       expect(text).not.toMatch(/Bearer|apiKey|secret/i);
+
+      // Each label set is its own series, counted on every call (the children are cached per label set).
+      await local.query(`{ workOrders(first: 5) { totalCount } }`);
+      local.gmes.faults.status = 503;
+      await local.query(`{ workOrders(first: 5) { totalCount } }`);
+      local.gmes.faults.status = undefined;
+      const after = await (await local.gateway.yoga.fetch('http://gateway.test/metrics')).text();
+      expect(after).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 2\n/);
+      expect(after).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="503"\} [1-9]/);
+      expect(after).toMatch(/mes_gateway_upstream_request_duration_seconds_count\{vendor="GENERIC_MES",operation="listWorkOrders"\} [3-9]/);
+      expect(after).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 2\n/);
+      expect(after).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="partial"\} 1\n/);
+      expect(after).toMatch(/mes_gateway_graphql_operation_duration_seconds_count\{type="query"\} 3\n/);
     } finally {
       await local.close();
     }
