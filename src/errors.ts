@@ -76,6 +76,7 @@ export function describeError(err: unknown): { message: string; extensions: Exte
         ...(err.status !== undefined ? { upstreamStatus: err.status } : {}),
         ...(err.code ? { upstreamCode: err.code } : {}),
         ...(err.retryAfterSeconds !== undefined ? { retryAfter: err.retryAfterSeconds } : {}),
+        ...(err.outcome ? { outcome: err.outcome } : {}),
       },
     };
   }

@@ -17,6 +17,9 @@ import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
 import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
 import type { CallObserver, TransportOptions } from './vendors/http.js';
+import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
+import type { VendorHealthSource } from './domain/health.js';
+import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
 
 export interface ResolvedVendors {
@@ -38,6 +41,8 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   clients: VendorClients;
   logger: Logger;
+  /** Every vendor's health, from the gateway's own calls. */
+  health: VendorHealthSource;
   close(): Promise<void>;
 }
 
@@ -60,9 +65,14 @@ export function createVendorClients(vendors: ResolvedVendors, transport: Transpo
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
-  const metrics = config.metrics === false ? undefined : createMetrics();
+  // One guard per vendor (deadlines, bulkhead, breaker, retry budget, health), shared by that vendor's clients.
+  const guards = new VendorGuards((vendor) =>
+    resolvePolicy({ timeoutMs: config.upstreamTimeoutMs, ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}) }, config.upstream?.defaults, config.upstream?.vendors?.[vendor]),
+  );
+  const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
   const clients = createVendorClients(options.vendors, {
+    guards,
     timeoutMs: config.upstreamTimeoutMs,
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
     ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
@@ -101,6 +111,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         requestId: requestIdOf(request),
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
         partialErrors: [],
+        health: guards,
         principal,
         loaders: createLoaders({
           clients,
@@ -112,13 +123,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
-    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors()],
+    plugins: [healthPlugin(guards, simulated), ...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors()],
   });
 
   return {
     yoga,
     clients,
     logger,
+    health: guards,
     async close() {
       idempotency.close();
       await Promise.all(VENDORS.map((v) => clients[v].close()));

@@ -34,6 +34,11 @@ export class UpstreamError extends Error {
    * connection (a reset, a timeout) may have been acted on, so a write's outcome is then unknown.
    */
   readonly notSent: boolean;
+  /**
+   * UNKNOWN on a write that may have reached the vendor and got no clear answer (a timeout, a connection lost after
+   * sending, a 502/504): it may or may not have been carried out. Set by the transport; shown to the client.
+   */
+  outcome: 'UNKNOWN' | undefined;
 
   constructor(
     vendor: Vendor,
@@ -58,6 +63,7 @@ export class UpstreamError extends Error {
     this.reason = extra.reason;
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.notSent = extra.notSent ?? false;
+    this.outcome = undefined;
   }
 }
 
