@@ -49,6 +49,7 @@ export async function startGenericMesSimulator(options: { seed?: number } = {}):
     total: () => server.total(),
     resetCounts: () => server.resetCounts(),
     faults: server.faults,
+    faultCounts: () => server.faultCounts(),
     reset() {
       ctx.store = seedStore(seed);
       server.resetCounts();
