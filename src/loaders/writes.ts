@@ -14,7 +14,7 @@ import { dotZeroStateRules } from '../vendors/dotzero/states.js';
 import { genericMesStateRules } from '../vendors/generic-mes/states.js';
 import { pitneyBowesStateRules } from '../vendors/pitney-bowes/states.js';
 import type { StateRules, VendorClients, WritableWorkOrderSource } from '../vendors/types.js';
-import type { AfterFailure, IdempotencyStore } from './idempotency.js';
+import type { AfterFailure, IdempotencyStore, Verify } from './idempotency.js';
 import type { KeyedLock } from './lock.js';
 
 export const STATE_RULES: Record<Vendor, StateRules> = {
@@ -97,7 +97,7 @@ export function createWrites(deps: WriteDeps) {
     input: unknown,
     run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
-    const attempt: Attempt = { sent: false, written: undefined };
+    const attempt: Attempt = { sent: false, written: undefined, verify: undefined };
     if (!key) return run(attempt);
     if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
     return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), () => run(attempt), (err) =>
@@ -142,6 +142,11 @@ export function createWrites(deps: WriteDeps) {
             vendor,
           );
         }
+        // Whether a transition whose answer was lost happened: the order now has the status it was moved to.
+        attempt.verify = async () => {
+          const now = await deps.read(vendor, key);
+          return now.status === to && now.status !== current.status ? { done: true, value: now } : { done: false };
+        };
         await send(attempt, vendor, key, () =>
           client.transition(key, current.status, {
             to,
@@ -175,6 +180,11 @@ export function createWrites(deps: WriteDeps) {
         if (input.completedQuantity != null && input.completedQuantity > (input.quantity ?? current.quantity)) {
           throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
         }
+        // Whether an update whose answer was lost happened: the order holds every value it set.
+        attempt.verify = async () => {
+          const now = await deps.read(vendor, key);
+          return holdsUpdate(now, input) ? { done: true, value: now } : { done: false };
+        };
         await send(attempt, vendor, key, () => client.updateWorkOrder(key, input));
         return deps.read(vendor, key);
       }),
@@ -189,6 +199,16 @@ export function createWrites(deps: WriteDeps) {
         if (!STATE_RULES[vendor].canDelete(current.status) || !STATE_RULES[vendor].documented(current.vendorStatus)) {
           throw new InvalidTransitionError(vendor, current.status, allowedFrom(current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
         }
+        // Whether a delete whose answer was lost happened: the order is gone.
+        attempt.verify = async () => {
+          try {
+            await deps.read(vendor, key);
+            return { done: false };
+          } catch (err) {
+            if (err instanceof NotFoundError) return { done: true, value: true };
+            throw err;
+          }
+        };
         await send(attempt, vendor, key, () => client.deleteWorkOrder(key));
         return true;
       }),
@@ -204,6 +224,26 @@ export type WorkOrderWrites = ReturnType<typeof createWrites>;
 interface Attempt {
   sent: boolean;
   written: { vendor: Vendor; key: string } | undefined;
+  /** How a repeat learns whether this write took effect when its answer was lost; none for creates (see README). */
+  verify: Verify | undefined;
+}
+
+/** The order holds every value the update set (what the vendor keeps of it: dates to the second). */
+function holdsUpdate(wo: WorkOrder, input: WorkOrderUpdate): boolean {
+  const same = (a: unknown, b: unknown) =>
+    a instanceof Date || b instanceof Date
+      ? Math.floor(((a as Date | null)?.getTime() ?? 0) / 1000) === Math.floor(((b as Date | null)?.getTime() ?? 0) / 1000)
+      : (a ?? null) === (b ?? null);
+  const checks: [unknown, unknown][] = [
+    [input.orderNumber, wo.orderNumber],
+    [input.quantity, wo.quantity],
+    [input.completedQuantity, wo.completedQuantity],
+    [input.priority, wo.priority],
+    [input.dueDate, wo.dueDate],
+    [input.customer, wo.customer],
+    [input.notes, wo.notes],
+  ];
+  return checks.every(([given, held]) => given === undefined || same(given, held));
 }
 
 /**
@@ -219,6 +259,8 @@ function afterFailure(attempt: Attempt, err: unknown, read: (vendor: Vendor, key
   if (!attempt.sent) return { action: 'release' };
   if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof NotFoundError) return { action: 'release' };
   if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return { action: 'release' };
+  // The outcome is unknown: a repeat reads the vendor to learn it (never a blind second write).
+  if (attempt.verify) return { action: 'verify', verify: attempt.verify };
   return { action: 'keep' };
 }
 

@@ -379,6 +379,8 @@ function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
+let HUGE: string | undefined;
+
 /** A successful body made into what a misbehaving vendor might send instead. */
 export function spoilBody(kind: NonNullable<Faults['body']>, payload: string): string {
   switch (kind) {
@@ -387,7 +389,7 @@ export function spoilBody(kind: NonNullable<Faults['body']>, payload: string): s
     case 'html':
       return '<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>';
     case 'huge':
-      return JSON.stringify({ data: 'x'.repeat(10 * 1024 * 1024) });
+      return (HUGE ??= JSON.stringify({ data: 'x'.repeat(10 * 1024 * 1024) }));
     case 'deep':
       return '['.repeat(10_000) + ']'.repeat(10_000);
     case 'wrongTypes':

@@ -212,6 +212,8 @@ export class VendorHttp {
     };
     const run = guard.bulkhead.execute(async () => {
       uncount();
+      // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
+      if (performance.now() >= deadline) throw this.deadlineError(req, true);
       guard.inFlight++;
       try {
         return await this.sendAuthorized(req, deadline);
