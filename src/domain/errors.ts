@@ -35,10 +35,12 @@ export class UpstreamError extends Error {
    */
   readonly notSent: boolean;
   /**
-   * UNKNOWN on a write that may have reached the vendor and got no clear answer (a timeout, a connection lost after
-   * sending, a 502/504): it may or may not have been carried out. Set by the transport; shown to the client.
+   * On a failed write: UNKNOWN when it may have reached the vendor and got no clear answer (a timeout, a connection
+   * lost after sending, a 502/504, an unreadable success): it may or may not have been carried out (set by the
+   * transport). APPLIED when it was carried out but reading back its result failed (set by the writes). Either way a
+   * repeat with the same idempotency key learns the result without writing twice.
    */
-  outcome: 'UNKNOWN' | undefined;
+  outcome: 'UNKNOWN' | 'APPLIED' | undefined;
 
   constructor(
     vendor: Vendor,

@@ -98,9 +98,19 @@ export function createWrites(deps: WriteDeps) {
     run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
     const attempt: Attempt = { sent: false, written: undefined, verify: undefined };
-    if (!key) return run(attempt);
+    // A failure after the write succeeded (its re-read) must not read as a failed write.
+    const tracked = () =>
+      run(attempt).catch((err: unknown) => {
+        if (err instanceof UpstreamError) {
+          if (attempt.written) err.outcome = 'APPLIED';
+          // The vendor answered the write with a success we could not read: it most likely acted.
+          else if (attempt.sent && err.kind === 'bad_response' && !err.outcome) err.outcome = 'UNKNOWN';
+        }
+        throw err;
+      });
+    if (!key) return tracked();
     if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
-    return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), () => run(attempt), (err) =>
+    return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), tracked, (err) =>
       afterFailure(attempt, err, deps.read),
     );
   }

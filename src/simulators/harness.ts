@@ -99,6 +99,11 @@ export interface SimServer {
   faults: Faults;
   /** Requests the faults acted on, by fault name (e.g. `hang`, `status:503`, `body:truncate`). */
   faultCounts(): Record<string, number>;
+  /**
+   * Called for every request other than GET that the route handler carried out (2xx), whether or not its answer
+   * then reached the client: the ground truth of what happened, for the soak's reconciliation.
+   */
+  onHandled: ((key: string, rawBody: string, status: number) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -216,6 +221,7 @@ export async function startSimServer(
   };
 
   const hung = new Set<ServerResponse>();
+  const sim = { onHandled: undefined as SimServer['onHandled'] };
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
@@ -314,6 +320,7 @@ export async function startSimServer(
         } catch (err) {
           out = err instanceof SimHttpError ? err.response : { status: 500, body: { error: { code: 'INTERNAL', message: 'simulator failure' } } };
         }
+        if (method !== 'GET' && out.status >= 200 && out.status < 300) sim.onHandled?.(key, rawBody, out.status);
         if (faulty && faults.hangAfterHandler) {
           mark('hangAfterHandler');
           hung.add(res);
@@ -347,6 +354,12 @@ export async function startSimServer(
     },
     faults,
     faultCounts: () => Object.fromEntries(applied),
+    get onHandled() {
+      return sim.onHandled;
+    },
+    set onHandled(fn) {
+      sim.onHandled = fn;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const r of hung) r.destroy();

@@ -435,6 +435,8 @@ const callDeadlines = new WeakMap<AbortSignal, number>();
 /** A write failed this way may still have been carried out by the vendor. */
 function mayHaveActed(err: UpstreamError): boolean {
   if (err.notSent) return false;
+  // A success status with a body we cannot read: the vendor most likely acted.
+  if (err.kind === 'bad_response') return err.status === undefined || (err.status >= 200 && err.status < 300);
   if (err.kind === 'timeout') return true;
   if (err.kind === 'unavailable') return err.status === undefined || err.status === 502;
   return false;

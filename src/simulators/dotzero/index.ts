@@ -35,6 +35,9 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
     tenantId: TENANT_ID,
     faults: api.faults,
     userApiFaults: users.faults,
+    observeWrites(fn) {
+      api.onHandled = fn;
+    },
     faultCounts: () => ({ ...users.faultCounts(), ...api.faultCounts() }),
     counts,
     count: (key) => servers.reduce((sum, s) => sum + s.count(key), 0),

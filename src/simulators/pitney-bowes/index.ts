@@ -38,6 +38,9 @@ export async function startPitneyBowesSimulator(options: { seed?: number } = {})
     total: () => server.total(),
     resetCounts: () => server.resetCounts(),
     faults: server.faults,
+    observeWrites(fn) {
+      server.onHandled = fn;
+    },
     faultCounts: () => server.faultCounts(),
     revokeTokens,
     expireTokens,
