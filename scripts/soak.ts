@@ -180,6 +180,8 @@ interface Mutation {
   marker: string;
   id: string;
   first: Outcome;
+  /** The first answer's error codes, for the report. */
+  codes: string;
   final: Outcome;
   repeats: number;
 }
@@ -215,7 +217,8 @@ async function worker(w: number) {
     const marker = `soak-${w}-${n++}`;
     const res = await gql(UPDATE, { id, notes: marker }, { 'idempotency-key': marker });
     const first = classify(res);
-    const m: Mutation = { marker, id, first, final: first, repeats: 0 };
+    const fault = current;
+    const m: Mutation = { marker, id, first, final: first, repeats: 0, codes: `${(res.errors ?? []).map((e) => e.extensions?.code).join(',')} during "${fault}"` };
     mutations.push(m);
     // The next write to this order waits for this one to be settled (see the order split above).
     if (first === 'ambiguous') await resolve(m);
@@ -260,8 +263,8 @@ if (rssStart === 0) rssStart = rssEnd;
 const problems: string[] = [];
 for (const m of mutations) {
   const times = happened.get(m.marker) ?? 0;
-  if (m.final === 'done' && times !== 1) problems.push(`${m.marker} reported done (first: ${m.first}, ${m.repeats} repeats) but happened ${times} times`);
-  if (m.final === 'failed' && times !== 0) problems.push(`${m.marker} reported failed but happened ${times} times`);
+  if (m.final === 'done' && times !== 1) problems.push(`${m.marker} reported done (first: ${m.first} ${m.codes}, ${m.repeats} repeats) but happened ${times} times`);
+  if (m.final === 'failed' && times !== 0) problems.push(`${m.marker} reported failed (${m.codes}) but happened ${times} times`);
 }
 const count = (f: (m: Mutation) => boolean) => mutations.filter(f).length;
 const h = gateway.health.health();

@@ -133,3 +133,20 @@ export class IdempotencyError extends Error {
     super(message);
   }
 }
+
+export type WriteOutcome = 'UNKNOWN' | 'APPLIED';
+
+const outcomes = new WeakMap<object, WriteOutcome>();
+
+/**
+ * Marks a failed write's error with what is known of the write (any error kind: a write carried out whose re-read
+ * then found the order gone or garbled fails with NOT_FOUND or UPSTREAM_ERROR, and is still APPLIED).
+ */
+export function markOutcome(err: unknown, outcome: WriteOutcome): void {
+  if (typeof err === 'object' && err !== null && !outcomeOf(err)) outcomes.set(err, outcome);
+}
+
+export function outcomeOf(err: unknown): WriteOutcome | undefined {
+  if (err instanceof UpstreamError && err.outcome) return err.outcome;
+  return typeof err === 'object' && err !== null ? outcomes.get(err) : undefined;
+}

@@ -3,6 +3,7 @@
 // vendor's own mechanism once, then re-read the order so the answer is what the vendor now holds.
 import {
   InvalidTransitionError,
+  markOutcome,
   NotFoundError,
   UnsupportedByVendorError,
   UpstreamError,
@@ -101,11 +102,9 @@ export function createWrites(deps: WriteDeps) {
     // A failure after the write succeeded (its re-read) must not read as a failed write.
     const tracked = () =>
       run(attempt).catch((err: unknown) => {
-        if (err instanceof UpstreamError) {
-          if (attempt.written) err.outcome = 'APPLIED';
-          // The vendor answered the write with a success we could not read: it most likely acted.
-          else if (attempt.sent && err.kind === 'bad_response' && !err.outcome) err.outcome = 'UNKNOWN';
-        }
+        if (attempt.written) markOutcome(err, 'APPLIED');
+        // The vendor answered the write with a success we could not read: it most likely acted.
+        else if (attempt.sent && err instanceof UpstreamError && err.kind === 'bad_response') markOutcome(err, 'UNKNOWN');
         throw err;
       });
     if (!key) return tracked();

@@ -53,7 +53,7 @@ export const DEFAULT_POLICY: VendorPolicy = {
   connectTimeoutMs: 3_000,
   headersTimeoutMs: 8_000,
   bodyTimeoutMs: 10_000,
-  retries: 2,
+  retries: 1,
   retryBackoffMs: 100,
   retryBackoffMaxMs: 2_000,
   retryBudgetRatio: 0.2,
