@@ -7,7 +7,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ config: { upstreamTimeoutMs: 300 } });
+  // A tight deadline for the vendor the tests slow down; the others keep room for a loaded machine.
+  gw = await startTestGateway({ config: { upstreamTimeoutMs: 5_000, upstream: { vendors: { GENERIC_MES: { timeoutMs: 300 } } } } });
 });
 afterAll(async () => {
   await gw.close();
@@ -72,16 +73,17 @@ describe('upstream faults', () => {
 
 describe('circuit breaker', () => {
   it('after a run of timeouts fails calls at once without sending them, then lets one through after the cool-down', async () => {
-    const local = await startTestGateway({ config: { upstreamTimeoutMs: 150, upstreamBreaker: { failures: 2, cooldownMs: 1_000 } } });
+    const local = await startTestGateway({
+      config: { upstreamTimeoutMs: 5_000, upstreamBreaker: { failures: 2, cooldownMs: 1_000 }, upstream: { vendors: { GENERIC_MES: { timeoutMs: 150 } } } },
+    });
     const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
     try {
       local.gmes.faults.latencyMs = 600;
       for (let i = 0; i < 2; i++) expect((await local.query(query)).body.errors![0]!.extensions!.code).toBe('UPSTREAM_TIMEOUT');
       local.resetCounts(); // the simulator counts a request when it arrives, so the abandoned two are counted already
-      const started = Date.now();
       const refused = await local.query(query);
       expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', vendor: 'GENERIC_MES' });
-      expect(Date.now() - started).toBeLessThan(100);
+      // Refused without being sent: the simulator saw nothing (a counter, not a clock).
       expect(local.gmes.total()).toBe(0);
       // Other vendors are not affected.
       expect((await local.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { totalCount } }`)).body.errors).toBeUndefined();
