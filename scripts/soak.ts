@@ -26,7 +26,12 @@ const MINUTES = Number(values.minutes);
 const CONCURRENCY = Math.min(64, Math.max(1, Number(values.concurrency)));
 const CYCLE_MS = Number(values.cycle) * 1000;
 if (!(MINUTES > 0 && MINUTES <= 120)) throw new Error('--minutes must be from 0 to 120');
-const WARMUP_MS = Math.min(30_000, MINUTES * 60_000 * 0.1);
+/**
+ * RSS "at start" is taken after a warm-up: one full cycle of every fault when the run is long enough (V8 grows its
+ * heap to its working size under the heaviest faults and keeps the pages), else a tenth of the run. Growth after
+ * that is what a leak would show.
+ */
+let WARMUP_MS = MINUTES * 60_000 * 0.1;
 /** A repeat of an ambiguous write waits this long first, so a write still being processed by the vendor lands. */
 const REPEAT_AFTER_MS = 2_500;
 
@@ -63,6 +68,7 @@ const config: GatewayConfig = {
 const sims = await startSimulatorsFor({});
 // The simulators' 10 MB body is built once, on first use: build it now, so it is in the starting RSS.
 spoilBody('huge', '');
+// (the simulators send it from one shared Buffer, made on first use)
 const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger: createLogger(true, 'silent') });
 const server = createServer(gateway.yoga);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -146,6 +152,7 @@ const STEPS: Step[] = [
     action: (sim) => (sim === dz ? dz.revokeAccessTokens() : sim === pb ? pb.revokeTokens() : undefined),
   },
 ];
+if (STEPS.length * CYCLE_MS * 3 <= MINUTES * 60_000) WARMUP_MS = STEPS.length * CYCLE_MS;
 const VENDOR_SIMS: [string, SimulatorBase][] = [
   ['DOTZERO', dz],
   ['GENERIC_MES', gm],
@@ -229,6 +236,10 @@ const rss = () => {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().rss;
 };
+const mem = () => {
+  const m = process.memoryUsage();
+  return `rss=${(m.rss / 1e6).toFixed(0)}MB heap=${(m.heapUsed / 1e6).toFixed(0)}MB external=${(m.external / 1e6).toFixed(0)}MB`;
+};
 const started = Date.now();
 console.log(`soak: ${MINUTES} min, ${CONCURRENCY} workers, a new fault every ${CYCLE_MS / 1000}s, ${orders.length} orders to update`);
 let current = nextFault();
@@ -238,14 +249,15 @@ const cycler = setInterval(() => {
 let rssStart = 0;
 const warm = setTimeout(() => {
   rssStart = rss();
+  console.log(`  memory after warm-up and gc: ${mem()}`);
 }, WARMUP_MS);
 const progress = setInterval(() => {
   const h = gateway.health.health();
   console.log(
-    `  ${Math.round((Date.now() - started) / 1000)}s requests=${requests} mutations=${mutations.length} fault="${current}" rss=${(process.memoryUsage().rss / 1e6).toFixed(0)}MB ` +
+    `  ${Math.round((Date.now() - started) / 1000)}s requests=${requests} mutations=${mutations.length} fault="${current}" ${mem()} ` +
       h.map((v) => `${v.vendor}:${v.state}/${v.breaker}`).join(' '),
   );
-}, 30_000);
+}, Number(process.env.SOAK_PROGRESS_MS ?? 30_000));
 
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
 clearInterval(cycler);
@@ -257,6 +269,7 @@ stopping = true;
 await Promise.all(mutations.filter((m) => m.final === 'ambiguous').map(resolve));
 await new Promise((r) => setTimeout(r, REPEAT_AFTER_MS));
 const rssEnd = rss();
+console.log(`memory after gc: ${mem()}`);
 if (rssStart === 0) rssStart = rssEnd;
 
 // ---- reconciliation

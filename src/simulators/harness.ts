@@ -151,7 +151,7 @@ export async function startSimServer(
 
   const send = async (res: ServerResponse, out: SimResponse, spoil = false) => {
     const headers: Record<string, string> = { ...(out.headers ?? {}) };
-    let payload = '';
+    let payload: string | Buffer = '';
     if (out.raw !== undefined) payload = out.raw;
     else if (out.body !== undefined) {
       payload = JSON.stringify(out.body);
@@ -159,7 +159,9 @@ export async function startSimServer(
     }
     if (spoil && faults.body && out.status >= 200 && out.status < 300) {
       mark(`body:${faults.body}`);
-      payload = spoilBody(faults.body, payload);
+      // The 10 MB body is one shared Buffer: converting 10 MB per answer would grow the process's memory (this
+      // runs inside the gateway's process in tests and the soak) and measure the simulator, not the gateway.
+      payload = faults.body === 'huge' ? (HUGE_BUFFER ??= Buffer.from(spoilBody('huge', ''))) : spoilBody(faults.body, payload);
     }
     if (spoil && faults.drip) {
       mark('drip');
@@ -393,6 +395,7 @@ function isLoopback(address: string | undefined): boolean {
 }
 
 let HUGE: string | undefined;
+let HUGE_BUFFER: Buffer | undefined;
 
 /** A successful body made into what a misbehaving vendor might send instead. */
 export function spoilBody(kind: NonNullable<Faults['body']>, payload: string): string {
