@@ -168,7 +168,8 @@ export class VendorHttp {
       }, signal);
     } catch (err) {
       if (err instanceof UpstreamError && err.vendor === this.vendor) {
-        this.guard.stats.failed(err.kind, err.message);
+        // A refusal of what was asked (404, 409, 422) is the vendor working: not a health problem.
+        if (err.kind !== 'http' || (err.status ?? 0) >= 500) this.guard.stats.failed(err.kind, err.message);
         // A write that may have reached the vendor and got no clear answer: its outcome is unknown, and the
         // client is told so (extensions.outcome UNKNOWN) rather than left to guess.
         if (!req.idempotent && mayHaveActed(err)) err.outcome = 'UNKNOWN';
@@ -382,7 +383,6 @@ export class VendorHttp {
     if (res.status === 502 || res.status === 503 || res.status === 504) {
       return fail(new UpstreamError(this.vendor, res.status === 504 ? 'timeout' : 'unavailable', message, { ...extra, ...(after !== undefined ? { retryAfterSeconds: after } : {}) }));
     }
-    if (res.status >= 500) this.guard.stats.failed('http', message);
     return fail(new UpstreamError(this.vendor, 'http', message, extra));
   }
 
