@@ -18,6 +18,7 @@ import { startSimulatorsFor } from '../src/simulators/index.js';
 import { clearFaults, spoilBody, type Faults } from '../src/simulators/harness.js';
 import type { SimulatorBase } from '../src/simulators/types.js';
 import { createGateway } from '../src/yoga.js';
+import { testConfig } from '../test/helpers/gateway.js';
 
 const { values } = parseArgs({
   options: { minutes: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '8' }, cycle: { type: 'string', default: '6' } },
@@ -36,12 +37,9 @@ let WARMUP_MS = MINUTES * 60_000 * 0.1;
 const REPEAT_AFTER_MS = 2_500;
 
 process.env.NODE_ENV = 'production';
-const config: GatewayConfig = {
-  port: 0,
+const config: GatewayConfig = testConfig({
   production: true,
   graphiql: false,
-  introspection: true,
-  vendors: {},
   upstreamTimeoutMs: 1_500,
   upstreamBreaker: { failures: 8, cooldownMs: 2_000 },
   upstream: {
@@ -60,10 +58,8 @@ const config: GatewayConfig = {
       maxResponseBytes: 1_000_000,
     },
   },
-  persistedDocumentsFile: 'src/generated/persisted-documents.json',
-  maxBodyBytes: 100_000,
   metrics: true,
-};
+});
 
 const sims = await startSimulatorsFor({});
 // The simulators' 10 MB body is built once, on first use: build it now, so it is in the starting RSS.

@@ -54,12 +54,16 @@ export interface GatewayConfig {
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
+  /** On SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are closed. */
+  shutdownGraceMs: number;
   /** Prometheus metrics at GET /metrics; on unless false. */
   metrics?: boolean;
   /** JWTs from this issuer are accepted beside the API keys; undefined: API keys only. */
   jwt?: JwtSettings;
   /** Automatic persisted queries (register on first use) for frontend clients; on unless false. */
   apq?: boolean;
+  /** Origins (besides the gateway's own) whose pages may call the gateway from a browser. */
+  corsOrigins?: string[];
   /** Operation limits; each one left out takes its DEFAULT_LIMITS value. */
   limits?: Partial<OperationLimits>;
 }
@@ -207,8 +211,10 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     upstream: readUpstreamPolicies(str),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     ...(jwt ? { jwt } : {}),
     apq: bool('GATEWAY_APQ', true),
+    corsOrigins: origins('CORS_ORIGINS', str('CORS_ORIGINS')),
     metrics: bool('METRICS', true),
     limits: {
       maxDepth: int('GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
@@ -259,6 +265,27 @@ function readUpstreamPolicies(str: (name: string) => string | undefined): NonNul
     if (Object.keys(own).length > 0) vendors[v] = own;
   }
   return { defaults: read('UPSTREAM'), vendors };
+}
+
+/** A comma-separated list of exact origins (scheme, host, optional port; no path, no wildcard). */
+export function origins(name: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((v) => {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(v);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || v.includes('*') || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== v) {
+        throw new ConfigError(name, 'must be a comma-separated list of origins such as https://app.example.com (scheme and host, no path, no wildcard)');
+      }
+      return v;
+    });
 }
 
 function breakerOf(failures: number, cooldownMs: number): Pick<GatewayConfig, 'upstreamBreaker'> {

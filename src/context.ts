@@ -24,6 +24,8 @@ export interface GatewayContext {
   loaders: Loaders;
   /** From the `Idempotency-Key` header, for mutations. */
   idempotencyKey: string | undefined;
+  /** `replayed` is set when a mutation's answer is its idempotency key's first outcome (see useIdempotentReplay). */
+  idempotency: { replayed: boolean };
   /** Vendor failures in one part of an answer whose other parts succeeded; appended to the response's errors. */
   partialErrors: GraphQLError[];
   /** Vendor health as the gateway's own calls see it (vendors { health }). */

@@ -114,6 +114,8 @@ export function maskError(
       extensions: known.extensions,
     });
   }
+  const variable = base && !base.extensions?.code ? variableError(base) : undefined;
+  if (variable) return variable;
   if (base && (!base.originalError || base.originalError instanceof GraphQLError || base.extensions?.code)) {
     return base;
   }
@@ -128,6 +130,38 @@ export function maskError(
   return new GraphQLError('Unexpected error.', {
     ...(base ? { nodes: base.nodes, path: base.path } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}), ...(outcomeOf(original) ? { outcome: outcomeOf(original) } : {}), ...detail },
+  });
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * graphql-js's variable coercion errors (a wrong type, an invalid DateTime, a missing required input field) carry
+ * no code: they become VALIDATION_ERROR with `field` the input path as the client wrote it (`input.quantity`).
+ * graphql-js says where only in the message, in one of three fixed forms.
+ */
+export function variableError(error: GraphQLError): GraphQLError | undefined {
+  const m = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" (.*)$/s.exec(error.message);
+  if (!m) return undefined;
+  const name = m[1] as string;
+  const rest = m[2] as string;
+  let field = name;
+  let reason: string;
+  if (/^of required type "[^"]*" was not provided\.$/.test(rest)) reason = 'A value is required.';
+  else if (/^of non-null type "[^"]*" must not be null\.$/.test(rest)) reason = 'The value must not be null.';
+  else if (rest.startsWith('got invalid value ')) {
+    const at = new RegExp(` at "(${escapeRegExp(name)}(?:\\.[_A-Za-z][_0-9A-Za-z]*|\\[\\d+\\])*)"; `).exec(rest);
+    if (at) field = at[1] as string;
+    reason = rest.slice(at ? (at.index ?? 0) + at[0].length : rest.indexOf('; ') + 2);
+    // A missing or unknown input field is named by the reason, below the path.
+    const sub = /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type "[^"]*" was not provided|is not defined by type "[^"]*")/.exec(reason);
+    if (sub) field = `${field}.${sub[1]}`;
+  } else return undefined;
+  return new GraphQLError(`Invalid value for ${field}: ${reason}`, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { code: 'VALIDATION_ERROR', field },
   });
 }
 

@@ -1,12 +1,12 @@
-// Start: read config, start simulators for unconfigured vendors, listen, close cleanly on SIGTERM.
+// Start: read config, start simulators for unconfigured vendors, listen, close cleanly on SIGTERM or SIGINT.
+// `npm start` runs this compiled (dist/main.js) as the very process npm starts (`exec`), so a process manager's
+// signal to npm's pid reaches it: npm forwards SIGTERM/SIGINT to its child.
 import { createServer } from 'node:http';
-import { ConfigError, loadDotEnv, readConfig } from './config.js';
+import { ConfigError, loadDotEnv, readConfig, type GatewayConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startSimulatorsFor } from './simulators/index.js';
-import { createGateway } from './yoga.js';
 
 loadDotEnv();
-let config;
+let config: GatewayConfig;
 try {
   config = readConfig();
 } catch (err) {
@@ -17,6 +17,10 @@ try {
   throw err;
 }
 
+// The graph and the simulators load only once the configuration is known good: a configuration error is told
+// at once.
+const { startSimulatorsFor } = await import('./simulators/index.js');
+const { createGateway } = await import('./yoga.js');
 const logger = createLogger(config.production);
 const sims = await startSimulatorsFor(config.vendors);
 const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger });
@@ -42,14 +46,29 @@ server.listen(config.port, () => {
 });
 
 let closing = false;
+/**
+ * Stop taking connections, let the requests in flight finish (their vendor clients and simulators stay up until
+ * then), and give up on the stragglers after the shutdown grace.
+ */
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
-  logger.info({ signal }, 'shutting down');
-  server.close();
+  const grace = config.shutdownGraceMs;
+  logger.info({ signal, graceMs: grace }, 'shutting down');
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // A keep-alive connection that finishes its request while closing is idle from then on: close it too.
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  const late = setTimeout(() => {
+    logger.warn({ graceMs: grace }, 'shutdown grace over: closing the connections still open');
+    server.closeAllConnections();
+  }, grace);
+  await drained;
+  clearInterval(idle);
+  clearTimeout(late);
   await gateway.close();
   await sims.close();
+  logger.info('stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,6 @@
 // createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
-import { GraphQLError, print, type DocumentNode } from 'graphql';
-import { AcrossVendorsDocument } from './generated/graphql.js';
+import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig, DotZeroSettings, GenericMesSettings, PitneyBowesSettings } from './config.js';
 import type { GatewayContext, Principal } from './context.js';
@@ -12,7 +12,7 @@ import { MemoryIdempotencyStore } from './loaders/idempotency.js';
 import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema } from './schema/index.js';
-import { batchingOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
+import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
 import { createDotZeroClient } from './vendors/dotzero/client.js';
 import { createGenericMesClient } from './vendors/generic-mes/client.js';
 import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
@@ -87,6 +87,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
+    // GraphiQL from the package's own bundle (script, styles, editor workers and favicon inline in the page):
+    // factories often have no internet, and nothing served may come from a CDN. The bundle is 9 MB: loaded on
+    // the first page view, not at start-up.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    cors: corsOf(config),
     // Production hides error details; our own errors keep their message and code either way (see errors.ts).
     // Errors raised outside execution (auth, parsing, context building) land here: the request id comes from the
     // security layer's per-request async context.
@@ -107,9 +112,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
       const principal = principalOf(request, config) ?? OPEN_PRINCIPAL;
+      // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
+      const replay = { replayed: false };
       return {
         requestId: requestIdOf(request),
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
+        idempotency: replay,
         partialErrors: [],
         health: guards,
         principal,
@@ -117,13 +125,13 @@ export function createGateway(options: GatewayOptions): Gateway {
           clients,
           vendors: principal.vendors,
           simulated,
-          writes: { idempotency, locks, caller: principal.id },
+          writes: { idempotency, locks, caller: principal.id, replayed: () => (replay.replayed = true) },
         }),
       };
     },
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
-    plugins: [healthPlugin(guards, simulated), ...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors()],
+    plugins: [healthPlugin(guards, simulated), ...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors(), useIdempotentReplay()],
   });
 
   return {
@@ -158,14 +166,44 @@ function usePartialErrors(): Plugin<GatewayContext> {
   };
 }
 
+/**
+ * A replayed answer says so, as payment APIs do: `Idempotent-Replayed: true` on the HTTP response and
+ * `extensions.idempotentReplayed: true` in the result, whenever a mutation's answer was its key's first outcome.
+ */
+function useIdempotentReplay(): Plugin<GatewayContext> {
+  const replayed = new WeakSet<Request>();
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          const ctx = args.contextValue as GatewayContext & { request: Request };
+          if (!ctx.idempotency.replayed || !result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+          replayed.add(ctx.request);
+          setResult({ ...result, extensions: { ...(result.extensions ?? {}), idempotentReplayed: true } });
+        },
+      };
+    },
+    onResponse({ request, response, setResponse }) {
+      if (!replayed.has(request)) return;
+      try {
+        response.headers.set('Idempotent-Replayed', 'true');
+      } catch {
+        const headers = new Headers(response.headers);
+        headers.set('Idempotent-Replayed', 'true');
+        setResponse(new Response(response.body, { status: response.status, statusText: response.statusText, headers }));
+      }
+    },
+  };
+}
+
 /** What may be logged of an unexpected error: its kind, message and stack, nothing attached to it. */
 export function safeErr(err: unknown): { name: string; message: string; stack?: string } {
   if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
   return { name: 'NonError', message: String(err).slice(0, 200) };
 }
 
-/** GraphiQL's ready query: the partner catalog's AcrossVendors (operations/work-orders.graphql), one source. */
-export const EXAMPLE_QUERY = `# Work orders across DotZero, the generic MES and Pitney Bowes in one request.
-# Try the filter: { "filter": { "statuses": ["OPEN", "IN_PROGRESS"], "dueAfter": "2026-01-01T00:00:00Z" } }
-${print(AcrossVendorsDocument as DocumentNode)}
-`;
+/**
+ * GraphiQL's ready query, comments and all: operations/example.graphql, which codegen also compiles into the
+ * persisted catalog and the README shows verbatim (a test holds all three to the one file).
+ */
+export const EXAMPLE_QUERY = readFileSync(new URL('../operations/example.graphql', import.meta.url), 'utf8');

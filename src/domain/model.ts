@@ -16,6 +16,13 @@ export const WORK_ORDER_STATUSES = [
 ] as const;
 export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 
+/**
+ * What has become of one step of a work order, in one vocabulary for every vendor (each vendor's states.ts maps
+ * its own values). PENDING: not started; INCOMPLETE: stopped before it was done (DotZero's 4).
+ */
+export const OPERATION_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'INCOMPLETE'] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+
 export const PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'CRITICAL'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -60,7 +67,8 @@ export interface GenericMesWorkOrder extends WorkOrderBase {
 }
 
 export interface PitneyBowesWorkOrderLine {
-  childSku: string;
+  /** Null when the vendor sent a line without one. */
+  childSku: string | null;
   lotNumbers: string[];
   serialNumbers: string[];
   issuedQuantity: number | null;
@@ -90,8 +98,9 @@ export type WorkOrder = DotZeroWorkOrder | GenericMesWorkOrder | PitneyBowesWork
 export interface Product {
   vendor: Vendor;
   vendorId: string;
-  sku: string;
-  name: string;
+  /** Null when the vendor's record has none (never an invented ""). */
+  sku: string | null;
+  name: string | null;
   category: string | null;
   description: string | null;
   active: boolean | null;
@@ -100,17 +109,20 @@ export interface Product {
 export interface Route {
   vendor: Vendor;
   vendorId: string;
-  name: string;
+  name: string | null;
   productId: string | null;
 }
 
 export interface Operation {
   vendor: Vendor;
   vendorId: string;
-  name: string;
+  /** Null when the vendor gave none and the operation itself could not tell it either: never an invented "". */
+  name: string | null;
   sequence: number | null;
-  /** The vendor's own status value (operation statuses differ per vendor and are not unified). */
-  status: string | null;
+  /** Unified status; null for a route step (no work done on it) or a vendor value its document does not name. */
+  status: OperationStatus | null;
+  /** The vendor's own status value, exactly as sent; null when it sent none. */
+  vendorStatus: string | null;
   workOrderId: string | null;
   routeId: string | null;
   operationTypeId: string | null;
@@ -124,10 +136,16 @@ export interface Operation {
   completedAt: Date | null;
 }
 
+/** An operation as DotZero defines it (`/v1/operation/{uuid}`): what a route step or op-history record performs. */
+export interface OperationDefinition {
+  vendorId: string;
+  name: string | null;
+}
+
 export interface Warehouse {
   vendor: Vendor;
   vendorId: string;
-  name: string;
+  name: string | null;
   code: string | null;
 }
 
@@ -135,7 +153,7 @@ export interface StorageLocation {
   vendor: Vendor;
   vendorId: string;
   warehouseId: string | null;
-  name: string;
+  name: string | null;
   code: string | null;
 }
 

@@ -30,7 +30,17 @@ export type AfterFailure =
   | { action: 'verify'; verify: Verify };
 
 export interface IdempotencyStore {
-  run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure): Promise<T>;
+  /**
+   * Runs `fn` once per key. `onReplay` is called when the answer is not a new run but the first one's outcome (its
+   * value, its kept error, or a re-read), so the caller can say so to its client.
+   */
+  run<T>(
+    key: string,
+    fingerprint: string,
+    fn: () => Promise<T>,
+    afterFailure: (err: unknown) => AfterFailure,
+    onReplay?: () => void,
+  ): Promise<T>;
 }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
@@ -42,7 +52,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.sweeper.unref();
   }
 
-  async run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure): Promise<T> {
+  async run<T>(
+    key: string,
+    fingerprint: string,
+    fn: () => Promise<T>,
+    afterFailure: (err: unknown) => AfterFailure,
+    onReplay?: () => void,
+  ): Promise<T> {
     const existing = this.entries.get(key);
     if (existing && existing.expiresAt > this.now()) {
       if (existing.fingerprint !== fingerprint) {
@@ -51,8 +67,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       if (existing.state === 'running') {
         throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
       }
-      if (existing.ok) return ('replay' in existing ? await existing.replay() : existing.value) as T;
-      if (!existing.verify) throw existing.error;
+      // A recorded outcome is a replay; a verified write that had not happened runs anew below, and is not.
+      if (existing.ok) {
+        onReplay?.();
+        return ('replay' in existing ? await existing.replay() : existing.value) as T;
+      }
+      if (!existing.verify) {
+        onReplay?.();
+        throw existing.error;
+      }
       // Only one repeat verifies at a time; a concurrent one is told the first is still running.
       this.entries.set(key, { state: 'running', fingerprint, expiresAt: existing.expiresAt });
       let found: Awaited<ReturnType<Verify>>;
@@ -63,6 +86,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
         throw err;
       }
       if (found.done) {
+        onReplay?.();
         this.entries.set(key, { state: 'done', fingerprint, expiresAt: existing.expiresAt, ok: true, value: found.value });
         return found.value as T;
       }

@@ -10,6 +10,7 @@ import type {
   GenericMesWorkOrder,
   Inventory,
   Operation,
+  OperationDefinition,
   PitneyBowesWorkOrder,
   Product,
   ProductQuery,
@@ -104,8 +105,19 @@ export function createLoaders(options: LoaderOptions) {
   const dzRoute = new DataLoader<string, Route>((keys) => clients.DOTZERO.getRoutes(keys));
   const dzWarehouse = new DataLoader<string, Warehouse>((keys) => clients.DOTZERO.getWarehouses(keys));
   const dzLocation = new DataLoader<string, StorageLocation>((keys) => clients.DOTZERO.getStorageLocations(keys));
-  const dzRouteOperations = perKey((k) => clients.DOTZERO.routeOperations(k));
-  const dzWorkOrderOperations = perKey((k) => clients.DOTZERO.workOrderOperations(k));
+  // Steps whose record does not name what they do are named from the operation itself: each distinct operation
+  // once per request, all in parallel. A lookup that fails leaves the name null rather than failing the list.
+  const dzOperation = new DataLoader<string, OperationDefinition>((keys) => clients.DOTZERO.getOperationDefinitions(keys));
+  const named = async (ops: Operation[]): Promise<Operation[]> =>
+    Promise.all(
+      ops.map(async (op) => {
+        if (op.name !== null || op.operationTypeId === null) return op;
+        const def = await dzOperation.load(op.operationTypeId).catch(() => null);
+        return def?.name ? { ...op, name: def.name } : op;
+      }),
+    );
+  const dzRouteOperations = perKey(async (k) => named(await clients.DOTZERO.routeOperations(k)));
+  const dzWorkOrderOperations = perKey(async (k) => named(await clients.DOTZERO.workOrderOperations(k)));
   const dzRoutesByProduct = perKey((k) => clients.DOTZERO.routesByProduct(k));
   const dzInventory = perKey((k) => clients.DOTZERO.inventoryByProduct(k));
   const gmOperation = new DataLoader<string, Operation>((keys) => clients.GENERIC_MES.getOperations(keys));
@@ -278,7 +290,7 @@ export function createLoaders(options: LoaderOptions) {
         }),
       );
       return {
-        items: parts.flatMap((p) => (p instanceof UpstreamError ? [] : p)).filter((w) => !name || w.name.toLowerCase().includes(name)),
+        items: parts.flatMap((p) => (p instanceof UpstreamError ? [] : p)).filter((w) => !name || (w.name ?? '').toLowerCase().includes(name)),
         failures: parts.filter((p): p is UpstreamError => p instanceof UpstreamError),
       };
     },
@@ -349,7 +361,7 @@ export function createLoaders(options: LoaderOptions) {
     if (vendor === 'PITNEY_BOWES') {
       for (const wo of await pbAll()) {
         if (wo.sku) skus.add(wo.sku);
-        for (const line of wo.lines) skus.add(line.childSku);
+        for (const line of wo.lines) if (line.childSku) skus.add(line.childSku);
       }
     }
     return [...skus].sort().map((s) => derivedProduct(vendor, s));
@@ -357,8 +369,8 @@ export function createLoaders(options: LoaderOptions) {
 
   function derivedProductSegment(vendor: Vendor, query: ProductQuery): Segment<Product> {
     const matches = (p: Product) =>
-      (!query.name || p.name.toLowerCase().includes(query.name.toLowerCase())) &&
-      (!query.sku || p.sku.toLowerCase().includes(query.sku.toLowerCase()));
+      (!query.name || (p.name ?? '').toLowerCase().includes(query.name.toLowerCase())) &&
+      (!query.sku || (p.sku ?? '').toLowerCase().includes(query.sku.toLowerCase()));
     return {
       key: `derived-products:${vendor}`,
       async fetch(offset: number, limit: number): Promise<Page<Product>> {

@@ -49,6 +49,8 @@ export interface WriteServices {
   locks: KeyedLock;
   /** Whose keys these are: idempotency keys are scoped to the caller. */
   caller: string;
+  /** Told when a write's answer is the first outcome of its key replayed, not a new run. */
+  replayed?: () => void;
 }
 
 interface WriteDeps {
@@ -109,8 +111,14 @@ export function createWrites(deps: WriteDeps) {
       });
     if (!key) return tracked();
     if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
-    return services.idempotency.run(`${services.caller}\u0000${key}`, fingerprint([operation, input]), tracked, (err) =>
-      afterFailure(attempt, err, deps.read),
+    // One namespace per caller, whether the key came as the header or the argument; the fingerprint binds it to
+    // one operation (the write and its target) and its input, so any other use of the key is a conflict.
+    return services.idempotency.run(
+      `${services.caller}\u0000${key}`,
+      fingerprint([operation, input]),
+      tracked,
+      (err) => afterFailure(attempt, err, deps.read),
+      services.replayed,
     );
   }
 

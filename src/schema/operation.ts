@@ -1,4 +1,4 @@
-import { VendorEnum } from './enums.js';
+import { OperationStatusEnum, VendorEnum } from './enums.js';
 import { encodeId } from '../domain/ids.js';
 import { operationKey } from '../loaders/index.js';
 import { NodeInterface, whole } from './ids.js';
@@ -13,9 +13,18 @@ OperationType.implement({
     id: t.id({ resolve: (op) => encodeId('Operation', op.vendor, operationKey(op)) }),
     vendor: t.field({ type: VendorEnum, resolve: (o) => o.vendor }),
     vendorId: t.exposeString('vendorId'),
-    name: t.exposeString('name'),
+    name: t.exposeString('name', {
+      nullable: true,
+      description: 'The step\'s name: from its record, else from the operation it performs; null when neither tells it.',
+    }),
     sequence: t.int({ nullable: true, resolve: (r) => whole(r.sequence) }),
-    status: t.exposeString('status', { nullable: true, description: "The vendor's own operation status." }),
+    status: t.field({
+      type: OperationStatusEnum,
+      nullable: true,
+      description: 'Null for a route step (nothing done yet) or a vendor value its document does not name.',
+      resolve: (o) => o.status,
+    }),
+    vendorStatus: t.exposeString('vendorStatus', { nullable: true, description: 'The status exactly as the vendor gives it.' }),
     workerId: t.exposeString('workerId', { nullable: true }),
     workerName: t.exposeString('workerName', { nullable: true }),
     deviceId: t.exposeString('deviceId', { nullable: true }),

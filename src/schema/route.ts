@@ -13,7 +13,7 @@ RouteType.implement({
     id: t.id({ resolve: globalId('Route') }),
     vendor: t.field({ type: VendorEnum, resolve: (r) => r.vendor }),
     vendorId: t.exposeString('vendorId'),
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { nullable: true }),
     product: t.field({ type: ProductType, nullable: true, resolve: (r, _args, ctx) => ctx.loaders.routeProduct(r) }),
     operations: t.field({
       type: [OperationType],

@@ -12,7 +12,7 @@ WarehouseType.implement({
     id: t.id({ resolve: globalId('Warehouse') }),
     vendor: t.field({ type: VendorEnum, resolve: (w) => w.vendor }),
     vendorId: t.exposeString('vendorId'),
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { nullable: true }),
     code: t.exposeString('code', { nullable: true }),
     locations: t.field({
       type: [StorageLocationType],
@@ -28,7 +28,7 @@ StorageLocationType.implement({
     id: t.id({ resolve: globalId('StorageLocation') }),
     vendor: t.field({ type: VendorEnum, resolve: (l) => l.vendor }),
     vendorId: t.exposeString('vendorId'),
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { nullable: true }),
     code: t.exposeString('code', { nullable: true }),
     warehouse: t.field({
       type: WarehouseType,

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { ValidationError } from '../domain/errors.js';
 import { WORK_ORDER_TYPE, decodeIdOf, type NodeType } from '../domain/ids.js';
 import { PRIORITIES, WORK_ORDER_STATUSES } from '../domain/model.js';
@@ -97,8 +97,12 @@ builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
 const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('PitneyBowesComponent').implement({
   description: 'A child item of a Pitney Bowes kit work order (a work-order line).',
   fields: (t) => ({
-    sku: t.exposeString('childSku'),
-    product: t.field({ type: ProductType, resolve: (line, _args, ctx) => ctx.loaders.productOfLine(line.childSku) }),
+    sku: t.exposeString('childSku', { nullable: true }),
+    product: t.field({
+      type: ProductType,
+      nullable: true,
+      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine(line.childSku)),
+    }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
     issuedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.issuedQuantity) }),
@@ -233,16 +237,62 @@ const DeleteWorkOrderPayload = builder.objectRef<{ id: string }>('DeleteWorkOrde
 });
 
 /**
- * The key a mutation field runs under. The header covers the whole request, so each mutation field of it gets the
- * header's key with its own response name: two fields of one request never collide, and the same request sent
- * again maps each field to its own first outcome.
+ * The key a mutation field runs under. Header and argument are one namespace: the same key means the same thing
+ * whichever way it came, and the writes bind it to one operation and its arguments. A header covers a request, so
+ * it may stand for one mutation field only: with several, each needs its own `idempotencyKey` argument (refused
+ * before any field runs, as every field of such a request sees the same header).
  */
 function idempotencyKeyOf(arg: string | null | undefined, header: string | undefined, info: GraphQLResolveInfo): string | undefined {
   if (arg && header && arg !== header) {
     throw new ValidationError('idempotencyKey argument and Idempotency-Key header differ', 'idempotencyKey');
   }
   if (arg) return arg;
-  return header ? `${header}#${info.path.key}` : undefined;
+  if (header && rootFieldCount(info) > 1) {
+    throw new ValidationError(
+      'An Idempotency-Key header covers a request with one mutation field; give each field its own idempotencyKey argument',
+      'Idempotency-Key',
+    );
+  }
+  return header || undefined;
+}
+
+/** Root fields the operation selects, counting those of fragments spread or inlined at the root. */
+function rootFieldCount(info: GraphQLResolveInfo): number {
+  const count = (selections: readonly SelectionNode[]): number =>
+    selections.reduce((n, sel) => {
+      if (sel.kind === Kind.FIELD) return n + (sel.name.value.startsWith('__') ? 0 : 1);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return n + count(sel.selectionSet.selections);
+      const fragment = info.fragments[sel.name.value];
+      return n + (fragment ? count(fragment.selectionSet.selections) : 0);
+    }, 0);
+  return count(info.operation.selectionSet.selections);
+}
+
+/** Domain input fields as the client wrote them: each is a field of the mutation's `input` argument. */
+const INPUT_PATH: Readonly<Record<string, string>> = {
+  vendor: 'input.vendor',
+  orderNumber: 'input.orderNumber',
+  quantity: 'input.quantity',
+  completedQuantity: 'input.completedQuantity',
+  priority: 'input.priority',
+  dueDate: 'input.dueDate',
+  customer: 'input.customer',
+  notes: 'input.notes',
+  productId: 'input.product',
+  routeId: 'input.routeId',
+};
+
+/**
+ * The loaders and vendors name refused fields in domain terms (`productId`); a client wrote `input.product`. The
+ * same refusal says the same field whether the gateway or the vendor refused it.
+ */
+function asInputPath<T>(write: Promise<T>): Promise<T> {
+  return write.catch((err: unknown) => {
+    if (err instanceof ValidationError && err.field !== undefined && INPUT_PATH[err.field] !== undefined) {
+      throw new ValidationError(err.message, INPUT_PATH[err.field], err.vendor);
+    }
+    throw err;
+  });
 }
 
 builder.mutationFields((t) => {
@@ -288,7 +338,7 @@ builder.mutationFields((t) => {
           if (route.vendor !== input.vendor) throw new ValidationError('input.routeId belongs to another vendor', 'input.routeId', input.vendor);
           routeId = route.key;
         }
-        return ctx.loaders.writes.create(
+        return asInputPath(ctx.loaders.writes.create(
           {
             vendor: input.vendor,
             orderNumber: input.orderNumber,
@@ -301,7 +351,7 @@ builder.mutationFields((t) => {
             ...(routeId ? { routeId } : {}),
           },
           idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
-        );
+        ));
       },
     }),
     updateWorkOrder: t.field({
@@ -310,7 +360,7 @@ builder.mutationFields((t) => {
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
       resolve: (_root, { id, input, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        return ctx.loaders.writes.update(
+        return asInputPath(ctx.loaders.writes.update(
           vendor,
           key,
           {
@@ -324,7 +374,7 @@ builder.mutationFields((t) => {
             ...(input.product != null ? { productId: input.product } : {}),
           },
           idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
-        );
+        ));
       },
     }),
     deleteWorkOrder: t.field({

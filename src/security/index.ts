@@ -1,5 +1,5 @@
 // The security layer, as yoga plugins, in the order a request meets them: request id (and the x-request-id header),
-// CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
+// the origin check (CORS), CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
 // the body is parsed, before anything runs), persisted operations and APQ, then the operation limits in parse,
 // validation and just before execution. Scopes (mutations need workorders:write) are the schema's business
 // (schema/builder.ts) and vendor scoping the loaders', both from the principal settled here.
@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
 import type { Logger } from '../logger.js';
 import { authPlugins, callerOf, isOpen } from './auth.js';
+import { useOriginCheck } from './cors.js';
 import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
@@ -15,6 +16,7 @@ import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
 import { useRequestId } from './request-id.js';
 
 export { batchingOf, limitsOf } from './limits.js';
+export { corsOf } from './cors.js';
 export { currentRequestId, requestIdOf } from './request-id.js';
 
 export interface SecurityOptions {
@@ -41,6 +43,7 @@ export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext
   const store = createPersistedStore(loadManifest(config.persistedDocumentsFile), config.apq !== false);
   return [
     useRequestId(),
+    useOriginCheck(config),
     csrfPrevention(),
     ...authPlugins(config, logger),
     ...rateLimitPlugins(config, store, logger, options.rateLimiter),

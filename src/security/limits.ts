@@ -1,18 +1,21 @@
 // Operation limits, all applied before execution so a refused operation never reaches a vendor: graphql-armor's
-// depth, alias, token, directive and cost limits (each refusal with its own code), introspection off by
-// configuration, field suggestions hidden outside development, and CSRF prevention. graphql-js's own rules already
-// refuse fragment cycles and over-deep introspection (MaxIntrospectionDepthRule); yoga refuses mutations over GET,
+// depth, alias, token and cost limits and our own directive count and introspection depth (each refusal with its
+// own code), introspection off by configuration, field suggestions hidden where callers authenticate, and CSRF
+// prevention. graphql-js's own rules refuse fragment cycles; yoga refuses mutations over GET,
 // over-long batches and over-large bodies (its options are set in yoga.ts from the same limits).
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { costLimitPlugin, costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
   GraphQLError,
+  buildSchema,
+  getIntrospectionQuery,
   getNamedType,
+  parse,
+  type ASTNode,
   isIntrospectionType,
   Kind,
   validate,
@@ -27,6 +30,7 @@ import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type GatewayConfig, type OperationLimits } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import { DEFAULT_PAGE_SIZE } from '../loaders/concat.js';
+import { isOpen } from './auth.js';
 import { refusal, type RefusalCode } from './refusal.js';
 
 export function limitsOf(config: GatewayConfig): OperationLimits {
@@ -63,6 +67,98 @@ const NoIntrospectionRule: ValidationRule = (context) => ({
     }
   },
 });
+
+/** Each fragment's count of something, spread by spread (memoised; a cycle counts once and is refused by validation). */
+function perSpread(
+  context: ValidationContext,
+  own: (node: ASTNode) => number,
+  combine: (self: number, children: number[]) => number,
+): (node: ASTNode) => number {
+  const memo = new Map<string, number>();
+  const walk = (node: ASTNode, seen: ReadonlySet<string>): number => {
+    if (node.kind === Kind.FRAGMENT_SPREAD) {
+      const name = node.name.value;
+      let inner = memo.get(name);
+      if (inner === undefined) {
+        const fragment = context.getFragment(name);
+        inner = fragment && !seen.has(name) ? walk(fragment, new Set([...seen, name])) : 0;
+        memo.set(name, inner);
+      }
+      return own(node) + inner;
+    }
+    const children = 'selectionSet' in node && node.selectionSet ? node.selectionSet.selections.map((c) => walk(c, seen)) : [];
+    return combine(own(node), children);
+  };
+  return (node) => walk(node, new Set());
+}
+
+/**
+ * Every directive counts, wherever it stands: on the operation, its variables, fields, inline fragments, fragment
+ * spreads and in each spread fragment (once per spread, since it is evaluated once per spread).
+ */
+function maxDirectivesRule(max: number, expose: boolean): ValidationRule {
+  return (context) => {
+    const count = perSpread(
+      context,
+      (node) =>
+        ('directives' in node && Array.isArray(node.directives) ? node.directives.length : 0) +
+        (node.kind === Kind.OPERATION_DEFINITION ? (node.variableDefinitions ?? []).reduce((n, v) => n + (v.directives?.length ?? 0), 0) : 0),
+      (self, children) => children.reduce((a, b) => a + b, self),
+    );
+    return {
+      OperationDefinition(node) {
+        const found = count(node);
+        if (found > max) {
+          context.reportError(
+            refusal('DIRECTIVE_LIMIT_EXCEEDED', expose ? `Directives limit of ${max} exceeded, found ${found}.` : 'The operation has too many directives.', 400, { nodes: [node] }),
+          );
+        }
+      },
+    };
+  };
+}
+
+/** How deep graphql-js's own introspection query (the one GraphiQL sends) reaches: __schema's limit, at least. */
+export const STANDARD_INTROSPECTION_DEPTH = (() => {
+  let depth = 0;
+  const document = parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }));
+  validate(buildSchema('type Query { a: Int }'), document, [
+    (context) => ({
+      Field(node) {
+        if (node.name.value === '__schema') depth = Math.max(depth, introspectionDepthOf(context, node));
+      },
+    }),
+  ]);
+  return depth;
+})();
+
+function introspectionDepthOf(context: ValidationContext, node: FieldNode): number {
+  const depthOf = perSpread(
+    context,
+    (n) => (n.kind === Kind.FIELD ? 1 : 0),
+    (self, children) => self + Math.max(0, ...children),
+  );
+  return depthOf(node);
+}
+
+/**
+ * `__schema` escapes armor's depth limit (GraphiQL's introspection query is 15 deep); it is held to the standard
+ * introspection query's depth instead, or to the gateway's depth limit where that is higher. graphql-js's
+ * MaxIntrospectionDepthRule alone lets `ofType` nest without end.
+ */
+function introspectionDepthRule(max: number, expose: boolean): ValidationRule {
+  return (context) => ({
+    Field(node) {
+      if (node.name.value !== '__schema') return;
+      const found = introspectionDepthOf(context, node);
+      if (found > max) {
+        context.reportError(
+          refusal('DEPTH_LIMIT_EXCEEDED', expose ? `Introspection depth limit of ${max} exceeded, found ${found}.` : 'The operation is nested too deeply.', 400, { nodes: [node] }),
+        );
+      }
+    },
+  });
+}
 
 const PAGE_SIZE_ARGS = new Set(['first', 'last']);
 
@@ -145,6 +241,14 @@ export function csrfPrevention(): Plugin<GatewayContext> {
   };
 }
 
+/**
+ * Suggestions help someone exploring an open gateway; where callers authenticate (clients file or JWT) or
+ * introspection is off, they would hand the schema to whoever guesses. NODE_ENV does not matter.
+ */
+export function hidesSuggestions(config: GatewayConfig): boolean {
+  return !isOpen(config) || !config.introspection;
+}
+
 export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
   const limits = limitsOf(config);
   // Limits are no secret, and a client that hits one should learn which; production still says less.
@@ -169,8 +273,8 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
     maxDepthPlugin({
       ...armor,
       n: limits.maxDepth,
-      // GraphiQL's introspection query is deeper than any operation; graphql-js's MaxIntrospectionDepthRule
-      // keeps introspection itself from nesting without end.
+      // `__schema` is held to its own limit below (GraphiQL's introspection query is deeper than any operation);
+      // `__type` counts here like any field.
       ignoreIntrospection: true,
       onReject: [rejectWith('DEPTH_LIMIT_EXCEEDED', 'The operation is nested too deeply.', expose)],
     }),
@@ -179,11 +283,17 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
       n: limits.maxAliases,
       onReject: [rejectWith('ALIAS_LIMIT_EXCEEDED', 'The operation has too many aliases.', expose)],
     }),
-    maxDirectivesPlugin({
-      ...armor,
-      n: limits.maxDirectives,
-      onReject: [rejectWith('DIRECTIVE_LIMIT_EXCEEDED', 'The operation has too many directives.', expose)],
-    }),
+    {
+      // Our own count, not armor's: armor skips the directives on a fragment spread once it has seen the fragment.
+      onValidate({ addValidationRule }) {
+        addValidationRule(maxDirectivesRule(limits.maxDirectives, expose));
+      },
+    },
+    {
+      onValidate({ addValidationRule }) {
+        addValidationRule(introspectionDepthRule(Math.max(limits.maxDepth, STANDARD_INTROSPECTION_DEPTH), expose));
+      },
+    },
     costLimitPlugin(costOptions),
     {
       // Page sizes given as variables, or left to their default: the same cost rule over the document with the
@@ -215,6 +325,6 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
       },
     });
   }
-  if (config.production) plugins.push(blockFieldSuggestionsPlugin());
+  if (hidesSuggestions(config)) plugins.push(blockFieldSuggestionsPlugin());
   return plugins;
 }

@@ -73,10 +73,26 @@ export function createPersistedStore(manifest: Manifest, apqEnabled: boolean): P
   };
 }
 
-const notFound = () =>
-  refusal('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', 404, {
-    extensions: { reason: 'No persisted document has this id (send the query text to register it, where APQ is allowed).' },
-  });
+/**
+ * An unknown id. Partners cannot register operations, so they are told what they can do: call an operation of the
+ * published catalog. Other callers keep the message Apollo's APQ clients look for, and are told to register the
+ * query where APQ is on.
+ */
+const notFound = (partner: boolean, apq: boolean) =>
+  partner
+    ? refusal('PERSISTED_QUERY_NOT_FOUND', 'No operation of the partner catalog has this id.', 404, {
+        extensions: {
+          reason:
+            'Send a documentId (or sha256Hash) from the published partner catalog (src/generated/persisted-documents.json, built from operations/); partners cannot add operations.',
+        },
+      })
+    : refusal('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', 404, {
+        extensions: {
+          reason: apq
+            ? 'No persisted document has this id: send the query text with this hash to register it (APQ), or a documentId from the catalog.'
+            : 'No persisted document has this id: send a documentId from the catalog, or the query text.',
+        },
+      });
 const notInList = () =>
   refusal('PERSISTED_QUERY_NOT_IN_LIST', 'This client may send only persisted operations of the partner catalog.', 403);
 
@@ -104,7 +120,7 @@ export function persistedPlugins(store: PersistedStore): Plugin<GatewayContext>[
       allowArbitraryOperations: (request) => !isPartner(request),
       extractPersistedOperationId: (params, request) => persistedIdOf(params, request),
       customErrors: {
-        notFound: () => notFound(),
+        notFound: ({ request }) => notFound(isPartner(request), store.apq !== undefined),
         persistedQueryOnly: () => notInList(),
         // Neither a query nor an id: for a partner that is still "not a persisted operation".
         keyNotFound: ({ request }) =>

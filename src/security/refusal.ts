@@ -4,6 +4,7 @@ import { GraphQLError, type ASTNode } from 'graphql';
 
 export type RefusalCode =
   | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'PERSISTED_QUERY_NOT_FOUND'
   | 'PERSISTED_QUERY_NOT_IN_LIST'

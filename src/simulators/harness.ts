@@ -78,12 +78,14 @@ export interface Faults {
   drip?: { chunkBytes: number; intervalMs: number };
   /** One-shot answers, used before normal handling: each request takes the first. */
   next?: SimResponse[];
+  /** Answer every request to one route (`METHOD /pattern`, as counted) with this status: one endpoint down. */
+  routeStatus?: Record<string, number>;
 }
 
 /** What the admin route may set: everything but `next` (whole responses are for programmatic use). */
 const FAULT_KEYS: readonly (keyof Faults)[] = [
   'only', 'status', 'statusBody', 'statusHeaders', 'errorRate', 'burst429', 'garbage', 'resetBeforeBody', 'reset',
-  'resetAfterHandler', 'hang', 'hangAfterHandler', 'latencyMs', 'latencyJitterMs', 'body', 'drip', 'next',
+  'resetAfterHandler', 'hang', 'hangAfterHandler', 'latencyMs', 'latencyJitterMs', 'body', 'drip', 'next', 'routeStatus',
 ];
 
 export interface SimServer {
@@ -301,6 +303,12 @@ export async function startSimServer(
               raw: faults.statusBody ?? '{"error":"simulated fault"}',
               headers: { 'content-type': 'application/json', ...(faults.statusHeaders ?? {}) },
             });
+            return;
+          }
+          const routeStatus = route ? faults.routeStatus?.[route.key] : undefined;
+          if (routeStatus) {
+            mark(`routeStatus:${routeStatus}`);
+            await send(res, { status: routeStatus, raw: '{"error":"simulated fault"}', headers: { 'content-type': 'application/json' } });
             return;
           }
           if (faults.garbage) {

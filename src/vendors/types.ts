@@ -5,6 +5,7 @@ import type {
   GenericMesWorkOrder,
   Inventory,
   Operation,
+  OperationDefinition,
   PitneyBowesWorkOrder,
   Product,
   ProductQuery,
@@ -71,6 +72,8 @@ export interface DotZeroClient extends WritableWorkOrderSource<DotZeroWorkOrder>
   routeOperations(routeKey: string): Promise<Operation[]>;
   /** Op history records of one work order (`/v1/workOrderOpHistory/{uuid}/byWorkOrderUuid`). */
   workOrderOperations(workOrderKey: string): Promise<Operation[]>;
+  /** Operations by uuid (`GET /v1/operation/{uuid}`), one call per distinct key, in parallel. */
+  getOperationDefinitions(keys: readonly string[]): Promise<(OperationDefinition | Error)[]>;
   /** Stock of one product (`/v1/productStorage/{productUuid}/byProductUuid`). */
   inventoryByProduct(productKey: string): Promise<Inventory[]>;
   listWarehouses(): Promise<Warehouse[]>;

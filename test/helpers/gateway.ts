@@ -38,6 +38,7 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     upstreamTimeoutMs: 2_000,
     persistedDocumentsFile: 'src/generated/persisted-documents.json',
     maxBodyBytes: 100_000,
+    shutdownGraceMs: 10_000,
     ...overrides,
   };
 }

@@ -63,11 +63,28 @@ describe('upstream faults', () => {
   });
 
   it('a relation whose vendor fails empties only that list and names the vendor', async () => {
-    const res1 = await gw.query(`{ workOrders(first: 2, filter: { vendors: [DOTZERO] }) { edges { node { id } } } }`);
-    const ids = res1.body.data!.workOrders.edges.map((e: any) => e.node.id);
-    gw.dotzero.faults.status = 500;
-    const res = await gw.query(`query($a: ID!) { workOrder(id: $a) { id } }`, { a: ids[0] });
-    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'DOTZERO', upstreamStatus: 500 });
+    // Its own gateway with the default timeout: this test is about a failing endpoint, not a slow one.
+    const local = await startTestGateway();
+    // The generic MES operations endpoint is down; its work-order list and details are not.
+    local.gmes.faults.routeStatus = { 'GET /api/v2/operations/:id': 500 };
+    try {
+      const res = await local.query(`{ workOrders(first: 3, filter: { vendors: [GENERIC_MES], statuses: [IN_PROGRESS] }) {
+        edges { node { id orderNumber operations { id } } } } }`);
+      const nodes = res.body.data!.workOrders.edges.map((e: any) => e.node);
+      expect(nodes).toHaveLength(3);
+      for (const node of nodes) {
+        expect(node.orderNumber).toMatch(/\S/);
+        expect(node.operations).toEqual([]);
+      }
+      expect(local.gmes.count('GET /api/v2/operations/:id')).toBeGreaterThan(0);
+      expect(res.body.errors).toHaveLength(3);
+      res.body.errors!.forEach((err, i) => {
+        expect(err.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'GENERIC_MES', upstreamStatus: 500 });
+        expect(err.path).toEqual(['workOrders', 'edges', i, 'node', 'operations']);
+      });
+    } finally {
+      await local.close();
+    }
   });
 });
 
@@ -83,7 +100,7 @@ describe('circuit breaker', () => {
       local.resetCounts(); // the simulator counts a request when it arrives, so the abandoned two are counted already
       const refused = await local.query(query);
       expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', vendor: 'GENERIC_MES' });
-      // Refused without being sent: the simulator saw nothing (a counter, not a clock).
+      // Failed at once: nothing reached the vendor (a call sent would have been counted on arrival).
       expect(local.gmes.total()).toBe(0);
       // Other vendors are not affected.
       expect((await local.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { totalCount } }`)).body.errors).toBeUndefined();

@@ -236,13 +236,62 @@ describe('an order in a status the vendor document does not name', () => {
 describe('idempotency', () => {
   const START = `mutation($id: ID!, $key: String) { startWorkOrder(id: $id, idempotencyKey: $key) { id status } }`;
 
-  it('carries a repeated request out once and answers the first result again', async () => {
+  it('carries a repeated request out once and answers the first result again, marked as a replay', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const first = await gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-repeat-1' });
+    expect(first.body.errors).toBeUndefined();
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect((first.body as any).extensions?.idempotentReplayed).toBeUndefined();
     gw.resetCounts();
     const second = await gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-repeat-1' });
-    expect(second.body).toEqual(first.body);
+    expect(second.body.data).toEqual(first.body.data);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect((second.body as any).extensions).toEqual({ idempotentReplayed: true });
     expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
+  it('a replayed refusal is marked as a replay too', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    gw.gmes.faults.next = [
+      { status: 200, body: { data: { id: order.vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } },
+      { status: 500, body: { error: { code: 'INTERNAL' } } },
+    ];
+    const first = await gw.query(START, { id: order.id, key: 'k-kept-error' });
+    expect(codes(first)).toEqual(['UPSTREAM_ERROR']);
+    gw.resetCounts();
+    const again = await gw.query(START, { id: order.id, key: 'k-kept-error' });
+    expect(codes(again)).toEqual(['UPSTREAM_ERROR']);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
+  it('a key is bound to its mutation: the same key on another mutation is IDEMPOTENCY_CONFLICT, with no vendor call', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    const started = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id: order.id }, { 'Idempotency-Key': 'k-bound' });
+    expect(started.body.errors).toBeUndefined();
+    gw.resetCounts();
+    const paused = await gw.query(`mutation($id: ID!) { pauseWorkOrder(id: $id) { status } }`, { id: order.id }, { 'Idempotency-Key': 'k-bound' });
+    expect(paused.body.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', reason: 'MISMATCH' });
+    expect(paused.headers.get('idempotent-replayed')).toBeNull();
+    expect(gw.calls().GENERIC_MES).toBe(0);
+  });
+
+  it('header and argument are one namespace: the key sent as an argument after the header replays, it does not run again', async () => {
+    const order = take('GENERIC_MES', 'OPEN');
+    const first = await gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-one-space' });
+    expect(first.body.errors).toBeUndefined();
+    gw.resetCounts();
+    const byArgument = await gw.query(START, { id: order.id, key: 'k-one-space' });
+    expect(byArgument.body.data).toEqual(first.body.data);
+    expect(byArgument.headers.get('idempotent-replayed')).toBe('true');
+    expect(writes('GENERIC_MES')).toBe(0);
+    // And the other way round: an argument's key, then the header, on another mutation, is a conflict.
+    const other = take('GENERIC_MES', 'OPEN');
+    await gw.query(START, { id: other.id, key: 'k-one-space-2' });
+    gw.resetCounts();
+    const byHeader = await gw.query(`mutation($id: ID!) { holdWorkOrder(id: $id) { status } }`, { id: other.id }, { 'Idempotency-Key': 'k-one-space-2' });
+    expect(codes(byHeader)).toEqual(['IDEMPOTENCY_CONFLICT']);
+    expect(writes('GENERIC_MES')).toBe(0);
   });
 
   it('refuses the same key with a different input', async () => {
@@ -304,24 +353,56 @@ describe('idempotency', () => {
     expect(gw.gmes.count('GET /api/v2/work-orders/:id')).toBe(1);
   });
 
-  it('one Idempotency-Key header covers each mutation field of a request on its own', async () => {
+  it('one Idempotency-Key header cannot stand for two mutation fields: refused before any call; arguments can', async () => {
     const a = take('GENERIC_MES', 'OPEN');
     const b = take('GENERIC_MES', 'OPEN');
-    const TWO = `mutation($a: ID!, $b: ID!) { a: startWorkOrder(id: $a) { status } b: holdWorkOrder(id: $b) { status } }`;
-    const first = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
-    expect(first.body.errors).toBeUndefined();
+    const TWO = `mutation($a: ID!, $b: ID!, $ka: String, $kb: String) {
+      a: startWorkOrder(id: $a, idempotencyKey: $ka) { status } b: holdWorkOrder(id: $b, idempotencyKey: $kb) { status } }`;
+    const refused = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
+    // Mutation fields run in order and the first refusal ends the request (its field is non-null).
+    expect(refused.body.errors!.map((e) => [e.extensions!.code, e.extensions!.field])).toEqual([['VALIDATION_ERROR', 'Idempotency-Key']]);
+    expect(gw.calls().GENERIC_MES).toBe(0);
+    const first = await gw.query(TWO, { a: a.id, b: b.id, ka: 'k-two-a', kb: 'k-two-b' });
     expect(first.body.data).toEqual({ a: { status: 'IN_PROGRESS' }, b: { status: 'ON_HOLD' } });
     gw.resetCounts();
-    const again = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
-    expect(again.body).toEqual(first.body);
+    const again = await gw.query(TWO, { a: a.id, b: b.id, ka: 'k-two-a', kb: 'k-two-b' });
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(gw.calls().GENERIC_MES).toBe(0);
   });
 
-  it('keys are scoped to the caller: the header and the argument must agree', async () => {
+  it('the header and the argument must agree', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const res = await gw.query(START, { id: order.id, key: 'a' }, { 'Idempotency-Key': 'b' });
     expect(codes(res)).toEqual(['VALIDATION_ERROR']);
     expect(allWrites()).toBe(0);
+  });
+
+  it('keys are scoped to the caller: two callers using the same key each have their write carried out', async () => {
+    const client = (name: string) => ({ name, apiKey: `${name}-key-0123456789`, role: 'frontend' as const, scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 1200 });
+    const two = await startTestGateway({ clients: [client('caller-a'), client('caller-b')] });
+    try {
+      const ids = await two.query(
+        `{ workOrders(first: 2, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id } } } }`,
+        undefined,
+        { 'X-API-Key': 'caller-a-key-0123456789' },
+      );
+      const [a, b] = ids.body.data!.workOrders.edges.map((e: any) => e.node.id as string);
+      two.resetCounts();
+      const ra = await two.query(START, { id: a }, { 'X-API-Key': 'caller-a-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      const rb = await two.query(START, { id: b }, { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      expect(ra.body.errors).toBeUndefined();
+      expect(rb.body.errors).toBeUndefined();
+      expect(rb.body.data!.startWorkOrder).toEqual({ id: b, status: 'IN_PROGRESS' });
+      expect(rb.headers.get('idempotent-replayed')).toBeNull();
+      expect(two.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(2);
+      // Each caller's own repeat is still a replay of its own first answer.
+      const rb2 = await two.query(START, { id: b }, { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      expect(rb2.headers.get('idempotent-replayed')).toBe('true');
+      expect(two.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(2);
+    } finally {
+      await two.close();
+    }
   });
 });
 
@@ -346,21 +427,31 @@ describe('races on one order', () => {
 
 describe('invalid input: refused with the field named, and no vendor write', () => {
   const cases: [string, string, Record<string, unknown>, string, string?][] = [
-    ['zero quantity', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-1", quantity: 0, product: "Widget A" }) { id } }`, {}, 'VALIDATION_ERROR', 'quantity'],
-    ['negative quantity', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-2", quantity: -5 }) { id } }`, {}, 'VALIDATION_ERROR', 'quantity'],
-    ['missing product on the generic MES', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-3", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'productId'],
-    ['customer on DotZero', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-4", quantity: 5, customer: "Acme" }) { id } }`, {}, 'VALIDATION_ERROR', 'customer'],
-    ['an empty order number', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "  ", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'orderNumber'],
-    ['an order number over 64 characters', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "${'x'.repeat(65)}", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'orderNumber'],
+    ['zero quantity', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-1", quantity: 0, product: "Widget A" }) { id } }`, {}, 'VALIDATION_ERROR', 'input.quantity'],
+    ['negative quantity', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-2", quantity: -5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.quantity'],
+    ['missing product on the generic MES', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-3", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.product'],
+    ['customer on DotZero', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-4", quantity: 5, customer: "Acme" }) { id } }`, {}, 'VALIDATION_ERROR', 'input.customer'],
+    ['an empty order number', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "  ", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.orderNumber'],
+    ['an order number over 64 characters', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "${'x'.repeat(65)}", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.orderNumber'],
     ['a due date that is not ISO 8601', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-5", quantity: 5, dueDate: "31/12/2026" }) { id } }`, {}, 'GRAPHQL_VALIDATION_FAILED'],
-    ['notes over 2000 characters', `mutation($n: String) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-6", quantity: 5, notes: $n }) { id } }`, { n: 'x'.repeat(2001) }, 'VALIDATION_ERROR', 'notes'],
+    ['notes over 2000 characters', `mutation($n: String) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-6", quantity: 5, notes: $n }) { id } }`, { n: 'x'.repeat(2001) }, 'VALIDATION_ERROR', 'input.notes'],
     ['a route of another vendor type', `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-7", quantity: 5, routeId: $r }) { id } }`, { r: Buffer.from('Product:DOTZERO:x').toString('base64url') }, 'VALIDATION_ERROR', 'input.routeId'],
     ['an update with nothing to change', `mutation($id: ID!) { updateWorkOrder(id: $id, input: {}) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'input'],
-    ['completedQuantity on a generic MES update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { completedQuantity: 1 }) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'completedQuantity'],
+    ['completedQuantity on a generic MES update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { completedQuantity: 1 }) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'input.completedQuantity'],
     ['a negative completed quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: -1) { id } }`, { id: 'GM_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
     ['a completed quantity above the order quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`, { id: 'GM_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
     ['a completed quantity above the DotZero quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`, { id: 'DZ_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
     ['a malformed id', `mutation { startWorkOrder(id: "nope") { id } }`, {}, 'VALIDATION_ERROR', 'id'],
+    // DotZero stores only is_asap: LOW and CRITICAL would come back NORMAL and HIGH.
+    ['LOW priority on a DotZero create', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-8", quantity: 5, priority: LOW }) { id } }`, {}, 'VALIDATION_ERROR', 'input.priority'],
+    ['CRITICAL priority on a DotZero create', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-9", quantity: 5, priority: CRITICAL }) { id } }`, {}, 'VALIDATION_ERROR', 'input.priority'],
+    ['LOW priority on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: LOW }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.priority'],
+    ['CRITICAL priority on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: CRITICAL }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.priority'],
+    // A product beside a route would be dropped unseen: DotZero takes its product from the route.
+    ['a product on a DotZero create, even with a route', `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-10", quantity: 5, product: "Widget A", routeId: $r }) { id } }`, { r: Buffer.from('Route:DOTZERO:any').toString('base64url') }, 'VALIDATION_ERROR', 'input.product'],
+    ['a route on a generic MES create', `mutation($r: ID) { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-11", quantity: 5, product: "Widget A", routeId: $r }) { id } }`, { r: Buffer.from('Route:GENERIC_MES:any').toString('base64url') }, 'VALIDATION_ERROR', 'input.routeId'],
+    ['a product on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { product: "Widget A" }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.product'],
+    ['a customer on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { customer: "Acme" }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.customer'],
   ];
 
   it.each(cases)('%s', async (_name, query, variables, code, field) => {
@@ -368,10 +459,40 @@ describe('invalid input: refused with the field named, and no vendor write', () 
     if (vars.id === 'GM_OPEN') vars.id = take('GENERIC_MES', 'OPEN').id;
     if (vars.id === 'GM_IN_PROGRESS') vars.id = take('GENERIC_MES', 'IN_PROGRESS').id;
     if (vars.id === 'DZ_IN_PROGRESS') vars.id = take('DOTZERO', 'IN_PROGRESS').id;
+    if (vars.id === 'DZ_OPEN') vars.id = take('DOTZERO', 'OPEN').id;
     gw.resetCounts();
     const res = await gw.query(query, vars);
     expect(codes(res)).toEqual([code]);
     if (field) expect(res.body.errors![0]!.extensions!.field).toBe(field);
     expect(allWrites()).toBe(0);
+  });
+});
+
+describe('one mistake, one answer, whichever vendor refuses it', () => {
+  const CREATE = `mutation($input: CreateWorkOrderInput!) { createWorkOrder(input: $input) { id orderNumber } }`;
+  const UPDATE = `mutation($id: ID!, $n: String) { updateWorkOrder(id: $id, input: { orderNumber: $n }) { id } }`;
+
+  it.each([
+    ['DOTZERO', {}],
+    ['GENERIC_MES', { product: 'Widget A' }],
+  ] as const)('%s: a duplicate order number on create is VALIDATION_ERROR naming input.orderNumber', async (vendor, extra) => {
+    const orderNumber = `DUP-${vendor}`;
+    const first = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
+    expect(first.body.errors).toBeUndefined();
+    gw.resetCounts();
+    const again = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
+    expect(again.body.errors).toHaveLength(1);
+    expect(again.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber', vendor });
+    // The vendor refused it: one create reached it, and nothing was written.
+    expect(writes(vendor)).toBe(1);
+  });
+
+  it.each(['DOTZERO', 'GENERIC_MES'] as const)('%s: renaming an order to a taken number is the same VALIDATION_ERROR', async (vendor) => {
+    const a = take(vendor, 'OPEN');
+    const b = take(vendor, 'OPEN');
+    const taken = (await gw.query(READ.replace('notes', 'notes orderNumber'), { id: b.id })).body.data!.workOrder.orderNumber as string;
+    gw.resetCounts();
+    const res = await gw.query(UPDATE, { id: a.id, n: taken });
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber', vendor });
   });
 });

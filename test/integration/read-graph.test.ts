@@ -102,7 +102,8 @@ describe('cross-vendor list', () => {
         expect(c['GET /v1/routeOperation/:routeUuid/byRouteUuid']).toBe(routes);
         expect(c['GET /v1/workOrderOpHistory/:uuid/byWorkOrderUuid']).toBe(50);
         expect(c['GET /v1/workOrders/:id'] ?? 0).toBe(0);
-        expect(gw.dotzero.total()).toBe(1 + routes + products + routes + 50);
+        // Steps whose record does not name them are named from their operation, each at most once.
+        expect(gw.dotzero.total()).toBe(1 + routes + products + routes + 50 + (c['GET /v1/operation/:uuid'] ?? 0));
       }
       if (vendor === 'GENERIC_MES') {
         const ops = new Set(nodes.flatMap((n: any) => n.operations.map((o: any) => o.id))).size;
@@ -244,6 +245,69 @@ describe('lookups by id', () => {
     }
     const vendors = new Set(samples.map((o: any) => Buffer.from(o.id, 'base64url').toString().split(':')[1]));
     expect(vendors).toEqual(new Set(['DOTZERO', 'GENERIC_MES']));
+  });
+
+  it('operations of both vendors share one status vocabulary, with the raw value beside it', async () => {
+    const res = await gw.query(`{
+      dz: workOrders(first: 12, filter: { vendors: [DOTZERO], statuses: [IN_PROGRESS, COMPLETED] }) { edges { node { operations { status vendorStatus } } } }
+      gm: workOrders(first: 12, filter: { vendors: [GENERIC_MES], statuses: [IN_PROGRESS, COMPLETED] }) { edges { node { operations { status vendorStatus } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const pairs = (alias: string) =>
+      new Set<string>(res.body.data![alias].edges.flatMap((e: any) => e.node.operations.map((o: any) => `${o.vendorStatus}=${o.status}`)));
+    // DotZero op history records carry the work-order status codes (1-4); the generic MES its own words.
+    expect([...pairs('dz')].every((p) => ['1=PENDING', '2=IN_PROGRESS', '3=COMPLETED', '4=INCOMPLETE'].includes(p))).toBe(true);
+    expect(pairs('dz')).toContain('3=COMPLETED');
+    expect([...pairs('gm')].every((p) => ['PENDING=PENDING', 'IN_PROGRESS=IN_PROGRESS', 'COMPLETED=COMPLETED'].includes(p))).toBe(true);
+    expect(pairs('gm')).toContain('COMPLETED=COMPLETED');
+    expect(pairs('gm')).toContain('PENDING=PENDING');
+  });
+
+  it('names every DotZero route step, whatever field carries its name, asking each unnamed operation once', async () => {
+    gw.resetCounts();
+    const res = await gw.query(`{ workOrders(first: 100, filter: { vendors: [DOTZERO] }) { edges { node {
+      route { vendorId operations { vendorId name } } } } } }`);
+    expect(res.body.errors).toBeUndefined();
+    const lookups = gw.dotzero.count('GET /v1/operation/:uuid');
+    const routes = new Map<string, { vendorId: string; name: string | null }[]>();
+    for (const e of res.body.data!.workOrders.edges) if (e.node.route) routes.set(e.node.route.vendorId, e.node.route.operations);
+    // The vendor's own records, read straight from the simulator: which steps carry no name, and what each is.
+    const creds = gw.dotzero.issueCredentials();
+    const raw = async (path: string) =>
+      (await (await fetch(`${gw.dotzero.workOrderApiUrl}${path}`, { headers: { authorization: `Bearer ${creds.token}` } })).json()) as any;
+    const unnamed = new Set<string>();
+    let nested = 0;
+    for (const [routeKey, ops] of routes) {
+      const wire: any[] = await raw(`/v1/routeOperation/${routeKey}/byRouteUuid`);
+      expect(ops.map((o) => o.vendorId)).toEqual(wire.map((w) => w.uuid));
+      for (const [i, w] of wire.entries()) {
+        const uuid = w.operation_uuid ?? w.operation.uuid;
+        const own = w.operation_name ?? w.name ?? w.operation?.name;
+        if (w.operation) nested++;
+        if (own === undefined) unnamed.add(uuid);
+        expect(ops[i]!.name).toBe(own ?? (await raw(`/v1/operation/${uuid}`)).name);
+        expect(ops[i]!.name).toMatch(/\S/);
+      }
+    }
+    expect(unnamed.size).toBeGreaterThan(0);
+    expect(nested).toBeGreaterThan(0);
+    // One call per distinct unnamed operation for the whole request, not per step or per route.
+    expect(lookups).toBe(unnamed.size);
+  });
+
+  it('a step whose operation cannot be read has a null name, never an empty one', async () => {
+    gw.resetCounts();
+    gw.dotzero.faults.routeStatus = { 'GET /v1/operation/:uuid': 404 };
+    try {
+      const res = await gw.query(`{ workOrders(first: 100, filter: { vendors: [DOTZERO] }) { edges { node { route { operations { name } } } } } }`);
+      expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+      expect(gw.dotzero.count('GET /v1/operation/:uuid')).toBeGreaterThan(0);
+      const names: (string | null)[] = res.body.data!.workOrders.edges.flatMap((e: any) => (e.node.route?.operations ?? []).map((o: any) => o.name));
+      expect(names).toContain(null);
+      expect(names.filter((n: unknown) => n !== null).length).toBeGreaterThan(0);
+      expect(names).not.toContain('');
+    } finally {
+      delete gw.dotzero.faults.routeStatus;
+    }
   });
 
   it('batches Pitney Bowes lookups into one search call', async () => {

@@ -33,6 +33,8 @@ const CLIENTS = {
   rlBatch: client('rl-batch', 'frontend', READ, { rateLimitPerMinute: 5 }),
   rlSequence: client('rl-sequence', 'frontend', READ, { rateLimitPerMinute: 3 }),
   rlPartner: client('rl-partner', 'partner', READ, { rateLimitPerMinute: 2 }),
+  rlIsolationA: client('rl-isolation-a', 'frontend', READ, { rateLimitPerMinute: 3 }),
+  rlIsolationB: client('rl-isolation-b', 'frontend', READ, { rateLimitPerMinute: 3 }),
 };
 const key = (c: GatewayClient) => ({ 'x-api-key': c.apiKey });
 
@@ -209,7 +211,11 @@ describe('persisted operations', () => {
   it('an unknown hash answers PERSISTED_QUERY_NOT_FOUND', async () => {
     const res = await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('nothing') } } }, key(CLIENTS.partnerRead));
     expect(res.status).toBe(404);
-    expect(((await res.json()) as GqlResponse['body']).errors![0]).toMatchObject({ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    // A partner cannot register operations (APQ): it is told to use the catalog, not Apollo's "send the query".
+    expect(((await res.json()) as GqlResponse['body']).errors![0]).toMatchObject({
+      message: 'No operation of the partner catalog has this id.',
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
   });
 });
 
@@ -310,9 +316,20 @@ describe('rate limit', () => {
     expect(res3.status).toBe(429);
   });
 
-  it('one client\'s limit leaves the others alone', async () => {
-    const res = await gw.query('{ vendors { vendor } }', undefined, key(CLIENTS.frontendRead));
-    expect(res.body.errors).toBeUndefined();
+  it('one client\'s limit leaves the others alone: A exhausts 3/min, B (also 3/min) still gets all of its own', async () => {
+    const ask = (c: GatewayClient) => gw.query('{ warehouses { id } }', undefined, key(c));
+    for (let i = 0; i < 3; i++) expect((await ask(CLIENTS.rlIsolationA)).body.errors).toBeUndefined();
+    gw.resetCounts();
+    expectLimited(await ask(CLIENTS.rlIsolationA));
+    expect(gw.calls().total).toBe(0);
+    // One window shared by every client would already be spent here.
+    for (let i = 0; i < 3; i++) {
+      const res = await ask(CLIENTS.rlIsolationB);
+      expect(res.status).toBe(200);
+      expect(res.body.errors).toBeUndefined();
+    }
+    expectLimited(await ask(CLIENTS.rlIsolationB));
+    expectLimited(await ask(CLIENTS.rlIsolationA));
   });
 
   it('the window: refused until it turns, with Retry-After counting down to it', () => {

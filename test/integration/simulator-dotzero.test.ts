@@ -679,8 +679,27 @@ describe('routes and operations', () => {
     const route = (await get('/v1/routes?limit=1')).data[0];
     expect(await get(`/v1/routes/${route.uuid}`)).toEqual(route);
     const [step] = await get(`/v1/routeOperation/${route.uuid}/byRouteUuid`);
-    const op = await get(`/v1/operation/${step.operation_uuid}`);
-    expect(op).toMatchObject({ uuid: step.operation_uuid, name: step.operation_name });
+    const uuid = step.operation_uuid ?? step.operation.uuid;
+    const op = await get(`/v1/operation/${uuid}`);
+    expect(op.uuid).toBe(uuid);
+    expect(typeof op.name).toBe('string');
+  });
+
+  it('route operations come in every shape a deployment may send, each naming an operation that GET /v1/operation names', async () => {
+    const routes = (await get('/v1/routes?limit=100')).data;
+    const shapes = new Map<string, number>();
+    for (const route of routes) {
+      for (const step of await get(`/v1/routeOperation/${route.uuid}/byRouteUuid`)) {
+        const shape =
+          'operation_name' in step ? 'operation_name' : 'name' in step ? 'name' : 'operation' in step ? 'nested' : 'uuid only';
+        shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+        const uuid = step.operation_uuid ?? step.operation.uuid;
+        const named = step.operation_name ?? step.name ?? step.operation?.name;
+        if (named !== undefined) expect((await get(`/v1/operation/${uuid}`)).name).toBe(named);
+        if (shape === 'nested') expect(step.operation.number).toMatch(/^OP-\d{3}$/);
+      }
+    }
+    expect([...shapes.keys()].sort()).toEqual(['name', 'nested', 'operation_name', 'uuid only']);
   });
 
   it('walks route pages', async () => {

@@ -478,7 +478,7 @@ describe('DotZero client over HTTP', () => {
       ['o3', 3, 'r1'],
     ]);
     expect(await c.routesByProduct('p1')).toEqual([{ vendor: 'DOTZERO', vendorId: 'r1', name: 'Main', productId: 'p1' }]);
-    expect(await c.workOrderOperations('w1')).toMatchObject([{ vendorId: 'h1', status: '2', goodQuantity: 3, workOrderId: 'w1' }]);
+    expect(await c.workOrderOperations('w1')).toMatchObject([{ vendorId: 'h1', status: 'IN_PROGRESS', vendorStatus: '2', goodQuantity: 3, workOrderId: 'w1' }]);
     expect(await c.inventoryByProduct('p1')).toMatchObject([{ productId: 'p1', warehouseId: 'wh', quantity: 4 }]);
     expect(await c.routeOperations('unknown')).toEqual([]);
     const [missing] = await c.getRoutes(['unknown']);
@@ -517,7 +517,7 @@ describe('DotZero client over HTTP', () => {
       vendor: 'DOTZERO',
       orderNumber: 'WO-9',
       quantity: 5,
-      priority: 'CRITICAL',
+      priority: 'HIGH',
       notes: 'n',
       routeId: 'r1',
     });

@@ -10,6 +10,7 @@ import {
   isWorkOrderRecord,
   knownTotal,
   mapOpHistory,
+  mapOperationDefinition,
   mapProduct,
   mapProductStorage,
   mapRoute,
@@ -203,7 +204,7 @@ describe('relations', () => {
       'product, minimal',
       mapProduct,
       { uuid: 'p2' },
-      { vendor: 'DOTZERO', vendorId: 'p2', sku: '', name: '', category: null, description: null, active: null },
+      { vendor: 'DOTZERO', vendorId: 'p2', sku: null, name: null, category: null, description: null, active: null },
     ],
     ['product, is_active "false"', mapProduct, { uuid: 'p3', number: 7, name: 'N', is_active: 'false' }, { sku: '7', active: false }],
     [
@@ -212,14 +213,14 @@ describe('relations', () => {
       { uuid: 'r1', name: 'Main route', product_uuid: 'p1', created_at: '2024-01-01T00:00:00Z' },
       { vendor: 'DOTZERO', vendorId: 'r1', name: 'Main route', productId: 'p1' },
     ],
-    ['route, minimal', mapRoute, { uuid: 'r2' }, { vendor: 'DOTZERO', vendorId: 'r2', name: '', productId: null }],
+    ['route, minimal', mapRoute, { uuid: 'r2' }, { vendor: 'DOTZERO', vendorId: 'r2', name: null, productId: null }],
     [
       'warehouse',
       mapWarehouse,
       { uuid: 'w1', name: 'Main', code: 'WH-A' },
       { vendor: 'DOTZERO', vendorId: 'w1', name: 'Main', code: 'WH-A' },
     ],
-    ['warehouse, minimal', mapWarehouse, { uuid: 'w2' }, { vendor: 'DOTZERO', vendorId: 'w2', name: '', code: null }],
+    ['warehouse, minimal', mapWarehouse, { uuid: 'w2' }, { vendor: 'DOTZERO', vendorId: 'w2', name: null, code: null }],
     [
       'storage location',
       mapStorageLocation,
@@ -230,7 +231,7 @@ describe('relations', () => {
       'storage location, minimal',
       mapStorageLocation,
       { uuid: 's2' },
-      { vendor: 'DOTZERO', vendorId: 's2', warehouseId: null, name: '', code: null },
+      { vendor: 'DOTZERO', vendorId: 's2', warehouseId: null, name: null, code: null },
     ],
   ] as const)('maps a %s', (_name, map, wire, expected) => {
     expect((map as (w: unknown) => unknown)(wire)).toEqual(expect.objectContaining(expected));
@@ -252,6 +253,7 @@ describe('relations', () => {
       name: 'Cutting',
       sequence: 2,
       status: null,
+      vendorStatus: null,
       workOrderId: null,
       routeId: 'r1',
       operationTypeId: 'op-type-1',
@@ -267,7 +269,44 @@ describe('relations', () => {
   });
 
   it('fills a route operation without route_uuid from the route asked for, parses a string sequence', () => {
-    expect(mapRouteOperation({ uuid: 'ro1', sequence: '3' }, 'r9')).toMatchObject({ routeId: 'r9', sequence: 3, name: '', operationTypeId: null });
+    expect(mapRouteOperation({ uuid: 'ro1', sequence: '3' }, 'r9')).toMatchObject({ routeId: 'r9', sequence: 3, name: null, operationTypeId: null });
+  });
+
+  // The document does not fix which field names a step: every shape seen is read, and none is never "".
+  it.each<[string, Record<string, unknown>, string | null, string | null]>([
+    ['operation_name', { operation_uuid: 'op1', operation_name: 'Cutting' }, 'Cutting', 'op1'],
+    ['name', { operation_uuid: 'op1', name: 'Cutting' }, 'Cutting', 'op1'],
+    ['a nested operation', { operation: { uuid: 'op1', number: 'OP-010', name: 'Cutting' } }, 'Cutting', 'op1'],
+    ['a nested operation without its name', { operation: { uuid: 'op1', number: 'OP-010' } }, null, 'op1'],
+    ['only the operation uuid', { operation_uuid: 'op1' }, null, 'op1'],
+    ['an empty name', { operation_uuid: 'op1', operation_name: '' }, null, 'op1'],
+    ['nothing', {}, null, null],
+  ])('reads a step named by %s', (_shape, fields, name, operationTypeId) => {
+    for (const map of [(w: unknown) => mapRouteOperation(w, 'r1'), (w: unknown) => mapOpHistory(w, 'wo1')]) {
+      expect(map({ uuid: 's1', ...fields })).toMatchObject({ name, operationTypeId });
+    }
+  });
+
+  it.each<[unknown, string | null, string | null]>([
+    [1, 'PENDING', '1'],
+    ['2', 'IN_PROGRESS', '2'],
+    [3, 'COMPLETED', '3'],
+    [4, 'INCOMPLETE', '4'],
+    ['Completed', 'COMPLETED', 'Completed'],
+    [9, null, '9'],
+    [undefined, null, null],
+    ['', null, null],
+  ])('op history status %j is %s (vendorStatus %j)', (status, unified, vendorStatus) => {
+    expect(mapOpHistory({ uuid: 'h', status })).toMatchObject({ status: unified, vendorStatus });
+  });
+
+  it.each<[unknown, string | null]>([
+    [{ uuid: 'op1', name: 'Cutting' }, 'Cutting'],
+    [{ uuid: 'op1', operation_name: 'Cutting' }, 'Cutting'],
+    [{ uuid: 'op1', name: '' }, null],
+    [{ uuid: 'op1' }, null],
+  ])('reads an operation %j', (wire, name) => {
+    expect(mapOperationDefinition(wire)).toEqual({ vendorId: 'op1', name });
   });
 
   it('maps an op history record', () => {
@@ -294,7 +333,8 @@ describe('relations', () => {
       vendorId: 'h1',
       name: 'Cutting',
       sequence: 1,
-      status: '3',
+      status: 'COMPLETED',
+      vendorStatus: '3',
       workOrderId: 'wo-uuid-1',
       routeId: null,
       operationTypeId: 'op-type-1',
@@ -311,7 +351,8 @@ describe('relations', () => {
 
   it('maps a sparse op history record, filling the work order asked for', () => {
     expect(mapOpHistory({ uuid: 'h2', status: '2', start_time: 'soon' }, 'wo-9')).toMatchObject({
-      status: '2',
+      status: 'IN_PROGRESS',
+      vendorStatus: '2',
       workOrderId: 'wo-9',
       workerId: null,
       goodQuantity: null,
@@ -542,16 +583,24 @@ describe('write bodies', () => {
   });
 
   it.each<[Priority, boolean]>([
-    ['LOW', false],
     ['NORMAL', false],
     ['HIGH', true],
-    ['CRITICAL', true],
   ])('create: priority %s -> is_asap %s', (priority, isAsap) => {
     expect(createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, priority }).is_asap).toBe(isAsap);
   });
 
-  it('create: a product with its route is carried by the route', () => {
-    expect(createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, productId: 'p1', routeId: 'r1' }).route_uuid).toBe('r1');
+  // is_asap holds rush or not: LOW and CRITICAL would be stored as NORMAL and HIGH and read back changed.
+  it.each<[Priority]>([['LOW'], ['CRITICAL']])('create and update: priority %s is a ValidationError naming priority', (priority) => {
+    expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, priority })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field: 'priority', vendor: 'DOTZERO' }),
+    );
+    expect(() => updateWorkOrderBody({ priority })).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'priority' }));
+  });
+
+  it('create: a product beside its route is refused, not dropped', () => {
+    expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, productId: 'p1', routeId: 'r1' })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', field: 'productId' }),
+    );
   });
 
   it.each([
@@ -572,7 +621,7 @@ describe('write bodies', () => {
     [{ orderNumber: 'WO-2' }, { work_order_id: 'WO-2' }],
     [{ quantity: 50 }, { qty: 50 }],
     [{ completedQuantity: 10 }, { good: 10 }],
-    [{ priority: 'CRITICAL' }, { is_asap: true }],
+    [{ priority: 'HIGH' }, { is_asap: true }],
     [{ priority: 'NORMAL' }, { is_asap: false }],
     [{ dueDate: new Date('2024-06-01T00:00:00Z') }, { deadline: '2024-06-01T00:00:00Z' }],
     [{ dueDate: null }, { deadline: null }],

@@ -180,6 +180,7 @@ describe('toOperation', () => {
       name: 'Cutting',
       sequence: 1,
       status: 'COMPLETED',
+      vendorStatus: 'COMPLETED',
       workOrderId: 'wo-123',
       routeId: null,
       operationTypeId: null,
@@ -195,13 +196,15 @@ describe('toOperation', () => {
   });
 
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
-    ['PENDING status', { status: 'PENDING', startedAt: null, completedAt: null }, { status: 'PENDING', startedAt: null, completedAt: null }],
-    ['IN_PROGRESS status', { status: 'IN_PROGRESS', completedAt: null }, { status: 'IN_PROGRESS', completedAt: null }],
-    ['unknown status kept', { status: 'REWORK' }, { status: 'REWORK' }],
-    ['missing status', { status: undefined }, { status: null }],
+    ['PENDING status', { status: 'PENDING', startedAt: null, completedAt: null }, { status: 'PENDING', vendorStatus: 'PENDING', startedAt: null, completedAt: null }],
+    ['IN_PROGRESS status', { status: 'IN_PROGRESS', completedAt: null }, { status: 'IN_PROGRESS', vendorStatus: 'IN_PROGRESS', completedAt: null }],
+    ['lower-case status', { status: 'in progress' }, { status: 'IN_PROGRESS', vendorStatus: 'in progress' }],
+    ['unknown status kept raw, no unified status', { status: 'REWORK' }, { status: null, vendorStatus: 'REWORK' }],
+    ['missing status', { status: undefined }, { status: null, vendorStatus: null }],
     ['sequence as a string', { sequence: '3' }, { sequence: 3 }],
     ['missing sequence', { sequence: undefined }, { sequence: null }],
-    ['missing name', { name: undefined }, { name: '' }],
+    ['missing name', { name: undefined }, { name: null }],
+    ['empty name', { name: '' }, { name: null }],
     ['numeric ids', { id: 9, workOrderId: 12 }, { vendorId: '9', workOrderId: '12' }],
     ['bad date', { startedAt: 'yesterday' }, { startedAt: null }],
   ])('%s', (_name, patch, expected) => {

@@ -319,7 +319,7 @@ describe('mapWorkOrder', () => {
   it('tolerates odd line lists', () => {
     expect(mapWorkOrder({ workOrderId: 'x', workOrderLines: 'nope' })?.lines).toEqual([]);
     expect(mapWorkOrder({ workOrderId: 'x', workOrderLines: [null, 1, {}] })?.lines).toEqual([
-      { childSku: '', lotNumbers: [], serialNumbers: [], issuedQuantity: null },
+      { childSku: null, lotNumbers: [], serialNumbers: [], issuedQuantity: null },
     ]);
   });
 });

@@ -4,7 +4,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { SimHttpError, type Route as SimRoute, type SimRequest, type SimResponse } from '../harness.js';
 import { TENANT_ID, type TokenAuthority } from './auth.js';
-import type { Store, WorkOrder, WorkOrderStatus } from './data.js';
+import type { RouteOperation, Store, WorkOrder, WorkOrderStatus } from './data.js';
 
 export interface DotZeroContext {
   /** The live data; reset() swaps in a freshly seeded store. */
@@ -212,6 +212,28 @@ function countWorkOrders(ctx: DotZeroContext, req: SimRequest): SimResponse {
   return ok({ count });
 }
 
+/**
+ * A route operation as it goes out. The document names the route-operation endpoints but not their fields, so a
+ * reading of it cannot say which field carries the step's name: deployments differ. The simulator serves every
+ * reading, by the record's place in the store: `operation_name`, `name`, a nested `operation { uuid, number, name }`,
+ * or only `operation_uuid` (the name then comes from `GET /v1/operation/{uuid}`).
+ */
+function routeOperationWire(store: Store, ro: RouteOperation): Record<string, unknown> {
+  const { operation_name: name, operation_uuid: operationUuid, ...rest } = ro;
+  switch (store.routeOperations.indexOf(ro) % 4) {
+    case 0:
+      return { ...ro };
+    case 1:
+      return { ...rest, operation_uuid: operationUuid, name };
+    case 2: {
+      const op = store.operations.find((o) => o.uuid === operationUuid);
+      return { ...rest, operation: { uuid: operationUuid, number: op?.operation_id ?? null, name } };
+    }
+    default:
+      return { ...rest, operation_uuid: operationUuid };
+  }
+}
+
 function workOrderDetails(ctx: DotZeroContext, req: SimRequest): SimResponse {
   const body = jsonObject(req);
   const id = body.work_order_id;
@@ -222,7 +244,9 @@ function workOrderDetails(ctx: DotZeroContext, req: SimRequest): SimResponse {
   if (!wo) return notFound('Work order');
   const route = wo.route_uuid ? (store.routes.find((r) => r.uuid === wo.route_uuid) ?? null) : null;
   const product = route ? (store.products.find((p) => p.uuid === route.product_uuid) ?? null) : null;
-  const routeOperations = route ? store.routeOperations.filter((ro) => ro.route_uuid === route.uuid).map((ro) => ({ ...ro })) : [];
+  const routeOperations = route
+    ? store.routeOperations.filter((ro) => ro.route_uuid === route.uuid).sort((a, b) => a.sequence - b.sequence).map((ro) => routeOperationWire(store, ro))
+    : [];
   return ok({
     ...wo,
     product: product ? { ...product } : null,
@@ -453,7 +477,7 @@ export function workOrderApiRoutes(ctx: DotZeroContext): SimRoute[] {
           c.store.routeOperations
             .filter((ro) => ro.route_uuid === route.uuid)
             .sort((a, b) => a.sequence - b.sequence)
-            .map((ro) => ({ ...ro })),
+            .map((ro) => routeOperationWire(c.store, ro)),
         );
       },
     ],

@@ -224,6 +224,18 @@ function statusOf(value: unknown, field = 'status'): Status {
   return value as Status;
 }
 
+/**
+ * The list's `status` parameter: the document lists "OPEN, IN_PROGRESS, COMPLETED, CANCELLED, PAUSED", not ON_HOLD
+ * (a status orders can be in, but not one the list filters on). Read strictly, any other value is refused as the
+ * vendor refuses bad input: 400 VALIDATION_ERROR naming the field.
+ */
+const LIST_FILTER_STATUSES = ['OPEN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'PAUSED'] as const;
+
+function listStatusOf(value: string): Status {
+  if (!(LIST_FILTER_STATUSES as readonly string[]).includes(value)) invalid('status', 'INVALID_VALUE');
+  return value as Status;
+}
+
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Accepts an ISO 8601 date or date-time (a time without an offset is read as UTC); answers it normalized. */
@@ -349,7 +361,7 @@ export function createRoutes(ctx: SimContext, clock: () => number = Date.now): R
     route('GET', '/work-orders', (req) => {
       const { page, limit } = paging(req);
       const statusText = single(req, 'status');
-      const status = statusText === undefined ? undefined : statusOf(statusText);
+      const status = statusText === undefined ? undefined : listStatusOf(statusText);
       const sortText = single(req, 'sort') ?? 'createdAt';
       const descending = sortText.startsWith('-');
       const field = descending ? sortText.slice(1) : sortText;

@@ -11,6 +11,7 @@ import type {
   DotZeroWorkOrder,
   Inventory,
   Operation,
+  OperationDefinition,
   Product,
   ProductQuery,
   Route,
@@ -33,6 +34,7 @@ import {
   isWorkOrderRecord,
   knownTotal,
   mapOpHistory,
+  mapOperationDefinition,
   mapProduct,
   mapProductStorage,
   mapRoute,
@@ -160,6 +162,10 @@ export class DotZeroRestClient implements DotZeroClient {
       'operation history',
     );
     return items.map((item) => mapOpHistory(item, workOrderKey));
+  }
+
+  getOperationDefinitions(keys: readonly string[]): Promise<(OperationDefinition | Error)[]> {
+    return this.lookup(keys, '/v1/operation', 'getOperation', 'operation', mapOperationDefinition);
   }
 
   async inventoryByProduct(productKey: string): Promise<Inventory[]> {

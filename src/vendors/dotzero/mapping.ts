@@ -9,6 +9,7 @@ import type {
   DotZeroWorkOrder,
   Inventory,
   Operation,
+  OperationDefinition,
   Priority,
   Product,
   ProductQuery,
@@ -24,6 +25,7 @@ import type { TransitionRequest } from '../types.js';
 import {
   DOTZERO_CHANGE_MECHANISM,
   DOTZERO_INITIAL_STATUS,
+  DOTZERO_OPERATION_STATUSES,
   DOTZERO_STATUSES,
   DOTZERO_STATUS_VALUES,
   DOTZERO_UNKNOWN_STATUS,
@@ -188,8 +190,8 @@ export function mapProduct(wire: unknown): Product {
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'product'),
-    sku: text(r.number) ?? '',
-    name: text(r.name) ?? '',
+    sku: key(r.number),
+    name: key(r.name),
     category: text(r.category),
     description: text(r.specification),
     active: readFlag(r.is_active),
@@ -201,7 +203,7 @@ export function mapRoute(wire: unknown): Route {
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'route'),
-    name: text(r.name) ?? '',
+    name: key(r.name),
     productId: key(r.product_uuid),
   };
 }
@@ -220,18 +222,45 @@ const NO_WORK: Pick<
   completedAt: null,
 };
 
+/**
+ * Which operation a step performs, and its name when the record carries it. The document does not fix these field
+ * names, so every shape seen is read: `operation_name`, `name`, or a nested `operation { uuid, number, name }`. A
+ * record naming none leaves the name null, for the loaders to ask the operation itself (`GET /v1/operation/{uuid}`);
+ * an empty name is no name.
+ */
+function stepOperation(r: Rec): { name: string | null; operationTypeId: string | null } {
+  const nested = record(r.operation);
+  return {
+    name: key(r.operation_name) ?? key(r.name) ?? key(nested?.name) ?? null,
+    operationTypeId: key(r.operation_uuid) ?? key(nested?.uuid) ?? null,
+  };
+}
+
+/** An op-history status: the unified one beside the vendor's value; null for a value the document does not name. */
+export function readOperationStatus(value: unknown): Pick<Operation, 'status' | 'vendorStatus'> {
+  const vendorStatus = key(value);
+  if (vendorStatus === null) return { status: null, vendorStatus: null };
+  const n = readNumber(value);
+  if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_OPERATION_STATUSES[n], vendorStatus };
+  const label = vendorStatus.trim().toLowerCase();
+  const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
+  return { status: byLabel === undefined ? null : DOTZERO_OPERATION_STATUSES[byLabel], vendorStatus };
+}
+
 /** A step of a route (`byRouteUuid`). `routeKey` fills in a record that does not name its route. */
 export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
   const r = requireRecord(wire, 'route operation');
+  const { name, operationTypeId } = stepOperation(r);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'route operation'),
-    name: text(r.operation_name) ?? '',
+    name,
     sequence: readNumber(r.sequence),
     status: null,
+    vendorStatus: null,
     workOrderId: null,
     routeId: key(r.route_uuid) ?? routeKey ?? null,
-    operationTypeId: key(r.operation_uuid),
+    operationTypeId,
     ...NO_WORK,
   };
 }
@@ -239,16 +268,16 @@ export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
 /** An op history record (a "small work order": one operation done on a work order). */
 export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
   const r = requireRecord(wire, 'op history record');
+  const { name, operationTypeId } = stepOperation(r);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'op history record'),
-    name: text(r.operation_name) ?? '',
+    name,
     sequence: readNumber(r.sequence),
-    // Operation statuses are not unified: the vendor's own value, as a string.
-    status: text(r.status),
+    ...readOperationStatus(r.status),
     workOrderId: key(r.work_order_uuid) ?? workOrderKey ?? null,
     routeId: null,
-    operationTypeId: key(r.operation_uuid),
+    operationTypeId,
     workerId: key(r.worker_uuid),
     workerName: text(r.worker_name),
     deviceId: key(r.device_uuid),
@@ -260,9 +289,15 @@ export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
   };
 }
 
+/** `GET /v1/operation/{uuid}`: the operation a step performs. */
+export function mapOperationDefinition(wire: unknown): OperationDefinition {
+  const r = requireRecord(wire, 'operation');
+  return { vendorId: requireUuid(r, 'operation'), name: key(r.name) ?? key(r.operation_name) ?? null };
+}
+
 export function mapWarehouse(wire: unknown): Warehouse {
   const r = requireRecord(wire, 'warehouse');
-  return { vendor: 'DOTZERO', vendorId: requireUuid(r, 'warehouse'), name: text(r.name) ?? '', code: text(r.code) };
+  return { vendor: 'DOTZERO', vendorId: requireUuid(r, 'warehouse'), name: key(r.name), code: text(r.code) };
 }
 
 export function mapStorageLocation(wire: unknown): StorageLocation {
@@ -271,7 +306,7 @@ export function mapStorageLocation(wire: unknown): StorageLocation {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'storage location'),
     warehouseId: key(r.warehouse_uuid),
-    name: text(r.name) ?? '',
+    name: key(r.name),
     code: text(r.code),
   };
 }
@@ -325,13 +360,21 @@ export const ASAP_OF_PRIORITY: Readonly<Record<Priority, boolean | null>> = {
   CRITICAL: null,
 };
 
-/** On writes the nearest DotZero can store: anything above normal is rush. */
-export const ASAP_FOR_PRIORITY: Readonly<Record<Priority, boolean>> = {
-  LOW: false,
-  NORMAL: false,
-  HIGH: true,
-  CRITICAL: true,
-};
+/**
+ * On writes: what DotZero can store of a priority. LOW and CRITICAL it cannot (is_asap is only rush or not), so a
+ * write naming them is refused rather than stored as the nearest value and read back as something else.
+ */
+function asapToWrite(priority: Priority): boolean {
+  const asap = ASAP_OF_PRIORITY[priority];
+  if (asap === null) {
+    throw new ValidationError(
+      `DotZero stores only rush or not (is_asap): priority ${priority} cannot be stored; use NORMAL or HIGH`,
+      'priority',
+      'DOTZERO',
+    );
+  }
+  return asap;
+}
 
 /** One upstream list query: its filter parameters, and what a scan keeps where DotZero cannot filter. */
 export interface DotZeroListPlan<T> {
@@ -399,11 +442,11 @@ export function createWorkOrderBody(input: WorkOrderCreate): DotZeroWorkOrderBod
   if (input.customer !== undefined && input.customer !== null) {
     throw new ValidationError('DotZero work orders have no customer', 'customer', 'DOTZERO');
   }
-  // DotZero ties an order to its product only through a route; a product alone cannot be stored. When a route is
-  // given too, the product is implied by it and needs no field of its own.
-  if (input.productId !== undefined && input.routeId === undefined) {
+  // DotZero ties an order to its product only through a route; a product of its own cannot be stored, and one given
+  // beside a route would be dropped unseen (and might not be the route's product), so it is refused either way.
+  if (input.productId !== undefined) {
     throw new ValidationError(
-      'DotZero links a work order to its product through a route: give routeId instead of productId',
+      'DotZero links a work order to its product through a route: give routeId instead of product',
       'productId',
       'DOTZERO',
     );
@@ -414,7 +457,7 @@ export function createWorkOrderBody(input: WorkOrderCreate): DotZeroWorkOrderBod
     status: DOTZERO_INITIAL_STATUS,
   };
   if (input.dueDate !== undefined) body.deadline = wireDate(input.dueDate, 'dueDate');
-  if (input.priority !== undefined) body.is_asap = ASAP_FOR_PRIORITY[input.priority];
+  if (input.priority !== undefined) body.is_asap = asapToWrite(input.priority);
   if (input.notes !== undefined) body.memo = input.notes;
   if (input.routeId !== undefined) body.route_uuid = input.routeId;
   return body;
@@ -430,7 +473,7 @@ const UPDATE_FIELDS: Readonly<Record<keyof WorkOrderUpdate, { writes: UpdateWrit
   orderNumber: { writes: (v) => ({ work_order_id: v as string }), clearable: false },
   quantity: { writes: (v) => ({ qty: v as number }), clearable: false },
   completedQuantity: { writes: (v) => ({ good: v as number }), clearable: false },
-  priority: { writes: (v) => ({ is_asap: ASAP_FOR_PRIORITY[v as Priority] }), clearable: false },
+  priority: { writes: (v) => ({ is_asap: asapToWrite(v as Priority) }), clearable: false },
   dueDate: { writes: (v) => ({ deadline: v === null ? null : wireDate(v as Date, 'dueDate') }), clearable: true },
   notes: { writes: (v) => ({ memo: v as string | null }), clearable: true },
   customer: null,
@@ -504,6 +547,12 @@ export function describeDotZeroError(_status: number, body: unknown): { code?: s
   if (code) result.code = code;
   // A wire name we do not know is passed on as it is: it still tells the caller which input was refused.
   if (wireField) result.field = DOMAIN_FIELD_OF_WIRE[wireField] ?? wireField;
+  // No field, but a code naming one (DUPLICATE_WORK_ORDER_ID): that field, so the refusal still names the input.
+  else if (code) {
+    // Only compound names (work_order_id, route_uuid): a short one (status, qty) could be part of any code.
+    const named = Object.keys(DOMAIN_FIELD_OF_WIRE).find((wire) => wire.includes('_') && code.includes(wire.toUpperCase()));
+    if (named !== undefined) result.field = DOMAIN_FIELD_OF_WIRE[named];
+  }
   return result;
 }
 

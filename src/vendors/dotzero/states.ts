@@ -1,7 +1,7 @@
 // DotZero's state rules as data: its own status values, what each means in the unified model, which changes its
 // API accepts, and how each change travels. Everything the gateway decides about DotZero statuses is read from
 // these tables, so a rule that changes upstream is a one-line edit here and nowhere else.
-import type { WorkOrderStatus } from '../../domain/model.js';
+import type { OperationStatus, WorkOrderStatus } from '../../domain/model.js';
 import type { StateRules } from '../types.js';
 
 /** The vendor's status values (the skill's "Work Order Status Values" table) and their unified meaning. */
@@ -13,6 +13,18 @@ export const DOTZERO_STATUSES = {
 } as const satisfies Record<number, { label: string; unified: WorkOrderStatus }>;
 
 export type DotZeroStatus = keyof typeof DOTZERO_STATUSES;
+
+/**
+ * Op-history statuses. The document's terminology table calls an op-history record a "small work order" (小工單 /
+ * 子工單, a work order's per-step record) and filters it by the same numeric `status`, and names no other values,
+ * so the work-order table's four values are read here as what they say of one step.
+ */
+export const DOTZERO_OPERATION_STATUSES: Readonly<Record<DotZeroStatus, OperationStatus>> = {
+  1: 'PENDING',
+  2: 'IN_PROGRESS',
+  3: 'COMPLETED',
+  4: 'INCOMPLETE',
+};
 
 /** In the vendor's own order, which is also the order list segments are read in. */
 export const DOTZERO_STATUS_VALUES: readonly DotZeroStatus[] = [1, 2, 3, 4];

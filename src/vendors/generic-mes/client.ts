@@ -239,7 +239,7 @@ class GenericMesHttpClient implements GenericMesClient {
 
   checkCreate(input: WorkOrderCreate): void {
     if (input.routeId !== undefined) {
-      throw new ValidationError('GENERIC_MES work orders have no route; give productId instead', 'routeId', VENDOR);
+      throw new ValidationError('GENERIC_MES work orders have no route; give product instead', 'routeId', VENDOR);
     }
     // The document's create body names the product, and its list shows every order with one.
     if (!input.productId?.trim()) throw new ValidationError('GENERIC_MES work orders need a product (name or SKU)', 'productId', VENDOR);
@@ -365,6 +365,11 @@ class GenericMesHttpClient implements GenericMesClient {
     if (err.status === 400 || err.status === 422) {
       const { field, reason } = err;
       return new ValidationError(`${VENDOR} refused the input${field ? ` ${field}` : ''}${reason ? `: ${reason}` : ''}`, field, VENDOR);
+    }
+    // A 409 that names a field (the vendor's duplicate orderNumber) refuses that field's value: the same mistake
+    // DotZero answers with 422, so it is the same ValidationError whichever vendor refuses it.
+    if (err.status === 409 && context.current === undefined && err.field !== undefined) {
+      return new ValidationError(`${VENDOR} refused the input ${err.field}${err.reason ? `: ${err.reason}` : ''}`, err.field, VENDOR);
     }
     if (err.status === 409 && context.current !== undefined) {
       return new InvalidTransitionError(

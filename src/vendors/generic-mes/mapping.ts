@@ -15,7 +15,7 @@ import {
   type WorkOrderUpdate,
 } from '../../domain/model.js';
 import type { Page } from '../paging.js';
-import { unifiedStatus } from './states.js';
+import { GMES_OPERATION_STATUSES, unifiedStatus } from './states.js';
 import type {
   GmesCompleteBody,
   GmesCreateBody,
@@ -103,7 +103,14 @@ export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrd
   };
 }
 
-/** `GET /operations/{id}`. Operation statuses (PENDING, IN_PROGRESS, COMPLETED) are kept as the vendor's string. */
+/** An operation's unified status (states.ts), upper-cased as work-order statuses are; null for a value it lacks. */
+export function toOperationStatus(vendorStatus: string | null): Operation['status'] {
+  if (vendorStatus === null) return null;
+  const k = vendorStatus.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  return Object.prototype.hasOwnProperty.call(GMES_OPERATION_STATUSES, k) ? (GMES_OPERATION_STATUSES[k] ?? null) : null;
+}
+
+/** `GET /operations/{id}`: the unified status beside the vendor's own value. */
 export function toOperation(wire: unknown): Operation {
   if (!isRecord(wire)) throw badResponse('an operation that is not an object');
   const o = wire as GmesOperationWire & Loose;
@@ -112,9 +119,10 @@ export function toOperation(wire: unknown): Operation {
   return {
     vendor: VENDOR,
     vendorId,
-    name: toText(o.name) ?? '',
+    name: toText(o.name),
     sequence: toNumber(o.sequence),
-    status: toText(o.status),
+    status: toOperationStatus(toText(o.status)),
+    vendorStatus: toText(o.status),
     workOrderId: toText(o.workOrderId),
     routeId: null,
     operationTypeId: null,

@@ -1,7 +1,7 @@
 // The generic MES state rules as data (DESIGN.md "State rules"). The gateway refuses a move these tables forbid
 // before it calls the vendor, and reads `allowedTransitions` from the same tables, so what the graph advertises and
 // what it lets through cannot drift apart. Changing a rule means changing a row here, nothing else.
-import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../domain/model.js';
+import { WORK_ORDER_STATUSES, type OperationStatus, type WorkOrderStatus } from '../../domain/model.js';
 import type { StateRules } from '../types.js';
 import { GMES_STATUSES, type GmesStatus } from './types.js';
 
@@ -13,6 +13,17 @@ export const GMES_TRANSITIONS: Readonly<Record<GmesStatus, readonly GmesStatus[]
   ON_HOLD: ['OPEN', 'IN_PROGRESS', 'CANCELLED'],
   COMPLETED: [],
   CANCELLED: [],
+};
+
+/**
+ * Operation statuses (DESIGN.md: `GET /operations/{id}` answers a `status`; the simulator and the deployments we
+ * know send PENDING, IN_PROGRESS and COMPLETED). Any other value keeps its exact text in vendorStatus and has no
+ * unified status.
+ */
+export const GMES_OPERATION_STATUSES: Readonly<Record<string, OperationStatus>> = {
+  PENDING: 'PENDING',
+  IN_PROGRESS: 'IN_PROGRESS',
+  COMPLETED: 'COMPLETED',
 };
 
 /** The document: "Delete a work order (only if not in progress)". */

@@ -111,7 +111,7 @@ export const dateOrNull = parseIsoDate;
 
 export function mapWorkOrderLine(wire: PbWorkOrderLineWire): PitneyBowesWorkOrderLine {
   return {
-    childSku: stringOrNull(wire.childSKU) ?? '',
+    childSku: stringOrNull(wire.childSKU),
     lotNumbers: stringArray(wire.lotNumbers),
     serialNumbers: stringArray(wire.serialNumbers),
     issuedQuantity: numberOrNull(wire.issuedQuantity),
