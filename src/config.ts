@@ -51,6 +51,8 @@ export interface GatewayConfig {
    * vendor, then each vendor's own. What is left out comes from upstreamTimeoutMs/upstreamBreaker and DEFAULT_POLICY.
    */
   upstream?: { defaults?: Partial<VendorPolicy>; vendors?: Partial<Record<Vendor, Partial<VendorPolicy>>> };
+  /** How long an idempotency key keeps its outcome; default 24 hours. */
+  idempotencyTtlMs?: number;
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
@@ -209,6 +211,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     ...breakerOf(int('UPSTREAM_BREAKER_FAILURES', 5, 0, 1000), int('UPSTREAM_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000)),
     upstream: readUpstreamPolicies(str),
+    idempotencyTtlMs: int('IDEMPOTENCY_TTL_MS', 24 * 60 * 60 * 1000, 60_000, 7 * 24 * 60 * 60 * 1000),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

@@ -78,7 +78,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
   });
   const simulated = options.simulated ?? new Set<Vendor>();
-  const idempotency = new MemoryIdempotencyStore();
+  const idempotency = new MemoryIdempotencyStore(config.idempotencyTtlMs);
   const locks = new KeyedLock();
   const security: SecurityOptions = { config, logger };
 
