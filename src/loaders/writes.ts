@@ -4,6 +4,7 @@
 import {
   InvalidTransitionError,
   markOutcome,
+  outcomeOf,
   NotFoundError,
   UnsupportedByVendorError,
   UpstreamError,
@@ -276,8 +277,9 @@ function afterFailure(attempt: Attempt, err: unknown, read: (vendor: Vendor, key
   if (!attempt.sent) return { action: 'release' };
   if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof NotFoundError) return { action: 'release' };
   if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return { action: 'release' };
-  // The outcome is unknown: a repeat reads the vendor to learn it (never a blind second write).
-  if (attempt.verify) return { action: 'verify', verify: attempt.verify };
+  // The outcome is unknown (and the client was told so): a repeat reads the vendor to learn it, never writing
+  // blindly a second time. Any other failure after sending (a vendor's 500) is kept and answered again as it was.
+  if (attempt.verify && outcomeOf(err) === 'UNKNOWN') return { action: 'verify', verify: attempt.verify };
   return { action: 'keep' };
 }
 
