@@ -22,7 +22,8 @@ export interface VendorSettings {
   PITNEY_BOWES?: PitneyBowesSettings;
 }
 
-export type ClientRole = 'partner' | 'frontend';
+/** `router`: a federation gateway in front of this subgraph (see src/security/federation.ts). */
+export type ClientRole = 'partner' | 'frontend' | 'router';
 
 export interface GatewayClient {
   name: string;
@@ -88,6 +89,8 @@ export interface OperationLimits {
   maxCost: number;
   /** Operations in one batched request; 0 turns batching off. */
   maxBatch: number;
+  /** Representations in one request's `_entities` (federation routers); more is refused before any vendor call. */
+  maxEntities: number;
 }
 
 // The partner catalog's largest operation (AcrossVendors at first: 100) costs about 15,700 and is 6 deep.
@@ -98,6 +101,7 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxDirectives: 20,
   maxCost: 20_000,
   maxBatch: 5,
+  maxEntities: 200,
 };
 
 export class ConfigError extends Error {
@@ -226,6 +230,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
       maxDirectives: int('GATEWAY_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives, 0, 1000),
       maxCost: int('GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost, 10, 100_000_000),
       maxBatch: int('GATEWAY_MAX_BATCH', DEFAULT_LIMITS.maxBatch, 0, 100),
+      maxEntities: int('GATEWAY_MAX_ENTITIES', DEFAULT_LIMITS.maxEntities, 1, 10_000),
     },
   };
 }
@@ -352,7 +357,9 @@ export function readClientsFile(file: string): GatewayClient[] {
     if (names.has(c.name)) throw new ConfigError(setting, `${where} reuses the name "${c.name}": names identify clients in logs, limits and idempotency keys`);
     seen.add(c.apiKey);
     names.add(c.name);
-    if (c.role !== 'partner' && c.role !== 'frontend') throw new ConfigError(setting, `${where} ("${c.name}") role must be "partner" or "frontend"`);
+    if (c.role !== 'partner' && c.role !== 'frontend' && c.role !== 'router') {
+      throw new ConfigError(setting, `${where} ("${c.name}") role must be "partner", "frontend" or "router"`);
+    }
     const scopes = c.scopes ?? ['workorders:read'];
     if (!Array.isArray(scopes) || scopes.some((s) => !SCOPES.includes(s))) {
       throw new ConfigError(setting, `${where} ("${c.name}") scopes must be a list of ${SCOPES.join(', ')}`);

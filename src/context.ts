@@ -1,9 +1,10 @@
 // The per-request context: who is calling, the request id that log lines carry, the loaders (made anew for every
-// request), and the errors of vendors that failed while the rest of the answer succeeded.
+// request), the writes bound to them, and the errors of vendors that failed while the rest of the answer succeeded.
 import type { GraphQLError } from 'graphql';
 import type { VendorHealthSource } from './domain/health.js';
 import type { Vendor } from './domain/model.js';
 import type { Loaders } from './loaders/index.js';
+import type { WorkOrderWrites } from './writes/index.js';
 
 export interface Principal {
   /** Client name from GATEWAY_CLIENTS_FILE or a JWT's claims, or `local` when the gateway is open for exploration. */
@@ -13,7 +14,7 @@ export interface Principal {
    * idempotency keys and rate-limit windows are scoped to, since a JWT subject may share an API-key client's name.
    */
   id: string;
-  role: 'partner' | 'frontend' | 'open';
+  role: 'partner' | 'frontend' | 'router' | 'open';
   scopes: readonly string[];
   vendors: readonly Vendor[];
 }
@@ -22,6 +23,8 @@ export interface GatewayContext {
   requestId: string;
   principal: Principal;
   loaders: Loaders;
+  /** Mutations: the write flow, bound to this caller and to this request's loaders. */
+  writes: WorkOrderWrites;
   /** From the `Idempotency-Key` header, for mutations. */
   idempotencyKey: string | undefined;
   /** `replayed` is set when a mutation's answer is its idempotency key's first outcome (see useIdempotentReplay). */

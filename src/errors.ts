@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'TOKEN_LIMIT_EXCEEDED',
   'DIRECTIVE_LIMIT_EXCEEDED',
   'COST_LIMIT_EXCEEDED',
+  // Federation routers (src/security/federation.ts): too many representations in one request's _entities.
+  'ENTITY_LIMIT_EXCEEDED',
   'INTROSPECTION_DISABLED',
   'CSRF_PREVENTED',
 ] as const;

@@ -3,6 +3,7 @@
 // signal to npm's pid reaches it: npm forwards SIGTERM/SIGINT to its child.
 import { createServer } from 'node:http';
 import { ConfigError, loadDotEnv, readConfig, type GatewayConfig } from './config.js';
+import { VENDORS } from './domain/model.js';
 import { createLogger } from './logger.js';
 
 loadDotEnv();
@@ -34,7 +35,7 @@ server.listen(config.port, () => {
   const simulated = [...sims.simulated];
   console.log(`MES Gateway listening on http://localhost:${port}/graphql${config.graphiql ? ' (GraphiQL in a browser)' : ''}`);
   console.log(`  simulated vendors: ${simulated.length ? simulated.join(', ') : 'none'}`);
-  const real = (['DOTZERO', 'GENERIC_MES', 'PITNEY_BOWES'] as const).filter((v) => !sims.simulated.has(v));
+  const real = VENDORS.filter((v) => !sims.simulated.has(v));
   console.log(`  real vendors: ${real.length ? real.join(', ') : 'none'}`);
   if (!config.clients && !config.jwt) {
     console.warn('  WARNING: no GATEWAY_CLIENTS_FILE: the gateway is OPEN — anyone who can reach it may read and write. Fine for local exploration only.');

@@ -8,19 +8,18 @@ import { VENDORS, type Vendor } from './domain/model.js';
 import { maskError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { createLoaders } from './loaders/index.js';
-import { MemoryIdempotencyStore } from './loaders/idempotency.js';
-import { KeyedLock } from './loaders/lock.js';
 import { createLogger, type Logger } from './logger.js';
-import { schema } from './schema/index.js';
-import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, securityPlugins, type SecurityOptions } from './security/index.js';
-import { createDotZeroClient } from './vendors/dotzero/client.js';
-import { createGenericMesClient } from './vendors/generic-mes/client.js';
-import { createPitneyBowesClient } from './vendors/pitney-bowes/client.js';
-import type { CallObserver, TransportOptions } from './vendors/http.js';
+import { schema, subgraphSchema } from './schema/index.js';
+import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, schemaFor, securityPlugins, type SecurityOptions } from './security/index.js';
+import type { CallObserver } from './vendors/http.js';
+import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
 import type { VendorHealthSource } from './domain/health.js';
 import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
+import { MemoryIdempotencyStore } from './writes/idempotency.js';
+import { createWrites } from './writes/index.js';
+import { KeyedLock } from './writes/lock.js';
 
 export interface ResolvedVendors {
   DOTZERO: DotZeroSettings;
@@ -39,6 +38,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  adapters: VendorAdapters;
+  /** Each vendor's client (the adapters' own). */
   clients: VendorClients;
   logger: Logger;
   /** Every vendor's health, from the gateway's own calls. */
@@ -54,14 +55,6 @@ export const OPEN_PRINCIPAL: Principal = {
   vendors: VENDORS,
 };
 
-export function createVendorClients(vendors: ResolvedVendors, transport: TransportOptions): VendorClients {
-  return {
-    DOTZERO: createDotZeroClient({ ...vendors.DOTZERO, transport }),
-    GENERIC_MES: createGenericMesClient({ ...vendors.GENERIC_MES, transport }),
-    PITNEY_BOWES: createPitneyBowesClient({ ...vendors.PITNEY_BOWES, transport }),
-  };
-}
-
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
@@ -71,7 +64,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
-  const clients = createVendorClients(options.vendors, {
+  const adapters = createVendorAdapters(options.vendors, {
     guards,
     timeoutMs: config.upstreamTimeoutMs,
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
@@ -79,11 +72,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const simulated = options.simulated ?? new Set<Vendor>();
   const idempotency = new MemoryIdempotencyStore(config.idempotencyTtlMs);
-  const locks = new KeyedLock();
+  const writes = createWrites({ adapters, idempotency, locks: new KeyedLock() });
   const security: SecurityOptions = { config, logger };
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
+    schema: schemaFor(config, schema, subgraphSchema),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql ? { title: 'MES Gateway', defaultQuery: EXAMPLE_QUERY } : false,
@@ -112,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
       const principal = principalOf(request, config) ?? OPEN_PRINCIPAL;
+      const loaders = createLoaders({ adapters, vendors: principal.vendors, simulated });
       // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
       const replay = { replayed: false };
       return {
@@ -121,11 +116,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         partialErrors: [],
         health: guards,
         principal,
-        loaders: createLoaders({
-          clients,
-          vendors: principal.vendors,
-          simulated,
-          writes: { idempotency, locks, caller: principal.id, replayed: () => (replay.replayed = true) },
+        loaders,
+        writes: writes.forRequest({
+          caller: principal.id,
+          assertVisible: loaders.assertVisible,
+          orders: loaders.orders,
+          replayed: () => (replay.replayed = true),
         }),
       };
     },
@@ -136,12 +132,17 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     yoga,
-    clients,
+    adapters,
+    clients: {
+      DOTZERO: adapters.DOTZERO.client as VendorClients['DOTZERO'],
+      GENERIC_MES: adapters.GENERIC_MES.client as VendorClients['GENERIC_MES'],
+      PITNEY_BOWES: adapters.PITNEY_BOWES.client as VendorClients['PITNEY_BOWES'],
+    },
     logger,
     health: guards,
     async close() {
       idempotency.close();
-      await Promise.all(VENDORS.map((v) => clients[v].close()));
+      await Promise.all(VENDORS.map((v) => adapters[v].close()));
     },
   };
 }

@@ -46,6 +46,8 @@ export function decodeId(id: string, argument = 'id'): GlobalId {
   const key = text.slice(second + 1);
   if (!(NODE_TYPES as readonly string[]).includes(type)) throw bad('unknown type');
   if (!(VENDORS as readonly string[]).includes(vendor)) throw bad('unknown vendor');
+  // Control characters are exactly what this check is for.
+  // eslint-disable-next-line no-control-regex
   if (key.length === 0 || /[\u0000-\u001f]/.test(key)) throw bad('empty or malformed key');
   return { type: type as NodeType, vendor: vendor as Vendor, key };
 }

@@ -1,4 +1,6 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -13,7 +15,9 @@ export const builder = new SchemaBuilder<{
   AuthScopes: { write: boolean };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin],
+  // Federation last (after the plugins that wrap resolvers); it puts @key on the entities, which the directive
+  // plugin turns into the SDL the subgraph printer reads.
+  plugins: [ScopeAuthPlugin, RelayPlugin, DirectivePlugin, FederationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: async (ctx) => ({ write: ctx.principal.scopes.includes('workorders:write') }),
@@ -24,6 +28,8 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // Relay's PageInfo is the same in every subgraph that pages: shareable, so a supergraph can hold several.
+    pageInfoTypeOptions: { shareable: true },
     // Our ids carry the vendor as well as the type: `id` here is `VENDOR:key`.
     encodeGlobalID: (typename, id) => {
       const [vendor, ...rest] = String(id).split(':');

@@ -1,6 +1,5 @@
 import { OperationStatusEnum, VendorEnum } from './enums.js';
 import { encodeId } from '../domain/ids.js';
-import { operationKey } from '../loaders/index.js';
 import { NodeInterface, whole } from './ids.js';
 import { OperationType } from './refs.js';
 
@@ -10,7 +9,7 @@ OperationType.implement({
   interfaces: [NodeInterface],
   isTypeOf: (o) => typeof o === 'object' && o !== null && 'sequence' in o && 'workerId' in o,
   fields: (t) => ({
-    id: t.id({ resolve: (op) => encodeId('Operation', op.vendor, operationKey(op)) }),
+    id: t.id({ resolve: (op, _args, ctx) => encodeId('Operation', op.vendor, ctx.loaders.operationKey(op)) }),
     vendor: t.field({ type: VendorEnum, resolve: (o) => o.vendor }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name', {

@@ -1,5 +1,6 @@
 import { decodeIdOf } from '../domain/ids.js';
 import type { Product } from '../domain/model.js';
+import { DEFAULT_PAGE_SIZE } from '../loaders/concat.js';
 import { builder } from './builder.js';
 import { connectionOf, listOrReport, reportFailures, selects } from './connection.js';
 import { VendorEnum } from './enums.js';
@@ -52,7 +53,7 @@ builder.queryFields((t) => ({
   }),
   products: t.field({
     type: ProductConnection,
-    args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), filter: t.arg({ type: ProductFilter }) },
+    args: { first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }), after: t.arg.string(), filter: t.arg({ type: ProductFilter }) },
     resolve: async (_root, args, ctx, info) => {
       const name = args.filter?.name?.trim();
       const sku = args.filter?.sku?.trim();

@@ -11,7 +11,8 @@ import type {
   WorkOrder,
   WorkOrderQuery,
 } from '../domain/model.js';
-import type { Intent } from '../loaders/writes.js';
+import { DEFAULT_PAGE_SIZE } from '../loaders/concat.js';
+import type { Intent } from '../writes/index.js';
 import { builder } from './builder.js';
 import { connectionOf, listOrReport, reportFailures, selects } from './connection.js';
 import { PriorityEnum, VendorEnum, WorkOrderStatusEnum } from './enums.js';
@@ -60,9 +61,9 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
   }),
 });
 
-builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
+export const DotZeroWorkOrderType = builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
-  isTypeOf: (wo) => (wo as WorkOrder).vendor === 'DOTZERO',
+  isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'DotZeroWorkOrder',
   fields: (t) => ({
     isAsap: t.exposeBoolean('isAsap'),
     priorityRanking: t.int({ nullable: true, description: '0 unset, 1 highest.', resolve: (r) => whole(r.priorityRanking) }),
@@ -70,20 +71,20 @@ builder.objectRef<DotZeroWorkOrder>('DotZeroWorkOrder').implement({
     defaultWarehouse: t.field({
       type: WarehouseType,
       nullable: true,
-      resolve: (wo, _args, ctx) => (wo.defaultWarehouseId ? ctx.loaders.warehouse('DOTZERO', wo.defaultWarehouseId) : null),
+      resolve: (wo, _args, ctx) => (wo.defaultWarehouseId ? ctx.loaders.warehouse(wo.vendor, wo.defaultWarehouseId) : null),
     }),
     defaultStorageLocation: t.field({
       type: StorageLocationType,
       nullable: true,
       resolve: (wo, _args, ctx) =>
-        wo.defaultStorageLocationId ? ctx.loaders.storageLocation('DOTZERO', wo.defaultStorageLocationId) : null,
+        wo.defaultStorageLocationId ? ctx.loaders.storageLocation(wo.vendor, wo.defaultStorageLocationId) : null,
     }),
   }),
 });
 
-builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
+export const GenericMesWorkOrderType = builder.objectRef<GenericMesWorkOrder>('GenericMesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
-  isTypeOf: (wo) => (wo as WorkOrder).vendor === 'GENERIC_MES',
+  isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'GenericMesWorkOrder',
   fields: (t) => ({
     productName: t.exposeString('productName', { nullable: true, description: 'Product name or SKU as the vendor stores it.' }),
     estimatedCompletionDate: t.field({
@@ -101,7 +102,7 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
     product: t.field({
       type: ProductType,
       nullable: true,
-      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine(line.childSku)),
+      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine('PITNEY_BOWES', line.childSku)),
     }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
@@ -109,9 +110,9 @@ const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('Pitney
   }),
 });
 
-builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
+export const PitneyBowesWorkOrderType = builder.objectRef<PitneyBowesWorkOrder>('PitneyBowesWorkOrder').implement({
   interfaces: [NodeInterface, WorkOrderInterface],
-  isTypeOf: (wo) => (wo as WorkOrder).vendor === 'PITNEY_BOWES',
+  isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'PitneyBowesWorkOrder',
   fields: (t) => ({
     clientId: t.exposeString('clientId', { nullable: true }),
     workOrderName: t.exposeString('workOrderName', { nullable: true }),
@@ -191,7 +192,7 @@ builder.queryFields((t) => ({
     type: WorkOrderConnection,
     description: 'Work orders of every vendor the caller may see: DotZero first, then the generic MES, then Pitney Bowes, each in its own order.',
     args: {
-      first: t.arg.int({ defaultValue: 20 }),
+      first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }),
       after: t.arg.string(),
       filter: t.arg({ type: WorkOrderFilter }),
     },
@@ -311,7 +312,7 @@ builder.mutationFields((t) => {
       resolve: (_root, args, ctx, info) => {
         const a = args as { id: string | number; idempotencyKey?: string | null; completedQuantity?: number | null; notes?: string | null; reason?: string | null; to?: WorkOrder['status'] };
         const { vendor, key } = workOrderKey(String(a.id));
-        return ctx.loaders.writes.transition(
+        return ctx.writes.transition(
           vendor,
           key,
           {
@@ -338,7 +339,7 @@ builder.mutationFields((t) => {
           if (route.vendor !== input.vendor) throw new ValidationError('input.routeId belongs to another vendor', 'input.routeId', input.vendor);
           routeId = route.key;
         }
-        return asInputPath(ctx.loaders.writes.create(
+        return asInputPath(ctx.writes.create(
           {
             vendor: input.vendor,
             orderNumber: input.orderNumber,
@@ -360,7 +361,7 @@ builder.mutationFields((t) => {
       args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
       resolve: (_root, { id, input, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        return asInputPath(ctx.loaders.writes.update(
+        return asInputPath(ctx.writes.update(
           vendor,
           key,
           {
@@ -383,7 +384,7 @@ builder.mutationFields((t) => {
       args: { id: t.arg.id({ required: true }), idempotencyKey: t.arg.string() },
       resolve: async (_root, { id, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        await ctx.loaders.writes.remove(vendor, key, idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info));
+        await ctx.writes.remove(vendor, key, idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info));
         return { id: String(id) };
       },
     }),

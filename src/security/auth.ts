@@ -79,14 +79,14 @@ class KeyRing {
 }
 
 /**
- * A verified token's claims as a caller: `role` (partner | frontend), `scope` (space-separated, OAuth style) or
+ * A verified token's claims as a caller: `role` (partner | frontend | router), `scope` (space-separated, OAuth style) or
  * `scp`, optional `vendors` and `rate_limit_per_minute`; the client's name is `client_id`, `azp` or `sub`.
  */
 export function callerFromClaims(claims: Record<string, unknown>, settings: JwtSettings): Caller | string {
   const name = [claims.client_id, claims.azp, claims.sub].find((v): v is string => typeof v === 'string' && v.length > 0);
   if (!name) return 'The token names no client (client_id, azp or sub).';
   const role = claims.role;
-  if (role !== 'partner' && role !== 'frontend') return 'The token carries no "role" claim of partner or frontend.';
+  if (role !== 'partner' && role !== 'frontend' && role !== 'router') return 'The token carries no "role" claim of partner, frontend or router.';
   const rawScopes = typeof claims.scope === 'string' ? claims.scope.split(/\s+/) : Array.isArray(claims.scp) ? claims.scp : typeof claims.scp === 'string' ? claims.scp.split(/\s+/) : [];
   const scopes = rawScopes.filter((s): s is string => typeof s === 'string' && KNOWN_SCOPES.includes(s));
   let vendors: readonly Vendor[] = VENDORS;

@@ -1,8 +1,9 @@
 // The security layer, as yoga plugins, in the order a request meets them: request id (and the x-request-id header),
 // the origin check (CORS), CSRF prevention, authentication (API key or JWT; 401 before the body is read), the per-client rate limit (after
 // the body is parsed, before anything runs), persisted operations and APQ, then the operation limits in parse,
-// validation and just before execution. Scopes (mutations need workorders:write) are the schema's business
-// (schema/builder.ts) and vendor scoping the loaders', both from the principal settled here.
+// validation and just before execution, and the federation routers' `_entities` limits (federation.ts, which also
+// picks the schema a caller is served: routers get the subgraph schema). Scopes (mutations need workorders:write)
+// are the schema's business (schema/builder.ts) and vendor scoping the loaders', both from the principal settled here.
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
@@ -11,11 +12,13 @@ import { authPlugins, callerOf, isOpen } from './auth.js';
 import { useOriginCheck } from './cors.js';
 import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
+import { federationPlugins } from './federation.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
 import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
 import { useRequestId } from './request-id.js';
 
 export { batchingOf, limitsOf } from './limits.js';
+export { schemaFor } from './federation.js';
 export { corsOf } from './cors.js';
 export { currentRequestId, requestIdOf } from './request-id.js';
 
@@ -49,5 +52,6 @@ export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext
     ...rateLimitPlugins(config, store, logger, options.rateLimiter),
     ...persistedPlugins(store),
     ...limitPlugins(config),
+    ...federationPlugins(config),
   ];
 }

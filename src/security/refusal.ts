@@ -15,7 +15,8 @@ export type RefusalCode =
   | 'ALIAS_LIMIT_EXCEEDED'
   | 'TOKEN_LIMIT_EXCEEDED'
   | 'DIRECTIVE_LIMIT_EXCEEDED'
-  | 'COST_LIMIT_EXCEEDED';
+  | 'COST_LIMIT_EXCEEDED'
+  | 'ENTITY_LIMIT_EXCEEDED';
 
 export function refusal(
   code: RefusalCode,

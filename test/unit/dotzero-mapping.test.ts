@@ -5,7 +5,6 @@ import {
   OPEN_RANGE_END,
   OPEN_RANGE_START,
   createWorkOrderBody,
-  credentialsWithToken,
   describeDotZeroError,
   isWorkOrderRecord,
   knownTotal,
@@ -23,8 +22,6 @@ import {
   readCount,
   readList,
   readOne,
-  readSkillConfig,
-  readSkillCredentials,
   readStatus,
   sortBySequence,
   statusChangeBody,
@@ -33,6 +30,7 @@ import {
   wireDate,
   workOrderListPlans,
 } from '../../src/vendors/dotzero/mapping.js';
+import { credentialsWithToken, readSkillConfig, readSkillCredentials } from '../../src/vendors/dotzero/auth.js';
 
 const fullWorkOrder = {
   uuid: 'wo-uuid-1',

@@ -7,12 +7,12 @@ import {
   DOTZERO_STATUSES,
   DOTZERO_STATUS_VALUES,
   DOTZERO_TRANSITIONS,
-  DOTZERO_UNKNOWN_STATUS,
   dotZeroStateRules,
   dotZeroStatusOf,
   isDotZeroStatus,
   type DotZeroStatus,
 } from '../../src/vendors/dotzero/states.js';
+import { UNKNOWN_STATUS as DOTZERO_UNKNOWN_STATUS } from '../../src/vendors/states.js';
 
 describe('DotZero status table', () => {
   it.each<[DotZeroStatus, string, WorkOrderStatus]>([

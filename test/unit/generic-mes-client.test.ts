@@ -10,16 +10,15 @@ import {
   ValidationError,
 } from '../../src/domain/errors.js';
 import type { GenericMesWorkOrder, WorkOrderQuery, WorkOrderStatus } from '../../src/domain/model.js';
+import { createGenericMesClient } from '../../src/vendors/generic-mes/client.js';
 import {
-  createGenericMesClient,
   matchesLocally,
   planListQueries,
   segmentKey,
   type ListPlan,
   type LocalFilter,
-} from '../../src/vendors/generic-mes/client.js';
-import { GMES_MECHANISMS, GMES_TO_UNIFIED } from '../../src/vendors/generic-mes/states.js';
-import { GMES_STATUSES } from '../../src/vendors/generic-mes/types.js';
+} from '../../src/vendors/generic-mes/plan.js';
+import { GMES_MECHANISMS, GMES_STATUSES, GMES_TO_UNIFIED } from '../../src/vendors/generic-mes/states.js';
 import type { GenericMesClient, TransitionRequest } from '../../src/vendors/types.js';
 import { startUpstream, type RecordedRequest, type Reply, type Upstream } from '../helpers/upstream.js';
 

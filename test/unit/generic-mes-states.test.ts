@@ -12,7 +12,7 @@ import {
   unifiedStatus,
   type TransitionMechanism,
 } from '../../src/vendors/generic-mes/states.js';
-import { GMES_STATUSES, type GmesStatus } from '../../src/vendors/generic-mes/types.js';
+import { GMES_STATUSES, type GmesStatus } from '../../src/vendors/generic-mes/states.js';
 
 // DESIGN.md, "State rules", generic MES, written out again here so a change to the table is a visible decision.
 const EXPECTED: Record<GmesStatus, Partial<Record<GmesStatus, TransitionMechanism>>> = {

@@ -13,7 +13,6 @@ import {
   PITNEY_BOWES_DOMAIN_FIELD_MAX_LENGTH,
   PITNEY_BOWES_FIELD_MAX_LENGTH,
   PITNEY_BOWES_TRANSACTION_ID_PATTERN,
-  planSearch,
   priorityOf,
   searchBody,
   searchQuery,
@@ -25,6 +24,7 @@ import {
   withDateRange,
   workOrderIdsSearchField,
 } from '../../src/vendors/pitney-bowes/mapping.js';
+import { planSearch } from '../../src/vendors/pitney-bowes/plan.js';
 import type { PbSearchField } from '../../src/vendors/pitney-bowes/types.js';
 
 const WIDE = { name: 'pbCreateDate', from: '1970-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };

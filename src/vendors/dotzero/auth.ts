@@ -7,16 +7,15 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UpstreamError } from '../../domain/errors.js';
 import { VendorHttp, singleFlight, type TransportOptions, type VendorAuth } from '../http.js';
+import { parseIsoDate } from '../iso-date.js';
+import { isRecord } from '../scalars.js';
 import {
-  credentialsWithToken,
   describeDotZeroError,
-  readSkillConfig,
-  readSkillCredentials,
   refreshTokenBody,
   refreshTokenQuery,
   tokenFromRefreshAnswer,
 } from './mapping.js';
-import type { DotZeroConfigDirSettings } from './types.js';
+import type { DotZeroConfigDirSettings, DotZeroSkillCredentialsWire } from './types.js';
 
 /** The skill refreshes 5 minutes ahead, so a token never expires between being read and being checked upstream. */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
@@ -212,4 +211,60 @@ export function loadDotZeroConfigDir(dir: string): DotZeroConfigDirSettings {
   const config = readSkillConfig(read(CONFIG_FILE), join(dir, CONFIG_FILE));
   const credentials = readSkillCredentials(read(CREDENTIALS_FILE), join(dir, CREDENTIALS_FILE));
   return { ...config, ...credentials };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The skill's credential files (config.json, credentials.json): read and written here, never by the mapping.
+
+function requiredString(r: Record<string, unknown>, field: string, file: string): string {
+  const value = r[field];
+  const s = typeof value === 'number' ? String(value) : value;
+  if (typeof s !== 'string' || s.trim() === '') throw new Error(`DotZero settings: ${file} has no "${field}"`);
+  return s.trim();
+}
+
+/** The skill's config.json: the two API URLs. */
+export function readSkillConfig(json: unknown, file: string): Pick<DotZeroConfigDirSettings, 'workOrderApiUrl' | 'userApiUrl'> {
+  const r = isRecord(json) ? json : null;
+  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
+  return {
+    workOrderApiUrl: requiredString(r, 'work_order_api_url', file),
+    userApiUrl: requiredString(r, 'user_api_url', file),
+  };
+}
+
+/** The skill's credentials.json: token, refresh token, tenant and (optional) expiry. */
+export function readSkillCredentials(
+  json: unknown,
+  file: string,
+): Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> {
+  const r = isRecord(json) ? json : null;
+  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
+  const settings: Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> = {
+    token: requiredString(r, 'token', file),
+    refreshToken: requiredString(r, 'refresh_token', file),
+    tenantId: requiredString(r, 'tenant_id', file),
+  };
+  if (r.expires_at !== undefined && r.expires_at !== null && r.expires_at !== '') {
+    const expiresAt = typeof r.expires_at === 'string' ? parseIsoDate(r.expires_at) : null;
+    if (expiresAt === null) throw new Error(`DotZero settings: ${file} has a malformed "expires_at"`);
+    settings.expiresAt = expiresAt;
+  }
+  return settings;
+}
+
+/**
+ * credentials.json after a refresh: the new token and expiry, every other key as it was. When there was no file,
+ * the refresh token and tenant are written too, so that the file alone can start the next process.
+ */
+export function credentialsWithToken(
+  existing: Record<string, unknown> | null,
+  token: string,
+  expiresAt: Date,
+  known: { refreshToken: string; tenantId: string },
+): DotZeroSkillCredentialsWire {
+  const base: DotZeroSkillCredentialsWire = existing
+    ? { ...existing }
+    : { refresh_token: known.refreshToken, tenant_id: known.tenantId };
+  return { ...base, token, expires_at: expiresAt.toISOString() };
 }

@@ -3,7 +3,6 @@
 // states.ts's business, and this file only decides which calls to make, how many, and what their failures become.
 import {
   InvalidTransitionError,
-  NotFoundError,
   UpstreamError,
   ValidationError,
 } from '../../domain/errors.js';
@@ -25,7 +24,7 @@ import type {
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type HttpResponse } from '../http.js';
 import { asPages, mapLimited, offsetWindow, scanningWindow, MAX_VENDOR_PAGE, SCAN_CONCURRENCY, type Page, type Segment } from '../paging.js';
-import { shortKey } from '../scalars.js';
+import { badResponse, lookupEach, refusal, type RefusalContext } from '../client-kit.js';
 import type { DotZeroClient, TransitionRequest } from '../types.js';
 import { DotZeroAuth } from './auth.js';
 import {
@@ -68,16 +67,6 @@ const MAX_SEQUENTIAL_PAGES = 200;
 
 export function createDotZeroClient(config: DotZeroClientConfig): DotZeroClient {
   return new DotZeroRestClient(config);
-}
-
-/** What a failed call was about, so that its HTTP failure can become the error a caller understands. */
-interface CallContext {
-  /** e.g. "work order" */
-  what: string;
-  /** Set for calls on one resource: a 404 is then a NotFoundError. */
-  key?: string;
-  /** Set for a status change: a 422 is then the vendor's refusal of the transition. */
-  transition?: { current: WorkOrderStatus; to: WorkOrderStatus };
 }
 
 export class DotZeroRestClient implements DotZeroClient {
@@ -243,7 +232,7 @@ export class DotZeroRestClient implements DotZeroClient {
         operation: 'transitionWorkOrder',
         idempotent: false,
       },
-      { what: 'work order', key, transition: { current, to: change.to } },
+      { what: 'work order', key, conflict: { status: 422, error: () => refusedTransition(current, change.to) } },
     );
   }
 
@@ -256,22 +245,22 @@ export class DotZeroRestClient implements DotZeroClient {
 
   // ---- plumbing
 
-  private async call(req: HttpRequest, ctx: CallContext): Promise<HttpResponse> {
+  private async call(req: HttpRequest, ctx: RefusalContext): Promise<HttpResponse> {
     try {
       return await this.http.request(req);
     } catch (err) {
-      throw translate(err, ctx);
+      throw refusal(VENDOR, err, ctx);
     }
   }
 
-  private async get(path: string, operation: string, ctx: CallContext, query?: QueryParams): Promise<unknown> {
+  private async get(path: string, operation: string, ctx: RefusalContext, query?: QueryParams): Promise<unknown> {
     const res = await this.call({ method: 'GET', path, query, operation, idempotent: true }, ctx);
     return res.body;
   }
 
   private async getList(path: string, operation: string, what: string, query?: QueryParams): Promise<WireList> {
     const list = readList(await this.get(path, operation, { what }, query));
-    if (list === null) throw badResponse(`${what} that are not a list`);
+    if (list === null) throw badResponse(VENDOR, `${what} that are not a list`);
     return list;
   }
 
@@ -306,7 +295,7 @@ export class DotZeroRestClient implements DotZeroClient {
 
   private async countWorkOrders(): Promise<number> {
     const total = readCount(await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, {}));
-    if (total === undefined) throw badResponse('a work order count that is not a number');
+    if (total === undefined) throw badResponse(VENDOR, 'a work order count that is not a number');
     return total;
   }
 
@@ -320,7 +309,7 @@ export class DotZeroRestClient implements DotZeroClient {
       if (list.items.length === 0) return start;
       start += list.items.length;
     }
-    throw badResponse(`a list at ${path} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
+    throw badResponse(VENDOR, `a list at ${path} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
   }
 
   /** A whole list: the first page, then the rest in parallel when the total is known, else page by page. */
@@ -338,7 +327,7 @@ export class DotZeroRestClient implements DotZeroClient {
     const items = [...first.items];
     let last = step;
     for (let pages = 1; last === MAX_VENDOR_PAGE; pages++) {
-      if (pages >= MAX_SEQUENTIAL_PAGES) throw badResponse(`${what} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
+      if (pages >= MAX_SEQUENTIAL_PAGES) throw badResponse(VENDOR, `${what} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
       const page = await this.getList(path, operation, what, rangeParams(items.length, MAX_VENDOR_PAGE));
       items.push(...page.items);
       last = page.items.length;
@@ -360,37 +349,23 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   /** One GET per distinct key, all in parallel (DotZero has no batch lookup); one result or Error per key. */
-  private async lookup<T>(
+  private lookup<T>(
     keys: readonly string[],
     base: string,
     operation: string,
     what: string,
     map: (wire: unknown) => T,
   ): Promise<(T | Error)[]> {
-    const pending = new Map<string, Promise<T | Error>>();
-    for (const key of keys) {
-      if (pending.has(key)) continue;
-      pending.set(
-        key,
-        this.get(`${base}/${enc(key)}`, operation, { what, key })
-          .then((body) => {
-            const one = readOne(body);
-            if (one === null) throw badResponse(`a ${what} that is not an object`);
-            return map(one);
-          })
-          .catch((err: unknown) => (err instanceof Error ? err : new UpstreamError(VENDOR, 'bad_response', String(err)))),
-      );
-    }
-    return Promise.all(keys.map((key) => pending.get(key) as Promise<T | Error>));
+    return lookupEach(VENDOR, keys, what, async (key) => {
+      const one = readOne(await this.get(`${base}/${enc(key)}`, operation, { what, key }));
+      if (one === null) throw badResponse(VENDOR, `a ${what} that is not an object`);
+      return map(one);
+    });
   }
 }
 
 function enc(key: string): string {
   return encodeURIComponent(key);
-}
-
-function badResponse(what: string): UpstreamError {
-  return new UpstreamError(VENDOR, 'bad_response', `DOTZERO answered ${what}`);
 }
 
 function refusedTransition(current: WorkOrderStatus, to: WorkOrderStatus): InvalidTransitionError {
@@ -402,26 +377,4 @@ function refusedTransition(current: WorkOrderStatus, to: WorkOrderStatus): Inval
     to,
     `DOTZERO work order is ${current}: cannot change to ${to}; allowed: ${allowed.join(', ') || 'none'}`,
   );
-}
-
-/**
- * The domain error for a failed call: 404 on one resource is NotFound, a 422 on a status change is the vendor's
- * refusal of the transition, any other 400/422 a validation refusal naming the field the vendor named (VendorHttp
- * puts it on the error, already in the gateway's input names: see describeDotZeroError). Messages carry the vendor's
- * code only; everything else stays the UpstreamError VendorHttp made.
- */
-function translate(err: unknown, ctx: CallContext): unknown {
-  if (!(err instanceof UpstreamError) || err.kind !== 'http') return err;
-  if (err.status === 404 && ctx.key !== undefined) {
-    return new NotFoundError(`DOTZERO ${ctx.what} ${shortKey(ctx.key)} not found`, VENDOR);
-  }
-  if (err.status === 422 && ctx.transition) return refusedTransition(ctx.transition.current, ctx.transition.to);
-  if (err.status === 400 || err.status === 422) {
-    return new ValidationError(
-      `DOTZERO refused the ${ctx.what}${err.code ? `: ${err.code}` : ''}`,
-      err.field,
-      VENDOR,
-    );
-  }
-  return err;
 }

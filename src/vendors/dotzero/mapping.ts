@@ -3,8 +3,9 @@
 // requests, not responses, so a real deployment may differ from our assumptions in small ways (numbers sent as
 // strings, missing optional fields, a status label instead of its number) and should still map rather than fail.
 import { parseIsoDate } from '../iso-date.js';
+import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readFlag, readNumber, readText, safeCode } from '../scalars.js';
-import { UpstreamError, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
   Inventory,
@@ -21,6 +22,7 @@ import type {
   WorkOrderStatus,
   WorkOrderUpdate,
 } from '../../domain/model.js';
+import { UNKNOWN_STATUS } from '../states.js';
 import type { TransitionRequest } from '../types.js';
 import {
   DOTZERO_CHANGE_MECHANISM,
@@ -28,15 +30,12 @@ import {
   DOTZERO_OPERATION_STATUSES,
   DOTZERO_STATUSES,
   DOTZERO_STATUS_VALUES,
-  DOTZERO_UNKNOWN_STATUS,
   dotZeroStatusOf,
   isDotZeroStatus,
   type DotZeroStatus,
 } from './states.js';
 import type {
-  DotZeroConfigDirSettings,
   DotZeroRefreshBody,
-  DotZeroSkillCredentialsWire,
   DotZeroWorkOrderBody,
 } from './types.js';
 
@@ -60,9 +59,7 @@ const key = (value: unknown): string | null => readText(value);
  */
 const date = (value: unknown): Date | null => (typeof value === 'string' ? parseIsoDate(value) : null);
 
-function badResponse(what: string): UpstreamError {
-  return new UpstreamError('DOTZERO', 'bad_response', `DOTZERO answered ${what}`);
-}
+const badResponse = (what: string) => answered('DOTZERO', what);
 
 function requireRecord(value: unknown, what: string): Rec {
   const r = record(value);
@@ -149,7 +146,7 @@ export function readStatus(value: unknown): { status: WorkOrderStatus; vendorSta
   if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_STATUSES[n].unified, vendorStatus };
   const label = typeof value === 'string' ? value.trim().toLowerCase() : '';
   const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
-  return { status: byLabel === undefined ? DOTZERO_UNKNOWN_STATUS : DOTZERO_STATUSES[byLabel].unified, vendorStatus };
+  return { status: byLabel === undefined ? UNKNOWN_STATUS : DOTZERO_STATUSES[byLabel].unified, vendorStatus };
 }
 
 export function mapWorkOrder(wire: unknown): DotZeroWorkOrder {
@@ -586,57 +583,4 @@ export function tokenFromRefreshAnswer(body: unknown): string | undefined {
     if (typeof candidate === 'string') return tokenFromRefreshAnswer(candidate);
   }
   return undefined;
-}
-
-function requiredString(r: Rec, field: string, file: string): string {
-  const value = r[field];
-  const s = typeof value === 'number' ? String(value) : value;
-  if (typeof s !== 'string' || s.trim() === '') throw new Error(`DotZero settings: ${file} has no "${field}"`);
-  return s.trim();
-}
-
-/** The skill's config.json: the two API URLs. */
-export function readSkillConfig(json: unknown, file: string): Pick<DotZeroConfigDirSettings, 'workOrderApiUrl' | 'userApiUrl'> {
-  const r = record(json);
-  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
-  return {
-    workOrderApiUrl: requiredString(r, 'work_order_api_url', file),
-    userApiUrl: requiredString(r, 'user_api_url', file),
-  };
-}
-
-/** The skill's credentials.json: token, refresh token, tenant and (optional) expiry. */
-export function readSkillCredentials(
-  json: unknown,
-  file: string,
-): Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> {
-  const r = record(json);
-  if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
-  const settings: Pick<DotZeroConfigDirSettings, 'token' | 'refreshToken' | 'tenantId' | 'expiresAt'> = {
-    token: requiredString(r, 'token', file),
-    refreshToken: requiredString(r, 'refresh_token', file),
-    tenantId: requiredString(r, 'tenant_id', file),
-  };
-  if (r.expires_at !== undefined && r.expires_at !== null && r.expires_at !== '') {
-    const expiresAt = date(r.expires_at);
-    if (expiresAt === null) throw new Error(`DotZero settings: ${file} has a malformed "expires_at"`);
-    settings.expiresAt = expiresAt;
-  }
-  return settings;
-}
-
-/**
- * credentials.json after a refresh: the new token and expiry, every other key as it was. When there was no file,
- * the refresh token and tenant are written too, so that the file alone can start the next process.
- */
-export function credentialsWithToken(
-  existing: Rec | null,
-  token: string,
-  expiresAt: Date,
-  known: { refreshToken: string; tenantId: string },
-): DotZeroSkillCredentialsWire {
-  const base: DotZeroSkillCredentialsWire = existing
-    ? { ...existing }
-    : { refresh_token: known.refreshToken, tenant_id: known.tenantId };
-  return { ...base, token, expires_at: expiresAt.toISOString() };
 }

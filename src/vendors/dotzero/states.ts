@@ -2,6 +2,7 @@
 // API accepts, and how each change travels. Everything the gateway decides about DotZero statuses is read from
 // these tables, so a rule that changes upstream is a one-line edit here and nowhere else.
 import type { OperationStatus, WorkOrderStatus } from '../../domain/model.js';
+import { stateRules } from '../states.js';
 import type { StateRules } from '../types.js';
 
 /** The vendor's status values (the skill's "Work Order Status Values" table) and their unified meaning. */
@@ -31,12 +32,6 @@ export const DOTZERO_STATUS_VALUES: readonly DotZeroStatus[] = [1, 2, 3, 4];
 
 /** The status a new order is created in (the document's default, sent explicitly so nothing depends on it). */
 export const DOTZERO_INITIAL_STATUS: DotZeroStatus = 1;
-
-/**
- * A status value the table does not know still has to be shown as some unified status. OPEN is the one that
- * claims the least: nothing is said to have happened to the order, and `vendorStatus` keeps the real value.
- */
-export const DOTZERO_UNKNOWN_STATUS: WorkOrderStatus = 'OPEN';
 
 /** Which changes DotZero accepts (DESIGN.md): 1→2, 2→3, 2→4, 4→2; 3 is terminal. Same status again is refused. */
 export const DOTZERO_TRANSITIONS: Readonly<Record<DotZeroStatus, readonly DotZeroStatus[]>> = {
@@ -82,14 +77,6 @@ export const DOTZERO_CHANGE_MECHANISM: Readonly<Record<DotZeroStatus, DotZeroCha
 const VENDOR_BY_UNIFIED = new Map<WorkOrderStatus, DotZeroStatus>(
   DOTZERO_STATUS_VALUES.map((value) => [DOTZERO_STATUSES[value].unified, value]),
 );
-const ALLOWED_BY_UNIFIED = new Map<WorkOrderStatus, readonly WorkOrderStatus[]>(
-  DOTZERO_STATUS_VALUES.map((value) => [
-    DOTZERO_STATUSES[value].unified,
-    Object.freeze(DOTZERO_TRANSITIONS[value].map((to) => DOTZERO_STATUSES[to].unified)),
-  ]),
-);
-const NONE: readonly WorkOrderStatus[] = Object.freeze([]);
-
 /** The DotZero value of a unified status, or undefined when DotZero has no such status. */
 export function dotZeroStatusOf(status: WorkOrderStatus): DotZeroStatus | undefined {
   return VENDOR_BY_UNIFIED.get(status);
@@ -99,17 +86,12 @@ export function isDotZeroStatus(value: number): value is DotZeroStatus {
   return Object.prototype.hasOwnProperty.call(DOTZERO_STATUSES, value);
 }
 
-export const dotZeroStateRules: StateRules = {
+export const dotZeroStateRules: StateRules = stateRules({
   vendor: 'DOTZERO',
-  statuses: Object.freeze(DOTZERO_STATUS_VALUES.map((value) => DOTZERO_STATUSES[value].unified)),
-  allowed(from) {
-    return ALLOWED_BY_UNIFIED.get(from) ?? NONE;
-  },
-  canDelete(status) {
-    const value = VENDOR_BY_UNIFIED.get(status);
-    return value !== undefined && DOTZERO_DELETABLE[value];
-  },
-  documented(vendorStatus) {
-    return (DOTZERO_STATUS_VALUES as readonly number[]).map(String).includes(vendorStatus.trim());
-  },
-};
+  statuses: DOTZERO_STATUS_VALUES,
+  unified: Object.fromEntries(DOTZERO_STATUS_VALUES.map((v) => [v, DOTZERO_STATUSES[v].unified])) as Record<DotZeroStatus, WorkOrderStatus>,
+  transitions: DOTZERO_TRANSITIONS,
+  deletable: DOTZERO_DELETABLE,
+  // Values may come as numbers or numeric strings with spaces around them.
+  normalise: (raw) => raw.trim(),
+});

@@ -4,8 +4,8 @@
 // keeps its exact value in vendorStatus) because a real deployment drifts from any document in small ways, and one
 // odd record must not fail a whole list.
 import { parseIsoDate } from '../iso-date.js';
+import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
-import { UpstreamError } from '../../domain/errors.js';
 import {
   PRIORITIES,
   type GenericMesWorkOrder,
@@ -15,13 +15,12 @@ import {
   type WorkOrderUpdate,
 } from '../../domain/model.js';
 import type { Page } from '../paging.js';
-import { GMES_OPERATION_STATUSES, unifiedStatus } from './states.js';
+import { GMES_OPERATION_STATUSES, unifiedStatus, type GmesStatus } from './states.js';
 import type {
   GmesCompleteBody,
   GmesCreateBody,
   GmesListParams,
   GmesOperationWire,
-  GmesStatus,
   GmesUpdateBody,
   GmesWorkOrderWire,
 } from './types.js';
@@ -58,9 +57,7 @@ export function toPriority(value: unknown): Priority {
 // ---------------------------------------------------------------------------------------------------------------
 // Wire -> domain
 
-function badResponse(what: string): UpstreamError {
-  return new UpstreamError(VENDOR, 'bad_response', `${VENDOR} answered ${what}`);
-}
+const badResponse = (what: string) => answered(VENDOR, what);
 
 /** The resource inside `{ data: {...} }`; a bare object is taken as it is. */
 export function unwrapOne(body: unknown): unknown {

@@ -1,9 +1,13 @@
 // The generic MES state rules as data (DESIGN.md "State rules"). The gateway refuses a move these tables forbid
 // before it calls the vendor, and reads `allowedTransitions` from the same tables, so what the graph advertises and
 // what it lets through cannot drift apart. Changing a rule means changing a row here, nothing else.
-import { WORK_ORDER_STATUSES, type OperationStatus, type WorkOrderStatus } from '../../domain/model.js';
+import type { OperationStatus, WorkOrderStatus } from '../../domain/model.js';
+import { stateRules, UNKNOWN_STATUS } from '../states.js';
 import type { StateRules } from '../types.js';
-import { GMES_STATUSES, type GmesStatus } from './types.js';
+
+/** The vendor's own status values (the document's "Work Order Statuses" table). */
+export const GMES_STATUSES = ['OPEN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'PAUSED', 'ON_HOLD'] as const;
+export type GmesStatus = (typeof GMES_STATUSES)[number];
 
 /** The vendor's transition table, in its own status values. COMPLETED and CANCELLED are terminal. */
 export const GMES_TRANSITIONS: Readonly<Record<GmesStatus, readonly GmesStatus[]>> = {
@@ -99,12 +103,6 @@ export const GMES_STATUS_ALIASES: Readonly<Record<string, WorkOrderStatus>> = {
   VOID: 'CANCELLED',
 };
 
-/**
- * What an unknown status reads as. OPEN is the least harmful guess: it is not terminal, so nothing is hidden from
- * people who may act on the order, and a move the vendor disagrees with is refused by the vendor (409).
- */
-export const GMES_UNKNOWN_STATUS: WorkOrderStatus = 'OPEN';
-
 const UNIFIED_TO_GMES: ReadonlyMap<WorkOrderStatus, GmesStatus> = new Map(
   GMES_STATUSES.map((s) => [GMES_TO_UNIFIED[s], s] as const),
 );
@@ -123,7 +121,7 @@ export function unifiedStatus(vendorStatus: string): WorkOrderStatus {
   if (isGmesStatus(vendorStatus)) return GMES_TO_UNIFIED[vendorStatus];
   const normal = vendorStatus.trim().toUpperCase().replace(/[\s-]+/g, '_');
   if (isGmesStatus(normal)) return GMES_TO_UNIFIED[normal];
-  return GMES_STATUS_ALIASES[normal] ?? GMES_STATUS_ALIASES[normal.replace(/_/g, '')] ?? GMES_UNKNOWN_STATUS;
+  return GMES_STATUS_ALIASES[normal] ?? GMES_STATUS_ALIASES[normal.replace(/_/g, '')] ?? UNKNOWN_STATUS;
 }
 
 export interface PlannedTransition {
@@ -142,23 +140,10 @@ export function planTransition(from: WorkOrderStatus, to: WorkOrderStatus): Plan
   return mechanism === undefined ? undefined : { to: vendorTo, mechanism };
 }
 
-// Read once from the tables above, so allowed() hands out the same frozen array on every call.
-const ALLOWED: ReadonlyMap<WorkOrderStatus, readonly WorkOrderStatus[]> = new Map(
-  GMES_STATUSES.map((s) => [GMES_TO_UNIFIED[s], Object.freeze(GMES_TRANSITIONS[s].map((t) => GMES_TO_UNIFIED[t]))]),
-);
-const NONE: readonly WorkOrderStatus[] = Object.freeze([]);
-
-export const genericMesStateRules: StateRules = {
+export const genericMesStateRules: StateRules = stateRules({
   vendor: 'GENERIC_MES',
-  statuses: Object.freeze(WORK_ORDER_STATUSES.filter((s) => UNIFIED_TO_GMES.has(s))),
-  allowed(from) {
-    return ALLOWED.get(from) ?? NONE;
-  },
-  canDelete(status) {
-    const vendorStatus = gmesStatusOf(status);
-    return vendorStatus !== undefined && GMES_DELETABLE[vendorStatus];
-  },
-  documented(vendorStatus) {
-    return (GMES_STATUSES as readonly string[]).includes(vendorStatus);
-  },
-};
+  statuses: GMES_STATUSES,
+  unified: GMES_TO_UNIFIED,
+  transitions: GMES_TRANSITIONS,
+  deletable: GMES_DELETABLE,
+});

@@ -1,10 +1,7 @@
 // Wire shapes of the generic MES REST v2 API, as its document and docs/wire-assumptions.md describe them. Every
 // field is optional and loosely typed on purpose: a real deployment may leave fields out or send numbers as
 // strings, and mapping.ts decides what to make of that. Only mapping.ts reads these fields.
-
-/** The vendor's own status values (the document's "Work Order Statuses" table). */
-export const GMES_STATUSES = ['OPEN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'PAUSED', 'ON_HOLD'] as const;
-export type GmesStatus = (typeof GMES_STATUSES)[number];
+import type { GmesStatus } from './states.js';
 
 /**
  * A work order. The list call returns a subset (id, orderNumber, status, product, quantity, completedQuantity,

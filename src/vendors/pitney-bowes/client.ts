@@ -1,22 +1,21 @@
 // The Pitney Bowes Fulfillment client: finds work orders through the full search (POST /v1/work-orders/search),
 // which is the one documented call. Made once per process; every search is a read, so VendorHttp may retry it.
-import { NotFoundError, UpstreamError } from '../../domain/errors.js';
 import type { PitneyBowesWorkOrder, VendorCapabilities, WorkOrderQuery } from '../../domain/model.js';
 import { VendorHttp } from '../http.js';
 import { MAX_VENDOR_PAGE, pagedWindow, scanningWindow, type Page, type Segment } from '../paging.js';
-import { shortKey } from '../scalars.js';
+import { badResponse, notFound } from '../client-kit.js';
 import type { PitneyBowesClient } from '../types.js';
 import { newTransactionId, PitneyBowesAuth } from './auth.js';
 import {
   TRANSACTION_HEADER,
   describeError,
   mapSearchPage,
-  planSearch,
   searchBody,
   searchQuery,
   transactionHeaders,
   workOrderIdsSearchField,
 } from './mapping.js';
+import { planSearch } from './plan.js';
 import type { PbSearchField, PitneyBowesConfig } from './types.js';
 
 export type { PitneyBowesConfig } from './types.js';
@@ -84,7 +83,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
           const page = await this.search([workOrderIdsSearchField(ids)], 1, MAX_VENDOR_PAGE, 'getWorkOrders');
           for (const order of page.items) found.set(order.vendorId, order);
         } catch (err) {
-          const error = err instanceof Error ? err : new UpstreamError('PITNEY_BOWES', 'bad_response', 'PITNEY_BOWES lookup failed');
+          const error = err instanceof Error ? err : badResponse('PITNEY_BOWES', 'a lookup that failed');
           for (const id of ids) failed.set(id, error);
         }
       }),
@@ -93,7 +92,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
       (key) =>
         found.get(key) ??
         failed.get(key) ??
-        new NotFoundError(`PITNEY_BOWES work order "${shortKey(key)}" not found`, 'PITNEY_BOWES'),
+        notFound('PITNEY_BOWES', 'work order', key),
     );
   }
 

@@ -10,10 +10,9 @@ import {
   type PitneyBowesWorkOrder,
   type PitneyBowesWorkOrderLine,
   type Priority,
-  type WorkOrderQuery,
 } from '../../domain/model.js';
 import { MAX_VENDOR_PAGE, type Page } from '../paging.js';
-import { pbStatusesFor, unifiedStatusOf, type PbStatus } from './states.js';
+import { unifiedStatusOf, type PbStatus } from './states.js';
 import {
   PB_DATE_SEARCH_FIELDS,
   type PbErrorWire,
@@ -238,69 +237,6 @@ export function searchBody(clientId: string, fields: readonly PbSearchField[]): 
 /** `page` from 1, `size` capped at the largest page the vendor serves. */
 export function searchQuery(page: number, size: number): PbSearchQuery {
   return { page: Math.max(1, Math.floor(page)), size: Math.min(MAX_VENDOR_PAGE, Math.max(1, Math.floor(size))) };
-}
-
-/** How one vendor-neutral query is searched: what the vendor filters, and what we must keep locally. */
-export interface PbSearchPlan {
-  /** Stable description (part of the gateway's cursor check). */
-  key: string;
-  /** The search fields before withDateRange adds the wide pbCreateDate range. */
-  searchFields: PbSearchField[];
-  /** Set when part of the filter is not a search field: the whole result is then scanned and kept locally. */
-  keep: ((order: PitneyBowesWorkOrder) => boolean) | null;
-}
-
-/**
- * Plans a query, or returns null when no Pitney Bowes order can match (a status or priority the vendor does not
- * have, an empty due range): then no call is made. Status is a search field; priority, order number and due date
- * are not, so they are matched on the mapped orders, exactly as the gateway shows them (a missing priority is
- * shown, and matched, as NORMAL). Empty lists mean "no constraint", like an absent one.
- */
-export function planSearch(query: WorkOrderQuery): PbSearchPlan | null {
-  const searchFields: PbSearchField[] = [];
-  let statusKey: string[] | undefined;
-  if (query.statuses && query.statuses.length > 0) {
-    const statuses = pbStatusesFor(query.statuses);
-    if (statuses.length === 0) return null;
-    searchFields.push(statusSearchField(statuses));
-    statusKey = statuses;
-  }
-
-  const tests: ((o: PitneyBowesWorkOrder) => boolean)[] = [];
-  let priorityKey: Priority[] | undefined;
-  if (query.priorities && query.priorities.length > 0) {
-    const asked = new Set(query.priorities);
-    const wanted = PB_UNIFIED_PRIORITIES.filter((p) => asked.has(p));
-    if (wanted.length === 0) return null;
-    const set = new Set<Priority>(wanted);
-    tests.push((o) => set.has(o.priority));
-    priorityKey = wanted;
-  }
-
-  const needle = query.orderNumber !== undefined && query.orderNumber.length > 0 ? query.orderNumber.toLowerCase() : undefined;
-  if (needle !== undefined) tests.push((o) => o.orderNumber.toLowerCase().includes(needle));
-
-  const after = query.dueAfter?.getTime();
-  const before = query.dueBefore?.getTime();
-  if (after !== undefined && before !== undefined && after > before) return null;
-  if (after !== undefined || before !== undefined) {
-    tests.push((o) => {
-      const due = o.dueDate?.getTime();
-      if (due === undefined || Number.isNaN(due)) return false;
-      return (after === undefined || due >= after) && (before === undefined || due <= before);
-    });
-  }
-
-  const key = JSON.stringify({
-    search: 'work-orders',
-    status: statusKey,
-    priority: priorityKey,
-    orderNumber: needle,
-    dueAfter: query.dueAfter?.toISOString(),
-    dueBefore: query.dueBefore?.toISOString(),
-  });
-  const keep = tests.length === 0 ? null : (o: PitneyBowesWorkOrder) => tests.every((t) => t(o));
-  return { key: `PITNEY_BOWES:${key}`, searchFields, keep };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

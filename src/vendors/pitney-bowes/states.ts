@@ -3,6 +3,7 @@
 // is one table entry and not a new code path. DESIGN.md: every mutation on a Pitney Bowes order is refused with
 // UNSUPPORTED_BY_VENDOR and its allowedTransitions is empty.
 import { WORK_ORDER_STATUSES, type WorkOrderStatus } from '../../domain/model.js';
+import { stateRules, UNKNOWN_STATUS } from '../states.js';
 import type { StateRules } from '../types.js';
 
 /** The vendor's own status values, as "Find Work Orders" lists them. */
@@ -30,12 +31,6 @@ export const PB_STATUS_ALIASES: Readonly<Record<string, PbStatus>> = {
   COMPLETED: 'COMPLETE',
   CANCELLED: 'CANCELED',
 };
-
-/**
- * Where a value is neither documented nor a known alias: an order we cannot classify has not been shown to be
- * finished, so it is listed as open rather than hidden among the terminal states.
- */
-export const PB_UNKNOWN_STATUS_FALLBACK: WorkOrderStatus = 'OPEN';
 
 /** The vendor's transition table, in its own values: nothing changes through the documented API. */
 export const PB_TRANSITIONS: Readonly<Record<PbStatus, readonly PbStatus[]>> = {
@@ -98,7 +93,7 @@ export function pbStatusOf(raw: string): PbStatus | undefined {
 /** Unified status of a raw vendor value; unknown values fall back rather than fail a whole page. */
 export function unifiedStatusOf(raw: string): WorkOrderStatus {
   const status = pbStatusOf(raw);
-  return status === undefined ? PB_UNKNOWN_STATUS_FALLBACK : PB_STATUS_TO_UNIFIED[status];
+  return status === undefined ? UNKNOWN_STATUS : PB_STATUS_TO_UNIFIED[status];
 }
 
 /** The vendor values that stand for any of the given unified statuses (for the `status` search field). */
@@ -112,28 +107,10 @@ export const PB_UNIFIED_STATUSES: readonly WorkOrderStatus[] = WORK_ORDER_STATUS
   PB_STATUSES.some((s) => PB_STATUS_TO_UNIFIED[s] === u),
 );
 
-function unifiedTargets(from: WorkOrderStatus): readonly WorkOrderStatus[] {
-  const targets = new Set<WorkOrderStatus>();
-  for (const s of PB_STATUSES) {
-    if (PB_STATUS_TO_UNIFIED[s] !== from) continue;
-    for (const to of PB_TRANSITIONS[s]) targets.add(PB_STATUS_TO_UNIFIED[to]);
-  }
-  return WORK_ORDER_STATUSES.filter((u) => targets.has(u));
-}
-
-// Computed once: the rules are asked for every work order the gateway shows (allowedTransitions).
-const ALLOWED: Readonly<Record<WorkOrderStatus, readonly WorkOrderStatus[]>> = Object.fromEntries(
-  WORK_ORDER_STATUSES.map((u) => [u, Object.freeze(unifiedTargets(u))]),
-) as Record<WorkOrderStatus, readonly WorkOrderStatus[]>;
-
-const DELETABLE: ReadonlySet<WorkOrderStatus> = new Set(
-  PB_STATUSES.filter((s) => PB_CAN_DELETE[s]).map((s) => PB_STATUS_TO_UNIFIED[s]),
-);
-
-export const pitneyBowesStateRules: StateRules = {
+export const pitneyBowesStateRules: StateRules = stateRules({
   vendor: 'PITNEY_BOWES',
-  statuses: PB_UNIFIED_STATUSES,
-  allowed: (from) => ALLOWED[from] ?? [],
-  canDelete: (status) => DELETABLE.has(status),
-  documented: (vendorStatus) => (PB_STATUSES as readonly string[]).includes(vendorStatus),
-};
+  statuses: PB_STATUSES,
+  unified: PB_STATUS_TO_UNIFIED,
+  transitions: PB_TRANSITIONS,
+  deletable: PB_CAN_DELETE,
+});

@@ -1,6 +1,9 @@
 // Work-order writes: validate input, check the vendor's state table against the order's current state (read from
 // the vendor under a per-order lock, so two racing changes in this process are applied one at a time), call the
 // vendor's own mechanism once, then re-read the order so the answer is what the vendor now holds.
+//
+// Writes are not loaders: the flow, the idempotency store and the locks are built once per process
+// (createWrites); each request binds them to its caller and to its loaders' read/forget interface (forRequest).
 import {
   InvalidTransitionError,
   markOutcome,
@@ -12,24 +15,12 @@ import {
 } from '../domain/errors.js';
 import { fingerprint } from '../domain/cursor.js';
 import type { Vendor, VendorCapabilities, WorkOrder, WorkOrderCreate, WorkOrderStatus, WorkOrderUpdate } from '../domain/model.js';
-import { dotZeroStateRules } from '../vendors/dotzero/states.js';
-import { genericMesStateRules } from '../vendors/generic-mes/states.js';
-import { pitneyBowesStateRules } from '../vendors/pitney-bowes/states.js';
-import type { StateRules, VendorClients, WritableWorkOrderSource } from '../vendors/types.js';
+import type { WorkOrderReader } from '../loaders/index.js';
+import type { VendorAdapters } from '../vendors/registry.js';
+import { allowedFrom, deletable } from '../vendors/states.js';
+import type { WritableWorkOrderSource } from '../vendors/types.js';
 import type { AfterFailure, IdempotencyStore, Verify } from './idempotency.js';
 import type { KeyedLock } from './lock.js';
-
-export const STATE_RULES: Record<Vendor, StateRules> = {
-  DOTZERO: dotZeroStateRules,
-  GENERIC_MES: genericMesStateRules,
-  PITNEY_BOWES: pitneyBowesStateRules,
-};
-
-/** Statuses an order may move to now: none while its vendor status is not one the vendor's document names. */
-export function allowedFrom(wo: WorkOrder): readonly WorkOrderStatus[] {
-  const rules = STATE_RULES[wo.vendor];
-  return rules.documented(wo.vendorStatus) ? rules.allowed(wo.status) : [];
-}
 
 export type Intent = 'start' | 'pause' | 'hold' | 'resume' | 'complete' | 'cancel' | 'transition';
 
@@ -45,21 +36,21 @@ const INTENT_TARGET: Record<Exclude<Intent, 'transition'>, WorkOrderStatus> = {
 /** Resuming is only a move back to work from a stop; from OPEN it would be a start. */
 const RESUMABLE: readonly WorkOrderStatus[] = ['PAUSED', 'ON_HOLD', 'INCOMPLETE'];
 
+/** What the writes are built from, once per process. */
 export interface WriteServices {
+  adapters: VendorAdapters;
   idempotency: IdempotencyStore;
   locks: KeyedLock;
-  /** Whose keys these are: idempotency keys are scoped to the caller. */
-  caller: string;
-  /** Told when a write's answer is the first outcome of its key replayed, not a new run. */
-  replayed?: () => void;
 }
 
-interface WriteDeps {
-  clients: VendorClients;
-  services: WriteServices;
+/** One request's side of a write: who calls (idempotency keys are scoped to the caller) and its loaders. */
+export interface WriteRequest {
+  /** Whose keys these are: idempotency keys are scoped to the caller. */
+  caller: string;
   assertVisible(vendor: Vendor): void;
-  read(vendor: Vendor, key: string): Promise<WorkOrder>;
-  forget(vendor: Vendor, key: string): void;
+  orders: WorkOrderReader;
+  /** Told when a write's answer is the first outcome of its key replayed, not a new run. */
+  replayed?: () => void;
 }
 
 export interface TransitionInput {
@@ -73,14 +64,26 @@ export interface TransitionInput {
 const MAX_TEXT = 2000;
 const MAX_ORDER_NUMBER = 64;
 
-export function createWrites(deps: WriteDeps) {
-  const { clients, services } = deps;
+/** Builds the write flow once; `forRequest` binds it to one request's caller and loaders (that is `ctx.writes`). */
+export function createWrites(services: WriteServices) {
+  return {
+    forRequest: (request: WriteRequest) => bindWrites(services, request),
+  };
+}
+
+function bindWrites(services: WriteServices, request: WriteRequest) {
+  const { adapters } = services;
+  const deps = {
+    assertVisible: request.assertVisible,
+    read: (vendor: Vendor, key: string) => request.orders.readFresh(vendor, key),
+    forget: (vendor: Vendor, key: string) => request.orders.forget(vendor, key),
+  };
 
   const writable = (vendor: Vendor, capability: keyof VendorCapabilities, what: string): WritableWorkOrderSource => {
     deps.assertVisible(vendor);
-    const client = clients[vendor];
-    if (!client.capabilities[capability] || !('transition' in client)) {
-      const readOnly = !client.capabilities.create && !client.capabilities.update && !client.capabilities.transitions;
+    const { capabilities, writer } = adapters[vendor];
+    if (!capabilities[capability] || !writer) {
+      const readOnly = !capabilities.create && !capabilities.update && !capabilities.transitions;
       throw new UnsupportedByVendorError(
         readOnly
           ? `${vendor} work orders are read-only: the vendor's documented API finds work orders and changes none, so ${what} is not possible`
@@ -88,7 +91,7 @@ export function createWrites(deps: WriteDeps) {
         vendor,
       );
     }
-    return client as WritableWorkOrderSource;
+    return writer;
   };
 
   /**
@@ -115,11 +118,11 @@ export function createWrites(deps: WriteDeps) {
     // One namespace per caller, whether the key came as the header or the argument; the fingerprint binds it to
     // one operation (the write and its target) and its input, so any other use of the key is a conflict.
     return services.idempotency.run(
-      `${services.caller}\u0000${key}`,
+      `${request.caller}\u0000${key}`,
       fingerprint([operation, input]),
       tracked,
       (err) => afterFailure(attempt, err, deps.read),
-      services.replayed,
+      request.replayed,
     );
   }
 
@@ -148,7 +151,7 @@ export function createWrites(deps: WriteDeps) {
     return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, (attempt) =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
-        const allowed = allowedFrom(current);
+        const allowed = allowedFrom(adapters[vendor].states, current);
         const to = input.intent === 'transition' ? (input.to as WorkOrderStatus) : INTENT_TARGET[input.intent];
         const refused =
           !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
@@ -214,8 +217,8 @@ export function createWrites(deps: WriteDeps) {
     return idempotent(idempotencyKey, `delete:${vendor}:${key}`, {}, (attempt) =>
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
-        if (!STATE_RULES[vendor].canDelete(current.status) || !STATE_RULES[vendor].documented(current.vendorStatus)) {
-          throw new InvalidTransitionError(vendor, current.status, allowedFrom(current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
+        if (!deletable(adapters[vendor].states, current)) {
+          throw new InvalidTransitionError(vendor, current.status, allowedFrom(adapters[vendor].states, current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
         }
         // Whether a delete whose answer was lost happened: the order is gone.
         attempt.verify = async () => {
@@ -236,7 +239,7 @@ export function createWrites(deps: WriteDeps) {
   return { transition, create, update, remove };
 }
 
-export type WorkOrderWrites = ReturnType<typeof createWrites>;
+export type WorkOrderWrites = ReturnType<typeof bindWrites>;
 
 /** How far a write got: `sent` once the vendor call may have reached the vendor, `written` once it succeeded. */
 interface Attempt {
