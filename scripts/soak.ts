@@ -88,7 +88,7 @@ for (const sim of [dz, gm] as SimulatorBase[]) {
 }
 
 interface Gql {
-  data?: any;
+  data?: { workOrders?: { edges: { node: { id: string } }[] } } & Record<string, unknown>;
   errors?: { message: string; extensions?: { code?: string; outcome?: string } }[];
 }
 let requests = 0;
@@ -117,7 +117,7 @@ const orders: string[] = [];
 for (const vendor of ['DOTZERO', 'GENERIC_MES']) {
   const res = await gql(`query($v: [Vendor!]) { workOrders(first: 60, filter: { vendors: $v }) { edges { node { id } } } }`, { v: [vendor] });
   if (res.errors) throw new Error(`cannot list ${vendor} orders: ${res.errors[0]!.message}`);
-  orders.push(...res.data.workOrders.edges.map((e: any) => e.node.id));
+  orders.push(...res.data!.workOrders!.edges.map((e) => e.node.id));
 }
 
 // ---- faults, cycled one vendor at a time
