@@ -1,7 +1,8 @@
 // Prometheus metrics: what each vendor call cost (the first number to watch, DESIGN.md) and what each GraphQL
 // operation did. One registry per gateway, so tests and several gateways in one process never share counters.
 import { getOperationAST, type DocumentNode } from 'graphql';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { VendorHealthSource } from './domain/health.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import type { CallObserver } from './vendors/http.js';
@@ -13,9 +14,40 @@ export interface Metrics {
   plugin: Plugin<GatewayContext>;
 }
 
-export function createMetrics(): Metrics {
+const BREAKER_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2, DISABLED: -1 } as const;
+
+export function createMetrics(health?: VendorHealthSource): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mes_gateway_' });
+
+  // Vendor health, read from the guards at scrape time (the same figures as `vendors { health }`).
+  if (health) {
+    const gauge = (name: string, help: string, value: (h: ReturnType<VendorHealthSource['health']>[number]) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['vendor'] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const h of health.health()) {
+            const v = value(h);
+            if (v !== null) this.set({ vendor: h.vendor }, v);
+          }
+        },
+      });
+    gauge('mes_gateway_vendor_up', 'Vendor health: 1 UP, 0.5 DEGRADED or UNKNOWN, 0 DOWN (breaker open).', (h) => (h.state === 'UP' ? 1 : h.state === 'DOWN' ? 0 : 0.5));
+    gauge('mes_gateway_vendor_breaker_state', 'Circuit breaker: 0 closed, 1 half-open, 2 open, -1 none configured.', (h) => BREAKER_VALUE[h.breaker]);
+    gauge('mes_gateway_vendor_latency_p50_ms', 'Median latency of the last 256 vendor attempts.', (h) => h.latencyP50Ms);
+    gauge('mes_gateway_vendor_latency_p99_ms', '99th percentile latency of the last 256 vendor attempts.', (h) => h.latencyP99Ms);
+    gauge('mes_gateway_vendor_error_rate', 'Failed share of the last 256 vendor attempts (0..1).', (h) => h.errorRate);
+    gauge('mes_gateway_vendor_last_success_timestamp_seconds', 'When a vendor attempt last succeeded.', (h) => (h.lastSuccessAt ? h.lastSuccessAt.getTime() / 1000 : null));
+    gauge('mes_gateway_vendor_in_flight', 'Vendor calls running now (bulkhead slots taken).', (h) => h.inFlight);
+    gauge('mes_gateway_vendor_queued', 'Vendor calls waiting for a bulkhead slot.', (h) => h.queued);
+    gauge('mes_gateway_vendor_retries_total', 'Read retries made (within the retry budget).', (h) => h.retries);
+    gauge('mes_gateway_vendor_breaker_trips_total', 'Times the circuit breaker opened.', (h) => h.breakerTrips);
+    gauge('mes_gateway_vendor_bulkhead_rejections_total', 'Calls refused because the bulkhead and its queue were full.', (h) => h.bulkheadRejections);
+  }
 
   const upstreamCalls = new Counter({
     name: 'mes_gateway_upstream_requests_total',

@@ -13,6 +13,9 @@ import { schema, subgraphSchema } from './schema/index.js';
 import { batchingOf, corsOf, principalOf, requestIdOf, schemaFor, securityPlugins, whenRequestIdKnown, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
+import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
+import type { VendorHealthSource } from './domain/health.js';
+import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
 import { MemoryIdempotencyStore } from './writes/idempotency.js';
 import { createWrites } from './writes/index.js';
@@ -39,6 +42,8 @@ export interface Gateway {
   /** Each vendor's client (the adapters' own). */
   clients: VendorClients;
   logger: Logger;
+  /** Every vendor's health, from the gateway's own calls. */
+  health: VendorHealthSource;
   close(): Promise<void>;
 }
 
@@ -53,15 +58,20 @@ export const OPEN_PRINCIPAL: Principal = {
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
-  const metrics = config.metrics === false ? undefined : createMetrics();
+  // One guard per vendor (deadlines, bulkhead, breaker, retry budget, health), shared by that vendor's clients.
+  const guards = new VendorGuards((vendor) =>
+    resolvePolicy({ timeoutMs: config.upstreamTimeoutMs, ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}) }, config.upstream?.defaults, config.upstream?.vendors?.[vendor]),
+  );
+  const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
   const adapters = createVendorAdapters(options.vendors, {
+    guards,
     timeoutMs: config.upstreamTimeoutMs,
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
     ...(observers.length > 0 ? { observe: (event) => observers.forEach((o) => o(event)) } : {}),
   });
   const simulated = options.simulated ?? new Set<Vendor>();
-  const idempotency = new MemoryIdempotencyStore();
+  const idempotency = new MemoryIdempotencyStore(config.idempotencyTtlMs);
   const writes = createWrites({ adapters, idempotency, locks: new KeyedLock() });
   const security: SecurityOptions = { config, logger };
 
@@ -109,6 +119,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
         idempotency: replay,
         partialErrors: [],
+        health: guards,
         principal,
         loaders,
         writes: writes.forRequest({
@@ -121,7 +132,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
-    plugins: [...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors(), useIdempotentReplay()],
+    plugins: [healthPlugin(guards, simulated), ...(metrics ? [metrics.plugin] : []), ...securityPlugins(security), usePartialErrors(), useIdempotentReplay()],
   });
 
   return {
@@ -133,6 +144,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       PITNEY_BOWES: adapters.PITNEY_BOWES.client as VendorClients['PITNEY_BOWES'],
     },
     logger,
+    health: guards,
     async close() {
       idempotency.close();
       await Promise.all(VENDORS.map((v) => adapters[v].close()));

@@ -7,7 +7,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ config: { upstreamTimeoutMs: 300 } });
+  // A tight deadline for the vendor the tests slow down; the others keep room for a loaded machine.
+  gw = await startTestGateway({ config: { upstreamTimeoutMs: 5_000, upstream: { vendors: { GENERIC_MES: { timeoutMs: 300 } } } } });
 });
 afterAll(async () => {
   await gw.close();
@@ -89,7 +90,9 @@ describe('upstream faults', () => {
 
 describe('circuit breaker', () => {
   it('after a run of timeouts fails calls at once without sending them, then lets one through after the cool-down', async () => {
-    const local = await startTestGateway({ config: { upstreamTimeoutMs: 150, upstreamBreaker: { failures: 2, cooldownMs: 1_000 } } });
+    const local = await startTestGateway({
+      config: { upstreamTimeoutMs: 5_000, upstreamBreaker: { failures: 2, cooldownMs: 1_000 }, upstream: { vendors: { GENERIC_MES: { timeoutMs: 150 } } } },
+    });
     const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
     try {
       local.gmes.faults.latencyMs = 600;
