@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'coverage/', 'dist/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'src/generated/', 'coverage/', 'dist/', 'test-artifacts/', 'bench/out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

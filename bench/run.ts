@@ -1,62 +1,570 @@
-// `npm run bench`: the gateway (production mode) on a loopback port against the embedded simulators, driven by
-// undici from the same process. Prints throughput, latency and upstream calls per query; asserts nothing.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// `npm run bench`: the gateway as `npm start` runs it (the start command is read from package.json, so the bench
+// follows it), against the vendor simulators in a process of their own (bench/simulators.ts, reached through the
+// vendor env vars as if they were real vendors), driven from this process by an undici load generator. Every
+// scenario is measured beside the same vendor calls made directly (bench/direct.ts: the ceiling), in interleaved
+// rounds; the machine is shared and noisy, so only the ratios within one run mean anything.
+//
+//   npm run bench                      full run (~6 min on an idle 2-core machine)
+//   npm run bench -- --quick           ~2.5 min
+//   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
+//   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
+//   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
+//
+// Asserts nothing; it checks that gateway and direct give the same answers and make the same vendor calls, and says so.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { createLogger } from '../src/logger.js';
-import { startSimulatorsFor } from '../src/simulators/index.js';
-import { createGateway } from '../src/yoga.js';
-import { testConfig } from '../test/helpers/gateway.js';
+import { createDirect, type Env } from './direct.js';
+import { analyzeProfile } from './profile.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
 
-process.env.NODE_ENV = 'production';
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+// ---- options
 
-const QUERIES: Record<string, string> = {
-  'vendors (no upstream call: the gateway alone)': `{ vendors { vendor simulated capabilities { read transitions } } }`,
-  'list 50 across vendors (scalars)': `{ workOrders(first: 50) { totalCount edges { node { id vendor orderNumber status dueDate } } } }`,
-  'list 50 DotZero with product, route, operations': `{ workOrders(first: 50, filter: { vendors: [DOTZERO] }) { edges { node { id
-    product { name } route { name operations { sequence name } } operations { sequence name } } } } }`,
-  'list 50 generic MES with customer and operations': `{ workOrders(first: 50, filter: { vendors: [GENERIC_MES] }) { edges { node { id customer operations { name } } } } }`,
-  'list 50 Pitney Bowes with components': `{ workOrders(first: 50, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id ... on PitneyBowesWorkOrder { components { sku } } } } } }`,
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const opt = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
+const quick = flag('quick');
+const profile = opt('profile', '');
+const o = {
+  duration: Number(opt('duration', profile ? '10' : quick ? '2' : '5')),
+  warmup: Number(opt('warmup', quick ? '0.5' : '1')),
+  rounds: Number(opt('rounds', '3')),
+  connections: Number(opt('connections', '50')),
+  rate: Number(opt('rate', '100')),
+  openDuration: Number(opt('open-duration', quick ? '3' : '5')),
+  only: opt('only', profile || (quick ? 'W1,W2,W3,W4' : 'W1,W2,W3,W4')).split(','),
+  nodeOptions: opt('node-options', ''),
+  heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
+  prewarm: Number(opt('prewarm', quick ? '2' : '4')),
+};
+const scenarios = SCENARIOS.filter((s) => o.only.includes(s.name));
+if (scenarios.length === 0) throw new Error(`no scenario among ${o.only.join(',')}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
-const sims = await startSimulatorsFor({});
-const gateway = createGateway({ config: testConfig({ production: true }), vendors: sims.settings, simulated: sims.simulated, logger: createLogger(true, 'silent') });
-const server = createServer(gateway.yoga);
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: CONCURRENCY });
-const upstreamTotal = () => Object.values(sims.simulators).reduce((n, s) => n + s.total(), 0);
+const root = resolve(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const START = process.env.BENCH_START ?? pkg.scripts.start!;
+// npm runs `prestart` before `start` (e.g. a build): so does the bench, unless the start command is given.
+const PRESTART = process.env.BENCH_START ? undefined : pkg.scripts.prestart;
+const API_KEY = 'bench-frontend-key-0123456789';
 
-console.log(`node ${process.version}, ${REQUESTS} requests per query, concurrency ${CONCURRENCY}`);
-for (const [name, query] of Object.entries(QUERIES)) {
-  const body = JSON.stringify({ query });
-  const send = async () => {
-    const t = performance.now();
-    const res = await pool.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body });
-    const json = (await res.body.json()) as { errors?: unknown[] };
-    if (json.errors) throw new Error(`${name}: ${JSON.stringify(json.errors).slice(0, 300)}`);
-    return performance.now() - t;
-  };
-  for (let i = 0; i < 10; i++) await send(); // warm caches and connections
-  for (const s of Object.values(sims.simulators)) s.resetCounts();
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < REQUESTS) latencies.push(await send());
-    }),
+// ---- processes
+
+const children: ChildProcess[] = [];
+function cleanup() {
+  for (const c of children) {
+    try {
+      if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+async function startSimulators(): Promise<{ env: Env; admin: string; pid: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/simulators.ts')], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    detached: true,
+  });
+  children.push(child);
+  const line = await new Promise<string>((res, rej) => {
+    createInterface({ input: child.stdout! }).once('line', res);
+    child.once('exit', (code) => rej(new Error(`simulators exited (${code})`)));
+  });
+  return JSON.parse(line);
+}
+
+interface Gw {
+  child: ChildProcess;
+  url: string;
+  log: string;
+}
+
+async function startGateway(simEnv: Env, work: string, extraNodeOptions: string, extraEnv: Env = {}): Promise<Gw> {
+  if (PRESTART) {
+    const pre = spawn('sh', ['-c', PRESTART], { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` } });
+    const code = await new Promise<number | null>((r) => pre.once('exit', r));
+    if (code !== 0) throw new Error(`prestart (${PRESTART}) failed (${code})`);
+  }
+  const clients = join(work, 'clients.json');
+  writeFileSync(
+    clients,
+    JSON.stringify([{ name: 'bench', apiKey: API_KEY, role: 'frontend', scopes: ['workorders:read'], rateLimitPerMinute: 1_000_000_000 }]),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const log = join(work, 'gateway.log');
+  const out = createWriteStream(log);
+  const nodeOptions = [process.env.NODE_OPTIONS, o.nodeOptions, extraNodeOptions].filter(Boolean).join(' ');
+  const child = spawn('sh', ['-c', START], {
+    cwd: root,
+    detached: true, // its own process group: the whole start command's tree is ended together
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...simEnv,
+      PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}`,
+      NODE_ENV: 'production',
+      // Port 0 and the port read from the start-up line: a port picked here could be taken by another process
+      // (other test gateways on this machine) before the gateway binds it.
+      PORT: '0',
+      GATEWAY_CLIENTS_FILE: clients,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...extraEnv,
+    },
+  });
+  children.push(child);
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  const port = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`gateway printed no "listening on" line within 120 s; see ${log}`)), 120_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /listening on https?:\/\/[^:/]+:(\d+)/i.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      setTimeout(() => rej(new Error(`gateway exited (${code}); see ${log}:\n${readFileSync(log, 'utf8').slice(-2000)}`)), 200);
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: '{"query":"{__typename}"}' });
+  if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
+  return { child, url, log };
+}
+
+// ---- /proc: the gateway's whole process tree (sh, a CLI wrapper if any, the server)
+
+const PAGE = 4096;
+const HZ = 100;
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  cpuTicks: number;
+  rssBytes: number;
+  cmd: string;
+}
+function readProc(pid: number): ProcStat | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields after "(comm)": state ppid ... utime(14) stime(15) ... rss(24), numbered from 1 with pid
+    return {
+      pid,
+      ppid: Number(rest[1]),
+      cpuTicks: Number(rest[11]) + Number(rest[12]),
+      rssBytes: Number(rest[21]) * PAGE,
+      cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim(),
+    };
+  } catch {
+    return undefined;
+  }
+}
+function tree(rootPid: number): ProcStat[] {
+  const all = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => readProc(Number(d)))
+    .filter((p): p is ProcStat => p !== undefined);
+  const out: ProcStat[] = [];
+  const want = new Set([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) {
+      if (!want.has(p.pid) && want.has(p.ppid)) {
+        want.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  for (const p of all) if (want.has(p.pid)) out.push(p);
+  return out;
+}
+/** The serving process: the largest node process in the tree. */
+const serverOf = (procs: ProcStat[]) => procs.filter((p) => /node/.test(p.cmd)).sort((a, b) => b.rssBytes - a.rssBytes)[0];
+
+interface Usage {
+  cpuTicks: number;
+  serverRss: number;
+  treeRss: number;
+}
+function usage(rootPid: number): Usage {
+  const procs = tree(rootPid);
+  return {
+    cpuTicks: procs.reduce((n, p) => n + p.cpuTicks, 0),
+    serverRss: serverOf(procs)?.rssBytes ?? 0,
+    treeRss: procs.reduce((n, p) => n + p.rssBytes, 0),
+  };
+}
+
+// ---- load
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  n: number;
+  errors: number;
+  gwCpu?: number; // % of one core
+  simCpu: number;
+  driverCpu: number;
+  maxServerRss?: number;
+  maxTreeRss?: number;
+  /** Young-generation collections per second, and all GC as % of wall time. */
+  scavengesPerSecond?: number;
+  gcPercent?: number;
+  calls?: number;
+  routes?: Record<string, number>;
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+
+async function simCounts(admin: string): Promise<{ total: number; cpuMicros: number; byRoute: Record<string, number> }> {
+  const res = await fetch(`${admin}/counts`);
+  const c = (await res.json()) as { byVendor: Record<string, number>; byRoute: Record<string, number>; cpuMicros: number };
+  return { total: Object.values(c.byVendor).reduce((a, b) => a + b, 0), cpuMicros: c.cpuMicros, byRoute: c.byRoute };
+}
+
+/** GC time and count by kind, from the gateway's own /metrics (prom-client's default GC histogram). */
+async function gcStats(url: string | undefined): Promise<Record<string, { s: number; n: number }> | undefined> {
+  if (!url) return undefined;
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const out: Record<string, { s: number; n: number }> = {};
+    for (const m of text.matchAll(/nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/g)) {
+      const k = (out[m[2]!] ??= { s: 0, n: 0 });
+      if (m[1] === 'sum') k.s = Number(m[3]);
+      else k.n = Number(m[3]);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+type Send = () => Promise<void>;
+
+/** Closed loop: `connections` workers, each sending the next request as soon as its last one is answered. */
+async function closedLoop(send: Send, admin: string, gwPid: number | undefined, heavy = false, gwUrl?: string): Promise<Run> {
+  // A heavy query takes seconds at 50 connections: warm up past one latency, and measure over many completions.
+  const warmup = heavy ? Math.max(o.warmup, 2) : o.warmup;
+  const duration = heavy ? o.duration * o.heavyFactor : o.duration;
+  let stop = false;
+  let measuring = false;
+  const latencies: number[] = [];
+  let errors = 0;
+  const workers = Array.from({ length: o.connections }, async () => {
+    while (!stop) {
+      const t = performance.now();
+      try {
+        await send();
+        if (measuring) latencies.push(performance.now() - t);
+      } catch (err) {
+        if (measuring) errors++;
+        if (errors === 1 && measuring) console.error(`  error: ${(err as Error).message.slice(0, 300)}`);
+      }
+    }
+  });
+  await sleep(warmup * 1000);
+  const before = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, gc: await gcStats(gwUrl), driver: process.cpuUsage(), n: latencies.length };
+  let maxServerRss = 0;
+  let maxTreeRss = 0;
+  const sampler = gwPid
+    ? setInterval(() => {
+        const u = usage(gwPid);
+        maxServerRss = Math.max(maxServerRss, u.serverRss);
+        maxTreeRss = Math.max(maxTreeRss, u.treeRss);
+      }, 250)
+    : undefined;
+  measuring = true;
+  const t0 = performance.now();
+  await sleep(duration * 1000);
+  measuring = false;
+  const seconds = (performance.now() - t0) / 1000;
+  const n = latencies.length;
+  const after = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, gc: await gcStats(gwUrl), driver: process.cpuUsage(before.driver) };
+  const gcDelta = (kind?: string) =>
+    Object.entries(after.gc ?? {})
+      .filter(([k]) => !kind || k === kind)
+      .reduce((acc, [k, v]) => ({ s: acc.s + v.s - (before.gc?.[k]?.s ?? 0), n: acc.n + v.n - (before.gc?.[k]?.n ?? 0) }), { s: 0, n: 0 });
+  if (sampler) clearInterval(sampler);
+  stop = true;
+  await Promise.all(workers);
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+  return {
+    rps: n / seconds,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    n,
+    errors,
+    ...(before.gw && after.gw ? { gwCpu: ((after.gw.cpuTicks - before.gw.cpuTicks) / HZ / seconds) * 100, maxServerRss, maxTreeRss } : {}),
+    ...(after.gc ? { scavengesPerSecond: gcDelta('minor').n / seconds, gcPercent: (gcDelta().s / seconds) * 100 } : {}),
+    simCpu: ((after.sim.cpuMicros - before.sim.cpuMicros) / 1e6 / seconds) * 100,
+    driverCpu: ((after.driver.user + after.driver.system) / 1e6 / seconds) * 100,
+    calls: (after.sim.total - before.sim.total) / Math.max(1, n),
+    routes: Object.fromEntries(Object.entries(routeDelta(after.sim.byRoute, before.sim.byRoute)).map(([k, v]) => [k, v / Math.max(1, n)])),
+  };
+}
+
+/** Open loop: requests start on a fixed schedule whatever the answers do; latency counts from the scheduled time. */
+async function openLoop(send: Send, rate: number): Promise<{ p50: number; p99: number; n: number; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.round(rate * o.openDuration);
+  const interval = 1000 / rate;
+  const inflight: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    inflight.push(
+      send().then(
+        () => void latencies.push(performance.now() - due),
+        () => void errors++,
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  latencies.sort((a, b) => a - b);
+  return { p50: pct(latencies, 50), p99: pct(latencies, 99), n: latencies.length, errors };
+}
+
+// ---- answers
+
+const canonical = (v: unknown): string =>
+  v === null || typeof v !== 'object'
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? `[${v.map(canonical).join(',')}]`
+      : `{${Object.keys(v as object)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`;
+
+function describeRoutes(a: Record<string, number>, b: Record<string, number>): string {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.map((k) => `${k.replace(/[0-9a-f-]{36}/g, ':id')}: ${a[k] ?? 0}/${b[k] ?? 0}`).join('; ');
+}
+/** Calls per route between two counter readings; token calls are left out (each side fetches its token once, when it likes). */
+function routeDelta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0 && !/oauth\/token|auth\/token/.test(k)) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+// ---- main
+
+const work = mkdtempSync(join(tmpdir(), 'mes-bench-'));
+const fmt = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
+const mb = (b: number | undefined) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
+
+console.log(`node ${process.version}; start command: ${PRESTART ? `${PRESTART} && ` : ''}${START}${o.nodeOptions ? `; NODE_OPTIONS+=${o.nodeOptions}` : ''}`);
+const sims = await startSimulators();
+const profDir = join(work, 'prof');
+mkdirSync(profDir);
+const gw = profile
+  ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, { BENCH_PROFILE_DIR: profDir })
+  : await startGateway(sims.env, work, '');
+const gwPid = gw.child.pid!;
+await sleep(1000);
+const idle = usage(gwPid);
+const startedTree = tree(gwPid);
+console.log(
+  `gateway tree: ${startedTree.map((p) => `${p.cmd.slice(0, 60)} (${mb(p.rssBytes)} MB)`).join(' | ')}`,
+);
+console.log(`idle RSS after start: server ${mb(idle.serverRss)} MB, whole start command ${mb(idle.treeRss)} MB`);
+
+const pool = new Pool(gw.url, { connections: o.connections, pipelining: 1 });
+const direct = await createDirect(sims.env);
+
+// The order W4 reads: the first DotZero order.
+const w1 = (await direct.W1()) as { workOrders: { edges: { node: { id: string } }[] } };
+const orderId = w1.workOrders.edges[0]!.node.id;
+const orderUuid = Buffer.from(orderId, 'base64url').toString('utf8').split(':')[2]!;
+
+interface Prepared {
+  s: Scenario;
+  gateway: Send;
+  direct: Send;
+}
+const prepared: Prepared[] = scenarios.map((s) => {
+  const body = JSON.stringify({ query: s.query({ orderId }) });
+  const ask = async () => {
+    const res = await pool.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body });
+    const json = (await res.body.json()) as { data?: unknown; errors?: unknown[] };
+    if (res.statusCode !== 200 || json.errors) throw new Error(`${s.name} gateway ${res.statusCode}: ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
+    return json.data;
+  };
+  return {
+    s,
+    gateway: async () => void (await ask()),
+    // The lean handler would serialize its answer too.
+    direct: async () => void JSON.stringify(await s.direct(direct, { orderUuid })),
+    ask,
+  } as Prepared & { ask: () => Promise<unknown> };
+});
+
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+// Same answers, same vendor calls (per route, exactly: sequential, so no request of another query is counted).
+console.log('\nchecks (sequential, one query each way):');
+for (const p of prepared as (Prepared & { ask: () => Promise<unknown> })[]) {
+  const c0 = await simCounts(sims.admin);
+  const g = await p.ask();
+  const c1 = await simCounts(sims.admin);
+  const d = await p.s.direct(direct, { orderUuid });
+  const c2 = await simCounts(sims.admin);
+  const gRoutes = routeDelta(c1.byRoute, c0.byRoute);
+  const dRoutes = routeDelta(c2.byRoute, c1.byRoute);
+  const same = canonical(g) === canonical(d);
+  const sameCalls = canonical(gRoutes) === canonical(dRoutes);
   console.log(
-    `${name.padEnd(52)} ${(REQUESTS / seconds).toFixed(0).padStart(6)} req/s  p50 ${pct(50)} ms  p95 ${pct(95)} ms  upstream calls/query ${(upstreamTotal() / REQUESTS).toFixed(1)}`,
+    `  ${p.s.name} ${p.s.what}: vendor calls gateway ${sum(gRoutes)}, direct ${sum(dRoutes)}` +
+      `${sameCalls ? ' (same calls)' : ` — CALLS DIFFER (gateway/direct): ${describeRoutes(gRoutes, dRoutes)}`}; answers ${same ? 'identical' : 'DIFFER'}`,
+  );
+  if (!same) {
+    console.log(`    gateway: ${canonical(g).slice(0, 400)}\n    direct:  ${canonical(d).slice(0, 400)}`);
+  }
+}
+
+if (profile) {
+  const p = prepared[0]!;
+  console.log(`\nprofiling the gateway under ${p.s.name}, closed loop, ${o.connections} connections, ${o.duration} s`);
+  if (o.prewarm > 0) await prewarm(p.gateway, o.prewarm);
+  const server = serverOf(tree(gwPid))!;
+  // The profiler runs from the end of the warm-up to the end of the measured window (SIGUSR2, cpu-profiler.mjs).
+  const toggle = setTimeout(() => process.kill(server.pid, 'SIGUSR2'), (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000);
+  const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url);
+  clearTimeout(toggle);
+  process.kill(server.pid, 'SIGUSR2');
+  console.log(
+    `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core, RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
+  );
+  await pool.close();
+  const file = `${server.pid}.cpuprofile`;
+  for (let i = 0; i < 300 && !existsSync(join(profDir, file)); i++) await sleep(100);
+  if (!existsSync(join(profDir, file))) throw new Error(`no ${file} in ${profDir}`);
+  const outDir = join(root, 'bench/out');
+  mkdirSync(outDir, { recursive: true });
+  const dest = join(outDir, `${p.s.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  writeFileSync(dest, readFileSync(join(profDir, file)));
+  console.log(`  profile: ${dest} (open in Chrome DevTools or speedscope)\n`);
+  console.log(analyzeProfile(JSON.parse(readFileSync(dest, 'utf8')), { root }));
+  await direct.close();
+  process.exit(0);
+}
+
+// JIT warm-up before anything is measured: otherwise the first round's gateway runs pay for the tier-up alone.
+async function prewarm(send: Send, seconds: number) {
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: o.connections }, async () => {
+    while (performance.now() < until) await send().catch(() => undefined);
+  }));
+}
+if (o.prewarm > 0) {
+  console.log(`\nwarming up: ${o.prewarm} s of each scenario, gateway and direct, unmeasured`);
+  for (const p of prepared) {
+    await prewarm(p.gateway, o.prewarm);
+    await prewarm(p.direct, o.prewarm);
+  }
+}
+
+// Interleaved rounds: gateway then direct in odd rounds, direct then gateway in even ones.
+const results = new Map<string, { gw: Run[]; direct: Run[] }>();
+for (const p of prepared) results.set(p.s.name, { gw: [], direct: [] });
+console.log(
+  `\nclosed loop: ${o.rounds} rounds x ${prepared.length} scenarios, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s each (heavy ones W2, W3: max(${o.warmup}, 2) s + ${o.duration * o.heavyFactor} s)`,
+);
+for (let r = 0; r < o.rounds; r++) {
+  for (const p of prepared) {
+    const res = results.get(p.s.name)!;
+    const order: ('gw' | 'direct')[] = r % 2 === 0 ? ['gw', 'direct'] : ['direct', 'gw'];
+    for (const mode of order) {
+      const run = mode === 'gw' ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url) : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
+      res[mode].push(run);
+      process.stdout.write(`  round ${r + 1} ${p.s.name} ${mode.padEnd(6)} ${fmt(run.rps).padStart(6)} req/s${run.errors ? ` ${run.errors} ERRORS` : ''}\n`);
+      if (flag('verbose')) {
+        const per = Object.entries(run.routes ?? {}).map(([k, v]) => `${k.replace(/^\w+ /, '')} ${v.toFixed(2)}`);
+        process.stdout.write(`    calls/query by route: ${per.join('; ')}\n`);
+      }
+    }
+  }
+}
+await sleep(3000);
+const after = usage(gwPid);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const spread = (xs: number[], d = 0) => `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)})`;
+
+console.log(`\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`);
+console.log(
+  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall', 'gw CPU ms/query (GC ms)', 'direct client CPU ms/query']
+    .join(' | '),
+);
+for (const p of prepared) {
+  const { gw: g, direct: d } = results.get(p.s.name)!;
+  const ratios = g.map((run, i) => run.rps / d[i]!.rps);
+  console.log(
+    [
+      p.s.name,
+      spread(g.map((x) => x.rps)),
+      spread(d.map((x) => x.rps)),
+      spread(ratios, 2),
+      `${fmt(median(g.map((x) => x.p50)), 1)} / ${fmt(median(g.map((x) => x.p99)), 1)}`,
+      `${fmt(median(d.map((x) => x.p50)), 1)} / ${fmt(median(d.map((x) => x.p99)), 1)}`,
+      `${fmt(median(g.map((x) => x.calls!)), 1)} / ${fmt(median(d.map((x) => x.calls!)), 1)}`,
+      spread(g.map((x) => x.gwCpu!)),
+      spread(d.map((x) => x.driverCpu)),
+      `${fmt(median(g.map((x) => x.simCpu)))} / ${fmt(median(d.map((x) => x.simCpu)))}`,
+      `${mb(Math.max(...g.map((x) => x.maxServerRss!)))} / ${mb(Math.max(...g.map((x) => x.maxTreeRss!)))}`,
+      `${fmt(median(g.map((x) => x.scavengesPerSecond ?? NaN)))}, ${fmt(median(g.map((x) => x.gcPercent ?? NaN)), 1)}`,
+      // CPU time per query moves least with the machine's other load: the figure to compare between runs.
+      `${fmt(median(g.map((x) => (x.gwCpu! * 10) / x.rps)), 2)} (${fmt(median(g.map((x) => ((x.gcPercent ?? NaN) * 10) / x.rps)), 2)})`,
+      fmt(median(d.map((x) => (x.driverCpu * 10) / x.rps)), 2),
+    ].join(' | '),
   );
 }
-console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(`idle RSS: after start server ${mb(idle.serverRss)} / tree ${mb(idle.treeRss)} MB; 3 s after the load server ${mb(after.serverRss)} / tree ${mb(after.treeRss)} MB`);
+
+if (o.openDuration > 0) {
+  console.log(`\nopen loop at ${o.rate} req/s (or half a scenario's closed-loop capacity, if lower) for ${o.openDuration} s; latency from the scheduled start`);
+  console.log(['scenario', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'added p50 / p99 ms'].join(' | '));
+  for (const p of prepared) {
+    // A rate the closed loop could not sustain measures only the queue: such a scenario runs at half its capacity.
+    const capacity = Math.min(median(results.get(p.s.name)!.gw.map((x) => x.rps)), median(results.get(p.s.name)!.direct.map((x) => x.rps)));
+    const rate = Math.min(o.rate, Math.max(1, Math.floor(capacity / 2)));
+    const g = await openLoop(p.gateway, rate);
+    const d = await openLoop(p.direct, rate);
+    console.log(
+      [
+        `${p.s.name}${rate < o.rate ? ` at ${rate} req/s (half its capacity)` : ''}`,
+        `${fmt(g.p50, 2)} / ${fmt(g.p99, 2)}${g.errors ? ` (${g.errors} errors)` : ''}`,
+        `${fmt(d.p50, 2)} / ${fmt(d.p99, 2)}`,
+        `${fmt(g.p50 - d.p50, 2)} / ${fmt(g.p99 - d.p99, 2)}`,
+      ].join(' | '),
+    );
+  }
+}
+
 await pool.close();
-server.close();
-await gateway.close();
-await sims.close();
+await direct.close();
+if (existsSync(gw.log)) {
+  const errs = readFileSync(gw.log, 'utf8').split('\n').filter((l) => /"level":(50|60)/.test(l));
+  if (errs.length) console.log(`\ngateway logged ${errs.length} errors; first: ${errs[0]!.slice(0, 300)}`);
+}
+process.exit(0);

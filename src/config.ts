@@ -8,6 +8,7 @@ import { parseIsoDate } from './vendors/iso-date.js';
 import type { DotZeroClientConfig } from './vendors/dotzero/types.js';
 import type { GenericMesConfig } from './vendors/generic-mes/client.js';
 import type { PitneyBowesConfig } from './vendors/pitney-bowes/types.js';
+import type { VendorPolicy } from './vendors/resilience.js';
 
 /** Connection settings per vendor: the clients' own config types, less what the process adds (its transport). */
 type Connection<T> = Omit<T, 'transport'>;
@@ -46,6 +47,13 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** Per vendor: after this many outages in a row, calls fail at once for the cool-down; undefined: no breaker. */
   upstreamBreaker?: { failures: number; cooldownMs: number };
+  /**
+   * Deadlines, retries, bulkhead and body limit of vendor calls (see UPSTREAM_POLICY_SETTINGS): `defaults` for every
+   * vendor, then each vendor's own. What is left out comes from upstreamTimeoutMs/upstreamBreaker and DEFAULT_POLICY.
+   */
+  upstream?: { defaults?: Partial<VendorPolicy>; vendors?: Partial<Record<Vendor, Partial<VendorPolicy>>> };
+  /** How long an idempotency key keeps its outcome; default 24 hours. */
+  idempotencyTtlMs?: number;
   /** Persisted-documents manifest (hash -> document), from `npm run codegen`. */
   persistedDocumentsFile: string;
   maxBodyBytes: number;
@@ -232,6 +240,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     ...(clientsFile ? { clients: readClientsFile(clientsFile) } : jwt ? { clients: [] } : {}),
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
     ...breakerOf(int('UPSTREAM_BREAKER_FAILURES', 5, 0, 1000), int('UPSTREAM_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000)),
+    upstream: readUpstreamPolicies(str),
+    idempotencyTtlMs: int('IDEMPOTENCY_TTL_MS', 24 * 60 * 60 * 1000, 60_000, 7 * 24 * 60 * 60 * 1000),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
     maxBodyBytes: int('MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
@@ -254,6 +264,46 @@ export function readConfig(env: Env = process.env): GatewayConfig {
       maxEntities: int('GATEWAY_MAX_ENTITIES', DEFAULT_LIMITS.maxEntities, 1, 10_000),
     },
   };
+}
+
+/**
+ * Vendor-call settings: `UPSTREAM_<NAME>` for every vendor, `<VENDOR>_<NAME>` (e.g. PITNEY_BOWES_HEADERS_TIMEOUT_MS)
+ * for one. Each: the policy field, the setting's name, its range, and a scale (a percentage becomes a fraction).
+ */
+export const UPSTREAM_POLICY_SETTINGS: readonly { field: keyof VendorPolicy; name: string; min: number; max: number; scale?: number }[] = [
+  { field: 'connectTimeoutMs', name: 'CONNECT_TIMEOUT_MS', min: 10, max: 120_000 },
+  { field: 'headersTimeoutMs', name: 'HEADERS_TIMEOUT_MS', min: 10, max: 120_000 },
+  { field: 'bodyTimeoutMs', name: 'BODY_TIMEOUT_MS', min: 10, max: 600_000 },
+  { field: 'retries', name: 'RETRIES', min: 0, max: 10 },
+  { field: 'retryBackoffMs', name: 'RETRY_BACKOFF_MS', min: 0, max: 60_000 },
+  { field: 'retryBackoffMaxMs', name: 'RETRY_BACKOFF_MAX_MS', min: 0, max: 600_000 },
+  { field: 'retryBudgetRatio', name: 'RETRY_BUDGET_PERCENT', min: 0, max: 100, scale: 0.01 },
+  { field: 'retryBudgetMin', name: 'RETRY_BUDGET_MIN', min: 0, max: 10_000 },
+  { field: 'retryAfterMaxMs', name: 'RETRY_AFTER_MAX_MS', min: 0, max: 600_000 },
+  { field: 'maxConcurrent', name: 'MAX_CONCURRENT', min: 1, max: 1_000 },
+  { field: 'maxQueued', name: 'MAX_QUEUED', min: 0, max: 100_000 },
+  { field: 'maxResponseBytes', name: 'MAX_RESPONSE_BYTES', min: 1_000, max: 1_000_000_000 },
+];
+
+function readUpstreamPolicies(str: (name: string) => string | undefined): NonNullable<GatewayConfig['upstream']> {
+  const read = (prefix: string): Partial<VendorPolicy> => {
+    const out: Partial<Record<keyof VendorPolicy, number>> = {};
+    for (const s of UPSTREAM_POLICY_SETTINGS) {
+      const name = `${prefix}_${s.name}`;
+      const v = str(name);
+      if (v === undefined) continue;
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < s.min || n > s.max) throw new ConfigError(name, `must be an integer from ${s.min} to ${s.max}`);
+      out[s.field] = s.scale ? n * s.scale : n;
+    }
+    return out;
+  };
+  const vendors: Partial<Record<Vendor, Partial<VendorPolicy>>> = {};
+  for (const v of VENDORS) {
+    const own = read(v);
+    if (Object.keys(own).length > 0) vendors[v] = own;
+  }
+  return { defaults: read('UPSTREAM'), vendors };
 }
 
 /** A comma-separated list of exact origins (scheme, host, optional port; no path, no wildcard). */

@@ -1,6 +1,7 @@
 // The per-request context: who is calling, the request id that log lines carry, the loaders (made anew for every
 // request), the writes bound to them, and the errors of vendors that failed while the rest of the answer succeeded.
 import type { GraphQLError } from 'graphql';
+import type { VendorHealthSource } from './domain/health.js';
 import type { Vendor } from './domain/model.js';
 import type { ChangeFeed } from './events/feed.js';
 import type { Loaders } from './loaders/index.js';
@@ -33,4 +34,6 @@ export interface GatewayContext {
   idempotency: { replayed: boolean };
   /** Vendor failures in one part of an answer whose other parts succeeded; appended to the response's errors. */
   partialErrors: GraphQLError[];
+  /** Vendor health as the gateway's own calls see it (vendors { health }). */
+  health: VendorHealthSource;
 }

@@ -10,6 +10,7 @@ import {
   UnsupportedByVendorError,
   UpstreamError,
   ValidationError,
+  outcomeOf,
 } from './domain/errors.js';
 
 export const ERROR_CODES = [
@@ -45,6 +46,13 @@ type Extensions = Record<string, unknown>;
 
 /** The code and safe extensions for a known error; undefined for anything unexpected (which gets masked). */
 export function describeError(err: unknown): { message: string; extensions: Extensions } | undefined {
+  const known = describeKnown(err);
+  // A failed write says what is known of it (see UpstreamError.outcome), whatever the error's kind.
+  const outcome = outcomeOf(err);
+  return known && outcome ? { ...known, extensions: { ...known.extensions, outcome } } : known;
+}
+
+function describeKnown(err: unknown): { message: string; extensions: Extensions } | undefined {
   if (err instanceof ValidationError) {
     return { message: err.message, extensions: { code: 'VALIDATION_ERROR', ...(err.field ? { field: err.field } : {}), ...vendorOf(err.vendor) } };
   }
@@ -127,7 +135,7 @@ export function maskError(
       : {};
   return new GraphQLError('Unexpected error.', {
     ...(base ? { nodes: base.nodes, path: base.path } : {}),
-    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}), ...detail },
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}), ...(outcomeOf(original) ? { outcome: outcomeOf(original) } : {}), ...detail },
   });
 }
 

@@ -1,7 +1,8 @@
 // Prometheus metrics: what each vendor call cost (the first number to watch, DESIGN.md) and what each GraphQL
 // operation did. One registry per gateway, so tests and several gateways in one process never share counters.
 import { getOperationAST, type DocumentNode } from 'graphql';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { VendorHealthSource } from './domain/health.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import type { CallObserver } from './vendors/http.js';
@@ -13,9 +14,40 @@ export interface Metrics {
   plugin: Plugin<GatewayContext>;
 }
 
-export function createMetrics(): Metrics {
+const BREAKER_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2, DISABLED: -1 } as const;
+
+export function createMetrics(health?: VendorHealthSource): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mes_gateway_' });
+
+  // Vendor health, read from the guards at scrape time (the same figures as `vendors { health }`).
+  if (health) {
+    const gauge = (name: string, help: string, value: (h: ReturnType<VendorHealthSource['health']>[number]) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['vendor'] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const h of health.health()) {
+            const v = value(h);
+            if (v !== null) this.set({ vendor: h.vendor }, v);
+          }
+        },
+      });
+    gauge('mes_gateway_vendor_up', 'Vendor health: 1 UP, 0.5 DEGRADED or UNKNOWN, 0 DOWN (breaker open).', (h) => (h.state === 'UP' ? 1 : h.state === 'DOWN' ? 0 : 0.5));
+    gauge('mes_gateway_vendor_breaker_state', 'Circuit breaker: 0 closed, 1 half-open, 2 open, -1 none configured.', (h) => BREAKER_VALUE[h.breaker]);
+    gauge('mes_gateway_vendor_latency_p50_ms', 'Median latency of the last 256 vendor attempts.', (h) => h.latencyP50Ms);
+    gauge('mes_gateway_vendor_latency_p99_ms', '99th percentile latency of the last 256 vendor attempts.', (h) => h.latencyP99Ms);
+    gauge('mes_gateway_vendor_error_rate', 'Failed share of the last 256 vendor attempts (0..1).', (h) => h.errorRate);
+    gauge('mes_gateway_vendor_last_success_timestamp_seconds', 'When a vendor attempt last succeeded.', (h) => (h.lastSuccessAt ? h.lastSuccessAt.getTime() / 1000 : null));
+    gauge('mes_gateway_vendor_in_flight', 'Vendor calls running now (bulkhead slots taken).', (h) => h.inFlight);
+    gauge('mes_gateway_vendor_queued', 'Vendor calls waiting for a bulkhead slot.', (h) => h.queued);
+    gauge('mes_gateway_vendor_retries_total', 'Read retries made (within the retry budget).', (h) => h.retries);
+    gauge('mes_gateway_vendor_breaker_trips_total', 'Times the circuit breaker opened.', (h) => h.breakerTrips);
+    gauge('mes_gateway_vendor_bulkhead_rejections_total', 'Calls refused because the bulkhead and its queue were full.', (h) => h.bulkheadRejections);
+  }
 
   const upstreamCalls = new Counter({
     name: 'mes_gateway_upstream_requests_total',
@@ -44,9 +76,25 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  // prom-client hashes a label object on every inc/observe (sorting its keys, building a string); the label sets
+  // here are few and fixed, so each one's child is looked up once and kept.
+  const callChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  const callChild = (vendor: string, operation: string, status: string) => {
+    const key = `${vendor}\u0000${operation}\u0000${status}`;
+    let child = callChildren.get(key);
+    if (!child) {
+      child = { count: upstreamCalls.labels(vendor, operation, status), time: upstreamSeconds.labels(vendor, operation) };
+      callChildren.set(key, child);
+    }
+    return child;
+  };
+  const operationChildren = new Map<string, { inc(): void }>();
+  const durationChildren = new Map<string, { observe(v: number): void }>();
+
   const observeCall: CallObserver = ({ vendor, operation, status, ms }) => {
-    upstreamCalls.inc({ vendor, operation, status: String(status) });
-    upstreamSeconds.observe({ vendor, operation }, ms / 1000);
+    const child = callChild(vendor, operation, String(status));
+    child.count.inc();
+    child.time.observe(ms / 1000);
   };
 
   const plugin: Plugin<GatewayContext> = {
@@ -63,8 +111,13 @@ export function createMetrics(): Metrics {
           // Vendors that failed while others answered are added to the errors later in the chain: count them here.
           const errors = (result.errors?.length ?? 0) + ((args.contextValue as GatewayContext).partialErrors?.length ?? 0);
           const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
-          operations.inc({ type, outcome });
-          operationSeconds.observe({ type }, (performance.now() - started) / 1000);
+          const key = `${type}\u0000${outcome}`;
+          let ops = operationChildren.get(key);
+          if (!ops) operationChildren.set(key, (ops = operations.labels(type, outcome)));
+          ops.inc();
+          let time = durationChildren.get(type);
+          if (!time) durationChildren.set(type, (time = operationSeconds.labels(type)));
+          time.observe((performance.now() - started) / 1000);
         },
       };
     },

@@ -20,11 +20,14 @@ import { RedisIdempotencyStore } from './shared/idempotency.js';
 import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
-import { readinessPlugin } from './shared/ready.js';
+import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
-import { batchingOf, corsOf, currentRequestId, principalOf, requestIdOf, schemaFor, securityPlugins, type SecurityOptions } from './security/index.js';
+import { batchingOf, corsOf, principalOf, requestIdOf, schemaFor, securityPlugins, whenRequestIdKnown, type SecurityOptions } from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
+import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
+import type { VendorHealthSource } from './domain/health.js';
+import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
 import { MemoryIdempotencyStore } from './writes/idempotency.js';
 import { createWrites } from './writes/index.js';
@@ -58,6 +61,8 @@ export interface Gateway {
   redis: SharedRedis | undefined;
   /** Resolves once the replica hears the shared change channel. */
   ready: Promise<void>;
+  /** Every vendor's health, from the gateway's own calls. */
+  health: VendorHealthSource;
   close(): Promise<void>;
 }
 
@@ -72,9 +77,14 @@ export const OPEN_PRINCIPAL: Principal = {
 export function createGateway(options: GatewayOptions): Gateway {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.production);
-  const metrics = config.metrics === false ? undefined : createMetrics();
+  // One guard per vendor (deadlines, bulkhead, breaker, retry budget, health), shared by that vendor's clients.
+  const guards = new VendorGuards((vendor) =>
+    resolvePolicy({ timeoutMs: config.upstreamTimeoutMs, ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}) }, config.upstream?.defaults, config.upstream?.vendors?.[vendor]),
+  );
+  const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
   const adapters = createVendorAdapters(options.vendors, {
+    guards,
     timeoutMs: config.upstreamTimeoutMs,
     ...(options.redis ? { tokens: redisTokenStore(options.redis) } : {}),
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
@@ -83,7 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const simulated = options.simulated ?? new Set<Vendor>();
   const redis = options.redis;
   // With Redis, what replicas must agree on lives there; without it, in this process.
-  const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore();
+  const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(config.idempotencyTtlMs);
   const locks = redis ? new RedisKeyedLock(redis) : new KeyedLock();
   const security: SecurityOptions = {
     config,
@@ -119,16 +129,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     cors: corsOf(config),
     // Production hides error details; our own errors keep their message and code either way (see errors.ts).
-    // Errors raised outside execution (auth, parsing, context building) land here: the request id comes from the
-    // security layer's per-request async context.
+    // An unexpected error gets the request id, and its log line, once yoga processes the result (request-id.ts):
+    // errors raised outside execution (auth, parsing, context building) reach this with nothing but the error.
     maskedErrors: {
       isDev: !config.production,
       maskError: (error, _message, isDev) => {
-        const requestId = currentRequestId();
-        const masked = maskError(error, requestId, (err) => logger.error({ requestId, err: safeErr(err) }, 'unexpected error'), isDev);
+        let unexpected: { err: unknown } | undefined;
+        const masked = maskError(error, undefined, (err) => (unexpected = { err }), isDev);
         if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
         // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
-        return new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
+        const flagged = new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
+        whenRequestIdKnown(flagged, (requestId) => {
+          (flagged.extensions as Record<string, unknown>).requestId = requestId;
+          if (unexpected) logger.error({ requestId, err: safeErr(unexpected.err) }, 'unexpected error');
+        });
+        return flagged;
       },
     },
     batching: batchingOf(config),
@@ -146,6 +161,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
         idempotency: replay,
         partialErrors: [],
+        health: guards,
         principal,
         changes,
         loaders,
@@ -160,8 +176,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
     plugins: [
+      // /ready also says where shared state lives and whether Redis is reachable (degraded while it is not).
+      healthPlugin(guards, simulated, undefined, () => sharedStateOf(redis)),
       ...(metrics ? [metrics.plugin] : []),
-      readinessPlugin(redis) as Plugin<GatewayContext>,
       // Its own route, signed by the vendor: before the GraphQL security layer, which it is not part of.
       webhookPlugin({
         secret: config.genericMesWebhookSecret,
@@ -189,6 +206,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     poller,
     redis,
     ready: changes.ready,
+    health: guards,
     async close() {
       await poller.stop();
       await changes.close();

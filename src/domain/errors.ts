@@ -34,6 +34,13 @@ export class UpstreamError extends Error {
    * connection (a reset, a timeout) may have been acted on, so a write's outcome is then unknown.
    */
   readonly notSent: boolean;
+  /**
+   * On a failed write: UNKNOWN when it may have reached the vendor and got no clear answer (a timeout, a connection
+   * lost after sending, a 502/504, an unreadable success): it may or may not have been carried out (set by the
+   * transport). APPLIED when it was carried out but reading back its result failed (set by the writes). Either way a
+   * repeat with the same idempotency key learns the result without writing twice.
+   */
+  outcome: 'UNKNOWN' | 'APPLIED' | undefined;
 
   constructor(
     vendor: Vendor,
@@ -58,6 +65,7 @@ export class UpstreamError extends Error {
     this.reason = extra.reason;
     this.retryAfterSeconds = extra.retryAfterSeconds;
     this.notSent = extra.notSent ?? false;
+    this.outcome = undefined;
   }
 }
 
@@ -129,4 +137,21 @@ export class IdempotencyError extends Error {
 /** The shared store (Redis) cannot be reached: what needs it is refused rather than done without it. */
 export class SharedStateUnavailableError extends Error {
   override name = 'SharedStateUnavailableError';
+}
+
+export type WriteOutcome = 'UNKNOWN' | 'APPLIED';
+
+const outcomes = new WeakMap<object, WriteOutcome>();
+
+/**
+ * Marks a failed write's error with what is known of the write (any error kind: a write carried out whose re-read
+ * then found the order gone or garbled fails with NOT_FOUND or UPSTREAM_ERROR, and is still APPLIED).
+ */
+export function markOutcome(err: unknown, outcome: WriteOutcome): void {
+  if (typeof err === 'object' && err !== null && !outcomeOf(err)) outcomes.set(err, outcome);
+}
+
+export function outcomeOf(err: unknown): WriteOutcome | undefined {
+  if (err instanceof UpstreamError && err.outcome) return err.outcome;
+  return typeof err === 'object' && err !== null ? outcomes.get(err) : undefined;
 }

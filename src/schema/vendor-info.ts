@@ -1,6 +1,7 @@
 import type { Vendor, VendorCapabilities } from '../domain/model.js';
 import { builder } from './builder.js';
 import { VendorEnum } from './enums.js';
+import { VendorHealthRef } from './vendor-health.js';
 
 const Capabilities = builder.objectRef<VendorCapabilities>('VendorCapabilities').implement({
   fields: (t) => ({
@@ -20,6 +21,10 @@ const VendorInfo = builder
       vendor: t.field({ type: VendorEnum, resolve: (v) => v.vendor }),
       simulated: t.exposeBoolean('simulated', { description: 'True when the gateway serves this vendor from its embedded simulator.' }),
       capabilities: t.field({ type: Capabilities, resolve: (v) => v.capabilities }),
+      health: t.field({
+        type: VendorHealthRef,
+        resolve: (v, _args, ctx) => ctx.health.health().find((h) => h.vendor === v.vendor) as NonNullable<ReturnType<typeof ctx.health.health>[number]>,
+      }),
     }),
   });
 

@@ -95,14 +95,17 @@ export const GenericMesWorkOrderType = builder.objectRef<GenericMesWorkOrder>('G
   }),
 });
 
-const PitneyBowesComponent = builder.objectRef<PitneyBowesWorkOrderLine>('PitneyBowesComponent').implement({
+/** A line with its order's vendor, so the line's product is asked of that vendor. */
+type Component = PitneyBowesWorkOrderLine & { vendor: Vendor };
+
+const PitneyBowesComponent = builder.objectRef<Component>('PitneyBowesComponent').implement({
   description: 'A child item of a Pitney Bowes kit work order (a work-order line).',
   fields: (t) => ({
     sku: t.exposeString('childSku', { nullable: true }),
     product: t.field({
       type: ProductType,
       nullable: true,
-      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine('PITNEY_BOWES', line.childSku)),
+      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine(line.vendor, line.childSku)),
     }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
@@ -124,7 +127,7 @@ export const PitneyBowesWorkOrderType = builder.objectRef<PitneyBowesWorkOrder>(
     rejectedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.rejectedQuantity) }),
     scrappedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.scrappedQuantity) }),
     lotNumbers: t.exposeStringList('lotNumbers'),
-    components: t.field({ type: [PitneyBowesComponent], resolve: (wo) => wo.lines }),
+    components: t.field({ type: [PitneyBowesComponent], resolve: (wo) => wo.lines.map((line) => ({ ...line, vendor: wo.vendor })) }),
     cancelDate: t.expose('cancelDate', { type: 'DateTime', nullable: true }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     pbCreateDate: t.expose('pbCreateDate', { type: 'DateTime', nullable: true }),

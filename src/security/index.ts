@@ -22,7 +22,7 @@ import { useRequestId } from './request-id.js';
 export { batchingOf, limitsOf } from './limits.js';
 export { schemaFor } from './federation.js';
 export { corsOf } from './cors.js';
-export { currentRequestId, requestIdOf } from './request-id.js';
+export { requestIdOf, whenRequestIdKnown } from './request-id.js';
 
 export interface SecurityOptions {
   config: GatewayConfig;

@@ -1,13 +1,15 @@
 // One id per HTTP request, carried by the response's `x-request-id`, by every masked error and by the log line that
 // records it. Errors raised before the GraphQL context exists (auth, request parsing, context building) reach
-// yoga's maskError with nothing but the error, so the id also lives in an AsyncLocalStorage around the request.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// yoga's maskError with nothing but the error, so an unexpected one is handed to `whenRequestIdKnown` and gets its
+// id (and its log line) when yoga processes the request's result, which every path reaches with the request in
+// hand. No AsyncLocalStorage: its promise hooks cost every promise of every request, for the rare failing one.
 import { randomUUID } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
 
 const requestIds = new WeakMap<Request, string>();
-const current = new AsyncLocalStorage<string>();
+const waiting = new WeakMap<GraphQLError, (requestId: string) => void>();
 
 /** The request's id: the caller's `X-Request-Id` when it is sane, else a new one; the same for the whole request. */
 export function requestIdOf(request: Request): string {
@@ -20,15 +22,30 @@ export function requestIdOf(request: Request): string {
   return id;
 }
 
-/** The id of the request being handled, wherever in its handling this is called; undefined outside one. */
-export function currentRequestId(): string | undefined {
-  return current.getStore();
+/** Runs `then` with the request's id once the result holding `error` is processed (before it is serialized). */
+export function whenRequestIdKnown(error: GraphQLError, then: (requestId: string) => void): void {
+  waiting.set(error, then);
+}
+
+function settle(result: unknown, requestId: string): void {
+  if (Array.isArray(result)) {
+    for (const r of result) settle(r, requestId);
+    return;
+  }
+  const errors = (result as { errors?: readonly GraphQLError[] } | null | undefined)?.errors;
+  if (!Array.isArray(errors)) return;
+  for (const error of errors) {
+    const then = waiting.get(error);
+    if (!then) continue;
+    waiting.delete(error);
+    then(requestId);
+  }
 }
 
 export function useRequestId(): Plugin<GatewayContext> {
   return {
-    instrumentation: {
-      request: ({ request }, wrapped) => current.run(requestIdOf(request), wrapped),
+    onResultProcess({ request, result }) {
+      settle(result, requestIdOf(request));
     },
     onResponse({ request, response, setResponse }) {
       const id = requestIdOf(request);

@@ -8,8 +8,12 @@ export interface SimulatorBase {
   count(key: string): number;
   total(): number;
   resetCounts(): void;
-  /** Fault knobs of the vendor's API server. */
+  /** Fault knobs of the vendor's API server (also settable over `PUT /__sim/faults` on its origin, loopback only). */
   faults: Faults;
+  /** Requests the faults acted on, by fault (e.g. `hang`, `status:503`). */
+  faultCounts(): Record<string, number>;
+  /** Watches every write (non-GET request) the vendor carried out, answered or not (see SimServer.onHandled). */
+  observeWrites(fn: ((key: string, rawBody: string, status: number) => void) | undefined): void;
   /** Reseed the data, clear counters and faults. */
   reset(): void;
   close(): Promise<void>;
@@ -23,8 +27,12 @@ export interface DotZeroSimulator extends SimulatorBase {
   tenantId: string;
   /** Issues a fresh access token (a JWT with `exp`), valid `ttlSeconds` (default 3600), and the refresh token. */
   issueCredentials(ttlSeconds?: number): { token: string; refreshToken: string; tenantId: string; expiresAt: string };
-  /** Makes every access token issued so far answer 401 (as if expired). */
+  /** Makes every access token issued so far answer 401 (revoked). Admin route: POST /__sim/actions/revoke-tokens. */
   revokeAccessTokens(): void;
+  /** Makes every access token issued so far answer 401 as expired. Admin route: POST /__sim/actions/expire-tokens. */
+  expireAccessTokens(): void;
+  /** Fault knobs of the user API (the token refresh server). */
+  userApiFaults: Faults;
   /** Lifetime of tokens the refresh endpoint issues (default 3600). */
   setRefreshTtl(seconds: number): void;
   /** Refresh calls served (`POST /v2/auth/token`). */
@@ -61,6 +69,10 @@ export interface PitneyBowesSimulator extends SimulatorBase {
   tokenCalls(): number;
   /** Lifetime of issued tokens in seconds (default 36000). */
   setTokenTtl(seconds: number): void;
+  /** Every issued token answers 401 (invalid) from now on. Admin route: POST /__sim/actions/revoke-tokens. */
+  revokeTokens(): void;
+  /** Every issued token answers 401 (expired) from now on. Admin route: POST /__sim/actions/expire-tokens. */
+  expireTokens(): void;
   /** Transaction ids seen, in order (tests check they are fresh and well-formed). */
   transactionIds(): string[];
   /** Changes one unfinished order (one more piece completed; pbUpdateDate now), as fulfillment would; its id. */

@@ -3,9 +3,10 @@
 // body, header or token. Reads may be retried; writes never are once they may have reached the vendor.
 import type { SharedTokenStore } from './shared-token.js';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { BrokenCircuitError, ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, BulkheadRejectedError, ExponentialBackoff, TaskCancelledError, handleWhen, retry, type IBackoff, type IBackoffFactory, type IRetryBackoffContext, type RetryPolicy } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import type { Vendor } from '../domain/model.js';
+import { VendorGuard, credentialFailures, localRefusals, resolvePolicy, type VendorGuards, type VendorPolicy } from './resilience.js';
 
 export interface VendorAuth {
   /** The Authorization header value to send now (may refresh ahead of expiry). */
@@ -54,11 +55,19 @@ export interface BreakerOptions {
 
 /** How every vendor call is made, set once for the process: the same for each vendor's clients. */
 export interface TransportOptions {
+  /** Whole-call deadline when no policy says otherwise. */
   timeoutMs?: number;
   observe?: CallObserver;
   breaker?: BreakerOptions;
   /** Vendor tokens shared by replicas (Redis); each process keeps its own when absent. */
   tokens?: SharedTokenStore;
+  /**
+   * The gateway's per-vendor guards (deadlines, bulkhead, breaker, retry budget, health), shared by every client
+   * of a vendor. Without them each VendorHttp keeps its own, made from timeoutMs, breaker and policy.
+   */
+  guards?: VendorGuards;
+  /** Policy settings over the defaults, when there are no guards (client tests). */
+  policy?: Partial<VendorPolicy>;
 }
 
 export interface HttpOptions extends TransportOptions {
@@ -92,82 +101,183 @@ export class VendorHttp {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly options: HttpOptions;
-  private readonly readRetry;
-  private readonly breaker: CircuitBreakerPolicy | undefined;
-  private readonly timeoutMs: number;
+  private readonly guard: VendorGuard;
+  private readonly policy: VendorPolicy;
+  private readonly readRetry: RetryPolicy;
 
   constructor(options: HttpOptions) {
     this.options = options;
     this.vendor = options.vendor;
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/$/, '');
-    const timeout = options.timeoutMs ?? 10_000;
-    this.timeoutMs = timeout;
+    // A client with an auth is a vendor's API and shares the vendor's guard: its bulkhead, breaker, budget and
+    // health. One without is a credential endpoint, called from inside an API call that already holds a bulkhead
+    // slot: it gets a guard of its own (same deadlines, no breaker), so a token call never waits for a slot that
+    // its own caller holds, and a failed refresh reaches the breaker through the API call that needed it.
+    const shared = options.guards && options.auth ? options.guards.for(options.vendor) : undefined;
+    const policy = options.guards ? options.guards.policy(options.vendor) : resolvePolicy(options, options.policy);
+    this.guard = shared ?? new VendorGuard(options.vendor, options.guards ? { ...policy, breakerFailures: 0 } : policy);
+    this.policy = this.guard.policy;
     this.pool = new Pool(url.origin, {
-      connections: options.connections ?? 32,
+      connections: options.connections ?? this.policy.maxConcurrent,
       pipelining: 1,
       keepAliveTimeout: 30_000,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      connectTimeout: Math.min(timeout, 5_000),
+      // The deadlines that matter are ours (below, to the millisecond); undici's coarse timers are a backstop.
+      headersTimeout: this.policy.headersTimeoutMs + 1_000,
+      bodyTimeout: this.policy.bodyTimeoutMs + 1_000,
+      connectTimeout: this.policy.connectTimeoutMs,
     });
-    // A read that found the vendor unreachable is tried once more a little later. Rate limits are not retried
-    // here: the vendor said when to come back, and the caller is told (RATE_LIMITED with Retry-After).
-    // A failure of the credential step itself (a token refresh) is not retried here: a refresh token may be
-    // single-use, and the auth decides on its own whether to try again.
+    // Reads are retried on connection errors, 502/503/504, timeouts and short Retry-Afters, with exponential
+    // backoff and jitter, at most `retries` times, only while the call's deadline leaves room, and only while the
+    // vendor's retry budget allows (retries at most a fraction of recent calls: a failing vendor is not hit harder).
+    // Not retried here: a credential step (a refresh token may be single-use; the auth decides), and refusals made
+    // before sending (open circuit, full bulkhead), which an immediate retry would only meet again.
     this.readRetry = retry(
-      handleWhen((err) => err instanceof UpstreamError && err.kind === 'unavailable' && !credentialFailures.has(err) && !openCircuits.has(err)),
-      { maxAttempts: 1, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }) },
+      handleWhen(
+        (err) =>
+          err instanceof UpstreamError &&
+          retryable(err, this.policy) &&
+          !credentialFailures.has(err) &&
+          !localRefusals.has(err) &&
+          this.guard.budget.canRetry(),
+      ),
+      { maxAttempts: this.policy.retries, backoff: new RetryAfterBackoff(this.policy) },
     );
-    // A vendor that keeps timing out would hold every request for the whole timeout: after a run of outages the
-    // circuit opens and calls fail at once (UPSTREAM_UNAVAILABLE) until one call, after the cool-down, gets through.
-    // Answers with a status (4xx, 5xx) do not count: the vendor is there.
-    this.breaker = options.breaker
-      ? circuitBreaker(
-          handleWhen((err) => err instanceof UpstreamError && (err.kind === 'unavailable' || err.kind === 'timeout') && err.status === undefined),
-          { halfOpenAfter: options.breaker.cooldownMs, breaker: new ConsecutiveBreaker(options.breaker.failures) },
-        )
-      : undefined;
+    this.readRetry.onRetry(() => {
+      this.guard.budget.spend();
+      this.guard.stats.retries++;
+    });
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const once = () => this.guarded(req);
-    return req.idempotent ? this.readRetry.execute(once) : once();
+    const deadline = performance.now() + this.policy.timeoutMs;
+    this.guard.budget.call();
+    this.guard.stats.calls++;
+    try {
+      if (!req.idempotent) return await this.guarded(req, deadline);
+      // The waits between attempts are cut to the deadline (see RetryAfterBackoff); an attempt that would start
+      // after it is not made, and the last attempt's error stands.
+      const signal = new AbortController().signal;
+      callDeadlines.set(signal, deadline);
+      let last: unknown;
+      return await this.readRetry.execute(async () => {
+        if (performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
+        try {
+          return await this.guarded(req, deadline);
+        } catch (err) {
+          last = err;
+          throw err;
+        }
+      }, signal);
+    } catch (err) {
+      if (err instanceof UpstreamError && err.vendor === this.vendor) {
+        // A refusal of what was asked (404, 409, 422) is the vendor working: not a health problem.
+        if (err.kind !== 'http' || (err.status ?? 0) >= 500) this.guard.stats.failed(err.kind, err.message);
+        // A write that may have reached the vendor and got no clear answer: its outcome is unknown, and the
+        // client is told so (extensions.outcome UNKNOWN) rather than left to guess.
+        if (!req.idempotent && mayHaveActed(err)) err.outcome = 'UNKNOWN';
+      }
+      throw err;
+    }
   }
 
-  private async guarded(req: HttpRequest): Promise<HttpResponse> {
-    if (!this.breaker) return this.sendAuthorized(req);
+  /** Breaker, then bulkhead (an open circuit refuses without queueing), then the authorized exchange. */
+  private async guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const inner = () => this.bulkheaded(req, deadline);
+    const breaker = this.guard.breaker;
+    if (!breaker) return inner();
     try {
-      return await this.breaker.execute(() => this.sendAuthorized(req));
+      return await breaker.execute(inner);
     } catch (err) {
       if (!(err instanceof BrokenCircuitError)) throw err;
-      const open = new UpstreamError(
-        this.vendor,
-        'unavailable',
-        `${this.vendor} is failing (${this.options.breaker?.failures} outages in a row): calls are refused for a while without being sent`,
-        { notSent: true },
+      throw refusal(
+        new UpstreamError(
+          this.vendor,
+          'unavailable',
+          `${this.vendor} is failing (${this.policy.breakerFailures} outages in a row): calls are refused for a while without being sent`,
+          { notSent: true },
+        ),
       );
-      openCircuits.add(open);
-      throw open;
     }
+  }
+
+  private async bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const guard = this.guard;
+    const queued = guard.bulkhead.executionSlots === 0;
+    // A call waiting for a slot waits no longer than its deadline; when it gives up, its queue entry is cancelled
+    // (the bulkhead then skips it without running it).
+    const cancel = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    if (queued) guard.queued++;
+    let counted = queued;
+    const uncount = () => {
+      if (counted) guard.queued--;
+      counted = false;
+    };
+    const run = guard.bulkhead.execute(async () => {
+      uncount();
+      // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
+      if (performance.now() >= deadline) throw this.deadlineError(req, true);
+      guard.inFlight++;
+      try {
+        return await this.sendAuthorized(req, deadline);
+      } finally {
+        guard.inFlight--;
+      }
+    }, cancel.signal);
+    try {
+      if (!queued) return await run;
+      const waited = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          cancel.abort();
+          reject(this.deadlineError(req, true));
+        }, Math.max(0, deadline - performance.now()));
+      });
+      return await Promise.race([run, waited]);
+    } catch (err) {
+      if (err instanceof BulkheadRejectedError) {
+        throw refusal(
+          new UpstreamError(this.vendor, 'unavailable', `${this.vendor} has too many calls in flight (${this.policy.maxConcurrent} running, ${this.policy.maxQueued} waiting): refused without being sent`, {
+            notSent: true,
+          }),
+        );
+      }
+      if (err instanceof TaskCancelledError) throw this.deadlineError(req, true);
+      throw err;
+    } finally {
+      uncount();
+      if (timer) clearTimeout(timer);
+      run.catch(() => undefined);
+    }
+  }
+
+  private deadlineError(req: HttpRequest, waiting: boolean): UpstreamError {
+    return refusal(
+      new UpstreamError(
+        this.vendor,
+        'timeout',
+        `${this.vendor} ${req.operation} did not get an answer within ${this.policy.timeoutMs} ms${waiting ? ' (waited for a free call slot)' : ''}`,
+        { notSent: true },
+      ),
+    );
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
 
-  private async sendAuthorized(req: HttpRequest): Promise<HttpResponse> {
+  private async sendAuthorized(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const auth = this.options.auth;
     const credential = auth ? await credentialStep(() => auth.authorization()) : undefined;
-    const first = await this.send(req, credential);
+    const first = await this.send(req, credential, deadline);
     if (first.status !== 401 || !auth || credential === undefined) return this.check(req, first);
     // A 401 means the vendor did not act on the request, so even a write may be sent again once with a fresh
     // credential. Concurrent 401s share one refresh (the auth is single-flight).
     if (!(await credentialStep(() => auth.unauthorized(credential)))) return this.check(req, first);
-    return this.check(req, await this.send(req, await credentialStep(() => auth.authorization())));
+    return this.check(req, await this.send(req, await credentialStep(() => auth.authorization()), deadline));
   }
 
-  private async send(req: HttpRequest, credential: string | undefined): Promise<HttpResponse> {
+  private async send(req: HttpRequest, credential: string | undefined, deadline: number): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(req.headers ?? {}),
@@ -181,27 +291,32 @@ export class VendorHttp {
     }
     const trace = this.options.traceHeader ? headers[this.options.traceHeader] : undefined;
     const started = performance.now();
+    const remaining = Math.max(1, deadline - started);
+    // Two deadlines per attempt, both within the call's: the headers must arrive in time, and the whole body too
+    // (a body dripped a byte at a time never trips an idle timer, so this one counts from the start).
+    const abort = new AbortController();
+    const headersTimer = setTimeout(() => abort.abort(new DeadlineExceeded('headers')), Math.min(this.policy.headersTimeoutMs, remaining));
+    const bodyTimer = setTimeout(() => abort.abort(new DeadlineExceeded('body')), Math.min(this.policy.bodyTimeoutMs, remaining));
     let res: Dispatcher.ResponseData;
-    try {
-      res = await this.pool.request({
-        method: req.method,
-        path: this.basePath + req.path + queryString(req.query),
-        headers,
-        body,
-        // undici's own header/body timers tick coarsely (about a second); this deadline holds to the millisecond
-        // and covers the whole exchange, body included.
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      this.observe(req, 'error', started, trace);
-      throw this.transportError(err, trace);
-    }
     let text: string;
     try {
-      text = await res.body.text();
+      try {
+        res = await this.pool.request({
+          method: req.method,
+          path: this.basePath + req.path + queryString(req.query),
+          headers,
+          body,
+          signal: abort.signal,
+        });
+      } finally {
+        clearTimeout(headersTimer);
+      }
+      text = await this.readBody(res, req, trace);
     } catch (err) {
       this.observe(req, 'error', started, trace);
-      throw this.transportError(err, trace);
+      throw err instanceof UpstreamError ? err : this.transportError(abort.signal.aborted ? abort.signal.reason : err, trace);
+    } finally {
+      clearTimeout(bodyTimer);
     }
     this.observe(req, res.statusCode, started, trace);
     let parsed: unknown = null;
@@ -213,7 +328,7 @@ export class VendorHttp {
         // expects text.
         if (res.statusCode < 300 && req.acceptText) return { status: res.statusCode, headers: res.headers, body: text.trim(), ...(trace ? { trace } : {}) };
         if (res.statusCode < 300) {
-          throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} answered a body that is not JSON${traced(this.options.traceHeader, trace)}`, {
+          throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} ${req.operation} answered a body that is not JSON${traced(this.options.traceHeader, trace)}`, {
             status: res.statusCode,
           });
         }
@@ -221,6 +336,30 @@ export class VendorHttp {
       }
     }
     return { status: res.statusCode, headers: res.headers, body: parsed, ...(trace ? { trace } : {}) };
+  }
+
+  /**
+   * The body as text, refused once it passes maxResponseBytes (the rest is never read: the connection is dropped).
+   * Its content is never put in an error or a log line.
+   */
+  private async readBody(res: Dispatcher.ResponseData, req: HttpRequest, trace: string | undefined): Promise<string> {
+    const limit = this.policy.maxResponseBytes;
+    const tooLarge = () => {
+      res.body.destroy();
+      return new UpstreamError(this.vendor, 'bad_response', `${this.vendor} ${req.operation} answered a body over ${limit} bytes: refused${traced(this.options.traceHeader, trace)}`, {
+        status: res.statusCode,
+      });
+    };
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** Turns a non-2xx answer into an UpstreamError. */
@@ -238,12 +377,14 @@ export class VendorHttp {
       ...(field !== undefined ? { field } : {}),
       ...(reason !== undefined ? { reason } : {}),
     };
-    if (res.status === 429) {
-      return fail(new UpstreamError(this.vendor, 'rate_limited', message, { ...extra, retryAfterSeconds: retryAfter(res.headers) }));
+    const after = retryAfter(res.headers);
+    // A Retry-After longer than we would wait is the vendor's answer to pass on: RATE_LIMITED with retryAfter.
+    if (res.status === 429 || (res.status === 503 && after !== undefined && after * 1000 > this.policy.retryAfterMaxMs)) {
+      return fail(new UpstreamError(this.vendor, 'rate_limited', message, { ...extra, retryAfterSeconds: after }));
     }
     if (res.status === 401) return fail(new UpstreamError(this.vendor, 'auth', message, extra));
     if (res.status === 502 || res.status === 503 || res.status === 504) {
-      return fail(new UpstreamError(this.vendor, res.status === 504 ? 'timeout' : 'unavailable', message, extra));
+      return fail(new UpstreamError(this.vendor, res.status === 504 ? 'timeout' : 'unavailable', message, { ...extra, ...(after !== undefined ? { retryAfterSeconds: after } : {}) }));
     }
     return fail(new UpstreamError(this.vendor, 'http', message, extra));
   }
@@ -251,6 +392,9 @@ export class VendorHttp {
   private transportError(err: unknown, trace: string | undefined): UpstreamError {
     const where = traced(this.options.traceHeader, trace);
     const name = (err as { name?: string } | null)?.name;
+    if (err instanceof DeadlineExceeded) {
+      return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not ${err.stage === 'headers' ? 'answer' : 'finish its answer'} in time${where}`);
+    }
     if (
       err instanceof undiciErrors.HeadersTimeoutError ||
       err instanceof undiciErrors.BodyTimeoutError ||
@@ -269,17 +413,70 @@ export class VendorHttp {
   }
 
   private observe(req: HttpRequest, status: number | 'error', started: number, trace?: string) {
-    this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms: performance.now() - started, ...(trace ? { trace } : {}) });
+    const ms = performance.now() - started;
+    this.guard.stats.record(ms, status === 'error' || status >= 500);
+    this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms, ...(trace ? { trace } : {}) });
+  }
+}
+
+class DeadlineExceeded extends Error {
+  override name = 'DeadlineExceeded';
+  constructor(readonly stage: 'headers' | 'body') {
+    super(`deadline for the ${stage}`);
+  }
+}
+
+/** What a read is retried on: the vendor unreachable or overloaded, a timeout, or a short Retry-After. */
+function retryable(err: UpstreamError, policy: VendorPolicy): boolean {
+  if (err.kind === 'unavailable' || err.kind === 'timeout') return true;
+  return err.kind === 'rate_limited' && err.retryAfterSeconds !== undefined && err.retryAfterSeconds * 1000 <= policy.retryAfterMaxMs;
+}
+
+/** The deadline of each read call, by the signal its retry policy runs with, so the backoff can stop at it. */
+const callDeadlines = new WeakMap<AbortSignal, number>();
+
+/** A write failed this way may still have been carried out by the vendor. */
+function mayHaveActed(err: UpstreamError): boolean {
+  if (err.notSent) return false;
+  // A success status with a body we cannot read: the vendor most likely acted.
+  if (err.kind === 'bad_response') return err.status === undefined || (err.status >= 200 && err.status < 300);
+  if (err.kind === 'timeout') return true;
+  if (err.kind === 'unavailable') return err.status === undefined || err.status === 502;
+  return false;
+}
+
+function refusal(err: UpstreamError): UpstreamError {
+  localRefusals.add(err);
+  return err;
+}
+
+/**
+ * Exponential backoff with jitter (cockatiel's decorrelated jitter), except after an answer that said when to
+ * come back (a short Retry-After, already capped by `check`): then that long.
+ */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  private readonly exponential: ExponentialBackoff<unknown>;
+  constructor(private readonly policy: VendorPolicy) {
+    this.exponential = new ExponentialBackoff({ initialDelay: policy.retryBackoffMs, maxDelay: policy.retryBackoffMaxMs });
+  }
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return this.step((this.exponential as IBackoffFactory<unknown>).next(undefined), context);
+  }
+
+  private step(inner: IBackoff<unknown>, context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const err = 'error' in context.result ? context.result.error : undefined;
+    const after = err instanceof UpstreamError && err.retryAfterSeconds !== undefined ? Math.min(err.retryAfterSeconds * 1000, this.policy.retryAfterMaxMs) : undefined;
+    const deadline = callDeadlines.get(context.signal);
+    const wanted = after ?? inner.duration;
+    return {
+      duration: deadline === undefined ? wanted : Math.max(0, Math.min(wanted, deadline - performance.now())),
+      next: (ctx: IRetryBackoffContext<unknown>) => this.step(inner.next(ctx), ctx),
+    };
   }
 }
 
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** Refusals of an open circuit: nothing was sent, and an immediate retry would only be refused again. */
-const openCircuits = new WeakSet<object>();
-
-/** Errors of the credential step (a token call), which the read retry leaves alone. */
-const credentialFailures = new WeakSet<object>();
 
 async function credentialStep<T>(step: () => Promise<T>): Promise<T> {
   try {

@@ -6,6 +6,8 @@
 // (createWrites); each request binds them to its caller and to its loaders' read/forget interface (forRequest).
 import {
   InvalidTransitionError,
+  markOutcome,
+  outcomeOf,
   NotFoundError,
   UnsupportedByVendorError,
   UpstreamError,
@@ -17,7 +19,7 @@ import type { WorkOrderReader } from '../loaders/index.js';
 import type { VendorAdapters } from '../vendors/registry.js';
 import { allowedFrom, deletable } from '../vendors/states.js';
 import type { WritableWorkOrderSource } from '../vendors/types.js';
-import type { AfterFailure, IdempotencyStore } from './idempotency.js';
+import type { AfterFailure, IdempotencyStore, Verify } from './idempotency.js';
 import type { KeyedLock } from './lock.js';
 
 export type Intent = 'start' | 'pause' | 'hold' | 'resume' | 'complete' | 'cancel' | 'transition';
@@ -104,15 +106,23 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     input: unknown,
     run: (attempt: Attempt) => Promise<T>,
   ): Promise<T> {
-    const attempt: Attempt = { sent: false, written: undefined };
-    if (!key) return run(attempt);
+    const attempt: Attempt = { sent: false, written: undefined, verify: undefined };
+    // A failure after the write succeeded (its re-read) must not read as a failed write.
+    const tracked = () =>
+      run(attempt).catch((err: unknown) => {
+        if (attempt.written) markOutcome(err, 'APPLIED');
+        // The vendor answered the write with a success we could not read: it most likely acted.
+        else if (attempt.sent && err instanceof UpstreamError && err.kind === 'bad_response') markOutcome(err, 'UNKNOWN');
+        throw err;
+      });
+    if (!key) return tracked();
     if (key.length > 200) throw new ValidationError('Idempotency key must be at most 200 characters', 'idempotencyKey');
     // One namespace per caller, whether the key came as the header or the argument; the fingerprint binds it to
     // one operation (the write and its target) and its input, so any other use of the key is a conflict.
     return services.idempotency.run(
       `${request.caller}\u0000${key}`,
       fingerprint([operation, input]),
-      () => run(attempt),
+      tracked,
       (err) => afterFailure(attempt, err, deps.read),
       request.replayed,
     );
@@ -155,6 +165,11 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
             vendor,
           );
         }
+        // Whether a transition whose answer was lost happened: the order now has the status it was moved to.
+        attempt.verify = async () => {
+          const now = await deps.read(vendor, key);
+          return now.status === to && now.status !== current.status ? { done: true, value: now } : { done: false };
+        };
         await send(attempt, vendor, key, () =>
           client.transition(key, current.status, {
             to,
@@ -192,6 +207,11 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
         if (input.completedQuantity != null && input.completedQuantity > (input.quantity ?? current.quantity)) {
           throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
         }
+        // Whether an update whose answer was lost happened: the order holds every value it set.
+        attempt.verify = async () => {
+          const now = await deps.read(vendor, key);
+          return holdsUpdate(now, input) ? { done: true, value: now } : { done: false };
+        };
         await send(attempt, vendor, key, () => client.updateWorkOrder(key, input));
         const after = await deps.read(vendor, key);
         services.changed?.(after, current);
@@ -208,6 +228,16 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
         if (!deletable(adapters[vendor].states, current)) {
           throw new InvalidTransitionError(vendor, current.status, allowedFrom(adapters[vendor].states, current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
         }
+        // Whether a delete whose answer was lost happened: the order is gone.
+        attempt.verify = async () => {
+          try {
+            await deps.read(vendor, key);
+            return { done: false };
+          } catch (err) {
+            if (err instanceof NotFoundError) return { done: true, value: true };
+            throw err;
+          }
+        };
         await send(attempt, vendor, key, () => client.deleteWorkOrder(key));
         services.changed?.(null, current);
         return true;
@@ -224,6 +254,26 @@ export type WorkOrderWrites = ReturnType<typeof bindWrites>;
 interface Attempt {
   sent: boolean;
   written: { vendor: Vendor; key: string } | undefined;
+  /** How a repeat learns whether this write took effect when its answer was lost; none for creates (see README). */
+  verify: Verify | undefined;
+}
+
+/** The order holds every value the update set (what the vendor keeps of it: dates to the second). */
+function holdsUpdate(wo: WorkOrder, input: WorkOrderUpdate): boolean {
+  const same = (a: unknown, b: unknown) =>
+    a instanceof Date || b instanceof Date
+      ? Math.floor(((a as Date | null)?.getTime() ?? 0) / 1000) === Math.floor(((b as Date | null)?.getTime() ?? 0) / 1000)
+      : (a ?? null) === (b ?? null);
+  const checks: [unknown, unknown][] = [
+    [input.orderNumber, wo.orderNumber],
+    [input.quantity, wo.quantity],
+    [input.completedQuantity, wo.completedQuantity],
+    [input.priority, wo.priority],
+    [input.dueDate, wo.dueDate],
+    [input.customer, wo.customer],
+    [input.notes, wo.notes],
+  ];
+  return checks.every(([given, held]) => given === undefined || same(given, held));
 }
 
 /**
@@ -239,6 +289,9 @@ function afterFailure(attempt: Attempt, err: unknown, read: (vendor: Vendor, key
   if (!attempt.sent) return { action: 'release' };
   if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof NotFoundError) return { action: 'release' };
   if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return { action: 'release' };
+  // The outcome is unknown (and the client was told so): a repeat reads the vendor to learn it, never writing
+  // blindly a second time. Any other failure after sending (a vendor's 500) is kept and answered again as it was.
+  if (attempt.verify && outcomeOf(err) === 'UNKNOWN') return { action: 'verify', verify: attempt.verify };
   return { action: 'keep' };
 }
 

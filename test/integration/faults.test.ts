@@ -7,7 +7,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 let gw: TestGateway;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ config: { upstreamTimeoutMs: 300 } });
+  // A tight deadline for the vendor the tests slow down; the others keep room for a loaded machine.
+  gw = await startTestGateway({ config: { upstreamTimeoutMs: 5_000, upstream: { vendors: { GENERIC_MES: { timeoutMs: 300 } } } } });
 });
 afterAll(async () => {
   await gw.close();
@@ -89,7 +90,9 @@ describe('upstream faults', () => {
 
 describe('circuit breaker', () => {
   it('after a run of timeouts fails calls at once without sending them, then lets one through after the cool-down', async () => {
-    const local = await startTestGateway({ config: { upstreamTimeoutMs: 150, upstreamBreaker: { failures: 2, cooldownMs: 1_000 } } });
+    const local = await startTestGateway({
+      config: { upstreamTimeoutMs: 5_000, upstreamBreaker: { failures: 2, cooldownMs: 1_000 }, upstream: { vendors: { GENERIC_MES: { timeoutMs: 150 } } } },
+    });
     const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
     try {
       local.gmes.faults.latencyMs = 600;
@@ -122,6 +125,19 @@ describe('metrics', () => {
       expect(text).toMatch(/mes_gateway_upstream_requests_total\{vendor="PITNEY_BOWES",[^}]*status="200"\}/);
       expect(text).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 1/);
       expect(text).not.toMatch(/Bearer|apiKey|secret/i);
+
+      // Each label set is its own series, counted on every call (the children are cached per label set).
+      await local.query(`{ workOrders(first: 5) { totalCount } }`);
+      local.gmes.faults.status = 503;
+      await local.query(`{ workOrders(first: 5) { totalCount } }`);
+      local.gmes.faults.status = undefined;
+      const after = await (await local.gateway.yoga.fetch('http://gateway.test/metrics')).text();
+      expect(after).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 2\n/);
+      expect(after).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="503"\} [1-9]/);
+      expect(after).toMatch(/mes_gateway_upstream_request_duration_seconds_count\{vendor="GENERIC_MES",operation="listWorkOrders"\} [3-9]/);
+      expect(after).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 2\n/);
+      expect(after).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="partial"\} 1\n/);
+      expect(after).toMatch(/mes_gateway_graphql_operation_duration_seconds_count\{type="query"\} 3\n/);
     } finally {
       await local.close();
     }

@@ -319,6 +319,24 @@ describe('lookups by id', () => {
     expect(gw.pb.count('POST /shippingservices/fulfillment/v1/work-orders/search')).toBe(1);
   });
 
+  it("a Pitney Bowes kit line's product is its own vendor's product of the line's SKU, at no extra call", async () => {
+    const LIST = (extra: string) =>
+      `{ workOrders(first: 50, filter: { vendors: [PITNEY_BOWES] }) { edges { node { ... on PitneyBowesWorkOrder { components { sku ${extra} } } } } } }`;
+    gw.resetCounts();
+    const bare = await gw.query(LIST(''));
+    expect(bare.body.errors).toBeUndefined();
+    const listCalls = gw.calls();
+    gw.resetCounts();
+    const res = await gw.query(LIST('product { id vendor sku }'));
+    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+    const lines = res.body.data!.workOrders.edges.flatMap((e: any) => e.node.components ?? []);
+    expect(lines.filter((l: any) => l.sku !== null).length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line.product).toEqual(line.sku === null ? null : { id: encodeId('Product', 'PITNEY_BOWES', line.sku), vendor: 'PITNEY_BOWES', sku: line.sku });
+    }
+    expect(gw.calls()).toEqual(listCalls);
+  });
+
   it('fetches products, routes and their links by id', async () => {
     const res = await gw.query(`{ workOrders(first: 3, filter: { vendors: [DOTZERO] }) { edges { node { route { id product { id } } } } } }`);
     const route = res.body.data!.workOrders.edges.map((e: any) => e.node.route).find(Boolean);

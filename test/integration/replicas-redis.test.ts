@@ -235,7 +235,7 @@ describe('Redis lost while serving', () => {
     await redis.stop();
     try {
       cluster.gmes.resetCounts();
-      expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ ready: true, degraded: true, sharedState: 'unavailable' });
+      expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ status: 'ready', degraded: true, sharedState: 'unavailable' });
       const refused = await start(A, id, 'key-during-outage');
       expect(codesOf(refused)).toEqual(['SHARED_STATE_UNAVAILABLE']);
       // Without a key the write still needs the cross-replica lock: refused too, never sent.
@@ -255,7 +255,7 @@ describe('Redis lost while serving', () => {
     }
     // ioredis reconnects by itself.
     for (let i = 0; i < 100 && !(A.gateway.redis!.up() && B.gateway.redis!.up()); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ ready: true, degraded: false, sharedState: 'redis' });
+    expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ status: 'ready', degraded: false, sharedState: 'redis' });
     const after = await start(A, id, 'key-after-outage');
     expect(after.body.errors).toBeUndefined();
     expect(cluster.gmes.count(START)).toBe(1);

@@ -580,12 +580,22 @@ describe('DotZero client over HTTP', () => {
     ]);
   });
 
+  // The state table is checked once, by the writes (test/integration/mutations.test.ts proves no call is made);
+  // the client sends what it is asked, and DotZero's own 422 is its refusal.
   it.each([
-    ['OPEN', 'COMPLETED'],
-    ['COMPLETED', 'IN_PROGRESS'],
-    ['IN_PROGRESS', 'IN_PROGRESS'],
+    ['OPEN', 'COMPLETED', 3],
+    ['COMPLETED', 'IN_PROGRESS', 2],
+    ['IN_PROGRESS', 'IN_PROGRESS', 2],
+  ] as const)('sends %s -> %s as asked (status %i): the writes refuse it, not the client', async (current, to, status) => {
+    upstream.handler = () => ({ body: wo('a', { status }) });
+    await client().transition('a', current, { to });
+    expect(upstream.requests).toEqual([expect.objectContaining({ method: 'PATCH', path: '/v1/workOrders/a', body: { status } })]);
+  });
+
+  it.each([
     ['OPEN', 'CANCELLED'],
-  ] as const)('refuses %s -> %s without calling DotZero', async (current, to) => {
+    ['IN_PROGRESS', 'PAUSED'],
+  ] as const)('refuses %s -> %s (a status DotZero lacks) without calling DotZero', async (current, to) => {
     const err = await caught(client().transition('a', current, { to }));
     expect(err).toBeInstanceOf(InvalidTransitionError);
     expect(err).toMatchObject({ vendor: 'DOTZERO', currentStatus: current, requested: to });

@@ -17,7 +17,7 @@ import {
   mapStorageLocation,
   mapWarehouse,
   mapWorkOrder,
-  productListPlan,
+  productListQuery,
   rangeParams,
   readCount,
   readList,
@@ -28,9 +28,11 @@ import {
   tokenFromRefreshAnswer,
   updateWorkOrderBody,
   wireDate,
-  workOrderListPlans,
+  workOrderListQuery,
+  type DotZeroListFilter,
 } from '../../src/vendors/dotzero/mapping.js';
 import { credentialsWithToken, readSkillConfig, readSkillCredentials } from '../../src/vendors/dotzero/auth.js';
+import { productListPlan, workOrderListPlans } from '../../src/vendors/dotzero/plan.js';
 
 const fullWorkOrder = {
   uuid: 'wo-uuid-1',
@@ -550,6 +552,19 @@ describe('work-order list plans (query parameters)', () => {
 
   it('wireDate refuses an invalid date', () => {
     expect(() => wireDate(new Date(Number.NaN), 'dueAfter')).toThrow(ValidationError);
+  });
+
+  it.each<[string, DotZeroListFilter, Record<string, unknown>]>([
+    ['no filter', {}, {}],
+    ['status first, then the rest', { orderNumber: 'W', status: 2, rushOnly: true }, { status: 2, workOrderID: 'W', is_asap: true }],
+    ['rushOnly false sends no is_asap', { rushOnly: false }, {}],
+    ['a lone due bound is paired', { due: { after: new Date('2024-01-01T00:00:00Z') } }, { deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: OPEN_RANGE_END }],
+  ])('workOrderListQuery: %s', (_name, filter, params) => {
+    expect(Object.entries(workOrderListQuery(filter))).toEqual(Object.entries(params));
+  });
+
+  it('productListQuery: the SKU is the wire number', () => {
+    expect(productListQuery({ name: 'W', sku: 'P' })).toEqual({ name: 'W', number: 'P' });
   });
 });
 

@@ -555,7 +555,33 @@ describe('transition', () => {
       .map((to) => [from, to] as const),
   );
 
-  it.each(forbidden)('%s -> %s is refused without a call', async (from, to) => {
+  // The state table is checked once, by the writes (test/integration/mutations.test.ts proves no call is made);
+  // the client sends what it is asked, and the vendor's own 409 is its refusal.
+  const VENDOR_TARGETS: readonly WorkOrderStatus[] = ['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED'];
+  const sendable = forbidden.filter(([, to]) => VENDOR_TARGETS.includes(to));
+  const unsendable = forbidden.filter(([, to]) => !VENDOR_TARGETS.includes(to));
+
+  it.each(sendable)('%s -> %s (forbidden by the table) is sent as asked; the writes refuse it', async (from, to) => {
+    upstream.handler = () => ({ status: 200, body: { data: { id: 'wo-1', status: to } } });
+    await client().transition('wo-1', from, { to });
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]).toMatchObject(
+      to === 'COMPLETED'
+        ? { method: 'POST', path: '/api/v2/work-orders/wo-1/complete' }
+        : { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: to } },
+    );
+  });
+
+  it.each(sendable)("%s -> %s: the vendor's 409 is an InvalidTransitionError", async (from, to) => {
+    upstream.handler = () => ({ status: 409, body: { error: { code: 'INVALID_STATE_TRANSITION' } } });
+    const err = await client()
+      .transition('wo-1', from, { to })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidTransitionError);
+    expect(err).toMatchObject({ vendor: 'GENERIC_MES', currentStatus: from });
+  });
+
+  it.each(unsendable)('%s -> %s (a status the vendor lacks) is refused without a call', async (from, to) => {
     const err = await client()
       .transition('wo-1', from, { to })
       .catch((e: unknown) => e);

@@ -16,6 +16,8 @@ export class TokenAuthority {
   private issued = 0;
   /** Tokens with a sequence number up to this one are revoked. */
   private revokedThrough = 0;
+  /** Tokens with a sequence number up to this one are expired, whatever their `exp` says (expiry on demand). */
+  private expiredThrough = 0;
   refreshTtlSeconds = 3600;
 
   issue(ttlSeconds: number): { token: string; expiresAt: string } {
@@ -29,6 +31,10 @@ export class TokenAuthority {
 
   revokeAll(): void {
     this.revokedThrough = this.issued;
+  }
+
+  expireAll(): void {
+    this.expiredThrough = this.issued;
   }
 
   check(authorization: string | undefined): TokenCheck {
@@ -51,7 +57,7 @@ export class TokenAuthority {
     if (header.alg !== 'HS256' || payload.tenant_id !== TENANT_ID || typeof payload.exp !== 'number') {
       return { ok: false, reason: 'invalid' };
     }
-    if (Date.now() / 1000 >= payload.exp) return { ok: false, reason: 'expired' };
+    if (Date.now() / 1000 >= payload.exp || Number(payload.jti) <= this.expiredThrough) return { ok: false, reason: 'expired' };
     if (Number(payload.jti) <= this.revokedThrough) return { ok: false, reason: 'revoked' };
     return { ok: true };
   }

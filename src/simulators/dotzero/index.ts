@@ -12,7 +12,8 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
   const ctx: DotZeroContext = { store: createStore(seed), auth: new TokenAuthority() };
   const notFound = (req: { method: string; path: string }) => errorBody(404, 'NOT_FOUND', `Cannot ${req.method} ${req.path}`);
 
-  const api = await startSimServer(workOrderApiRoutes(ctx), { name: 'dotzero-work-order-api', notFound });
+  const actions = { 'revoke-tokens': () => ctx.auth.revokeAll(), 'expire-tokens': () => ctx.auth.expireAll() };
+  const api = await startSimServer(workOrderApiRoutes(ctx), { name: 'dotzero-work-order-api', notFound, actions });
   let users: SimServer;
   try {
     users = await startSimServer(userApiRoutes(ctx), { name: 'dotzero-user-api', notFound });
@@ -33,6 +34,11 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
     userApiUrl: users.origin,
     tenantId: TENANT_ID,
     faults: api.faults,
+    userApiFaults: users.faults,
+    observeWrites(fn) {
+      api.onHandled = fn;
+    },
+    faultCounts: () => ({ ...users.faultCounts(), ...api.faultCounts() }),
     counts,
     count: (key) => servers.reduce((sum, s) => sum + s.count(key), 0),
     total: () => servers.reduce((sum, s) => sum + s.total(), 0),
@@ -51,6 +57,7 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
       return { token, refreshToken: ctx.auth.refreshToken, tenantId: TENANT_ID, expiresAt };
     },
     revokeAccessTokens: () => ctx.auth.revokeAll(),
+    expireAccessTokens: () => ctx.auth.expireAll(),
     setRefreshTtl(seconds) {
       ctx.auth.refreshTtlSeconds = seconds;
     },

@@ -88,6 +88,10 @@ export async function startGenericMesSimulator(options: { seed?: number; webhook
     total: () => server.total(),
     resetCounts: () => server.resetCounts(),
     faults: server.faults,
+    observeWrites(fn) {
+      server.onHandled = fn;
+    },
+    faultCounts: () => server.faultCounts(),
     reset() {
       ctx.store = seedStore(seed);
       server.resetCounts();

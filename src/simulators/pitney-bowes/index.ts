@@ -17,7 +17,15 @@ export const PITNEY_BOWES_SIM_CREDENTIALS: Readonly<PbConfig> = {
 export async function startPitneyBowesSimulator(options: { seed?: number } = {}): Promise<PitneyBowesSimulator> {
   const config = { ...PITNEY_BOWES_SIM_CREDENTIALS };
   const state = createState(options.seed ?? DEFAULT_SEED, Date.now(), config);
-  const server = await startSimServer(buildRoutes(state, config), { name: 'pitney-bowes', notFound });
+  const revokeTokens = () => state.tokens.clear();
+  const expireTokens = () => {
+    for (const token of state.tokens.keys()) state.tokens.set(token, Date.now() - 1);
+  };
+  const server = await startSimServer(buildRoutes(state, config), {
+    name: 'pitney-bowes',
+    notFound,
+    actions: { 'revoke-tokens': revokeTokens, 'expire-tokens': expireTokens },
+  });
 
   return {
     apiUrl: `${server.origin}${API_BASE}`,
@@ -30,6 +38,12 @@ export async function startPitneyBowesSimulator(options: { seed?: number } = {})
     total: () => server.total(),
     resetCounts: () => server.resetCounts(),
     faults: server.faults,
+    observeWrites(fn) {
+      server.onHandled = fn;
+    },
+    faultCounts: () => server.faultCounts(),
+    revokeTokens,
+    expireTokens,
     reset() {
       resetState(state, config);
       server.resetCounts();

@@ -41,7 +41,6 @@ import {
   mapStorageLocation,
   mapWarehouse,
   mapWorkOrder,
-  productListPlan,
   rangeParams,
   readCount,
   readList,
@@ -49,11 +48,10 @@ import {
   sortBySequence,
   statusChangeBody,
   updateWorkOrderBody,
-  workOrderListPlans,
-  type DotZeroListPlan,
   type QueryParams,
   type WireList,
 } from './mapping.js';
+import { productListPlan, workOrderListPlans, type DotZeroListPlan } from './plan.js';
 import { DOTZERO_CHANGE_MECHANISM, dotZeroStateRules, dotZeroStatusOf } from './states.js';
 import type { DotZeroClientConfig } from './types.js';
 
@@ -224,10 +222,10 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   async transition(key: string, current: WorkOrderStatus, change: TransitionRequest): Promise<void> {
-    const allowed = dotZeroStateRules.allowed(current);
+    // Whether the move is allowed was decided by the writes (the state table, checked once); here only a status
+    // DotZero has no value for cannot be sent at all. DotZero's own refusal (422) is still mapped below.
     const to = dotZeroStatusOf(change.to);
-    // Checked here as well as by the gateway: a refused change must never reach the vendor.
-    if (to === undefined || !allowed.includes(change.to)) throw refusedTransition(current, change.to);
+    if (to === undefined) throw refusedTransition(current, change.to);
     const mechanism = DOTZERO_CHANGE_MECHANISM[to];
     await this.call(
       {

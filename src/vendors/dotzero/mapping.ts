@@ -13,12 +13,10 @@ import type {
   OperationDefinition,
   Priority,
   Product,
-  ProductQuery,
   Route,
   StorageLocation,
   Warehouse,
   WorkOrderCreate,
-  WorkOrderQuery,
   WorkOrderStatus,
   WorkOrderUpdate,
 } from '../../domain/model.js';
@@ -30,7 +28,6 @@ import {
   DOTZERO_OPERATION_STATUSES,
   DOTZERO_STATUSES,
   DOTZERO_STATUS_VALUES,
-  dotZeroStatusOf,
   isDotZeroStatus,
   type DotZeroStatus,
 } from './states.js';
@@ -373,63 +370,38 @@ function asapToWrite(priority: Priority): boolean {
   return asap;
 }
 
-/** One upstream list query: its filter parameters, and what a scan keeps where DotZero cannot filter. */
-export interface DotZeroListPlan<T> {
-  /** Stable description of the upstream query (part of the gateway's cursor check). */
-  key: string;
-  params: QueryParams;
-  /** Set when the whole filtered list is read and this filter applied locally. */
-  keep?: (item: T) => boolean;
-}
-
-const isNotAsap = (wo: DotZeroWorkOrder) => !wo.isAsap;
-
 /**
- * Splits a work-order query into DotZero list queries: one per DotZero status value asked for (the list takes a
- * single `status`), in the vendor's status order. [] when no DotZero order can match.
+ * What plan.ts asks one work-order list call to filter by, in domain terms; workOrderListQuery names the wire
+ * parameters. `due` is paired into a closed range here: DotZero answers nothing to a lone start or end.
  */
-export function workOrderListPlans(query: WorkOrderQuery): DotZeroListPlan<DotZeroWorkOrder>[] {
-  const common: QueryParams = {};
-  let keep: ((wo: DotZeroWorkOrder) => boolean) | undefined;
-
-  if (query.orderNumber !== undefined && query.orderNumber !== '') common.workOrderID = query.orderNumber;
-
-  if (query.priorities !== undefined && query.priorities.length > 0) {
-    const wanted = new Set(query.priorities.map((p) => ASAP_OF_PRIORITY[p]).filter((v): v is boolean => v !== null));
-    if (wanted.size === 0) return [];
-    if (wanted.size === 1 && wanted.has(true)) common.is_asap = true;
-    // The document offers `is_asap` only as "rush orders only", so "not rush" is read as the whole list and kept
-    // locally rather than trusting `is_asap=false` to mean what it would have to.
-    if (wanted.size === 1 && wanted.has(false)) keep = isNotAsap;
-  }
-
-  if (query.dueAfter !== undefined || query.dueBefore !== undefined) {
-    if (query.dueAfter && query.dueBefore && query.dueAfter.getTime() > query.dueBefore.getTime()) return [];
-    common.deadlineTimeStart = query.dueAfter ? wireDate(query.dueAfter, 'dueAfter') : OPEN_RANGE_START;
-    common.deadlineTimeEnd = query.dueBefore ? wireDate(query.dueBefore, 'dueBefore') : OPEN_RANGE_END;
-  }
-
-  const plan = (params: QueryParams): DotZeroListPlan<DotZeroWorkOrder> => ({
-    key: listKey('/v1/workOrders', params, keep ? 'keep is_asap!=true' : undefined),
-    params,
-    ...(keep ? { keep } : {}),
-  });
-
-  if (query.statuses === undefined || query.statuses.length === 0) return [plan(common)];
-  const asked = new Set(query.statuses.map(dotZeroStatusOf).filter((v): v is DotZeroStatus => v !== undefined));
-  return DOTZERO_STATUS_VALUES.filter((v) => asked.has(v)).map((v) => plan({ status: v, ...common }));
+export interface DotZeroListFilter {
+  status?: DotZeroStatus;
+  /** A partial match upstream. */
+  orderNumber?: string;
+  /** Rush orders only (`is_asap`); the document offers no "not rush" filter. */
+  rushOnly?: boolean;
+  due?: { after?: Date; before?: Date };
 }
 
-export function productListPlan(query: ProductQuery): DotZeroListPlan<Product> {
+/** The query parameters of `GET /v1/workOrders` for a filter, in a fixed order (the cursor key is built from it). */
+export function workOrderListQuery(filter: DotZeroListFilter): QueryParams {
   const params: QueryParams = {};
-  if (query.name !== undefined && query.name !== '') params.name = query.name;
-  if (query.sku !== undefined && query.sku !== '') params.number = query.sku;
-  return { key: listKey('/v1/products', params), params };
+  if (filter.status !== undefined) params.status = filter.status;
+  if (filter.orderNumber !== undefined) params.workOrderID = filter.orderNumber;
+  if (filter.rushOnly === true) params.is_asap = true;
+  if (filter.due !== undefined) {
+    params.deadlineTimeStart = filter.due.after ? wireDate(filter.due.after, 'dueAfter') : OPEN_RANGE_START;
+    params.deadlineTimeEnd = filter.due.before ? wireDate(filter.due.before, 'dueBefore') : OPEN_RANGE_END;
+  }
+  return params;
 }
 
-function listKey(path: string, params: QueryParams, local?: string): string {
-  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return `DOTZERO GET ${path}${qs ? `?${qs}` : ''}${local ? ` | ${local}` : ''}`;
+/** The query parameters of `GET /v1/products`: name and number (the gateway's SKU) as given. */
+export function productListQuery(filter: { name?: string; sku?: string }): QueryParams {
+  const params: QueryParams = {};
+  if (filter.name !== undefined) params.name = filter.name;
+  if (filter.sku !== undefined) params.number = filter.sku;
+  return params;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -184,6 +184,8 @@ class GenericMesHttpClient implements GenericMesClient {
 
   async transition(key: string, current: WorkOrderStatus, change: TransitionRequest): Promise<void> {
     const requested = `move to ${change.to}`;
+    // Whether the move is allowed was decided by the writes (the state table, checked once); here only a status
+    // the vendor has no value for cannot be sent at all.
     const planned = planTransition(current, change.to);
     if (planned === undefined) {
       throw new InvalidTransitionError(VENDOR, current, genericMesStateRules.allowed(current), requested);

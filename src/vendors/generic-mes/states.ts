@@ -130,14 +130,19 @@ export interface PlannedTransition {
   mechanism: TransitionMechanism;
 }
 
-/** The vendor call that carries `from` → `to`, or undefined when the table forbids the move. */
+/**
+ * The vendor call that carries `from` → `to`, or undefined when `to` has no vendor value (nothing could say it).
+ * Whether the move is allowed is not asked here: the writes check genericMesStateRules before any call, in one
+ * place. A move outside GMES_MECHANISMS (one the table forbids, or from a status we could not read) goes as asked:
+ * into COMPLETED by `/complete`, the only call that completes, anything else as a plain status update; the vendor
+ * then refuses it (409) itself.
+ */
 export function planTransition(from: WorkOrderStatus, to: WorkOrderStatus): PlannedTransition | undefined {
-  const vendorFrom = gmesStatusOf(from);
   const vendorTo = gmesStatusOf(to);
-  if (vendorFrom === undefined || vendorTo === undefined) return undefined;
-  if (!GMES_TRANSITIONS[vendorFrom].includes(vendorTo)) return undefined;
-  const mechanism = GMES_MECHANISMS[vendorFrom][vendorTo];
-  return mechanism === undefined ? undefined : { to: vendorTo, mechanism };
+  if (vendorTo === undefined) return undefined;
+  const vendorFrom = gmesStatusOf(from);
+  const listed = vendorFrom === undefined ? undefined : GMES_MECHANISMS[vendorFrom][vendorTo];
+  return { to: vendorTo, mechanism: listed ?? (vendorTo === 'COMPLETED' ? 'complete' : 'status') };
 }
 
 export const genericMesStateRules: StateRules = stateRules({

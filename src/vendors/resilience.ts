@@ -1,0 +1,297 @@
+// Per-vendor protection shared by every call the gateway makes to one vendor: its deadlines, a bulkhead (at most N
+// calls in flight and a bounded queue), a circuit breaker, a retry budget for reads, and the health figures
+// (latency, error rate, last error) that `vendors { health }`, /metrics and /ready read. One VendorGuard per vendor
+// per gateway, so a slow or failing vendor uses up only its own slots and budget, never another vendor's.
+import {
+  BulkheadPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { UpstreamError } from '../domain/errors.js';
+import { VENDORS, type Vendor } from '../domain/model.js';
+import type { VendorHealth } from '../domain/health.js';
+
+/** How one vendor is called. Every value comes from configuration (src/config.ts), per vendor where they differ. */
+export interface VendorPolicy {
+  /** Whole logical call: queue wait, every attempt and the waits between them. */
+  timeoutMs: number;
+  /** Opening a TCP (and TLS) connection. */
+  connectTimeoutMs: number;
+  /** One attempt, from sending to the response headers. */
+  headersTimeoutMs: number;
+  /** One attempt, from sending to the last byte of the body (a slowly dripping body ends here). */
+  bodyTimeoutMs: number;
+  /** Retries of a read after its first attempt (0: none). Writes are never retried once they may have been sent. */
+  retries: number;
+  /** First backoff between read attempts; later ones grow exponentially, with jitter, up to retryBackoffMaxMs. */
+  retryBackoffMs: number;
+  retryBackoffMaxMs: number;
+  /** Retries allowed as a fraction of the calls of the last RETRY_WINDOW_MS (0.1 = 10%). */
+  retryBudgetRatio: number;
+  /** Retries always allowed per window, so a quiet vendor's rare blip is still retried. */
+  retryBudgetMin: number;
+  /** A Retry-After (429/503) up to this long is waited out on a read; a longer one answers RATE_LIMITED. */
+  retryAfterMaxMs: number;
+  /** Bulkhead: calls in flight to this vendor at once (also the connection pool's size). */
+  maxConcurrent: number;
+  /** Bulkhead: calls that may wait for a slot; more are refused at once (UPSTREAM_UNAVAILABLE). */
+  maxQueued: number;
+  /** A response body longer than this is cut off and refused (UPSTREAM_ERROR), never parsed. */
+  maxResponseBytes: number;
+  /** Outages in a row (unreachable, timed out) that open the circuit; 0: no breaker. */
+  breakerFailures: number;
+  /** How long an open circuit refuses calls before one may try the vendor again. */
+  breakerCooldownMs: number;
+}
+
+export const DEFAULT_POLICY: VendorPolicy = {
+  timeoutMs: 10_000,
+  connectTimeoutMs: 3_000,
+  headersTimeoutMs: 8_000,
+  bodyTimeoutMs: 10_000,
+  retries: 1,
+  retryBackoffMs: 100,
+  retryBackoffMaxMs: 2_000,
+  retryBudgetRatio: 0.2,
+  retryBudgetMin: 5,
+  retryAfterMaxMs: 2_000,
+  maxConcurrent: 32,
+  maxQueued: 256,
+  maxResponseBytes: 5_000_000,
+  breakerFailures: 5,
+  breakerCooldownMs: 10_000,
+};
+
+/**
+ * A policy from the older, coarser settings (one timeout for the process, an optional breaker) and whatever is set
+ * more precisely. The per-attempt deadlines never exceed the whole call's.
+ */
+export function resolvePolicy(base: { timeoutMs?: number; breaker?: { failures: number; cooldownMs: number } }, ...more: (Partial<VendorPolicy> | undefined)[]): VendorPolicy {
+  const timeoutMs = base.timeoutMs ?? DEFAULT_POLICY.timeoutMs;
+  const merged: VendorPolicy = {
+    ...DEFAULT_POLICY,
+    timeoutMs,
+    connectTimeoutMs: Math.min(timeoutMs, DEFAULT_POLICY.connectTimeoutMs),
+    headersTimeoutMs: timeoutMs,
+    bodyTimeoutMs: timeoutMs,
+    breakerFailures: base.breaker?.failures ?? 0,
+    breakerCooldownMs: base.breaker?.cooldownMs ?? DEFAULT_POLICY.breakerCooldownMs,
+  };
+  for (const m of more) if (m) Object.assign(merged, stripUndefined(m));
+  merged.headersTimeoutMs = Math.min(merged.headersTimeoutMs, merged.bodyTimeoutMs, merged.timeoutMs);
+  merged.bodyTimeoutMs = Math.min(merged.bodyTimeoutMs, merged.timeoutMs);
+  merged.connectTimeoutMs = Math.min(merged.connectTimeoutMs, merged.headersTimeoutMs);
+  return merged;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export const RETRY_WINDOW_MS = 10_000;
+const BUCKET_MS = 1_000;
+
+/**
+ * Retries may be at most `ratio` of the calls of the last window (plus `min`): when a vendor fails for everyone,
+ * the gateway's retries add at most that fraction to its load instead of multiplying it.
+ */
+export class RetryBudget {
+  private readonly buckets: { at: number; calls: number; retries: number }[] = [];
+  constructor(
+    private readonly ratio: number,
+    private readonly min: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private bucket() {
+    const at = Math.floor(this.now() / BUCKET_MS) * BUCKET_MS;
+    while (this.buckets.length > 0 && this.buckets[0]!.at <= at - RETRY_WINDOW_MS) this.buckets.shift();
+    let last = this.buckets[this.buckets.length - 1];
+    if (!last || last.at !== at) {
+      last = { at, calls: 0, retries: 0 };
+      this.buckets.push(last);
+    }
+    return last;
+  }
+
+  call(): void {
+    this.bucket().calls++;
+  }
+
+  canRetry(): boolean {
+    this.bucket();
+    let calls = 0;
+    let retries = 0;
+    for (const b of this.buckets) {
+      calls += b.calls;
+      retries += b.retries;
+    }
+    return retries < this.min + this.ratio * calls;
+  }
+
+  spend(): void {
+    this.bucket().retries++;
+  }
+}
+
+/** What went wrong last, kept to a message that is safe to show (UpstreamError messages name no secret). */
+interface Sample {
+  ms: number;
+  failed: boolean;
+}
+
+const SAMPLES = 256;
+
+/** Rolling health figures of one vendor, from every attempt the gateway made. */
+export class VendorStats {
+  private readonly samples: Sample[] = [];
+  private next = 0;
+  lastError: { message: string; at: Date } | undefined;
+  lastSuccessAt: Date | undefined;
+  calls = 0;
+  retries = 0;
+  breakerTrips = 0;
+  bulkheadRejections = 0;
+  readonly errorsByKind = new Map<string, number>();
+
+  record(ms: number, failed: boolean): void {
+    const sample = { ms, failed };
+    if (this.samples.length < SAMPLES) this.samples.push(sample);
+    else this.samples[this.next] = sample;
+    this.next = (this.next + 1) % SAMPLES;
+    if (!failed) this.lastSuccessAt = new Date();
+  }
+
+  failed(kind: string, message: string): void {
+    this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + 1);
+    this.lastError = { message: message.slice(0, 300), at: new Date() };
+  }
+
+  percentile(p: number): number | null {
+    if (this.samples.length === 0) return null;
+    const sorted = this.samples.map((s) => s.ms).sort((a, b) => a - b);
+    const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+    return Math.round(sorted[index]! * 10) / 10;
+  }
+
+  errorRate(): number {
+    if (this.samples.length === 0) return 0;
+    return this.samples.filter((s) => s.failed).length / this.samples.length;
+  }
+
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+}
+
+/** Refusals made here, before anything was sent (open circuit, full bulkhead, queue wait over): not outages. */
+export const localRefusals = new WeakSet<object>();
+
+/** Errors of the credential step (a token call), which the read retry leaves alone. */
+export const credentialFailures = new WeakSet<object>();
+
+/** An outage for the breaker: the vendor did not answer at all (unreachable, timed out), as seen on the wire. */
+export function isOutage(err: unknown): boolean {
+  return (
+    err instanceof UpstreamError &&
+    (err.kind === 'unavailable' || err.kind === 'timeout') &&
+    err.status === undefined &&
+    !localRefusals.has(err)
+  );
+}
+
+/** Everything the gateway keeps about one vendor's calls. */
+export class VendorGuard {
+  readonly bulkhead: BulkheadPolicy;
+  readonly breaker: CircuitBreakerPolicy | undefined;
+  readonly budget: RetryBudget;
+  readonly stats = new VendorStats();
+  inFlight = 0;
+  queued = 0;
+
+  constructor(
+    readonly vendor: Vendor,
+    readonly policy: VendorPolicy,
+  ) {
+    this.bulkhead = bulkhead(policy.maxConcurrent, policy.maxQueued);
+    this.bulkhead.onReject(() => this.stats.bulkheadRejections++);
+    this.budget = new RetryBudget(policy.retryBudgetRatio, policy.retryBudgetMin);
+    // After a run of outages the circuit opens and calls fail at once (UPSTREAM_UNAVAILABLE, nothing sent) until
+    // one call, after the cool-down, gets through. Answers with a status (4xx, 5xx) do not count: the vendor is there.
+    this.breaker =
+      policy.breakerFailures > 0
+        ? circuitBreaker(handleWhen(isOutage), { halfOpenAfter: policy.breakerCooldownMs, breaker: new ConsecutiveBreaker(policy.breakerFailures) })
+        : undefined;
+    this.breaker?.onBreak(() => this.stats.breakerTrips++);
+  }
+
+  breakerState(): 'CLOSED' | 'OPEN' | 'HALF_OPEN' | 'DISABLED' {
+    if (!this.breaker) return 'DISABLED';
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return 'CLOSED';
+      case CircuitState.HalfOpen:
+        return 'HALF_OPEN';
+      default:
+        return 'OPEN';
+    }
+  }
+
+  health(): VendorHealth {
+    const breaker = this.breakerState();
+    const errorRate = this.stats.errorRate();
+    const state =
+      breaker === 'OPEN'
+        ? 'DOWN'
+        : this.stats.sampleCount === 0
+          ? 'UNKNOWN'
+          : breaker === 'HALF_OPEN' || errorRate >= 0.2
+            ? 'DEGRADED'
+            : 'UP';
+    return {
+      vendor: this.vendor,
+      state,
+      breaker,
+      latencyP50Ms: this.stats.percentile(50),
+      latencyP99Ms: this.stats.percentile(99),
+      errorRate: Math.round(errorRate * 1000) / 1000,
+      lastError: this.stats.lastError?.message ?? null,
+      lastErrorAt: this.stats.lastError?.at ?? null,
+      lastSuccessAt: this.stats.lastSuccessAt ?? null,
+      inFlight: this.inFlight,
+      queued: this.queued,
+      calls: this.stats.calls,
+      retries: this.stats.retries,
+      breakerTrips: this.stats.breakerTrips,
+      bulkheadRejections: this.stats.bulkheadRejections,
+    };
+  }
+}
+
+/** The guards of one gateway, one per vendor, made on first use with that vendor's policy. */
+export class VendorGuards {
+  private readonly guards = new Map<Vendor, VendorGuard>();
+  constructor(private readonly policyOf: (vendor: Vendor) => VendorPolicy) {}
+
+  for(vendor: Vendor): VendorGuard {
+    let guard = this.guards.get(vendor);
+    if (!guard) {
+      guard = new VendorGuard(vendor, this.policyOf(vendor));
+      this.guards.set(vendor, guard);
+    }
+    return guard;
+  }
+
+  policy(vendor: Vendor): VendorPolicy {
+    return this.guards.get(vendor)?.policy ?? this.policyOf(vendor);
+  }
+
+  /** Health of every vendor, made or not. */
+  health(): VendorHealth[] {
+    return VENDORS.map((v) => this.for(v).health());
+  }
+}
