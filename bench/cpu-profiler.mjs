@@ -13,7 +13,9 @@ if (dir) {
     if (!session) {
       session = new Session();
       session.connect();
-      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')));
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')),
+      );
       return;
     }
     session.post('Profiler.stop', (err, result) => {

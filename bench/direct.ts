@@ -10,10 +10,18 @@ type Rec = Record<string, any>;
 export type Env = Record<string, string>;
 
 const DZ_STATUS: Record<string, string> = { 1: 'OPEN', 2: 'IN_PROGRESS', 3: 'COMPLETED', 4: 'INCOMPLETE' };
-const PB_STATUS: Record<string, string> = { CREATED: 'OPEN', INPROGRESS: 'IN_PROGRESS', COMPLETE: 'COMPLETED', CANCELED: 'CANCELLED', CLOSED: 'CLOSED' };
-const globalId = (type: string, vendor: string, key: string) => Buffer.from(`${type}:${vendor}:${key}`, 'utf8').toString('base64url');
+const PB_STATUS: Record<string, string> = {
+  CREATED: 'OPEN',
+  INPROGRESS: 'IN_PROGRESS',
+  COMPLETE: 'COMPLETED',
+  CANCELED: 'CANCELLED',
+  CLOSED: 'CLOSED',
+};
+const globalId = (type: string, vendor: string, key: string) =>
+  Buffer.from(`${type}:${vendor}:${key}`, 'utf8').toString('base64url');
 const list = (body: any): Rec[] => (Array.isArray(body) ? body : (body?.data ?? body?.items ?? []));
-const one = (body: any): Rec => (body && typeof body === 'object' && body.data && !Array.isArray(body.data) ? body.data : body);
+const one = (body: any): Rec =>
+  body && typeof body === 'object' && body.data && !Array.isArray(body.data) ? body.data : body;
 
 export interface Direct {
   W1(): Promise<unknown>;
@@ -40,10 +48,21 @@ export async function createDirect(env: Env): Promise<Direct> {
   const dzAuth = `Bearer ${env.DOTZERO_TOKEN}`;
   const gmAuth = `Bearer ${env.GENERIC_MES_API_KEY}`;
 
-  const call = async (p: { pool: Pool; prefix: string }, path: string, headers: Record<string, string>, body?: string) => {
-    const res = await p.pool.request({ method: body === undefined ? 'GET' : 'POST', path: p.prefix + path, headers, ...(body === undefined ? {} : { body }) });
+  const call = async (
+    p: { pool: Pool; prefix: string },
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ) => {
+    const res = await p.pool.request({
+      method: body === undefined ? 'GET' : 'POST',
+      path: p.prefix + path,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     const json = await res.body.json();
-    if (res.statusCode >= 300) throw new Error(`direct ${path}: ${res.statusCode} ${JSON.stringify(json).slice(0, 200)}`);
+    if (res.statusCode >= 300)
+      throw new Error(`direct ${path}: ${res.statusCode} ${JSON.stringify(json).slice(0, 200)}`);
     return json;
   };
   const dzGet = (path: string) => call(dz, path, { authorization: dzAuth, accept: 'application/json' });
@@ -104,13 +123,23 @@ export async function createDirect(env: Env): Promise<Direct> {
     );
     // A step that names no operation is named by the operation it performs (one call per distinct operation).
     const stepName = (op: Rec): string | null => op.operation_name || op.name || op.operation?.name || null;
-    const opIds = [...new Set([...steps.values()].flat().filter((op) => !stepName(op)).map((op) => op.operation_uuid ?? op.operation?.uuid).filter(Boolean))] as string[];
+    const opIds = [
+      ...new Set(
+        [...steps.values()]
+          .flat()
+          .filter((op) => !stepName(op))
+          .map((op) => op.operation_uuid ?? op.operation?.uuid)
+          .filter(Boolean),
+      ),
+    ] as string[];
     const opNames = new Map<string, string>();
     const productIds = [...new Set([...routes.values()].map((r) => r.product_uuid).filter(Boolean))] as string[];
     const products = new Map<string, Rec>();
     await Promise.all([
       ...productIds.map((id) => dzGet(`/v1/products/${id}`).then((b) => products.set(id, one(b)))),
-      ...opIds.map((id) => dzGet(`/v1/operation/${id}`).then((b) => opNames.set(id, one(b).name ?? one(b).operation_name ?? ''))),
+      ...opIds.map((id) =>
+        dzGet(`/v1/operation/${id}`).then((b) => opNames.set(id, one(b).name ?? one(b).operation_name ?? '')),
+      ),
     ]);
     const nameOf = (op: Rec) => stepName(op) ?? opNames.get(op.operation_uuid ?? op.operation?.uuid) ?? '';
     return orders.map((wo) => {
@@ -123,7 +152,12 @@ export async function createDirect(env: Env): Promise<Direct> {
           ...(withVendor ? { vendor: 'DOTZERO' } : {}),
           orderNumber: s.orderNumber,
           status: s.status,
-          route: route ? { name: route.name ?? '', operations: (steps.get(wo.route_uuid) ?? []).map((op) => ({ name: nameOf(op) })) } : null,
+          route: route
+            ? {
+                name: route.name ?? '',
+                operations: (steps.get(wo.route_uuid) ?? []).map((op) => ({ name: nameOf(op) })),
+              }
+            : null,
           product: product ? { name: product.name ?? '' } : null,
         },
       };

@@ -23,13 +23,19 @@ export interface CpuProfile {
 
 const GROUPS: [RegExp, string][] = [
   [/^graphql$/, 'graphql-js'],
-  [/^@graphql-tools\/executor$/, 'GraphQL execution (@graphql-tools/executor, yoga\'s)'],
-  [/^(graphql-yoga|@graphql-yoga\/.*|@envelop\/.*|@whatwg-node\/.*|@graphql-tools\/.*|urlpattern-polyfill|@repeaterjs\/.*)$/, 'yoga / envelop / whatwg-node'],
+  [/^@graphql-tools\/executor$/, "GraphQL execution (@graphql-tools/executor, yoga's)"],
+  [
+    /^(graphql-yoga|@graphql-yoga\/.*|@envelop\/.*|@whatwg-node\/.*|@graphql-tools\/.*|urlpattern-polyfill|@repeaterjs\/.*)$/,
+    'yoga / envelop / whatwg-node',
+  ],
   [/^@escape\.tech\/.*$/, 'graphql-armor'],
   [/^@pothos\/.*$/, 'Pothos'],
   [/^dataloader$/, 'dataloader'],
   [/^undici$/, 'undici'],
-  [/^(pino|pino-.*|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$/, 'pino'],
+  [
+    /^(pino|pino-.*|sonic-boom|thread-stream|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify)$/,
+    'pino',
+  ],
   [/^(prom-client|tdigest|bintrees)$/, 'prom-client'],
   [/^cockatiel$/, 'cockatiel'],
   [/^graphql-scalars$/, 'graphql-scalars'],
@@ -97,7 +103,8 @@ export function analyzeProfile(profile: CpuProfile, opts: { from?: number; to?: 
   };
 
   let t = profile.startTime;
-  const inWindow = (ts: number) => (opts.from === undefined || ts >= opts.from) && (opts.to === undefined || ts <= opts.to);
+  const inWindow = (ts: number) =>
+    (opts.from === undefined || ts >= opts.from) && (opts.to === undefined || ts <= opts.to);
   // The window comes from the bench's monotonic clock; if it does not overlap the profile, use the whole profile.
   let any = false;
   {

@@ -12,7 +12,15 @@
 //
 // Asserts nothing; it checks that gateway and direct give the same answers and make the same vendor calls, and says so.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  createWriteStream,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,7 +54,8 @@ const o = {
   prewarm: Number(opt('prewarm', quick ? '2' : '4')),
 };
 const scenarios = SCENARIOS.filter((s) => o.only.includes(s.name));
-if (scenarios.length === 0) throw new Error(`no scenario among ${o.only.join(',')}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+if (scenarios.length === 0)
+  throw new Error(`no scenario among ${o.only.join(',')}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
 const root = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -93,14 +102,26 @@ interface Gw {
 
 async function startGateway(simEnv: Env, work: string, extraNodeOptions: string, extraEnv: Env = {}): Promise<Gw> {
   if (PRESTART) {
-    const pre = spawn('sh', ['-c', PRESTART], { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` } });
+    const pre = spawn('sh', ['-c', PRESTART], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH}` },
+    });
     const code = await new Promise<number | null>((r) => pre.once('exit', r));
     if (code !== 0) throw new Error(`prestart (${PRESTART}) failed (${code})`);
   }
   const clients = join(work, 'clients.json');
   writeFileSync(
     clients,
-    JSON.stringify([{ name: 'bench', apiKey: API_KEY, role: 'frontend', scopes: ['workorders:read'], rateLimitPerMinute: 1_000_000_000 }]),
+    JSON.stringify([
+      {
+        name: 'bench',
+        apiKey: API_KEY,
+        role: 'frontend',
+        scopes: ['workorders:read'],
+        rateLimitPerMinute: 1_000_000_000,
+      },
+    ]),
   );
   const log = join(work, 'gateway.log');
   const out = createWriteStream(log);
@@ -126,7 +147,10 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   const port = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`gateway printed no "listening on" line within 120 s; see ${log}`)), 120_000);
+    const timer = setTimeout(
+      () => rej(new Error(`gateway printed no "listening on" line within 120 s; see ${log}`)),
+      120_000,
+    );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const m = /listening on https?:\/\/[^:/]+:(\d+)/i.exec(line);
       if (m) {
@@ -136,11 +160,18 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      setTimeout(() => rej(new Error(`gateway exited (${code}); see ${log}:\n${readFileSync(log, 'utf8').slice(-2000)}`)), 200);
+      setTimeout(
+        () => rej(new Error(`gateway exited (${code}); see ${log}:\n${readFileSync(log, 'utf8').slice(-2000)}`)),
+        200,
+      );
     });
   });
   const url = `http://127.0.0.1:${port}`;
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: '{"query":"{__typename}"}' });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+    body: '{"query":"{__typename}"}',
+  });
   if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
   return { child, url, log };
 }
@@ -193,7 +224,8 @@ function tree(rootPid: number): ProcStat[] {
   return out;
 }
 /** The serving process: the largest node process in the tree. */
-const serverOf = (procs: ProcStat[]) => procs.filter((p) => /node/.test(p.cmd)).sort((a, b) => b.rssBytes - a.rssBytes)[0];
+const serverOf = (procs: ProcStat[]) =>
+  procs.filter((p) => /node/.test(p.cmd)).sort((a, b) => b.rssBytes - a.rssBytes)[0];
 
 interface Usage {
   cpuTicks: number;
@@ -229,11 +261,18 @@ interface Run {
   routes?: Record<string, number>;
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+const pct = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function simCounts(admin: string): Promise<{ total: number; cpuMicros: number; byRoute: Record<string, number> }> {
+async function simCounts(
+  admin: string,
+): Promise<{ total: number; cpuMicros: number; byRoute: Record<string, number> }> {
   const res = await fetch(`${admin}/counts`);
-  const c = (await res.json()) as { byVendor: Record<string, number>; byRoute: Record<string, number>; cpuMicros: number };
+  const c = (await res.json()) as {
+    byVendor: Record<string, number>;
+    byRoute: Record<string, number>;
+    cpuMicros: number;
+  };
   return { total: Object.values(c.byVendor).reduce((a, b) => a + b, 0), cpuMicros: c.cpuMicros, byRoute: c.byRoute };
 }
 
@@ -257,7 +296,13 @@ async function gcStats(url: string | undefined): Promise<Record<string, { s: num
 type Send = () => Promise<void>;
 
 /** Closed loop: `connections` workers, each sending the next request as soon as its last one is answered. */
-async function closedLoop(send: Send, admin: string, gwPid: number | undefined, heavy = false, gwUrl?: string): Promise<Run> {
+async function closedLoop(
+  send: Send,
+  admin: string,
+  gwPid: number | undefined,
+  heavy = false,
+  gwUrl?: string,
+): Promise<Run> {
   // A heavy query takes seconds at 50 connections: warm up past one latency, and measure over many completions.
   const warmup = heavy ? Math.max(o.warmup, 2) : o.warmup;
   const duration = heavy ? o.duration * o.heavyFactor : o.duration;
@@ -278,7 +323,13 @@ async function closedLoop(send: Send, admin: string, gwPid: number | undefined, 
     }
   });
   await sleep(warmup * 1000);
-  const before = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, gc: await gcStats(gwUrl), driver: process.cpuUsage(), n: latencies.length };
+  const before = {
+    sim: await simCounts(admin),
+    gw: gwPid ? usage(gwPid) : undefined,
+    gc: await gcStats(gwUrl),
+    driver: process.cpuUsage(),
+    n: latencies.length,
+  };
   let maxServerRss = 0;
   let maxTreeRss = 0;
   const sampler = gwPid
@@ -294,11 +345,19 @@ async function closedLoop(send: Send, admin: string, gwPid: number | undefined, 
   measuring = false;
   const seconds = (performance.now() - t0) / 1000;
   const n = latencies.length;
-  const after = { sim: await simCounts(admin), gw: gwPid ? usage(gwPid) : undefined, gc: await gcStats(gwUrl), driver: process.cpuUsage(before.driver) };
+  const after = {
+    sim: await simCounts(admin),
+    gw: gwPid ? usage(gwPid) : undefined,
+    gc: await gcStats(gwUrl),
+    driver: process.cpuUsage(before.driver),
+  };
   const gcDelta = (kind?: string) =>
     Object.entries(after.gc ?? {})
       .filter(([k]) => !kind || k === kind)
-      .reduce((acc, [k, v]) => ({ s: acc.s + v.s - (before.gc?.[k]?.s ?? 0), n: acc.n + v.n - (before.gc?.[k]?.n ?? 0) }), { s: 0, n: 0 });
+      .reduce(
+        (acc, [k, v]) => ({ s: acc.s + v.s - (before.gc?.[k]?.s ?? 0), n: acc.n + v.n - (before.gc?.[k]?.n ?? 0) }),
+        { s: 0, n: 0 },
+      );
   if (sampler) clearInterval(sampler);
   stop = true;
   await Promise.all(workers);
@@ -309,12 +368,16 @@ async function closedLoop(send: Send, admin: string, gwPid: number | undefined, 
     p99: pct(latencies, 99),
     n,
     errors,
-    ...(before.gw && after.gw ? { gwCpu: ((after.gw.cpuTicks - before.gw.cpuTicks) / HZ / seconds) * 100, maxServerRss, maxTreeRss } : {}),
+    ...(before.gw && after.gw
+      ? { gwCpu: ((after.gw.cpuTicks - before.gw.cpuTicks) / HZ / seconds) * 100, maxServerRss, maxTreeRss }
+      : {}),
     ...(after.gc ? { scavengesPerSecond: gcDelta('minor').n / seconds, gcPercent: (gcDelta().s / seconds) * 100 } : {}),
     simCpu: ((after.sim.cpuMicros - before.sim.cpuMicros) / 1e6 / seconds) * 100,
     driverCpu: ((after.driver.user + after.driver.system) / 1e6 / seconds) * 100,
     calls: (after.sim.total - before.sim.total) / Math.max(1, n),
-    routes: Object.fromEntries(Object.entries(routeDelta(after.sim.byRoute, before.sim.byRoute)).map(([k, v]) => [k, v / Math.max(1, n)])),
+    routes: Object.fromEntries(
+      Object.entries(routeDelta(after.sim.byRoute, before.sim.byRoute)).map(([k, v]) => [k, v / Math.max(1, n)]),
+    ),
   };
 }
 
@@ -361,7 +424,8 @@ function describeRoutes(a: Record<string, number>, b: Record<string, number>): s
 /** Calls per route between two counter readings; token calls are left out (each side fetches its token once, when it likes). */
 function routeDelta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) > 0 && !/oauth\/token|auth\/token/.test(k)) out[k] = v - (before[k] ?? 0);
+  for (const [k, v] of Object.entries(after))
+    if (v - (before[k] ?? 0) > 0 && !/oauth\/token|auth\/token/.test(k)) out[k] = v - (before[k] ?? 0);
   return out;
 }
 
@@ -371,20 +435,22 @@ const work = mkdtempSync(join(tmpdir(), 'mes-bench-'));
 const fmt = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 const mb = (b: number | undefined) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
 
-console.log(`node ${process.version}; start command: ${PRESTART ? `${PRESTART} && ` : ''}${START}${o.nodeOptions ? `; NODE_OPTIONS+=${o.nodeOptions}` : ''}`);
+console.log(
+  `node ${process.version}; start command: ${PRESTART ? `${PRESTART} && ` : ''}${START}${o.nodeOptions ? `; NODE_OPTIONS+=${o.nodeOptions}` : ''}`,
+);
 const sims = await startSimulators();
 const profDir = join(work, 'prof');
 mkdirSync(profDir);
 const gw = profile
-  ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, { BENCH_PROFILE_DIR: profDir })
+  ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, {
+      BENCH_PROFILE_DIR: profDir,
+    })
   : await startGateway(sims.env, work, '');
 const gwPid = gw.child.pid!;
 await sleep(1000);
 const idle = usage(gwPid);
 const startedTree = tree(gwPid);
-console.log(
-  `gateway tree: ${startedTree.map((p) => `${p.cmd.slice(0, 60)} (${mb(p.rssBytes)} MB)`).join(' | ')}`,
-);
+console.log(`gateway tree: ${startedTree.map((p) => `${p.cmd.slice(0, 60)} (${mb(p.rssBytes)} MB)`).join(' | ')}`);
 console.log(`idle RSS after start: server ${mb(idle.serverRss)} MB, whole start command ${mb(idle.treeRss)} MB`);
 
 const pool = new Pool(gw.url, { connections: o.connections, pipelining: 1 });
@@ -403,9 +469,15 @@ interface Prepared {
 const prepared: Prepared[] = scenarios.map((s) => {
   const body = JSON.stringify({ query: s.query({ orderId }) });
   const ask = async () => {
-    const res = await pool.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body });
+    const res = await pool.request({
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body,
+    });
     const json = (await res.body.json()) as { data?: unknown; errors?: unknown[] };
-    if (res.statusCode !== 200 || json.errors) throw new Error(`${s.name} gateway ${res.statusCode}: ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
+    if (res.statusCode !== 200 || json.errors)
+      throw new Error(`${s.name} gateway ${res.statusCode}: ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
     return json.data;
   };
   return {
@@ -445,7 +517,10 @@ if (profile) {
   if (o.prewarm > 0) await prewarm(p.gateway, o.prewarm);
   const server = serverOf(tree(gwPid))!;
   // The profiler runs from the end of the warm-up to the end of the measured window (SIGUSR2, cpu-profiler.mjs).
-  const toggle = setTimeout(() => process.kill(server.pid, 'SIGUSR2'), (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000);
+  const toggle = setTimeout(
+    () => process.kill(server.pid, 'SIGUSR2'),
+    (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000,
+  );
   const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url);
   clearTimeout(toggle);
   process.kill(server.pid, 'SIGUSR2');
@@ -469,9 +544,11 @@ if (profile) {
 // JIT warm-up before anything is measured: otherwise the first round's gateway runs pay for the tier-up alone.
 async function prewarm(send: Send, seconds: number) {
   const until = performance.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: o.connections }, async () => {
-    while (performance.now() < until) await send().catch(() => undefined);
-  }));
+  await Promise.all(
+    Array.from({ length: o.connections }, async () => {
+      while (performance.now() < until) await send().catch(() => undefined);
+    }),
+  );
 }
 if (o.prewarm > 0) {
   console.log(`\nwarming up: ${o.prewarm} s of each scenario, gateway and direct, unmeasured`);
@@ -492,9 +569,14 @@ for (let r = 0; r < o.rounds; r++) {
     const res = results.get(p.s.name)!;
     const order: ('gw' | 'direct')[] = r % 2 === 0 ? ['gw', 'direct'] : ['direct', 'gw'];
     for (const mode of order) {
-      const run = mode === 'gw' ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url) : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
+      const run =
+        mode === 'gw'
+          ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url)
+          : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
       res[mode].push(run);
-      process.stdout.write(`  round ${r + 1} ${p.s.name} ${mode.padEnd(6)} ${fmt(run.rps).padStart(6)} req/s${run.errors ? ` ${run.errors} ERRORS` : ''}\n`);
+      process.stdout.write(
+        `  round ${r + 1} ${p.s.name} ${mode.padEnd(6)} ${fmt(run.rps).padStart(6)} req/s${run.errors ? ` ${run.errors} ERRORS` : ''}\n`,
+      );
       if (flag('verbose')) {
         const per = Object.entries(run.routes ?? {}).map(([k, v]) => `${k.replace(/^\w+ /, '')} ${v.toFixed(2)}`);
         process.stdout.write(`    calls/query by route: ${per.join('; ')}\n`);
@@ -511,10 +593,26 @@ const median = (xs: number[]) => {
 };
 const spread = (xs: number[], d = 0) => `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)})`;
 
-console.log(`\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`);
 console.log(
-  ['scenario', 'gateway req/s', 'direct req/s', 'ratio', 'gw p50/p99 ms', 'direct p50/p99 ms', '≈calls/query gw/direct', 'gw CPU %', 'direct client CPU %', 'sims CPU % gw/direct', 'max RSS MB server/tree', 'gw scavenges/s, GC % of wall', 'gw CPU ms/query (GC ms)', 'direct client CPU ms/query']
-    .join(' | '),
+  `\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`,
+);
+console.log(
+  [
+    'scenario',
+    'gateway req/s',
+    'direct req/s',
+    'ratio',
+    'gw p50/p99 ms',
+    'direct p50/p99 ms',
+    '≈calls/query gw/direct',
+    'gw CPU %',
+    'direct client CPU %',
+    'sims CPU % gw/direct',
+    'max RSS MB server/tree',
+    'gw scavenges/s, GC % of wall',
+    'gw CPU ms/query (GC ms)',
+    'direct client CPU ms/query',
+  ].join(' | '),
 );
 for (const p of prepared) {
   const { gw: g, direct: d } = results.get(p.s.name)!;
@@ -539,14 +637,21 @@ for (const p of prepared) {
     ].join(' | '),
   );
 }
-console.log(`idle RSS: after start server ${mb(idle.serverRss)} / tree ${mb(idle.treeRss)} MB; 3 s after the load server ${mb(after.serverRss)} / tree ${mb(after.treeRss)} MB`);
+console.log(
+  `idle RSS: after start server ${mb(idle.serverRss)} / tree ${mb(idle.treeRss)} MB; 3 s after the load server ${mb(after.serverRss)} / tree ${mb(after.treeRss)} MB`,
+);
 
 if (o.openDuration > 0) {
-  console.log(`\nopen loop at ${o.rate} req/s (or half a scenario's closed-loop capacity, if lower) for ${o.openDuration} s; latency from the scheduled start`);
+  console.log(
+    `\nopen loop at ${o.rate} req/s (or half a scenario's closed-loop capacity, if lower) for ${o.openDuration} s; latency from the scheduled start`,
+  );
   console.log(['scenario', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'added p50 / p99 ms'].join(' | '));
   for (const p of prepared) {
     // A rate the closed loop could not sustain measures only the queue: such a scenario runs at half its capacity.
-    const capacity = Math.min(median(results.get(p.s.name)!.gw.map((x) => x.rps)), median(results.get(p.s.name)!.direct.map((x) => x.rps)));
+    const capacity = Math.min(
+      median(results.get(p.s.name)!.gw.map((x) => x.rps)),
+      median(results.get(p.s.name)!.direct.map((x) => x.rps)),
+    );
     const rate = Math.min(o.rate, Math.max(1, Math.floor(capacity / 2)));
     const g = await openLoop(p.gateway, rate);
     const d = await openLoop(p.direct, rate);
@@ -564,7 +669,9 @@ if (o.openDuration > 0) {
 await pool.close();
 await direct.close();
 if (existsSync(gw.log)) {
-  const errs = readFileSync(gw.log, 'utf8').split('\n').filter((l) => /"level":(50|60)/.test(l));
+  const errs = readFileSync(gw.log, 'utf8')
+    .split('\n')
+    .filter((l) => /"level":(50|60)/.test(l));
   if (errs.length) console.log(`\ngateway logged ${errs.length} errors; first: ${errs[0]!.slice(0, 300)}`);
 }
 process.exit(0);

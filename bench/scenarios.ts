@@ -16,14 +16,16 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'W1',
     what: '20 DotZero orders: id, orderNumber, status',
-    query: () => '{ workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status } } } }',
+    query: () =>
+      '{ workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status } } } }',
     direct: (d) => d.W1(),
   },
   {
     name: 'W2',
     what: 'W1 + route { name operations { name } } product { name }',
     heavy: true,
-    query: () => `{ workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status ${RELATIONS} } } } }`,
+    query: () =>
+      `{ workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status ${RELATIONS} } } } }`,
     direct: (d) => d.W2(),
   },
   {

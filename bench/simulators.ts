@@ -24,7 +24,12 @@ const { GENERIC_MES: gm, PITNEY_BOWES: pb } = sims.settings;
 // A day-long DotZero token, so that no refresh lands inside a measurement.
 const dzSim = sims.simulators.DOTZERO!;
 const creds = dzSim.issueCredentials(24 * 3600);
-const dz = { ...sims.settings.DOTZERO, token: creds.token, refreshToken: creds.refreshToken, expiresAt: new Date(creds.expiresAt) };
+const dz = {
+  ...sims.settings.DOTZERO,
+  token: creds.token,
+  refreshToken: creds.refreshToken,
+  expiresAt: new Date(creds.expiresAt),
+};
 
 const env: Record<string, string> = {
   DOTZERO_API_URL: dz.workOrderApiUrl,
@@ -68,7 +73,9 @@ const admin = createServer((req, res) => {
 });
 await new Promise<void>((r) => admin.listen(0, '127.0.0.1', r));
 
-console.log(JSON.stringify({ env, admin: `http://127.0.0.1:${(admin.address() as AddressInfo).port}`, pid: process.pid }));
+console.log(
+  JSON.stringify({ env, admin: `http://127.0.0.1:${(admin.address() as AddressInfo).port}`, pid: process.pid }),
+);
 
 const stop = async () => {
   admin.close();

@@ -18,7 +18,9 @@ const built = existsSync(STAMP) && existsSync('dist/main.js') ? statSync(STAMP).
 if (built >= Math.max(...INPUTS.filter((p) => existsSync(p)).map(newest))) process.exit(0);
 
 console.error('Building dist/ (tsc -p tsconfig.build.json)…');
-const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
 // tsc leaves its build info alone when nothing it emits changed: the stamp says "checked now" all the same.
 if (tsc.status === 0 && existsSync(STAMP)) utimesSync(STAMP, new Date(), new Date());
 process.exit(tsc.status ?? 1);

@@ -35,10 +35,15 @@ export async function fetchSubgraphSdl(url: string, headers: Record<string, stri
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),
   });
-  const body = (await res.json().catch(() => null)) as { data?: { _service?: { sdl?: string } }; errors?: { message: string }[] } | null;
+  const body = (await res.json().catch(() => null)) as {
+    data?: { _service?: { sdl?: string } };
+    errors?: { message: string }[];
+  } | null;
   const sdl = body?.data?._service?.sdl;
   if (typeof sdl !== 'string') {
-    throw new Error(`${url} did not answer _service { sdl } (HTTP ${res.status}${body?.errors?.[0] ? `: ${body.errors[0].message}` : ''})`);
+    throw new Error(
+      `${url} did not answer _service { sdl } (HTTP ${res.status}${body?.errors?.[0] ? `: ${body.errors[0].message}` : ''})`,
+    );
   }
   return sdl;
 }

@@ -21,7 +21,11 @@ import { createGateway } from '../src/yoga.js';
 import { testConfig } from '../test/helpers/gateway.js';
 
 const { values } = parseArgs({
-  options: { minutes: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '8' }, cycle: { type: 'string', default: '6' } },
+  options: {
+    minutes: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '8' },
+    cycle: { type: 'string', default: '6' },
+  },
 });
 const MINUTES = Number(values.minutes);
 const CONCURRENCY = Math.min(64, Math.max(1, Number(values.concurrency)));
@@ -69,7 +73,12 @@ const sims = await startSimulatorsFor({});
 // The simulators' 10 MB body is built once, on first use: build it now, so it is in the starting RSS.
 spoilBody('huge', '');
 // (the simulators send it from one shared Buffer, made on first use)
-const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger: createLogger(true, 'silent') });
+const gateway = createGateway({
+  config,
+  vendors: sims.settings,
+  simulated: sims.simulated,
+  logger: createLogger(true, 'silent'),
+});
 const server = createServer(gateway.yoga);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: CONCURRENCY * 2 });
@@ -93,7 +102,11 @@ interface Gql {
 }
 let requests = 0;
 const errorsByCode = new Map<string, number>();
-async function gql(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Gql> {
+async function gql(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Gql> {
   requests++;
   const res = await pool.request({
     method: 'POST',
@@ -115,7 +128,10 @@ async function gql(query: string, variables?: Record<string, unknown>, headers: 
 // order's notes; another worker's write in between would make that check wrong).
 const orders: string[] = [];
 for (const vendor of ['DOTZERO', 'GENERIC_MES']) {
-  const res = await gql(`query($v: [Vendor!]) { workOrders(first: 60, filter: { vendors: $v }) { edges { node { id } } } }`, { v: [vendor] });
+  const res = await gql(
+    `query($v: [Vendor!]) { workOrders(first: 60, filter: { vendors: $v }) { edges { node { id } } } }`,
+    { v: [vendor] },
+  );
   if (res.errors) throw new Error(`cannot list ${vendor} orders: ${res.errors[0]!.message}`);
   orders.push(...res.data!.workOrders!.edges.map((e) => e.node.id));
 }
@@ -166,7 +182,12 @@ function nextFault() {
   const [vendor, sim] = VENDOR_SIMS[Math.floor(step / STEPS.length + step) % VENDOR_SIMS.length]!;
   step++;
   // The 10 MB body is only for reads: spoiling every answer with it would measure the simulator, not the gateway.
-  if (s.faults) Object.assign(sim.faults, s.faults, s.faults.body === 'huge' ? { only: ['GET /api/v2/work-orders', 'GET /v1/workOrders/'] } : {});
+  if (s.faults)
+    Object.assign(
+      sim.faults,
+      s.faults,
+      s.faults.body === 'huge' ? { only: ['GET /api/v2/work-orders', 'GET /v1/workOrders/'] } : {},
+    );
   s.action?.(sim);
   faultsApplied.set(s.name, (faultsApplied.get(s.name) ?? 0) + 1);
   return `${s.name} on ${vendor}`;
@@ -198,7 +219,9 @@ let stopping = false;
 
 const classify = (res: Gql): Outcome => {
   if (!res.errors) return 'done';
-  return res.errors.some((e) => e.extensions?.outcome === 'UNKNOWN' || e.extensions?.outcome === 'APPLIED') ? 'ambiguous' : 'failed';
+  return res.errors.some((e) => e.extensions?.outcome === 'UNKNOWN' || e.extensions?.outcome === 'APPLIED')
+    ? 'ambiguous'
+    : 'failed';
 };
 
 /** Repeats an ambiguous write with its key until it answers (faults stop at the end, so it will). */
@@ -225,7 +248,14 @@ async function worker(w: number) {
     const res = await gql(UPDATE, { id, notes: marker }, { 'idempotency-key': marker });
     const first = classify(res);
     const fault = current;
-    const m: Mutation = { marker, id, first, final: first, repeats: 0, codes: `${(res.errors ?? []).map((e) => e.extensions?.code).join(',')} during "${fault}"` };
+    const m: Mutation = {
+      marker,
+      id,
+      first,
+      final: first,
+      repeats: 0,
+      codes: `${(res.errors ?? []).map((e) => e.extensions?.code).join(',')} during "${fault}"`,
+    };
     mutations.push(m);
     // The next write to this order waits for this one to be settled (see the order split above).
     if (first === 'ambiguous') await resolve(m);
@@ -241,7 +271,9 @@ const mem = () => {
   return `rss=${(m.rss / 1e6).toFixed(0)}MB heap=${(m.heapUsed / 1e6).toFixed(0)}MB external=${(m.external / 1e6).toFixed(0)}MB`;
 };
 const started = Date.now();
-console.log(`soak: ${MINUTES} min, ${CONCURRENCY} workers, a new fault every ${CYCLE_MS / 1000}s, ${orders.length} orders to update`);
+console.log(
+  `soak: ${MINUTES} min, ${CONCURRENCY} workers, a new fault every ${CYCLE_MS / 1000}s, ${orders.length} orders to update`,
+);
 let current = nextFault();
 const cycler = setInterval(() => {
   current = nextFault();
@@ -251,13 +283,16 @@ const warm = setTimeout(() => {
   rssStart = rss();
   console.log(`  memory after warm-up and gc: ${mem()}`);
 }, WARMUP_MS);
-const progress = setInterval(() => {
-  const h = gateway.health.health();
-  console.log(
-    `  ${Math.round((Date.now() - started) / 1000)}s requests=${requests} mutations=${mutations.length} fault="${current}" ${mem()} ` +
-      h.map((v) => `${v.vendor}:${v.state}/${v.breaker}`).join(' '),
-  );
-}, Number(process.env.SOAK_PROGRESS_MS ?? 30_000));
+const progress = setInterval(
+  () => {
+    const h = gateway.health.health();
+    console.log(
+      `  ${Math.round((Date.now() - started) / 1000)}s requests=${requests} mutations=${mutations.length} fault="${current}" ${mem()} ` +
+        h.map((v) => `${v.vendor}:${v.state}/${v.breaker}`).join(' '),
+    );
+  },
+  Number(process.env.SOAK_PROGRESS_MS ?? 30_000),
+);
 
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, w) => worker(w)));
 clearInterval(cycler);
@@ -276,8 +311,12 @@ if (rssStart === 0) rssStart = rssEnd;
 const problems: string[] = [];
 for (const m of mutations) {
   const times = happened.get(m.marker) ?? 0;
-  if (m.final === 'done' && times !== 1) problems.push(`${m.marker} reported done (first: ${m.first} ${m.codes}, ${m.repeats} repeats) but happened ${times} times`);
-  if (m.final === 'failed' && times !== 0) problems.push(`${m.marker} reported failed (${m.codes}) but happened ${times} times`);
+  if (m.final === 'done' && times !== 1)
+    problems.push(
+      `${m.marker} reported done (first: ${m.first} ${m.codes}, ${m.repeats} repeats) but happened ${times} times`,
+    );
+  if (m.final === 'failed' && times !== 0)
+    problems.push(`${m.marker} reported failed (${m.codes}) but happened ${times} times`);
 }
 const count = (f: (m: Mutation) => boolean) => mutations.filter(f).length;
 const h = gateway.health.health();
@@ -286,18 +325,33 @@ const growth = (rssEnd - rssStart) / rssStart;
 console.log('\n== soak result');
 console.log(`duration            ${((Date.now() - started) / 60_000).toFixed(1)} min, ${CONCURRENCY} workers`);
 console.log(`requests            ${requests}`);
-console.log(`errors by code      ${[...errorsByCode].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`).join(' ') || 'none'}`);
+console.log(
+  `errors by code      ${
+    [...errorsByCode]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c}=${n}`)
+      .join(' ') || 'none'
+  }`,
+);
 console.log(`upstream calls      ${h.map((v) => `${v.vendor}=${v.calls}`).join(' ')}`);
-console.log(`retries             ${h.reduce((n, v) => n + v.retries, 0)} (${h.map((v) => `${v.vendor}=${v.retries}`).join(' ')})`);
-console.log(`breaker trips       ${h.reduce((n, v) => n + v.breakerTrips, 0)} (${h.map((v) => `${v.vendor}=${v.breakerTrips}`).join(' ')})`);
+console.log(
+  `retries             ${h.reduce((n, v) => n + v.retries, 0)} (${h.map((v) => `${v.vendor}=${v.retries}`).join(' ')})`,
+);
+console.log(
+  `breaker trips       ${h.reduce((n, v) => n + v.breakerTrips, 0)} (${h.map((v) => `${v.vendor}=${v.breakerTrips}`).join(' ')})`,
+);
 console.log(`bulkhead refusals   ${h.reduce((n, v) => n + v.bulkheadRejections, 0)}`);
 console.log(`faults applied      ${faultsApplied.size} kinds, ${step} windows`);
 console.log(
   `mutations           ${mutations.length}: done ${count((m) => m.first === 'done')}, failed ${count((m) => m.final === 'failed')}, ambiguous ${count((m) => m.first === 'ambiguous')} (all resolved: ${count((m) => m.first === 'ambiguous' && m.final === 'done')} done by their repeat)`,
 );
-console.log(`reconciliation      ${problems.length === 0 ? 'OK: nothing lost, nothing doubled' : `${problems.length} PROBLEMS`}`);
+console.log(
+  `reconciliation      ${problems.length === 0 ? 'OK: nothing lost, nothing doubled' : `${problems.length} PROBLEMS`}`,
+);
 for (const p of problems.slice(0, 20)) console.log(`  ${p}`);
-console.log(`rss                 start ${(rssStart / 1e6).toFixed(1)} MB (after ${Math.round(WARMUP_MS / 1000)}s warm-up), end ${(rssEnd / 1e6).toFixed(1)} MB, growth ${(growth * 100).toFixed(1)}%`);
+console.log(
+  `rss                 start ${(rssStart / 1e6).toFixed(1)} MB (after ${Math.round(WARMUP_MS / 1000)}s warm-up), end ${(rssEnd / 1e6).toFixed(1)} MB, growth ${(growth * 100).toFixed(1)}%`,
+);
 
 await pool.close();
 server.closeAllConnections();

@@ -116,7 +116,10 @@ export const DEFAULT_LIMITS: OperationLimits = {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-  constructor(readonly setting: string, reason: string) {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
     super(`Configuration error: ${setting} ${reason}`);
   }
 }
@@ -154,7 +157,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     } catch {
       throw new ConfigError(name, 'is not a valid URL');
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new ConfigError(name, 'must be an http(s) URL');
     return value.replace(/\/+$/, '');
   };
   const bool = (name: string, fallback: boolean) => {
@@ -168,7 +172,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     const v = str(name);
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
     return n;
   };
 
@@ -194,7 +199,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
   }
 
   const gmUrl = url('GENERIC_MES_API_URL', str('GENERIC_MES_API_URL'));
-  if (gmUrl) vendors.GENERIC_MES = { apiUrl: gmUrl, apiKey: required('GENERIC_MES_API_KEY', 'when GENERIC_MES_API_URL is set') };
+  if (gmUrl)
+    vendors.GENERIC_MES = { apiUrl: gmUrl, apiKey: required('GENERIC_MES_API_KEY', 'when GENERIC_MES_API_URL is set') };
 
   const pbUrl = url('PITNEY_BOWES_API_URL', str('PITNEY_BOWES_API_URL'));
   if (pbUrl) {
@@ -223,11 +229,13 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     }
   }
   const webhookSecret = str('GENERIC_MES_WEBHOOK_SECRET');
-  if (webhookSecret !== undefined && webhookSecret.length < 16) throw new ConfigError('GENERIC_MES_WEBHOOK_SECRET', 'must be at least 16 characters');
+  if (webhookSecret !== undefined && webhookSecret.length < 16)
+    throw new ConfigError('GENERIC_MES_WEBHOOK_SECRET', 'must be at least 16 characters');
   const simulatorWebhookUrl = url('SIMULATOR_WEBHOOK_URL', str('SIMULATOR_WEBHOOK_URL'));
 
   const nodeEnv = str('NODE_ENV') ?? 'development';
-  if (!['production', 'development', 'test'].includes(nodeEnv)) throw new ConfigError('NODE_ENV', 'must be production, development or test');
+  if (!['production', 'development', 'test'].includes(nodeEnv))
+    throw new ConfigError('NODE_ENV', 'must be production, development or test');
   const clientsFile = str('GATEWAY_CLIENTS_FILE');
 
   return {
@@ -239,7 +247,10 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     // With JWTs but no clients file the gateway is closed all the same: an empty client list says so.
     ...(clientsFile ? { clients: readClientsFile(clientsFile) } : jwt ? { clients: [] } : {}),
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000),
-    ...breakerOf(int('UPSTREAM_BREAKER_FAILURES', 5, 0, 1000), int('UPSTREAM_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000)),
+    ...breakerOf(
+      int('UPSTREAM_BREAKER_FAILURES', 5, 0, 1000),
+      int('UPSTREAM_BREAKER_COOLDOWN_MS', 10_000, 100, 600_000),
+    ),
     upstream: readUpstreamPolicies(str),
     idempotencyTtlMs: int('IDEMPOTENCY_TTL_MS', 24 * 60 * 60 * 1000, 60_000, 7 * 24 * 60 * 60 * 1000),
     persistedDocumentsFile: str('PERSISTED_DOCUMENTS_FILE') ?? resolve('src/generated/persisted-documents.json'),
@@ -270,7 +281,13 @@ export function readConfig(env: Env = process.env): GatewayConfig {
  * Vendor-call settings: `UPSTREAM_<NAME>` for every vendor, `<VENDOR>_<NAME>` (e.g. PITNEY_BOWES_HEADERS_TIMEOUT_MS)
  * for one. Each: the policy field, the setting's name, its range, and a scale (a percentage becomes a fraction).
  */
-export const UPSTREAM_POLICY_SETTINGS: readonly { field: keyof VendorPolicy; name: string; min: number; max: number; scale?: number }[] = [
+export const UPSTREAM_POLICY_SETTINGS: readonly {
+  field: keyof VendorPolicy;
+  name: string;
+  min: number;
+  max: number;
+  scale?: number;
+}[] = [
   { field: 'connectTimeoutMs', name: 'CONNECT_TIMEOUT_MS', min: 10, max: 120_000 },
   { field: 'headersTimeoutMs', name: 'HEADERS_TIMEOUT_MS', min: 10, max: 120_000 },
   { field: 'bodyTimeoutMs', name: 'BODY_TIMEOUT_MS', min: 10, max: 600_000 },
@@ -293,7 +310,8 @@ function readUpstreamPolicies(str: (name: string) => string | undefined): NonNul
       const v = str(name);
       if (v === undefined) continue;
       const n = Number(v);
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < s.min || n > s.max) throw new ConfigError(name, `must be an integer from ${s.min} to ${s.max}`);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < s.min || n > s.max)
+        throw new ConfigError(name, `must be an integer from ${s.min} to ${s.max}`);
       out[s.field] = s.scale ? n * s.scale : n;
     }
     return out;
@@ -320,8 +338,16 @@ export function origins(name: string, value: string | undefined): string[] {
       } catch {
         parsed = undefined;
       }
-      if (!parsed || v.includes('*') || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== v) {
-        throw new ConfigError(name, 'must be a comma-separated list of origins such as https://app.example.com (scheme and host, no path, no wildcard)');
+      if (
+        !parsed ||
+        v.includes('*') ||
+        (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+        parsed.origin !== v
+      ) {
+        throw new ConfigError(
+          name,
+          'must be a comma-separated list of origins such as https://app.example.com (scheme and host, no path, no wildcard)',
+        );
       }
       return v;
     });
@@ -340,10 +366,18 @@ function readJwt(
   const jwksUrl = url('GATEWAY_JWT_JWKS_URL', str('GATEWAY_JWT_JWKS_URL'));
   const audience = str('GATEWAY_JWT_AUDIENCE');
   if (!issuer) {
-    if (secret || jwksUrl || audience) throw new ConfigError('GATEWAY_JWT_ISSUER', 'is required when GATEWAY_JWT_SECRET, GATEWAY_JWT_JWKS_URL or GATEWAY_JWT_AUDIENCE is set');
+    if (secret || jwksUrl || audience)
+      throw new ConfigError(
+        'GATEWAY_JWT_ISSUER',
+        'is required when GATEWAY_JWT_SECRET, GATEWAY_JWT_JWKS_URL or GATEWAY_JWT_AUDIENCE is set',
+      );
     return undefined;
   }
-  if (!secret === !jwksUrl) throw new ConfigError('GATEWAY_JWT_SECRET', 'or GATEWAY_JWT_JWKS_URL (exactly one of them) is required when GATEWAY_JWT_ISSUER is set');
+  if (!secret === !jwksUrl)
+    throw new ConfigError(
+      'GATEWAY_JWT_SECRET',
+      'or GATEWAY_JWT_JWKS_URL (exactly one of them) is required when GATEWAY_JWT_ISSUER is set',
+    );
   if (secret && secret.length < 32) throw new ConfigError('GATEWAY_JWT_SECRET', 'must be at least 32 characters');
   return { issuer, ...(audience ? { audience } : {}), ...(secret ? { secret } : {}), ...(jwksUrl ? { jwksUrl } : {}) };
 }
@@ -383,9 +417,14 @@ export function readClientsFile(file: string): GatewayClient[] {
   return raw.map((c: Record<string, unknown>, i) => {
     const where = `entry ${i}`;
     if (typeof c?.name !== 'string' || !c.name) throw new ConfigError(setting, `${where} has no "name"`);
-    if (typeof c.apiKey !== 'string' || c.apiKey.length < 16) throw new ConfigError(setting, `${where} ("${c.name}") needs an "apiKey" of at least 16 characters`);
+    if (typeof c.apiKey !== 'string' || c.apiKey.length < 16)
+      throw new ConfigError(setting, `${where} ("${c.name}") needs an "apiKey" of at least 16 characters`);
     if (seen.has(c.apiKey)) throw new ConfigError(setting, `${where} ("${c.name}") reuses another client's apiKey`);
-    if (names.has(c.name)) throw new ConfigError(setting, `${where} reuses the name "${c.name}": names identify clients in logs, limits and idempotency keys`);
+    if (names.has(c.name))
+      throw new ConfigError(
+        setting,
+        `${where} reuses the name "${c.name}": names identify clients in logs, limits and idempotency keys`,
+      );
     seen.add(c.apiKey);
     names.add(c.name);
     if (c.role !== 'partner' && c.role !== 'frontend' && c.role !== 'router') {
@@ -406,6 +445,13 @@ export function readClientsFile(file: string): GatewayClient[] {
     if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1) {
       throw new ConfigError(setting, `${where} ("${c.name}") rateLimitPerMinute must be a positive integer`);
     }
-    return { name: c.name, apiKey: c.apiKey, role: c.role, scopes: scopes as string[], ...(vendors ? { vendors } : {}), rateLimitPerMinute: rate };
+    return {
+      name: c.name,
+      apiKey: c.apiKey,
+      role: c.role,
+      scopes: scopes as string[],
+      ...(vendors ? { vendors } : {}),
+      rateLimitPerMinute: rate,
+    };
   });
 }

@@ -54,9 +54,13 @@ export function describeError(err: unknown): { message: string; extensions: Exte
 
 function describeKnown(err: unknown): { message: string; extensions: Extensions } | undefined {
   if (err instanceof ValidationError) {
-    return { message: err.message, extensions: { code: 'VALIDATION_ERROR', ...(err.field ? { field: err.field } : {}), ...vendorOf(err.vendor) } };
+    return {
+      message: err.message,
+      extensions: { code: 'VALIDATION_ERROR', ...(err.field ? { field: err.field } : {}), ...vendorOf(err.vendor) },
+    };
   }
-  if (err instanceof NotFoundError) return { message: err.message, extensions: { code: 'NOT_FOUND', ...vendorOf(err.vendor) } };
+  if (err instanceof NotFoundError)
+    return { message: err.message, extensions: { code: 'NOT_FOUND', ...vendorOf(err.vendor) } };
   if (err instanceof InvalidTransitionError) {
     return {
       message: err.message,
@@ -69,10 +73,14 @@ function describeKnown(err: unknown): { message: string; extensions: Extensions 
       },
     };
   }
-  if (err instanceof UnsupportedByVendorError) return { message: err.message, extensions: { code: 'UNSUPPORTED_BY_VENDOR', vendor: err.vendor } };
-  if (err instanceof ForbiddenError) return { message: err.message, extensions: { code: 'FORBIDDEN', ...vendorOf(err.vendor) } };
-  if (err instanceof SharedStateUnavailableError) return { message: err.message, extensions: { code: 'SHARED_STATE_UNAVAILABLE' } };
-  if (err instanceof IdempotencyError) return { message: err.message, extensions: { code: 'IDEMPOTENCY_CONFLICT', reason: err.reason } };
+  if (err instanceof UnsupportedByVendorError)
+    return { message: err.message, extensions: { code: 'UNSUPPORTED_BY_VENDOR', vendor: err.vendor } };
+  if (err instanceof ForbiddenError)
+    return { message: err.message, extensions: { code: 'FORBIDDEN', ...vendorOf(err.vendor) } };
+  if (err instanceof SharedStateUnavailableError)
+    return { message: err.message, extensions: { code: 'SHARED_STATE_UNAVAILABLE' } };
+  if (err instanceof IdempotencyError)
+    return { message: err.message, extensions: { code: 'IDEMPOTENCY_CONFLICT', reason: err.reason } };
   if (err instanceof UpstreamError) {
     const code: ErrorCode =
       err.kind === 'timeout'
@@ -131,11 +139,24 @@ export function maskError(
   // log line carries.
   const detail =
     isDev && original instanceof Error
-      ? { originalError: { name: original.name, at: (original.stack ?? '').split('\n').slice(1, 4).map((l) => l.trim()) } }
+      ? {
+          originalError: {
+            name: original.name,
+            at: (original.stack ?? '')
+              .split('\n')
+              .slice(1, 4)
+              .map((l) => l.trim()),
+          },
+        }
       : {};
   return new GraphQLError('Unexpected error.', {
     ...(base ? { nodes: base.nodes, path: base.path } : {}),
-    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}), ...(outcomeOf(original) ? { outcome: outcomeOf(original) } : {}), ...detail },
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      ...(requestId ? { requestId } : {}),
+      ...(outcomeOf(original) ? { outcome: outcomeOf(original) } : {}),
+      ...detail,
+    },
   });
 }
 
@@ -160,7 +181,10 @@ export function variableError(error: GraphQLError): GraphQLError | undefined {
     if (at) field = at[1] as string;
     reason = rest.slice(at ? (at.index ?? 0) + at[0].length : rest.indexOf('; ') + 2);
     // A missing or unknown input field is named by the reason, below the path.
-    const sub = /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type "[^"]*" was not provided|is not defined by type "[^"]*")/.exec(reason);
+    const sub =
+      /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type "[^"]*" was not provided|is not defined by type "[^"]*")/.exec(
+        reason,
+      );
     if (sub) field = `${field}.${sub[1]}`;
   } else return undefined;
   return new GraphQLError(`Invalid value for ${field}: ${reason}`, {

@@ -16,13 +16,20 @@ export function healthPlugin(
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       const json = (status: number, body: unknown) =>
-        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } }));
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(body), {
+            status,
+            headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+          }),
+        );
       if (url.pathname === '/health') {
         json(200, { status: 'ok' });
         return;
       }
       if (url.pathname !== '/ready') return;
-      const vendors = source.health().map((h) => ({ vendor: h.vendor, state: h.state, breaker: h.breaker, simulated: simulated.has(h.vendor) }));
+      const vendors = source
+        .health()
+        .map((h) => ({ vendor: h.vendor, state: h.state, breaker: h.breaker, simulated: simulated.has(h.vendor) }));
       // Ready while at least one vendor can be called: with every breaker open, every query would fail at once.
       const ready = !isClosing() && vendors.some((v) => v.breaker !== 'OPEN');
       json(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', vendors, ...extra() });

@@ -29,7 +29,8 @@ const logger = createLogger(config.production);
 const sims = await startSimulatorsFor(config.vendors);
 // The simulated generic MES signs its webhooks with the gateway's secret; without one configured, a fresh one
 // for this run, so `npm start` shows webhook-driven changes with no setting at all.
-if (sims.simulators.GENERIC_MES && !config.genericMesWebhookSecret) config.genericMesWebhookSecret = randomBytes(24).toString('base64url');
+if (sims.simulators.GENERIC_MES && !config.genericMesWebhookSecret)
+  config.genericMesWebhookSecret = randomBytes(24).toString('base64url');
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 try {
   gateway = await startGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger });
@@ -51,12 +52,16 @@ server.listen(config.port, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const simulated = [...sims.simulated];
-  console.log(`MES Gateway listening on http://localhost:${port}/graphql${config.graphiql ? ' (GraphiQL in a browser)' : ''}`);
+  console.log(
+    `MES Gateway listening on http://localhost:${port}/graphql${config.graphiql ? ' (GraphiQL in a browser)' : ''}`,
+  );
   console.log(`  simulated vendors: ${simulated.length ? simulated.join(', ') : 'none'}`);
   const real = VENDORS.filter((v) => !sims.simulated.has(v));
   console.log(`  real vendors: ${real.length ? real.join(', ') : 'none'}`);
   if (!config.clients && !config.jwt) {
-    console.warn('  WARNING: no GATEWAY_CLIENTS_FILE: the gateway is OPEN — anyone who can reach it may read and write. Fine for local exploration only.');
+    console.warn(
+      '  WARNING: no GATEWAY_CLIENTS_FILE: the gateway is OPEN — anyone who can reach it may read and write. Fine for local exploration only.',
+    );
   } else {
     const named = (config.clients ?? []).map((c) => `${c.name} (${c.role})`);
     if (config.jwt) named.push(`JWTs from ${config.jwt.issuer}`);
@@ -65,7 +70,10 @@ server.listen(config.port, () => {
   console.log(`  shared state: ${config.redisUrl ? 'Redis (REDIS_URL)' : 'this process only (no REDIS_URL)'}`);
   const gmes = sims.simulators.GENERIC_MES;
   if (gmes && config.genericMesWebhookSecret) {
-    gmes.setWebhook({ url: config.simulatorWebhookUrl ?? `http://127.0.0.1:${port}/webhooks/generic-mes`, secret: config.genericMesWebhookSecret });
+    gmes.setWebhook({
+      url: config.simulatorWebhookUrl ?? `http://127.0.0.1:${port}/webhooks/generic-mes`,
+      secret: config.genericMesWebhookSecret,
+    });
   }
   // The simulated shop floor moves on by itself when asked (SIMULATOR_CHANGE_INTERVAL_MS), so subscribers see life.
   const every = config.simulatorChangeIntervalMs ?? 0;
@@ -77,7 +85,9 @@ server.listen(config.port, () => {
     }, every);
     simulatorTimer.unref();
   }
-  console.log(`  live updates: subscriptions over SSE and ws://localhost:${port}/graphql; polling every ${config.pollIntervalMs || 'never'} ms`);
+  console.log(
+    `  live updates: subscriptions over SSE and ws://localhost:${port}/graphql; polling every ${config.pollIntervalMs || 'never'} ms`,
+  );
 });
 
 let closing = false;

@@ -22,7 +22,11 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
 
   // Vendor health, read from the guards at scrape time (the same figures as `vendors { health }`).
   if (health) {
-    const gauge = (name: string, help: string, value: (h: ReturnType<VendorHealthSource['health']>[number]) => number | null) =>
+    const gauge = (
+      name: string,
+      help: string,
+      value: (h: ReturnType<VendorHealthSource['health']>[number]) => number | null,
+    ) =>
       new Gauge({
         name,
         help,
@@ -36,17 +40,37 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
           }
         },
       });
-    gauge('mes_gateway_vendor_up', 'Vendor health: 1 UP, 0.5 DEGRADED or UNKNOWN, 0 DOWN (breaker open).', (h) => (h.state === 'UP' ? 1 : h.state === 'DOWN' ? 0 : 0.5));
-    gauge('mes_gateway_vendor_breaker_state', 'Circuit breaker: 0 closed, 1 half-open, 2 open, -1 none configured.', (h) => BREAKER_VALUE[h.breaker]);
-    gauge('mes_gateway_vendor_latency_p50_ms', 'Median latency of the last 256 vendor attempts.', (h) => h.latencyP50Ms);
-    gauge('mes_gateway_vendor_latency_p99_ms', '99th percentile latency of the last 256 vendor attempts.', (h) => h.latencyP99Ms);
+    gauge('mes_gateway_vendor_up', 'Vendor health: 1 UP, 0.5 DEGRADED or UNKNOWN, 0 DOWN (breaker open).', (h) =>
+      h.state === 'UP' ? 1 : h.state === 'DOWN' ? 0 : 0.5,
+    );
+    gauge(
+      'mes_gateway_vendor_breaker_state',
+      'Circuit breaker: 0 closed, 1 half-open, 2 open, -1 none configured.',
+      (h) => BREAKER_VALUE[h.breaker],
+    );
+    gauge(
+      'mes_gateway_vendor_latency_p50_ms',
+      'Median latency of the last 256 vendor attempts.',
+      (h) => h.latencyP50Ms,
+    );
+    gauge(
+      'mes_gateway_vendor_latency_p99_ms',
+      '99th percentile latency of the last 256 vendor attempts.',
+      (h) => h.latencyP99Ms,
+    );
     gauge('mes_gateway_vendor_error_rate', 'Failed share of the last 256 vendor attempts (0..1).', (h) => h.errorRate);
-    gauge('mes_gateway_vendor_last_success_timestamp_seconds', 'When a vendor attempt last succeeded.', (h) => (h.lastSuccessAt ? h.lastSuccessAt.getTime() / 1000 : null));
+    gauge('mes_gateway_vendor_last_success_timestamp_seconds', 'When a vendor attempt last succeeded.', (h) =>
+      h.lastSuccessAt ? h.lastSuccessAt.getTime() / 1000 : null,
+    );
     gauge('mes_gateway_vendor_in_flight', 'Vendor calls running now (bulkhead slots taken).', (h) => h.inFlight);
     gauge('mes_gateway_vendor_queued', 'Vendor calls waiting for a bulkhead slot.', (h) => h.queued);
     gauge('mes_gateway_vendor_retries_total', 'Read retries made (within the retry budget).', (h) => h.retries);
     gauge('mes_gateway_vendor_breaker_trips_total', 'Times the circuit breaker opened.', (h) => h.breakerTrips);
-    gauge('mes_gateway_vendor_bulkhead_rejections_total', 'Calls refused because the bulkhead and its queue were full.', (h) => h.bulkheadRejections);
+    gauge(
+      'mes_gateway_vendor_bulkhead_rejections_total',
+      'Calls refused because the bulkhead and its queue were full.',
+      (h) => h.bulkheadRejections,
+    );
   }
 
   const upstreamCalls = new Counter({
@@ -83,7 +107,10 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
     const key = `${vendor}\u0000${operation}\u0000${status}`;
     let child = callChildren.get(key);
     if (!child) {
-      child = { count: upstreamCalls.labels(vendor, operation, status), time: upstreamSeconds.labels(vendor, operation) };
+      child = {
+        count: upstreamCalls.labels(vendor, operation, status),
+        time: upstreamSeconds.labels(vendor, operation),
+      };
       callChildren.set(key, child);
     }
     return child;
@@ -100,7 +127,12 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
   const plugin: Plugin<GatewayContext> = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/metrics' || request.method !== 'GET') return;
-      endResponse(new fetchAPI.Response(await registry.metrics(), { status: 200, headers: { 'content-type': registry.contentType } }));
+      endResponse(
+        new fetchAPI.Response(await registry.metrics(), {
+          status: 200,
+          headers: { 'content-type': registry.contentType },
+        }),
+      );
     },
     onExecute({ args }) {
       const started = performance.now();
@@ -109,7 +141,8 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
         onExecuteDone({ result }) {
           if (!result || Symbol.asyncIterator in result) return;
           // Vendors that failed while others answered are added to the errors later in the chain: count them here.
-          const errors = (result.errors?.length ?? 0) + ((args.contextValue as GatewayContext).partialErrors?.length ?? 0);
+          const errors =
+            (result.errors?.length ?? 0) + ((args.contextValue as GatewayContext).partialErrors?.length ?? 0);
           const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
           const key = `${type}\u0000${outcome}`;
           let ops = operationChildren.get(key);

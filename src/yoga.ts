@@ -22,7 +22,16 @@ import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
 import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
-import { batchingOf, corsOf, principalOf, requestIdOf, schemaFor, securityPlugins, whenRequestIdKnown, type SecurityOptions } from './security/index.js';
+import {
+  batchingOf,
+  corsOf,
+  principalOf,
+  requestIdOf,
+  schemaFor,
+  securityPlugins,
+  whenRequestIdKnown,
+  type SecurityOptions,
+} from './security/index.js';
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
@@ -79,7 +88,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? createLogger(config.production);
   // One guard per vendor (deadlines, bulkhead, breaker, retry budget, health), shared by that vendor's clients.
   const guards = new VendorGuards((vendor) =>
-    resolvePolicy({ timeoutMs: config.upstreamTimeoutMs, ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}) }, config.upstream?.defaults, config.upstream?.vendors?.[vendor]),
+    resolvePolicy(
+      { timeoutMs: config.upstreamTimeoutMs, ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}) },
+      config.upstream?.defaults,
+      config.upstream?.vendors?.[vendor],
+    ),
   );
   const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
@@ -102,7 +115,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const changes = createChangeFeed({ redis, logger });
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
-    const told = after ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' }) : before ? changes.removed(before, 'MUTATION') : undefined;
+    const told = after
+      ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' })
+      : before
+        ? changes.removed(before, 'MUTATION')
+        : undefined;
     told?.catch((err: Error) => logger.warn({ err: { name: err.name, message: err.message } }, 'change not published'));
   };
   const pollIntervalMs = config.pollIntervalMs ?? 0;
@@ -138,7 +155,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         const masked = maskError(error, undefined, (err) => (unexpected = { err }), isDev);
         if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
         // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
-        const flagged = new GraphQLError(masked.message, { nodes: masked.nodes, path: masked.path, extensions: { ...masked.extensions, unexpected: true } });
+        const flagged = new GraphQLError(masked.message, {
+          nodes: masked.nodes,
+          path: masked.path,
+          extensions: { ...masked.extensions, unexpected: true },
+        });
         whenRequestIdKnown(flagged, (requestId) => {
           (flagged.extensions as Record<string, unknown>).requestId = requestId;
           if (unexpected) logger.error({ requestId, err: safeErr(unexpected.err) }, 'unexpected error');
@@ -216,14 +237,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 }
 
-
 /**
  * A replica ready to serve: Redis connected when REDIS_URL is set (a clear error naming it when it cannot be),
  * the shared change channel heard, and change polling started.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(options.config.production);
-  const redis = options.redis ?? (options.config.redisUrl ? await connectRedis(options.config.redisUrl, logger) : undefined);
+  const redis =
+    options.redis ?? (options.config.redisUrl ? await connectRedis(options.config.redisUrl, logger) : undefined);
   const gateway = createGateway({ ...options, logger, ...(redis ? { redis } : {}) });
   await gateway.ready;
   if ((options.config.pollIntervalMs ?? 0) > 0) gateway.poller.start();
@@ -260,7 +281,8 @@ function useIdempotentReplay(): Plugin<GatewayContext> {
       return {
         onExecuteDone({ args, result, setResult }) {
           const ctx = args.contextValue as GatewayContext & { request: Request };
-          if (!ctx.idempotency.replayed || !result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
+          if (!ctx.idempotency.replayed || !result || typeof result !== 'object' || Symbol.asyncIterator in result)
+            return;
           replayed.add(ctx.request);
           setResult({ ...result, extensions: { ...(result.extensions ?? {}), idempotentReplayed: true } });
         },

@@ -29,7 +29,13 @@ export function decodeCursor(cursor: string, list: string, fp: string, segments:
   const [l, f, segment, offset] = parsed as unknown[];
   if (l !== list) throw bad(`it belongs to another list (${String(l).slice(0, 20)})`);
   if (f !== fp) throw bad('it belongs to a query with other filters or access; start again without "after"');
-  if (!Number.isInteger(segment) || !Number.isInteger(offset) || (segment as number) < 0 || (offset as number) < 0 || (segment as number) >= Math.max(segments, 1)) {
+  if (
+    !Number.isInteger(segment) ||
+    !Number.isInteger(offset) ||
+    (segment as number) < 0 ||
+    (offset as number) < 0 ||
+    (segment as number) >= Math.max(segments, 1)
+  ) {
     throw bad('position out of range');
   }
   return { segment: segment as number, offset: offset as number };

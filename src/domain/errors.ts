@@ -118,7 +118,10 @@ export class UnsupportedByVendorError extends Error {
 
 export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
-  constructor(message: string, readonly vendor?: Vendor) {
+  constructor(
+    message: string,
+    readonly vendor?: Vendor,
+  ) {
     super(message);
   }
 }

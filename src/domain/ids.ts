@@ -36,7 +36,8 @@ const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 /** Decodes and checks a global id; anything malformed is a ValidationError naming the argument. */
 export function decodeId(id: string, argument = 'id'): GlobalId {
   const bad = (why: string) => new ValidationError(`Invalid ${argument} "${truncate(id)}": ${why}`, argument);
-  if (typeof id !== 'string' || id.length === 0 || id.length > 512 || !BASE64URL.test(id)) throw bad('not a gateway id');
+  if (typeof id !== 'string' || id.length === 0 || id.length > 512 || !BASE64URL.test(id))
+    throw bad('not a gateway id');
   const text = Buffer.from(id, 'base64url').toString('utf8');
   const first = text.indexOf(':');
   const second = text.indexOf(':', first + 1);

@@ -7,7 +7,15 @@ export type ChangeSource = 'WEBHOOK' | 'POLL' | 'MUTATION';
 export type ChangeKind = 'CREATED' | 'UPDATED' | 'DELETED';
 
 /** The fields whose change is an event; anything else (notes, names) moving alone is not worth a push. */
-export const WATCHED_FIELDS = ['status', 'vendorStatus', 'quantity', 'completedQuantity', 'dueDate', 'startDate', 'completionDate'] as const;
+export const WATCHED_FIELDS = [
+  'status',
+  'vendorStatus',
+  'quantity',
+  'completedQuantity',
+  'dueDate',
+  'startDate',
+  'completionDate',
+] as const;
 export type WatchedField = (typeof WATCHED_FIELDS)[number];
 
 /** The watched fields of one order, as kept between polls: small, comparable, JSON-safe. */
@@ -47,11 +55,18 @@ export const changeSerializer = {
   parse: (text: string): unknown =>
     JSON.parse(text, function (key, value) {
       // `previous` holds watched values as text on purpose: only the order's own fields are revived.
-      if (typeof value === 'string' && DATE_KEY.test(key) && ISO.test(value) && !isWatched(this)) return new Date(value);
+      if (typeof value === 'string' && DATE_KEY.test(key) && ISO.test(value) && !isWatched(this))
+        return new Date(value);
       return value;
     }),
 };
 
 function isWatched(holder: unknown): boolean {
-  return holder !== null && typeof holder === 'object' && !('vendor' in holder) && !('order' in holder) && 'vendorStatus' in holder;
+  return (
+    holder !== null &&
+    typeof holder === 'object' &&
+    !('vendor' in holder) &&
+    !('order' in holder) &&
+    'vendorStatus' in holder
+  );
 }

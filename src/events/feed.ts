@@ -8,7 +8,15 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { WorkOrder } from '../domain/model.js';
 import type { Logger } from '../logger.js';
 import type { SharedRedis } from '../shared/redis.js';
-import { changeSerializer, diffWatched, watchedOf, type ChangeKind, type ChangeSource, type Watched, type WorkOrderChange } from './changes.js';
+import {
+  changeSerializer,
+  diffWatched,
+  watchedOf,
+  type ChangeKind,
+  type ChangeSource,
+  type Watched,
+  type WorkOrderChange,
+} from './changes.js';
 
 const TOPIC = 'workOrderChanged';
 /** Views of orders nobody changed for a week are dropped; the next poll re-learns them silently. */
@@ -95,7 +103,10 @@ export function createChangeFeed(options: { redis?: SharedRedis | undefined; log
   }
 
   const emit = (change: WorkOrderChange) => {
-    logger.debug({ vendor: change.order.vendor, kind: change.kind, source: change.source, changed: change.changedFields }, 'work order changed');
+    logger.debug(
+      { vendor: change.order.vendor, kind: change.kind, source: change.source, changed: change.changedFields },
+      'work order changed',
+    );
     publish(change);
     return change;
   };

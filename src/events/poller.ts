@@ -68,11 +68,16 @@ export function createPoller(options: PollerOptions): ChangePoller {
         try {
           const started = now();
           const since = await watermarks.get(vendor);
-          const orders = (await source.changedWorkOrders!(since === undefined ? undefined : new Date(since - OVERLAP_MS))) as WorkOrder[];
+          const orders = (await source.changedWorkOrders!(
+            since === undefined ? undefined : new Date(since - OVERLAP_MS),
+          )) as WorkOrder[];
           for (const order of orders) await feed.observe(order, 'POLL', { baseline: since === undefined });
           await watermarks.set(vendor, started);
         } catch (err) {
-          logger.warn({ vendor, err: { name: (err as Error).name, message: (err as Error).message } }, 'change polling failed; next round tries again');
+          logger.warn(
+            { vendor, err: { name: (err as Error).name, message: (err as Error).message } },
+            'change polling failed; next round tries again',
+          );
         }
       }),
     );

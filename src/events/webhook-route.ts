@@ -52,10 +52,12 @@ export function webhookPlugin(options: WebhookRouteOptions): Plugin {
       if (url.pathname !== GENERIC_MES_WEBHOOK_PATH) return;
       const answer = (status: number, reason?: string) => {
         if (reason) logger.info({ status, reason }, 'generic MES webhook refused');
-        endResponse(new fetchAPI.Response(reason ? JSON.stringify({ error: reason }) : null, {
-          status,
-          headers: reason ? { 'content-type': 'application/json' } : {},
-        }));
+        endResponse(
+          new fetchAPI.Response(reason ? JSON.stringify({ error: reason }) : null, {
+            status,
+            headers: reason ? { 'content-type': 'application/json' } : {},
+          }),
+        );
       };
       // Not configured: there is no such route.
       if (!secret) return answer(404, 'webhooks are not configured (GENERIC_MES_WEBHOOK_SECRET)');
@@ -84,7 +86,10 @@ export function webhookPlugin(options: WebhookRouteOptions): Plugin {
       }
       try {
         if (delivery.type === 'work_order.deleted') await feed.removed(delivery.order, 'WEBHOOK');
-        else await feed.observe(delivery.order, 'WEBHOOK', { kind: delivery.type === 'work_order.created' ? 'CREATED' : 'UPDATED' });
+        else
+          await feed.observe(delivery.order, 'WEBHOOK', {
+            kind: delivery.type === 'work_order.created' ? 'CREATED' : 'UPDATED',
+          });
       } catch {
         // Not taken in: let the vendor's retry bring it again.
         await seen.release(delivery.id).catch(() => undefined);

@@ -30,18 +30,36 @@ interface OperationContext {
   headers: Record<string, string>;
 }
 
-type WireResult = { data?: unknown; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[]; extensions?: Record<string, unknown> };
+type WireResult = {
+  data?: unknown;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+};
 
 /** graphql-ws serializes results itself and wants real GraphQLErrors in them. */
 function revive(result: WireResult): ExecutionResult {
   return {
     ...(result as ExecutionResult),
-    ...(result.errors ? { errors: result.errors.map((e) => new GraphQLError(e.message, { ...(e.path ? { path: e.path } : {}), ...(e.extensions ? { extensions: e.extensions } : {}) })) } : {}),
+    ...(result.errors
+      ? {
+          errors: result.errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                ...(e.path ? { path: e.path } : {}),
+                ...(e.extensions ? { extensions: e.extensions } : {}),
+              }),
+          ),
+        }
+      : {}),
   };
 }
 
 /** Runs one operation through yoga as an SSE request and yields its results until it completes or is stopped. */
-async function* streamThroughYoga(gateway: Gateway, op: OperationContext, abort: AbortController): AsyncGenerator<ExecutionResult> {
+async function* streamThroughYoga(
+  gateway: Gateway,
+  op: OperationContext,
+  abort: AbortController,
+): AsyncGenerator<ExecutionResult> {
   try {
     const res = await gateway.yoga.fetch('http://gateway.internal/graphql', {
       method: 'POST',
@@ -113,7 +131,12 @@ export function attachWebSockets(server: Server, gateway: Gateway, path = '/grap
   const cleanup = useServer(
     {
       onSubscribe: (ctx, _id, payload) => {
-        if (typeof payload.query !== 'string') return [new GraphQLError('Send the operation text (query) over WebSocket.', { extensions: { code: 'BAD_REQUEST' } })];
+        if (typeof payload.query !== 'string')
+          return [
+            new GraphQLError('Send the operation text (query) over WebSocket.', {
+              extensions: { code: 'BAD_REQUEST' },
+            }),
+          ];
         let document;
         try {
           document = parse(payload.query);

@@ -57,7 +57,8 @@ export function createLoaders(options: LoaderOptions) {
     if (!r) made.set(vendor, (r = adapters[vendor].reads()));
     return r;
   };
-  const chosen = (vendors: readonly Vendor[] | null | undefined) => visible.filter((v) => !vendors || vendors.includes(v));
+  const chosen = (vendors: readonly Vendor[] | null | undefined) =>
+    visible.filter((v) => !vendors || vendors.includes(v));
 
   async function page<T, Q>(
     list: string,
@@ -147,14 +148,16 @@ export function createLoaders(options: LoaderOptions) {
     ): Promise<{ items: Warehouse[]; failures: UpstreamError[] }> {
       const name = filter.name?.trim().toLowerCase();
       const parts = await Promise.all(
-        chosen(filter.vendors?.length ? filter.vendors : null).map(async (vendor): Promise<Warehouse[] | UpstreamError> => {
-          try {
-            return await reads(vendor).warehouses();
-          } catch (err) {
-            if (err instanceof UpstreamError) return err;
-            throw err;
-          }
-        }),
+        chosen(filter.vendors?.length ? filter.vendors : null).map(
+          async (vendor): Promise<Warehouse[] | UpstreamError> => {
+            try {
+              return await reads(vendor).warehouses();
+            } catch (err) {
+              if (err instanceof UpstreamError) return err;
+              throw err;
+            }
+          },
+        ),
       );
       return {
         items: parts

@@ -21,7 +21,9 @@ export function connectionOf<T>(name: string, node: ObjectRef<Types, T> | Interf
     fields: (t) => ({
       edges: t.field({ type: [edge], resolve: (c) => c.edges }),
       pageInfo: t.field({ type: builder.pageInfoRef(), resolve: (c) => c.pageInfo }),
-      totalCount: t.exposeInt('totalCount', { description: 'Matching records across every vendor asked (and reachable).' }),
+      totalCount: t.exposeInt('totalCount', {
+        description: 'Matching records across every vendor asked (and reachable).',
+      }),
     }),
   });
 }
@@ -46,7 +48,11 @@ export function reportFailures(ctx: GatewayContext, failures: readonly UpstreamE
 }
 
 /** Runs a list-valued relation; a vendor failure there empties only that list and is reported with its path. */
-export async function listOrReport<T>(ctx: GatewayContext, info: GraphQLResolveInfo, load: () => Promise<T[]>): Promise<T[]> {
+export async function listOrReport<T>(
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+  load: () => Promise<T[]>,
+): Promise<T[]> {
   try {
     return await load();
   } catch (err) {

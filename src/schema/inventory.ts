@@ -4,11 +4,16 @@ import { InventorySourceEnum, VendorEnum } from './enums.js';
 import { InventoryType, ProductType, StorageLocationType, WarehouseType } from './refs.js';
 
 InventoryType.implement({
-  description: 'Stock of a product: DotZero product storage; Pitney Bowes lots produced and quantities issued on work-order lines.',
+  description:
+    'Stock of a product: DotZero product storage; Pitney Bowes lots produced and quantities issued on work-order lines.',
   fields: (t) => ({
     vendor: t.field({ type: VendorEnum, resolve: (i) => i.vendor }),
     source: t.field({ type: InventorySourceEnum, resolve: (i) => i.source ?? 'STOCK' }),
-    product: t.field({ type: ProductType, nullable: true, resolve: (i, _args, ctx) => ctx.loaders.product(i.vendor, i.productId) }),
+    product: t.field({
+      type: ProductType,
+      nullable: true,
+      resolve: (i, _args, ctx) => ctx.loaders.product(i.vendor, i.productId),
+    }),
     warehouse: t.field({
       type: WarehouseType,
       nullable: true,

@@ -14,7 +14,7 @@ OperationType.implement({
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name', {
       nullable: true,
-      description: 'The step\'s name: from its record, else from the operation it performs; null when neither tells it.',
+      description: "The step's name: from its record, else from the operation it performs; null when neither tells it.",
     }),
     sequence: t.int({ nullable: true, resolve: (r) => whole(r.sequence) }),
     status: t.field({
@@ -23,7 +23,10 @@ OperationType.implement({
       description: 'Null for a route step (nothing done yet) or a vendor value its document does not name.',
       resolve: (o) => o.status,
     }),
-    vendorStatus: t.exposeString('vendorStatus', { nullable: true, description: 'The status exactly as the vendor gives it.' }),
+    vendorStatus: t.exposeString('vendorStatus', {
+      nullable: true,
+      description: 'The status exactly as the vendor gives it.',
+    }),
     workerId: t.exposeString('workerId', { nullable: true }),
     workerName: t.exposeString('workerName', { nullable: true }),
     deviceId: t.exposeString('deviceId', { nullable: true }),

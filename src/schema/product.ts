@@ -53,7 +53,11 @@ builder.queryFields((t) => ({
   }),
   products: t.field({
     type: ProductConnection,
-    args: { first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }), after: t.arg.string(), filter: t.arg({ type: ProductFilter }) },
+    args: {
+      first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }),
+      after: t.arg.string(),
+      filter: t.arg({ type: ProductFilter }),
+    },
     resolve: async (_root, args, ctx, info) => {
       const name = args.filter?.name?.trim();
       const sku = args.filter?.sku?.trim();

@@ -19,13 +19,20 @@ const VendorInfo = builder
   .implement({
     fields: (t) => ({
       vendor: t.field({ type: VendorEnum, resolve: (v) => v.vendor }),
-      simulated: t.exposeBoolean('simulated', { description: 'True when the gateway serves this vendor from its embedded simulator.' }),
+      simulated: t.exposeBoolean('simulated', {
+        description: 'True when the gateway serves this vendor from its embedded simulator.',
+      }),
       capabilities: t.field({ type: Capabilities, resolve: (v) => v.capabilities }),
       health: t.field({
         type: VendorHealthRef,
-        resolve: (v, _args, ctx) => ctx.health.health().find((h) => h.vendor === v.vendor) as NonNullable<ReturnType<typeof ctx.health.health>[number]>,
+        resolve: (v, _args, ctx) =>
+          ctx.health.health().find((h) => h.vendor === v.vendor) as NonNullable<
+            ReturnType<typeof ctx.health.health>[number]
+          >,
       }),
     }),
   });
 
-builder.queryField('vendors', (t) => t.field({ type: [VendorInfo], resolve: (_root, _args, ctx) => ctx.loaders.vendors() }));
+builder.queryField('vendors', (t) =>
+  t.field({ type: [VendorInfo], resolve: (_root, _args, ctx) => ctx.loaders.vendors() }),
+);

@@ -50,7 +50,10 @@ builder.queryField('warehouses', (t) =>
     type: [WarehouseType],
     args: { filter: t.arg({ type: WarehouseFilter }) },
     resolve: async (_root, { filter }, ctx, info) => {
-      const { items, failures } = await ctx.loaders.warehouses({ vendors: filter?.vendors ?? null, name: filter?.name ?? null });
+      const { items, failures } = await ctx.loaders.warehouses({
+        vendors: filter?.vendors ?? null,
+        name: filter?.name ?? null,
+      });
       reportFailures(ctx, failures, info);
       return items;
     },

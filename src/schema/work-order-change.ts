@@ -6,7 +6,8 @@ import { WorkOrderFilter, WorkOrderInterface, toQuery, type FilterInput } from '
 
 const ChangeKindEnum = builder.enumType('WorkOrderChangeKind', { values: ['CREATED', 'UPDATED', 'DELETED'] as const });
 const ChangeSourceEnum = builder.enumType('WorkOrderChangeSource', {
-  description: "Where the gateway saw the change first: the vendor's webhook, its polling of the vendor, or a mutation made through it.",
+  description:
+    "Where the gateway saw the change first: the vendor's webhook, its polling of the vendor, or a mutation made through it.",
   values: ['WEBHOOK', 'POLL', 'MUTATION'] as const,
 });
 const toEnum = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -17,8 +18,15 @@ const num = (v: string | number | null) => (typeof v === 'number' ? v : null);
 const PreviousValues = builder.objectRef<Watched>('WorkOrderPreviousValues').implement({
   description: 'The watched fields as they were before the change.',
   fields: (t) => ({
-    status: t.field({ type: WorkOrderStatusEnum, nullable: true, resolve: (w) => w.status as WorkOrder['status'] | null }),
-    vendorStatus: t.string({ nullable: true, resolve: (w) => (w.vendorStatus === null ? null : String(w.vendorStatus)) }),
+    status: t.field({
+      type: WorkOrderStatusEnum,
+      nullable: true,
+      resolve: (w) => w.status as WorkOrder['status'] | null,
+    }),
+    vendorStatus: t.string({
+      nullable: true,
+      resolve: (w) => (w.vendorStatus === null ? null : String(w.vendorStatus)),
+    }),
     quantity: t.int({ nullable: true, resolve: (w) => num(w.quantity) }),
     completedQuantity: t.int({ nullable: true, resolve: (w) => num(w.completedQuantity) }),
     dueDate: t.field({ type: 'DateTime', nullable: true, resolve: (w) => date(w.dueDate) }),

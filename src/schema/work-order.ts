@@ -19,7 +19,11 @@ import { PriorityEnum, VendorEnum, WorkOrderStatusEnum } from './enums.js';
 import { NodeInterface, globalId, whole } from './ids.js';
 import { OperationType, ProductType, RouteType, StorageLocationType, WarehouseType } from './refs.js';
 
-const WORK_ORDER_TYPES = ['DotZeroWorkOrder', 'GenericMesWorkOrder', 'PitneyBowesWorkOrder'] as const satisfies readonly NodeType[];
+const WORK_ORDER_TYPES = [
+  'DotZeroWorkOrder',
+  'GenericMesWorkOrder',
+  'PitneyBowesWorkOrder',
+] as const satisfies readonly NodeType[];
 
 export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').implement({
   description: 'A work order of one vendor. Shared fields are here; each vendor type adds its own.',
@@ -34,7 +38,8 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
     vendorStatus: t.exposeString('vendorStatus', { description: 'The status exactly as the vendor gives it.' }),
     allowedTransitions: t.field({
       type: [WorkOrderStatusEnum],
-      description: "Statuses this order can move to now, from the same table the mutations obey (empty for read-only vendors).",
+      description:
+        'Statuses this order can move to now, from the same table the mutations obey (empty for read-only vendors).',
       resolve: (wo, _args, ctx) => ctx.loaders.allowedTransitions(wo),
     }),
     quantity: t.int({ resolve: (r) => whole(r.quantity) as number }),
@@ -49,7 +54,10 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true }),
-    customer: t.string({ nullable: true, resolve: async (wo, _args, ctx) => (await ctx.loaders.detailed(wo)).customer }),
+    customer: t.string({
+      nullable: true,
+      resolve: async (wo, _args, ctx) => (await ctx.loaders.detailed(wo)).customer,
+    }),
     notes: t.string({ nullable: true, resolve: async (wo, _args, ctx) => (await ctx.loaders.detailed(wo)).notes }),
     product: t.field({ type: ProductType, nullable: true, resolve: (wo, _args, ctx) => ctx.loaders.productOf(wo) }),
     route: t.field({ type: RouteType, nullable: true, resolve: (wo, _args, ctx) => ctx.loaders.routeOf(wo) }),
@@ -66,12 +74,21 @@ export const DotZeroWorkOrderType = builder.objectRef<DotZeroWorkOrder>('DotZero
   isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'DotZeroWorkOrder',
   fields: (t) => ({
     isAsap: t.exposeBoolean('isAsap'),
-    priorityRanking: t.int({ nullable: true, description: '0 unset, 1 highest.', resolve: (r) => whole(r.priorityRanking) }),
-    orderDueDate: t.expose('orderDueDate', { type: 'DateTime', nullable: true, description: "The customer's due date." }),
+    priorityRanking: t.int({
+      nullable: true,
+      description: '0 unset, 1 highest.',
+      resolve: (r) => whole(r.priorityRanking),
+    }),
+    orderDueDate: t.expose('orderDueDate', {
+      type: 'DateTime',
+      nullable: true,
+      description: "The customer's due date.",
+    }),
     defaultWarehouse: t.field({
       type: WarehouseType,
       nullable: true,
-      resolve: (wo, _args, ctx) => (wo.defaultWarehouseId ? ctx.loaders.warehouse(wo.vendor, wo.defaultWarehouseId) : null),
+      resolve: (wo, _args, ctx) =>
+        wo.defaultWarehouseId ? ctx.loaders.warehouse(wo.vendor, wo.defaultWarehouseId) : null,
     }),
     defaultStorageLocation: t.field({
       type: StorageLocationType,
@@ -86,11 +103,15 @@ export const GenericMesWorkOrderType = builder.objectRef<GenericMesWorkOrder>('G
   interfaces: [NodeInterface, WorkOrderInterface],
   isTypeOf: (wo) => WORK_ORDER_TYPE[(wo as WorkOrder).vendor] === 'GenericMesWorkOrder',
   fields: (t) => ({
-    productName: t.exposeString('productName', { nullable: true, description: 'Product name or SKU as the vendor stores it.' }),
+    productName: t.exposeString('productName', {
+      nullable: true,
+      description: 'Product name or SKU as the vendor stores it.',
+    }),
     estimatedCompletionDate: t.field({
       type: 'DateTime',
       nullable: true,
-      resolve: async (wo, _args, ctx) => ((await ctx.loaders.detailed(wo)) as GenericMesWorkOrder).estimatedCompletionDate,
+      resolve: async (wo, _args, ctx) =>
+        ((await ctx.loaders.detailed(wo)) as GenericMesWorkOrder).estimatedCompletionDate,
     }),
   }),
 });
@@ -105,7 +126,8 @@ const PitneyBowesComponent = builder.objectRef<Component>('PitneyBowesComponent'
     product: t.field({
       type: ProductType,
       nullable: true,
-      resolve: (line, _args, ctx) => (line.childSku === null ? null : ctx.loaders.productOfLine(line.vendor, line.childSku)),
+      resolve: (line, _args, ctx) =>
+        line.childSku === null ? null : ctx.loaders.productOfLine(line.vendor, line.childSku),
     }),
     lotNumbers: t.exposeStringList('lotNumbers'),
     serialNumbers: t.exposeStringList('serialNumbers'),
@@ -127,7 +149,10 @@ export const PitneyBowesWorkOrderType = builder.objectRef<PitneyBowesWorkOrder>(
     rejectedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.rejectedQuantity) }),
     scrappedQuantity: t.int({ nullable: true, resolve: (r) => whole(r.scrappedQuantity) }),
     lotNumbers: t.exposeStringList('lotNumbers'),
-    components: t.field({ type: [PitneyBowesComponent], resolve: (wo) => wo.lines.map((line) => ({ ...line, vendor: wo.vendor })) }),
+    components: t.field({
+      type: [PitneyBowesComponent],
+      resolve: (wo) => wo.lines.map((line) => ({ ...line, vendor: wo.vendor })),
+    }),
     cancelDate: t.expose('cancelDate', { type: 'DateTime', nullable: true }),
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     pbCreateDate: t.expose('pbCreateDate', { type: 'DateTime', nullable: true }),
@@ -164,7 +189,8 @@ export function toQuery(filter: FilterInput | null | undefined): { vendors: Vend
     throw new ValidationError('filter.dueAfter must not be after filter.dueBefore', 'filter.dueAfter');
   }
   const orderNumber = f.orderNumber?.trim();
-  if (orderNumber && orderNumber.length > 64) throw new ValidationError('filter.orderNumber must be at most 64 characters', 'filter.orderNumber');
+  if (orderNumber && orderNumber.length > 64)
+    throw new ValidationError('filter.orderNumber must be at most 64 characters', 'filter.orderNumber');
   const query: WorkOrderQuery = {};
   // Canonical order (the enums' own), so equal filters plan equal vendor calls and cursors fit both.
   if (f.statuses?.length) query.statuses = WORK_ORDER_STATUSES.filter((s) => f.statuses!.includes(s));
@@ -193,7 +219,8 @@ builder.queryFields((t) => ({
   }),
   workOrders: t.field({
     type: WorkOrderConnection,
-    description: 'Work orders of every vendor the caller may see: DotZero first, then the generic MES, then Pitney Bowes, each in its own order.',
+    description:
+      'Work orders of every vendor the caller may see: DotZero first, then the generic MES, then Pitney Bowes, each in its own order.',
     args: {
       first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }),
       after: t.arg.string(),
@@ -201,7 +228,13 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const { vendors, query } = toQuery(args.filter);
-      const page = await ctx.loaders.workOrderPage({ first: args.first, after: args.after, vendors, query, wantTotal: selects(info, 'totalCount') });
+      const page = await ctx.loaders.workOrderPage({
+        first: args.first,
+        after: args.after,
+        vendors,
+        query,
+        wantTotal: selects(info, 'totalCount'),
+      });
       reportFailures(ctx, page.failures, info);
       return page;
     },
@@ -246,7 +279,11 @@ const DeleteWorkOrderPayload = builder.objectRef<{ id: string }>('DeleteWorkOrde
  * it may stand for one mutation field only: with several, each needs its own `idempotencyKey` argument (refused
  * before any field runs, as every field of such a request sees the same header).
  */
-function idempotencyKeyOf(arg: string | null | undefined, header: string | undefined, info: GraphQLResolveInfo): string | undefined {
+function idempotencyKeyOf(
+  arg: string | null | undefined,
+  header: string | undefined,
+  info: GraphQLResolveInfo,
+): string | undefined {
   if (arg && header && arg !== header) {
     throw new ValidationError('idempotencyKey argument and Idempotency-Key header differ', 'idempotencyKey');
   }
@@ -300,7 +337,11 @@ function asInputPath<T>(write: Promise<T>): Promise<T> {
 }
 
 builder.mutationFields((t) => {
-  const intent = (name: Intent, description: string, extra: 'complete' | 'cancel' | 'transition' | 'none' | 'hold' = 'none') =>
+  const intent = (
+    name: Intent,
+    description: string,
+    extra: 'complete' | 'cancel' | 'transition' | 'none' | 'hold' = 'none',
+  ) =>
     t.field({
       type: WorkOrderInterface,
       description,
@@ -313,7 +354,14 @@ builder.mutationFields((t) => {
         ...(extra === 'transition' ? { to: t.arg({ type: WorkOrderStatusEnum, required: true }) } : {}),
       },
       resolve: (_root, args, ctx, info) => {
-        const a = args as { id: string | number; idempotencyKey?: string | null; completedQuantity?: number | null; notes?: string | null; reason?: string | null; to?: WorkOrder['status'] };
+        const a = args as {
+          id: string | number;
+          idempotencyKey?: string | null;
+          completedQuantity?: number | null;
+          notes?: string | null;
+          reason?: string | null;
+          to?: WorkOrder['status'];
+        };
         const { vendor, key } = workOrderKey(String(a.id));
         return ctx.writes.transition(
           vendor,
@@ -339,46 +387,55 @@ builder.mutationFields((t) => {
         let routeId: string | undefined;
         if (input.routeId != null) {
           const route = decodeIdOf(String(input.routeId), ['Route'], 'input.routeId');
-          if (route.vendor !== input.vendor) throw new ValidationError('input.routeId belongs to another vendor', 'input.routeId', input.vendor);
+          if (route.vendor !== input.vendor)
+            throw new ValidationError('input.routeId belongs to another vendor', 'input.routeId', input.vendor);
           routeId = route.key;
         }
-        return asInputPath(ctx.writes.create(
-          {
-            vendor: input.vendor,
-            orderNumber: input.orderNumber,
-            quantity: input.quantity,
-            ...(input.priority != null ? { priority: input.priority } : {}),
-            ...(input.dueDate != null ? { dueDate: input.dueDate } : {}),
-            ...(input.customer != null ? { customer: input.customer } : {}),
-            ...(input.notes != null ? { notes: input.notes } : {}),
-            ...(input.product != null ? { productId: input.product } : {}),
-            ...(routeId ? { routeId } : {}),
-          },
-          idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
-        ));
+        return asInputPath(
+          ctx.writes.create(
+            {
+              vendor: input.vendor,
+              orderNumber: input.orderNumber,
+              quantity: input.quantity,
+              ...(input.priority != null ? { priority: input.priority } : {}),
+              ...(input.dueDate != null ? { dueDate: input.dueDate } : {}),
+              ...(input.customer != null ? { customer: input.customer } : {}),
+              ...(input.notes != null ? { notes: input.notes } : {}),
+              ...(input.product != null ? { productId: input.product } : {}),
+              ...(routeId ? { routeId } : {}),
+            },
+            idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
+          ),
+        );
       },
     }),
     updateWorkOrder: t.field({
       type: WorkOrderInterface,
       authScopes: { write: true },
-      args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateWorkOrderInput, required: true }), idempotencyKey: t.arg.string() },
+      args: {
+        id: t.arg.id({ required: true }),
+        input: t.arg({ type: UpdateWorkOrderInput, required: true }),
+        idempotencyKey: t.arg.string(),
+      },
       resolve: (_root, { id, input, idempotencyKey }, ctx, info) => {
         const { vendor, key } = workOrderKey(String(id));
-        return asInputPath(ctx.writes.update(
-          vendor,
-          key,
-          {
-            ...(input.orderNumber != null ? { orderNumber: input.orderNumber } : {}),
-            ...(input.quantity != null ? { quantity: input.quantity } : {}),
-            ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
-            ...(input.priority != null ? { priority: input.priority } : {}),
-            ...(input.dueDate !== undefined ? { dueDate: input.dueDate } : {}),
-            ...(input.customer !== undefined ? { customer: input.customer } : {}),
-            ...(input.notes !== undefined ? { notes: input.notes } : {}),
-            ...(input.product != null ? { productId: input.product } : {}),
-          },
-          idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
-        ));
+        return asInputPath(
+          ctx.writes.update(
+            vendor,
+            key,
+            {
+              ...(input.orderNumber != null ? { orderNumber: input.orderNumber } : {}),
+              ...(input.quantity != null ? { quantity: input.quantity } : {}),
+              ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
+              ...(input.priority != null ? { priority: input.priority } : {}),
+              ...(input.dueDate !== undefined ? { dueDate: input.dueDate } : {}),
+              ...(input.customer !== undefined ? { customer: input.customer } : {}),
+              ...(input.notes !== undefined ? { notes: input.notes } : {}),
+              ...(input.product != null ? { productId: input.product } : {}),
+            },
+            idempotencyKeyOf(idempotencyKey, ctx.idempotencyKey, info),
+          ),
+        );
       },
     }),
     deleteWorkOrder: t.field({
@@ -395,8 +452,16 @@ builder.mutationFields((t) => {
     pauseWorkOrder: intent('pause', 'Moves the order to PAUSED.'),
     holdWorkOrder: intent('hold', 'Moves the order to ON_HOLD.', 'hold'),
     resumeWorkOrder: intent('resume', 'Moves a PAUSED, ON_HOLD or INCOMPLETE order back to IN_PROGRESS.'),
-    completeWorkOrder: intent('complete', 'Moves the order to COMPLETED (generic MES: its /complete action).', 'complete'),
+    completeWorkOrder: intent(
+      'complete',
+      'Moves the order to COMPLETED (generic MES: its /complete action).',
+      'complete',
+    ),
     cancelWorkOrder: intent('cancel', 'Moves the order to CANCELLED.', 'cancel'),
-    transitionWorkOrder: intent('transition', 'Moves the order to any status its vendor allows from the current one.', 'transition'),
+    transitionWorkOrder: intent(
+      'transition',
+      'Moves the order to any status its vendor allows from the current one.',
+      'transition',
+    ),
   };
 });

@@ -62,7 +62,13 @@ class KeyRing {
     this.entries = clients.map((c) => ({
       digest: digest(c.apiKey),
       caller: {
-        principal: { name: c.name, id: `key:${c.name}`, role: c.role, scopes: [...c.scopes], vendors: c.vendors ? [...c.vendors] : VENDORS },
+        principal: {
+          name: c.name,
+          id: `key:${c.name}`,
+          role: c.role,
+          scopes: [...c.scopes],
+          vendors: c.vendors ? [...c.vendors] : VENDORS,
+        },
         rateLimitPerMinute: c.rateLimitPerMinute,
       },
     }));
@@ -83,11 +89,21 @@ class KeyRing {
  * `scp`, optional `vendors` and `rate_limit_per_minute`; the client's name is `client_id`, `azp` or `sub`.
  */
 export function callerFromClaims(claims: Record<string, unknown>, settings: JwtSettings): Caller | string {
-  const name = [claims.client_id, claims.azp, claims.sub].find((v): v is string => typeof v === 'string' && v.length > 0);
+  const name = [claims.client_id, claims.azp, claims.sub].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
   if (!name) return 'The token names no client (client_id, azp or sub).';
   const role = claims.role;
-  if (role !== 'partner' && role !== 'frontend' && role !== 'router') return 'The token carries no "role" claim of partner, frontend or router.';
-  const rawScopes = typeof claims.scope === 'string' ? claims.scope.split(/\s+/) : Array.isArray(claims.scp) ? claims.scp : typeof claims.scp === 'string' ? claims.scp.split(/\s+/) : [];
+  if (role !== 'partner' && role !== 'frontend' && role !== 'router')
+    return 'The token carries no "role" claim of partner, frontend or router.';
+  const rawScopes =
+    typeof claims.scope === 'string'
+      ? claims.scope.split(/\s+/)
+      : Array.isArray(claims.scp)
+        ? claims.scp
+        : typeof claims.scp === 'string'
+          ? claims.scp.split(/\s+/)
+          : [];
   const scopes = rawScopes.filter((s): s is string => typeof s === 'string' && KNOWN_SCOPES.includes(s));
   let vendors: readonly Vendor[] = VENDORS;
   if (claims.vendors !== undefined) {
@@ -97,7 +113,8 @@ export function callerFromClaims(claims: Record<string, unknown>, settings: JwtS
   const rate = claims.rate_limit_per_minute;
   return {
     principal: { name, id: `jwt:${settings.issuer}:${name}`, role, scopes, vendors },
-    rateLimitPerMinute: typeof rate === 'number' && Number.isInteger(rate) && rate > 0 ? rate : DEFAULT_RATE_LIMIT_PER_MINUTE,
+    rateLimitPerMinute:
+      typeof rate === 'number' && Number.isInteger(rate) && rate > 0 ? rate : DEFAULT_RATE_LIMIT_PER_MINUTE,
   };
 }
 
@@ -126,7 +143,9 @@ function knownKeysOnly(jwksUri: string): ReturnType<typeof createRemoteJwksSigni
       return await remote(kid);
     } catch (err) {
       if ((err as { name?: string } | null)?.name !== 'SigningKeyNotFoundError') throw err;
-      nobodys ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      nobodys ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString();
       return nobodys;
     }
   };
@@ -149,7 +168,9 @@ export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<Gatew
         tokenLookupLocations: [
           ({ request }) => {
             const credential = credentialOf(request, true);
-            return typeof credential === 'object' && credential.kind === 'jwt' ? { token: credential.value, prefix: 'Bearer' } : undefined;
+            return typeof credential === 'object' && credential.kind === 'jwt'
+              ? { token: credential.value, prefix: 'Bearer' }
+              : undefined;
           },
         ],
         tokenVerification: {
@@ -171,7 +192,8 @@ export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<Gatew
         logger.debug({ requestId: requestIdOf(request), reason }, 'unauthenticated request');
         throw unauthenticated(message);
       };
-      if (credential === undefined) refuse('A credential is required: send X-API-Key or Authorization: Bearer.', 'missing');
+      if (credential === undefined)
+        refuse('A credential is required: send X-API-Key or Authorization: Bearer.', 'missing');
       if (credential === 'malformed') refuse('The Authorization header must be "Bearer <key or token>".', 'malformed');
       if (credential.kind === 'apiKey') {
         callers.set(request, keys.find(credential.value) ?? refuse('Unknown API key.', 'unknown key'));

@@ -70,7 +70,11 @@ export function useOriginCheck(config: GatewayConfig): Plugin<GatewayContext> {
     onRequestParse({ request }) {
       const origin = request.headers.get('origin');
       if (origin !== null && !originAllowed(origin, request, config)) {
-        throw refusal('FORBIDDEN', 'Requests from this page\'s origin are not allowed: list it in the gateway\'s CORS_ORIGINS.', 403);
+        throw refusal(
+          'FORBIDDEN',
+          "Requests from this page's origin are not allowed: list it in the gateway's CORS_ORIGINS.",
+          403,
+        );
       }
     },
     onResponse({ response }) {

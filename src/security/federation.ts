@@ -6,7 +6,15 @@
 // representation, both checked before anything executes, so a refused request makes no vendor call.
 // Partners and frontends are served the API schema (schema.graphql), in which `_entities` does not exist.
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { Kind, validate, visit, type ArgumentNode, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  validate,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
@@ -26,7 +34,10 @@ export function schemaFor(config: GatewayConfig, api: GraphQLSchema, subgraph: (
 }
 
 /** The `_entities` fields of a document, with how many representations each carries (variables resolved). */
-function entityFields(document: DocumentNode, variables: Record<string, unknown>): { node: FieldNode; count: number }[] {
+function entityFields(
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+): { node: FieldNode; count: number }[] {
   const found: { node: FieldNode; count: number }[] = [];
   visit(document, {
     Field(node) {
@@ -50,7 +61,11 @@ function withEntityCounts(document: DocumentNode, counts: ReadonlyMap<FieldNode,
     Field(node): FieldNode | undefined {
       const count = counts.get(node);
       if (count === undefined) return undefined;
-      const first: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(count) } };
+      const first: ArgumentNode = {
+        kind: Kind.ARGUMENT,
+        name: { kind: Kind.NAME, value: 'first' },
+        value: { kind: Kind.INT, value: String(count) },
+      };
       return { ...node, arguments: [...(node.arguments ?? []).filter((a) => a.name.value !== 'first'), first] };
     },
   });
@@ -65,7 +80,9 @@ export function federationPlugins(config: GatewayConfig): Plugin<GatewayContext>
     propagateOnRejection: false,
     onReject: [
       (context, error) => {
-        const message = expose ? error.message.replace(/^Syntax Error: /, '') : 'The operation costs more than this gateway allows.';
+        const message = expose
+          ? error.message.replace(/^Syntax Error: /, '')
+          : 'The operation costs more than this gateway allows.';
         const coded = refusal('COST_LIMIT_EXCEEDED', message, 400);
         if (!context) throw coded;
         context.reportError(coded);
@@ -81,14 +98,23 @@ export function federationPlugins(config: GatewayConfig): Plugin<GatewayContext>
         if (total > maxEntities) {
           setResultAndStopExecution({
             errors: [
-              refusal('ENTITY_LIMIT_EXCEEDED', `This request asks for ${total} entities; the limit is ${maxEntities} per request (split the representations).`, 400, {
-                extensions: { limit: maxEntities, requested: total },
-              }),
+              refusal(
+                'ENTITY_LIMIT_EXCEEDED',
+                `This request asks for ${total} entities; the limit is ${maxEntities} per request (split the representations).`,
+                400,
+                {
+                  extensions: { limit: maxEntities, requested: total },
+                },
+              ),
             ],
           });
           return;
         }
-        const errors = validate(args.schema, withEntityCounts(args.document, new Map(fields.map((f) => [f.node, f.count]))), [costRule]);
+        const errors = validate(
+          args.schema,
+          withEntityCounts(args.document, new Map(fields.map((f) => [f.node, f.count]))),
+          [costRule],
+        );
         if (errors.length > 0) setResultAndStopExecution({ errors });
       },
     },

@@ -47,7 +47,11 @@ export function principalOf(request: Request, config: GatewayConfig): Principal 
 
 export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext>[] {
   const { config, logger } = options;
-  const store = createPersistedStore(loadManifest(config.persistedDocumentsFile), config.apq !== false, options.apqStore);
+  const store = createPersistedStore(
+    loadManifest(config.persistedDocumentsFile),
+    config.apq !== false,
+    options.apqStore,
+  );
   return [
     useRequestId(),
     useOriginCheck(config),

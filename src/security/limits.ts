@@ -63,7 +63,11 @@ const NoIntrospectionRule: ValidationRule = (context) => ({
   Field(node) {
     const type = getNamedType(context.getType());
     if (type && isIntrospectionType(type)) {
-      context.reportError(refusal('INTROSPECTION_DISABLED', `Introspection is disabled on this gateway ("${node.name.value}").`, 400, { nodes: [node] }));
+      context.reportError(
+        refusal('INTROSPECTION_DISABLED', `Introspection is disabled on this gateway ("${node.name.value}").`, 400, {
+          nodes: [node],
+        }),
+      );
     }
   },
 });
@@ -86,7 +90,8 @@ function perSpread(
       }
       return own(node) + inner;
     }
-    const children = 'selectionSet' in node && node.selectionSet ? node.selectionSet.selections.map((c) => walk(c, seen)) : [];
+    const children =
+      'selectionSet' in node && node.selectionSet ? node.selectionSet.selections.map((c) => walk(c, seen)) : [];
     return combine(own(node), children);
   };
   return (node) => walk(node, new Set());
@@ -102,7 +107,9 @@ function maxDirectivesRule(max: number, expose: boolean): ValidationRule {
       context,
       (node) =>
         ('directives' in node && Array.isArray(node.directives) ? node.directives.length : 0) +
-        (node.kind === Kind.OPERATION_DEFINITION ? (node.variableDefinitions ?? []).reduce((n, v) => n + (v.directives?.length ?? 0), 0) : 0),
+        (node.kind === Kind.OPERATION_DEFINITION
+          ? (node.variableDefinitions ?? []).reduce((n, v) => n + (v.directives?.length ?? 0), 0)
+          : 0),
       (self, children) => children.reduce((a, b) => a + b, self),
     );
     return {
@@ -110,7 +117,14 @@ function maxDirectivesRule(max: number, expose: boolean): ValidationRule {
         const found = count(node);
         if (found > max) {
           context.reportError(
-            refusal('DIRECTIVE_LIMIT_EXCEEDED', expose ? `Directives limit of ${max} exceeded, found ${found}.` : 'The operation has too many directives.', 400, { nodes: [node] }),
+            refusal(
+              'DIRECTIVE_LIMIT_EXCEEDED',
+              expose
+                ? `Directives limit of ${max} exceeded, found ${found}.`
+                : 'The operation has too many directives.',
+              400,
+              { nodes: [node] },
+            ),
           );
         }
       },
@@ -121,7 +135,16 @@ function maxDirectivesRule(max: number, expose: boolean): ValidationRule {
 /** How deep graphql-js's own introspection query (the one GraphiQL sends) reaches: __schema's limit, at least. */
 export const STANDARD_INTROSPECTION_DEPTH = (() => {
   let depth = 0;
-  const document = parse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }));
+  const document = parse(
+    getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    }),
+  );
   validate(buildSchema('type Query { a: Int }'), document, [
     (context) => ({
       Field(node) {
@@ -153,7 +176,14 @@ function introspectionDepthRule(max: number, expose: boolean): ValidationRule {
       const found = introspectionDepthOf(context, node);
       if (found > max) {
         context.reportError(
-          refusal('DEPTH_LIMIT_EXCEEDED', expose ? `Introspection depth limit of ${max} exceeded, found ${found}.` : 'The operation is nested too deeply.', 400, { nodes: [node] }),
+          refusal(
+            'DEPTH_LIMIT_EXCEEDED',
+            expose
+              ? `Introspection depth limit of ${max} exceeded, found ${found}.`
+              : 'The operation is nested too deeply.',
+            400,
+            { nodes: [node] },
+          ),
         );
       }
     },
@@ -174,7 +204,11 @@ function pageSizeVariables(document: DocumentNode): string[] {
 }
 
 /** The variables' values, or their defaults in the document. */
-function pageSizes(document: DocumentNode, names: readonly string[], variables: Record<string, unknown>): Map<string, number> {
+function pageSizes(
+  document: DocumentNode,
+  names: readonly string[],
+  variables: Record<string, unknown>,
+): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const def of document.definitions) {
     if (def.kind !== Kind.OPERATION_DEFINITION) continue;
@@ -198,7 +232,8 @@ function hasDefaultPageSizes(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {
-      if (PAGED_FIELDS.has(node.name.value) && !node.arguments?.some((a) => PAGE_SIZE_ARGS.has(a.name.value))) found = true;
+      if (PAGED_FIELDS.has(node.name.value) && !node.arguments?.some((a) => PAGE_SIZE_ARGS.has(a.name.value)))
+        found = true;
     },
   });
   return found;
@@ -213,7 +248,8 @@ function inlinePageSizes(document: DocumentNode, sizes: ReadonlyMap<string, numb
       return size === undefined ? undefined : { ...node, value: { kind: Kind.INT, value: String(size) } };
     },
     Field(node): FieldNode | undefined {
-      if (!PAGED_FIELDS.has(node.name.value) || node.arguments?.some((a) => PAGE_SIZE_ARGS.has(a.name.value))) return undefined;
+      if (!PAGED_FIELDS.has(node.name.value) || node.arguments?.some((a) => PAGE_SIZE_ARGS.has(a.name.value)))
+        return undefined;
       const first: ArgumentNode = {
         kind: Kind.ARGUMENT,
         name: { kind: Kind.NAME, value: 'first' },
@@ -235,7 +271,11 @@ export function csrfPrevention(): Plugin<GatewayContext> {
       try {
         return csrf.onRequestParse?.(payload as never);
       } catch {
-        throw refusal('CSRF_PREVENTED', `This request needs one of these headers: ${PREFLIGHT_HEADERS.join(', ')}.`, 403);
+        throw refusal(
+          'CSRF_PREVENTED',
+          `This request needs one of these headers: ${PREFLIGHT_HEADERS.join(', ')}.`,
+          403,
+        );
       }
     },
   };
@@ -262,7 +302,10 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
   const costWithVariables = costLimitRule(costOptions);
   // Per document (yoga's parse cache hands out the same one for the same text): its page-size variables, and the
   // verdict for each set of their values, since catalog operations come again and again with the same few sizes.
-  const byDocument = new WeakMap<DocumentNode, { names: string[]; defaults: boolean; verdicts: Map<string, readonly GraphQLError[]> }>();
+  const byDocument = new WeakMap<
+    DocumentNode,
+    { names: string[]; defaults: boolean; verdicts: Map<string, readonly GraphQLError[]> }
+  >();
 
   const plugins: Plugin<GatewayContext>[] = [
     maxTokensPlugin({

@@ -18,19 +18,26 @@ export type Manifest = ReadonlyMap<string, string>;
 /** Reads and checks the manifest: every key must be the sha256 of its document, so a stale file fails at start. */
 export function loadManifest(file: string): Manifest {
   const setting = 'PERSISTED_DOCUMENTS_FILE';
-  if (!existsSync(file)) throw new ConfigError(setting, `names a file that does not exist: ${file} (run npm run codegen)`);
+  if (!existsSync(file))
+    throw new ConfigError(setting, `names a file that does not exist: ${file} (run npm run codegen)`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     throw new ConfigError(setting, `names a file that is not valid JSON: ${file}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(setting, 'must hold a JSON object of hash -> document');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError(setting, 'must hold a JSON object of hash -> document');
   const manifest = new Map<string, string>();
   for (const [key, document] of Object.entries(raw)) {
     const hex = /^sha256:([0-9a-f]{64})$/.exec(key)?.[1];
-    if (!hex || typeof document !== 'string') throw new ConfigError(setting, `has an entry that is not "sha256:<hex>": "<document>"`);
-    if (sha256(document) !== hex) throw new ConfigError(setting, `has a document whose hash is not its key (${key.slice(0, 20)}…): run npm run codegen`);
+    if (!hex || typeof document !== 'string')
+      throw new ConfigError(setting, `has an entry that is not "sha256:<hex>": "<document>"`);
+    if (sha256(document) !== hex)
+      throw new ConfigError(
+        setting,
+        `has a document whose hash is not its key (${key.slice(0, 20)}…): run npm run codegen`,
+      );
     manifest.set(hex, document);
   }
   return manifest;
@@ -124,7 +131,9 @@ export function persistedPlugins(store: PersistedStore): Plugin<GatewayContext>[
         persistedQueryOnly: () => notInList(),
         // Neither a query nor an id: for a partner that is still "not a persisted operation".
         keyNotFound: ({ request }) =>
-          isPartner(request) ? notInList() : refusal('BAD_REQUEST', 'Send a query, or the id of a persisted document (documentId).', 400),
+          isPartner(request)
+            ? notInList()
+            : refusal('BAD_REQUEST', 'Send a query, or the id of a persisted document (documentId).', 400),
       },
     }),
   ];

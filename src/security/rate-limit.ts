@@ -17,10 +17,15 @@ import { requestIdOf } from './request-id.js';
 /** Root fields (aliases included) of the operation that would run; 1 when that cannot be told (it will fail anyway). */
 export function countRootFields(document: DocumentNode, operationName?: string | null): number {
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return 1;
   const fragments = new Map<string, SelectionSetNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
   const count = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
     let n = 0;
     for (const s of set.selections) {
@@ -59,7 +64,8 @@ export class RateLimiter {
       w = { start: t, used: 0 };
       this.windows.set(key, w);
     }
-    if (w.used + cost > limit) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
+    if (w.used + cost > limit)
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
     w.used += cost;
     return { ok: true };
   }
@@ -88,7 +94,9 @@ export function rateLimitPlugins(
     }
     if (typeof text !== 'string') return 1;
     // Keyed by a digest, so the cache holds short keys however long the documents are.
-    const key = createHash('sha256').update(`${params.operationName ?? ''}\n${text}`).digest('base64url');
+    const key = createHash('sha256')
+      .update(`${params.operationName ?? ''}\n${text}`)
+      .digest('base64url');
     let n = counted.get(key);
     if (n === undefined) {
       try {
@@ -117,14 +125,22 @@ export function rateLimitPlugins(
             const verdict = await limiter.take(caller.principal.id, cost, caller.rateLimitPerMinute);
             if (verdict.ok) return;
             logger.info(
-              { requestId: requestIdOf(request), client: caller.principal.name, operations: cost, limit: caller.rateLimitPerMinute },
+              {
+                requestId: requestIdOf(request),
+                client: caller.principal.name,
+                operations: cost,
+                limit: caller.rateLimitPerMinute,
+              },
               'rate limited',
             );
             throw refusal(
               'RATE_LIMITED',
               `Rate limit of ${caller.rateLimitPerMinute} operations per minute reached (this request counts ${cost}); retry after ${verdict.retryAfterSeconds} s.`,
               429,
-              { headers: { 'Retry-After': String(verdict.retryAfterSeconds) }, extensions: { retryAfter: verdict.retryAfterSeconds } },
+              {
+                headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+                extensions: { retryAfter: verdict.retryAfterSeconds },
+              },
             );
           },
         };

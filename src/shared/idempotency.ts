@@ -60,23 +60,36 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   /** Re-reads of writes whose answer was lost, for the replica that made them (a closure does not travel). */
   private readonly localReplays = new Map<string, () => Promise<unknown>>();
 
-  constructor(private readonly redis: SharedRedis, private readonly ttlMs = DAY_MS) {}
+  constructor(
+    private readonly redis: SharedRedis,
+    private readonly ttlMs = DAY_MS,
+  ) {}
 
   /** `caller\0key` becomes `idem:<caller>:<key>`: each caller's records under its own name. */
   private keyOf(key: string): string {
     const at = key.indexOf('\u0000');
-    return at < 0 ? `${this.redis.prefix}idem:${key}` : `${this.redis.prefix}idem:${key.slice(0, at)}:${key.slice(at + 1)}`;
+    return at < 0
+      ? `${this.redis.prefix}idem:${key}`
+      : `${this.redis.prefix}idem:${key.slice(0, at)}:${key.slice(at + 1)}`;
   }
 
   private async command<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch {
-      throw new SharedStateUnavailableError(`The shared store (Redis) is unavailable: ${what}. Nothing was sent; retry later.`);
+      throw new SharedStateUnavailableError(
+        `The shared store (Redis) is unavailable: ${what}. Nothing was sent; retry later.`,
+      );
     }
   }
 
-  async run<T>(key: string, fingerprint: string, fn: () => Promise<T>, afterFailure: (err: unknown) => AfterFailure, onReplay?: () => void): Promise<T> {
+  async run<T>(
+    key: string,
+    fingerprint: string,
+    fn: () => Promise<T>,
+    afterFailure: (err: unknown) => AfterFailure,
+    onReplay?: () => void,
+  ): Promise<T> {
     const k = this.keyOf(key);
     const client = this.redis.client;
     for (let tries = 0; ; tries++) {
@@ -91,13 +104,19 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
       }
       const existing = changeSerializer.parse(raw) as Record_;
-      if (existing.fp !== fingerprint) throw new IdempotencyError('This idempotency key was already used with a different request', 'MISMATCH');
-      if (existing.state === 'running') throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
+      if (existing.fp !== fingerprint)
+        throw new IdempotencyError('This idempotency key was already used with a different request', 'MISMATCH');
+      if (existing.state === 'running')
+        throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
       onReplay?.();
       if (!existing.ok) throw reviveError(existing.error);
       if ('replay' in existing) {
         const replay = this.localReplays.get(k);
-        if (!replay) throw new IdempotencyError('The write with this idempotency key was made but its answer was lost: read the order instead', 'IN_PROGRESS');
+        if (!replay)
+          throw new IdempotencyError(
+            'The write with this idempotency key was made but its answer was lost: read the order instead',
+            'IN_PROGRESS',
+          );
         return (await replay()) as T;
       }
       return existing.value as T;

@@ -28,10 +28,15 @@ export class RedisKeyedLock extends KeyedLock {
         try {
           got = await this.redis.client.set(k, me, 'PX', this.leaseMs, 'NX');
         } catch {
-          throw new SharedStateUnavailableError('The shared store (Redis) is unavailable: the order could not be locked. Nothing was sent; retry later.');
+          throw new SharedStateUnavailableError(
+            'The shared store (Redis) is unavailable: the order could not be locked. Nothing was sent; retry later.',
+          );
         }
         if (got === 'OK') break;
-        if (Date.now() > deadline) throw new SharedStateUnavailableError('The order stayed locked by another replica too long. Nothing was sent; retry later.');
+        if (Date.now() > deadline)
+          throw new SharedStateUnavailableError(
+            'The order stayed locked by another replica too long. Nothing was sent; retry later.',
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
       try {

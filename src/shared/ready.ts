@@ -3,9 +3,11 @@
 // that need an idempotency claim or the order lock are refused (SHARED_STATE_UNAVAILABLE) until it is back.
 import type { SharedRedis } from './redis.js';
 
-export function sharedStateOf(redis: SharedRedis | undefined): { sharedState: 'memory' | 'redis' | 'unavailable'; degraded: boolean } {
+export function sharedStateOf(redis: SharedRedis | undefined): {
+  sharedState: 'memory' | 'redis' | 'unavailable';
+  degraded: boolean;
+} {
   if (!redis) return { sharedState: 'memory', degraded: false };
   const up = redis.up();
   return { sharedState: up ? 'redis' : 'unavailable', degraded: !up };
 }
-

@@ -61,7 +61,9 @@ export async function connectRedis(url: string, logger: Logger, prefix = DEFAULT
   } catch (err) {
     client.disconnect();
     subscriber.disconnect();
-    throw new RedisStartupError(`Configuration error: REDIS_URL names a Redis that cannot be reached (${(err as Error).message.replace(/\/\/[^@/]*@/, '//')})`);
+    throw new RedisStartupError(
+      `Configuration error: REDIS_URL names a Redis that cannot be reached (${(err as Error).message.replace(/\/\/[^@/]*@/, '//')})`,
+    );
   }
   return {
     client,
@@ -74,4 +76,3 @@ export async function connectRedis(url: string, logger: Logger, prefix = DEFAULT
     },
   };
 }
-

@@ -7,7 +7,10 @@ import type { SharedRedis } from './redis.js';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
-export function redisTokenStore(redis: SharedRedis, options: { leaseMs?: number; waitMs?: number } = {}): SharedTokenStore {
+export function redisTokenStore(
+  redis: SharedRedis,
+  options: { leaseMs?: number; waitMs?: number } = {},
+): SharedTokenStore {
   const leaseMs = options.leaseMs ?? 15_000;
   const waitMs = options.waitMs ?? 20_000;
   const key = (name: string) => `${redis.prefix}token:${name}`;
@@ -21,7 +24,8 @@ export function redisTokenStore(redis: SharedRedis, options: { leaseMs?: number;
       return null;
     }
   };
-  const fresh = (t: SharedToken | null, stale: string | undefined): t is SharedToken => t !== null && t.header !== stale && t.expiresAt > Date.now();
+  const fresh = (t: SharedToken | null, stale: string | undefined): t is SharedToken =>
+    t !== null && t.header !== stale && t.expiresAt > Date.now();
 
   return {
     read,

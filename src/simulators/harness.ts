@@ -84,8 +84,24 @@ export interface Faults {
 
 /** What the admin route may set: everything but `next` (whole responses are for programmatic use). */
 const FAULT_KEYS: readonly (keyof Faults)[] = [
-  'only', 'status', 'statusBody', 'statusHeaders', 'errorRate', 'burst429', 'garbage', 'resetBeforeBody', 'reset',
-  'resetAfterHandler', 'hang', 'hangAfterHandler', 'latencyMs', 'latencyJitterMs', 'body', 'drip', 'next', 'routeStatus',
+  'only',
+  'status',
+  'statusBody',
+  'statusHeaders',
+  'errorRate',
+  'burst429',
+  'garbage',
+  'resetBeforeBody',
+  'reset',
+  'resetAfterHandler',
+  'hang',
+  'hangAfterHandler',
+  'latencyMs',
+  'latencyJitterMs',
+  'body',
+  'drip',
+  'next',
+  'routeStatus',
 ];
 
 export interface SimServer {
@@ -163,7 +179,8 @@ export async function startSimServer(
       mark(`body:${faults.body}`);
       // The 10 MB body is one shared Buffer: converting 10 MB per answer would grow the process's memory (this
       // runs inside the gateway's process in tests and the soak) and measure the simulator, not the gateway.
-      payload = faults.body === 'huge' ? (HUGE_BUFFER ??= Buffer.from(spoilBody('huge', ''))) : spoilBody(faults.body, payload);
+      payload =
+        faults.body === 'huge' ? (HUGE_BUFFER ??= Buffer.from(spoilBody('huge', ''))) : spoilBody(faults.body, payload);
     }
     if (spoil && faults.drip) {
       mark('drip');
@@ -205,7 +222,8 @@ export async function startSimServer(
         } catch {
           return reply(400, { error: 'body is not JSON' });
         }
-        if (typeof given !== 'object' || given === null || Array.isArray(given)) return reply(400, { error: 'body must be an object of faults' });
+        if (typeof given !== 'object' || given === null || Array.isArray(given))
+          return reply(400, { error: 'body must be an object of faults' });
         const unknown = Object.keys(given).filter((k) => !FAULT_KEYS.includes(k as keyof Faults));
         if (unknown.length > 0) return reply(400, { error: `unknown faults: ${unknown.join(', ')}` });
         if (method === 'PUT') clearFaults(faults);
@@ -213,11 +231,15 @@ export async function startSimServer(
         return reply(200, { faults });
       }
     }
-    if (url.pathname === '/__sim/counts' && method === 'GET') return reply(200, { counts: Object.fromEntries(counters) });
+    if (url.pathname === '/__sim/counts' && method === 'GET')
+      return reply(200, { counts: Object.fromEntries(counters) });
     const action = /^\/__sim\/actions\/([a-z-]+)$/.exec(url.pathname);
     if (action && method === 'POST') {
       const run = options.actions?.[action[1]!];
-      if (!run) return reply(404, { error: `no action ${action[1]}; there are: ${Object.keys(options.actions ?? {}).join(', ') || 'none'}` });
+      if (!run)
+        return reply(404, {
+          error: `no action ${action[1]}; there are: ${Object.keys(options.actions ?? {}).join(', ') || 'none'}`,
+        });
       run();
       return reply(200, { done: action[1] });
     }
@@ -268,7 +290,10 @@ export async function startSimServer(
             try {
               return JSON.parse(rawBody);
             } catch {
-              throw new SimHttpError({ status: 400, body: { error: { code: 'BAD_REQUEST', message: 'Body is not JSON' } } });
+              throw new SimHttpError({
+                status: 400,
+                body: { error: { code: 'BAD_REQUEST', message: 'Body is not JSON' } },
+              });
             }
           },
         };
@@ -308,12 +333,20 @@ export async function startSimServer(
           const routeStatus = route ? faults.routeStatus?.[route.key] : undefined;
           if (routeStatus) {
             mark(`routeStatus:${routeStatus}`);
-            await send(res, { status: routeStatus, raw: '{"error":"simulated fault"}', headers: { 'content-type': 'application/json' } });
+            await send(res, {
+              status: routeStatus,
+              raw: '{"error":"simulated fault"}',
+              headers: { 'content-type': 'application/json' },
+            });
             return;
           }
           if (faults.garbage) {
             mark('garbage');
-            await send(res, { status: 200, raw: '<html>502 Bad Gateway</html> not json', headers: { 'content-type': 'application/json' } });
+            await send(res, {
+              status: 200,
+              raw: '<html>502 Bad Gateway</html> not json',
+              headers: { 'content-type': 'application/json' },
+            });
             return;
           }
           const queued = faults.next?.shift();
@@ -326,9 +359,15 @@ export async function startSimServer(
         try {
           out = route
             ? await route.handler(simReq)
-            : (options.notFound?.(simReq) ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No such route' } } });
+            : (options.notFound?.(simReq) ?? {
+                status: 404,
+                body: { error: { code: 'NOT_FOUND', message: 'No such route' } },
+              });
         } catch (err) {
-          out = err instanceof SimHttpError ? err.response : { status: 500, body: { error: { code: 'INTERNAL', message: 'simulator failure' } } };
+          out =
+            err instanceof SimHttpError
+              ? err.response
+              : { status: 500, body: { error: { code: 'INTERNAL', message: 'simulator failure' } } };
         }
         if (method !== 'GET' && out.status >= 200 && out.status < 300) sim.onHandled?.(key, rawBody, out.status);
         if (faulty && faults.hangAfterHandler) {
@@ -434,14 +473,22 @@ function swapTypes(value: unknown): unknown {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.map(swapTypes);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swapTypes(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, swapTypes(v)]));
   return value;
 }
 
 function unknownStatuses(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unknownStatuses);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /^(status|workOrderStatus|state)$/i.test(k) && (typeof v === 'string' || typeof v === 'number') ? 'ZZ_UNDOCUMENTED' : unknownStatuses(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        /^(status|workOrderStatus|state)$/i.test(k) && (typeof v === 'string' || typeof v === 'number')
+          ? 'ZZ_UNDOCUMENTED'
+          : unknownStatuses(v),
+      ]),
+    );
   }
   return value;
 }

@@ -45,12 +45,19 @@ export async function startSimulatorsFor(configured: VendorSettings): Promise<Si
   };
   const settings = {
     DOTZERO: configured.DOTZERO ?? dotzero(dz as DotZeroSimulator),
-    GENERIC_MES: configured.GENERIC_MES ?? { apiUrl: (gm as GenericMesSimulator).apiUrl, apiKey: (gm as GenericMesSimulator).apiKey },
+    GENERIC_MES: configured.GENERIC_MES ?? {
+      apiUrl: (gm as GenericMesSimulator).apiUrl,
+      apiKey: (gm as GenericMesSimulator).apiKey,
+    },
     PITNEY_BOWES:
       configured.PITNEY_BOWES ??
-      (({ apiUrl, oauthUrl, apiKey, apiSecret, clientId }: PitneyBowesSimulator) => ({ apiUrl, oauthUrl, apiKey, apiSecret, clientId }))(
-        pb as PitneyBowesSimulator,
-      ),
+      (({ apiUrl, oauthUrl, apiKey, apiSecret, clientId }: PitneyBowesSimulator) => ({
+        apiUrl,
+        oauthUrl,
+        apiKey,
+        apiSecret,
+        clientId,
+      }))(pb as PitneyBowesSimulator),
   };
   const simulated = new Set<Vendor>(Object.keys(simulators) as Vendor[]);
   return {

@@ -20,7 +20,10 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host?: string; port: number }, initial: ProxyMode = 'pass'): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host?: string; port: number },
+  initial: ProxyMode = 'pass',
+): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let accepted = 0;
   const proxy: TcpProxy = {
@@ -62,7 +65,8 @@ export async function startTcpProxy(target: { host?: string; port: number }, ini
     track(upstream);
     const forward = (from: Socket, to: Socket) =>
       from.on('data', (chunk) => {
-        if (proxy.mode === 'latency' && proxy.latencyMs > 0) setTimeout(() => to.destroyed || to.write(chunk), proxy.latencyMs);
+        if (proxy.mode === 'latency' && proxy.latencyMs > 0)
+          setTimeout(() => to.destroyed || to.write(chunk), proxy.latencyMs);
         else if (proxy.mode === 'blackhole') return;
         else to.write(chunk);
       });

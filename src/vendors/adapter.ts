@@ -70,9 +70,13 @@ export interface VendorReads {
 }
 
 /** The "has none" answers, for a vendor's adapter to spread under what it does have. */
-export function noResources(vendor: Vendor): Omit<VendorReads, 'workOrder' | 'forgetWorkOrder' | 'planWorkOrders' | 'primeWorkOrder'> {
-  const missing = (what: string) => (key: string): Promise<never> =>
-    Promise.reject(new NotFoundError(`No ${vendor} ${what} "${key}"`, vendor));
+export function noResources(
+  vendor: Vendor,
+): Omit<VendorReads, 'workOrder' | 'forgetWorkOrder' | 'planWorkOrders' | 'primeWorkOrder'> {
+  const missing =
+    (what: string) =>
+    (key: string): Promise<never> =>
+      Promise.reject(new NotFoundError(`No ${vendor} ${what} "${key}"`, vendor));
   return {
     detailed: async (wo) => wo,
     product: missing('product'),

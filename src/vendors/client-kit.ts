@@ -29,7 +29,9 @@ export function lookupEach<T>(
   const calls = new Map<string, Promise<T | Error>>();
   const call = (key: string): Promise<T | Error> => {
     if (key === '') return Promise.resolve(notFound(vendor, what, key));
-    return fetchOne(key).catch((err: unknown) => (err instanceof Error ? err : badResponse(vendor, `${what} ${String(err)}`)));
+    return fetchOne(key).catch((err: unknown) =>
+      err instanceof Error ? err : badResponse(vendor, `${what} ${String(err)}`),
+    );
   };
   return Promise.all(
     keys.map((key) => {

@@ -3,10 +3,28 @@
 // body, header or token. Reads may be retried; writes never are once they may have reached the vendor.
 import type { SharedTokenStore } from './shared-token.js';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { BrokenCircuitError, BulkheadRejectedError, ExponentialBackoff, TaskCancelledError, handleWhen, retry, type IBackoff, type IBackoffFactory, type IRetryBackoffContext, type RetryPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  ExponentialBackoff,
+  TaskCancelledError,
+  handleWhen,
+  retry,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import type { Vendor } from '../domain/model.js';
-import { VendorGuard, credentialFailures, localRefusals, resolvePolicy, type VendorGuards, type VendorPolicy } from './resilience.js';
+import {
+  VendorGuard,
+  credentialFailures,
+  localRefusals,
+  resolvePolicy,
+  type VendorGuards,
+  type VendorPolicy,
+} from './resilience.js';
 
 export interface VendorAuth {
   /** The Authorization header value to send now (may refresh ahead of expiry). */
@@ -228,18 +246,26 @@ export class VendorHttp {
     try {
       if (!queued) return await run;
       const waited = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          cancel.abort();
-          reject(this.deadlineError(req, true));
-        }, Math.max(0, deadline - performance.now()));
+        timer = setTimeout(
+          () => {
+            cancel.abort();
+            reject(this.deadlineError(req, true));
+          },
+          Math.max(0, deadline - performance.now()),
+        );
       });
       return await Promise.race([run, waited]);
     } catch (err) {
       if (err instanceof BulkheadRejectedError) {
         throw refusal(
-          new UpstreamError(this.vendor, 'unavailable', `${this.vendor} has too many calls in flight (${this.policy.maxConcurrent} running, ${this.policy.maxQueued} waiting): refused without being sent`, {
-            notSent: true,
-          }),
+          new UpstreamError(
+            this.vendor,
+            'unavailable',
+            `${this.vendor} has too many calls in flight (${this.policy.maxConcurrent} running, ${this.policy.maxQueued} waiting): refused without being sent`,
+            {
+              notSent: true,
+            },
+          ),
         );
       }
       if (err instanceof TaskCancelledError) throw this.deadlineError(req, true);
@@ -295,8 +321,14 @@ export class VendorHttp {
     // Two deadlines per attempt, both within the call's: the headers must arrive in time, and the whole body too
     // (a body dripped a byte at a time never trips an idle timer, so this one counts from the start).
     const abort = new AbortController();
-    const headersTimer = setTimeout(() => abort.abort(new DeadlineExceeded('headers')), Math.min(this.policy.headersTimeoutMs, remaining));
-    const bodyTimer = setTimeout(() => abort.abort(new DeadlineExceeded('body')), Math.min(this.policy.bodyTimeoutMs, remaining));
+    const headersTimer = setTimeout(
+      () => abort.abort(new DeadlineExceeded('headers')),
+      Math.min(this.policy.headersTimeoutMs, remaining),
+    );
+    const bodyTimer = setTimeout(
+      () => abort.abort(new DeadlineExceeded('body')),
+      Math.min(this.policy.bodyTimeoutMs, remaining),
+    );
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
@@ -314,7 +346,9 @@ export class VendorHttp {
       text = await this.readBody(res, req, trace);
     } catch (err) {
       this.observe(req, 'error', started, trace);
-      throw err instanceof UpstreamError ? err : this.transportError(abort.signal.aborted ? abort.signal.reason : err, trace);
+      throw err instanceof UpstreamError
+        ? err
+        : this.transportError(abort.signal.aborted ? abort.signal.reason : err, trace);
     } finally {
       clearTimeout(bodyTimer);
     }
@@ -326,11 +360,17 @@ export class VendorHttp {
       } catch {
         // A non-JSON error body is still an error with a status; a non-JSON success is garbage, unless the caller
         // expects text.
-        if (res.statusCode < 300 && req.acceptText) return { status: res.statusCode, headers: res.headers, body: text.trim(), ...(trace ? { trace } : {}) };
+        if (res.statusCode < 300 && req.acceptText)
+          return { status: res.statusCode, headers: res.headers, body: text.trim(), ...(trace ? { trace } : {}) };
         if (res.statusCode < 300) {
-          throw new UpstreamError(this.vendor, 'bad_response', `${this.vendor} ${req.operation} answered a body that is not JSON${traced(this.options.traceHeader, trace)}`, {
-            status: res.statusCode,
-          });
+          throw new UpstreamError(
+            this.vendor,
+            'bad_response',
+            `${this.vendor} ${req.operation} answered a body that is not JSON${traced(this.options.traceHeader, trace)}`,
+            {
+              status: res.statusCode,
+            },
+          );
         }
         parsed = text.length < 200 && /^[\x20-\x7e]*$/.test(text) && !text.includes('<') ? text : null;
       }
@@ -346,9 +386,14 @@ export class VendorHttp {
     const limit = this.policy.maxResponseBytes;
     const tooLarge = () => {
       res.body.destroy();
-      return new UpstreamError(this.vendor, 'bad_response', `${this.vendor} ${req.operation} answered a body over ${limit} bytes: refused${traced(this.options.traceHeader, trace)}`, {
-        status: res.statusCode,
-      });
+      return new UpstreamError(
+        this.vendor,
+        'bad_response',
+        `${this.vendor} ${req.operation} answered a body over ${limit} bytes: refused${traced(this.options.traceHeader, trace)}`,
+        {
+          status: res.statusCode,
+        },
+      );
     };
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) throw tooLarge();
@@ -379,12 +424,20 @@ export class VendorHttp {
     };
     const after = retryAfter(res.headers);
     // A Retry-After longer than we would wait is the vendor's answer to pass on: RATE_LIMITED with retryAfter.
-    if (res.status === 429 || (res.status === 503 && after !== undefined && after * 1000 > this.policy.retryAfterMaxMs)) {
+    if (
+      res.status === 429 ||
+      (res.status === 503 && after !== undefined && after * 1000 > this.policy.retryAfterMaxMs)
+    ) {
       return fail(new UpstreamError(this.vendor, 'rate_limited', message, { ...extra, retryAfterSeconds: after }));
     }
     if (res.status === 401) return fail(new UpstreamError(this.vendor, 'auth', message, extra));
     if (res.status === 502 || res.status === 503 || res.status === 504) {
-      return fail(new UpstreamError(this.vendor, res.status === 504 ? 'timeout' : 'unavailable', message, { ...extra, ...(after !== undefined ? { retryAfterSeconds: after } : {}) }));
+      return fail(
+        new UpstreamError(this.vendor, res.status === 504 ? 'timeout' : 'unavailable', message, {
+          ...extra,
+          ...(after !== undefined ? { retryAfterSeconds: after } : {}),
+        }),
+      );
     }
     return fail(new UpstreamError(this.vendor, 'http', message, extra));
   }
@@ -393,7 +446,11 @@ export class VendorHttp {
     const where = traced(this.options.traceHeader, trace);
     const name = (err as { name?: string } | null)?.name;
     if (err instanceof DeadlineExceeded) {
-      return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not ${err.stage === 'headers' ? 'answer' : 'finish its answer'} in time${where}`);
+      return new UpstreamError(
+        this.vendor,
+        'timeout',
+        `${this.vendor} did not ${err.stage === 'headers' ? 'answer' : 'finish its answer'} in time${where}`,
+      );
     }
     if (
       err instanceof undiciErrors.HeadersTimeoutError ||
@@ -404,12 +461,22 @@ export class VendorHttp {
       return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time${where}`);
     }
     if (err instanceof undiciErrors.ConnectTimeoutError) {
-      return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached (connect timeout)${where}`, { notSent: true });
+      return new UpstreamError(
+        this.vendor,
+        'unavailable',
+        `${this.vendor} could not be reached (connect timeout)${where}`,
+        { notSent: true },
+      );
     }
     const code = (err as { code?: string } | null)?.code;
     // Only a connection that was never made proves the vendor saw nothing; a reset after sending does not.
     const notSent = code !== undefined && NOT_CONNECTED.has(code);
-    return new UpstreamError(this.vendor, 'unavailable', `${this.vendor} could not be reached${code ? ` (${code})` : ''}${where}`, { notSent });
+    return new UpstreamError(
+      this.vendor,
+      'unavailable',
+      `${this.vendor} could not be reached${code ? ` (${code})` : ''}${where}`,
+      { notSent },
+    );
   }
 
   private observe(req: HttpRequest, status: number | 'error', started: number, trace?: string) {
@@ -429,7 +496,11 @@ class DeadlineExceeded extends Error {
 /** What a read is retried on: the vendor unreachable or overloaded, a timeout, or a short Retry-After. */
 function retryable(err: UpstreamError, policy: VendorPolicy): boolean {
   if (err.kind === 'unavailable' || err.kind === 'timeout') return true;
-  return err.kind === 'rate_limited' && err.retryAfterSeconds !== undefined && err.retryAfterSeconds * 1000 <= policy.retryAfterMaxMs;
+  return (
+    err.kind === 'rate_limited' &&
+    err.retryAfterSeconds !== undefined &&
+    err.retryAfterSeconds * 1000 <= policy.retryAfterMaxMs
+  );
 }
 
 /** The deadline of each read call, by the signal its retry policy runs with, so the backoff can stop at it. */
@@ -457,16 +528,25 @@ function refusal(err: UpstreamError): UpstreamError {
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   private readonly exponential: ExponentialBackoff<unknown>;
   constructor(private readonly policy: VendorPolicy) {
-    this.exponential = new ExponentialBackoff({ initialDelay: policy.retryBackoffMs, maxDelay: policy.retryBackoffMaxMs });
+    this.exponential = new ExponentialBackoff({
+      initialDelay: policy.retryBackoffMs,
+      maxDelay: policy.retryBackoffMaxMs,
+    });
   }
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     return this.step((this.exponential as IBackoffFactory<unknown>).next(undefined), context);
   }
 
-  private step(inner: IBackoff<unknown>, context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+  private step(
+    inner: IBackoff<unknown>,
+    context: IRetryBackoffContext<unknown>,
+  ): IBackoff<IRetryBackoffContext<unknown>> {
     const err = 'error' in context.result ? context.result.error : undefined;
-    const after = err instanceof UpstreamError && err.retryAfterSeconds !== undefined ? Math.min(err.retryAfterSeconds * 1000, this.policy.retryAfterMaxMs) : undefined;
+    const after =
+      err instanceof UpstreamError && err.retryAfterSeconds !== undefined
+        ? Math.min(err.retryAfterSeconds * 1000, this.policy.retryAfterMaxMs)
+        : undefined;
     const deadline = callDeadlines.get(context.signal);
     const wanted = after ?? inner.duration;
     return {
@@ -476,7 +556,14 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
   }
 }
 
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 async function credentialStep<T>(step: () => Promise<T>): Promise<T> {
   try {

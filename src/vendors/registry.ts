@@ -19,11 +19,12 @@ export interface VendorConnections {
 
 export type VendorAdapters = { readonly [V in Vendor]: VendorAdapter };
 
-const FACTORIES: { [V in Vendor]: (config: VendorConnections[V] & { transport: TransportOptions }) => VendorAdapter } = {
-  DOTZERO: createDotZeroAdapter,
-  GENERIC_MES: createGenericMesAdapter,
-  PITNEY_BOWES: createPitneyBowesAdapter,
-};
+const FACTORIES: { [V in Vendor]: (config: VendorConnections[V] & { transport: TransportOptions }) => VendorAdapter } =
+  {
+    DOTZERO: createDotZeroAdapter,
+    GENERIC_MES: createGenericMesAdapter,
+    PITNEY_BOWES: createPitneyBowesAdapter,
+  };
 
 export function createVendorAdapters(settings: VendorConnections, transport: TransportOptions): VendorAdapters {
   return {

@@ -70,7 +70,10 @@ export const DEFAULT_POLICY: VendorPolicy = {
  * A policy from the older, coarser settings (one timeout for the process, an optional breaker) and whatever is set
  * more precisely. The per-attempt deadlines never exceed the whole call's.
  */
-export function resolvePolicy(base: { timeoutMs?: number; breaker?: { failures: number; cooldownMs: number } }, ...more: (Partial<VendorPolicy> | undefined)[]): VendorPolicy {
+export function resolvePolicy(
+  base: { timeoutMs?: number; breaker?: { failures: number; cooldownMs: number } },
+  ...more: (Partial<VendorPolicy> | undefined)[]
+): VendorPolicy {
   const timeoutMs = base.timeoutMs ?? DEFAULT_POLICY.timeoutMs;
   const merged: VendorPolicy = {
     ...DEFAULT_POLICY,
@@ -224,7 +227,10 @@ export class VendorGuard {
     // one call, after the cool-down, gets through. Answers with a status (4xx, 5xx) do not count: the vendor is there.
     this.breaker =
       policy.breakerFailures > 0
-        ? circuitBreaker(handleWhen(isOutage), { halfOpenAfter: policy.breakerCooldownMs, breaker: new ConsecutiveBreaker(policy.breakerFailures) })
+        ? circuitBreaker(handleWhen(isOutage), {
+            halfOpenAfter: policy.breakerCooldownMs,
+            breaker: new ConsecutiveBreaker(policy.breakerFailures),
+          })
         : undefined;
     this.breaker?.onBreak(() => this.stats.breakerTrips++);
   }

@@ -47,7 +47,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly ttlMs = 24 * 60 * 60 * 1000, private readonly now = () => Date.now()) {
+  constructor(
+    private readonly ttlMs = 24 * 60 * 60 * 1000,
+    private readonly now = () => Date.now(),
+  ) {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
   }
@@ -87,7 +90,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       }
       if (found.done) {
         onReplay?.();
-        this.entries.set(key, { state: 'done', fingerprint, expiresAt: existing.expiresAt, ok: true, value: found.value });
+        this.entries.set(key, {
+          state: 'done',
+          fingerprint,
+          expiresAt: existing.expiresAt,
+          ok: true,
+          value: found.value,
+        });
         return found.value as T;
       }
       this.entries.delete(key);
@@ -101,8 +110,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     } catch (error) {
       const after = afterFailure(error);
       if (after.action === 'release') this.entries.delete(key);
-      else if (after.action === 'replay') this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: true, replay: after.replay });
-      else if (after.action === 'verify') this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: false, error, verify: after.verify });
+      else if (after.action === 'replay')
+        this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: true, replay: after.replay });
+      else if (after.action === 'verify')
+        this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: false, error, verify: after.verify });
       else this.entries.set(key, { state: 'done', fingerprint, expiresAt, ok: false, error });
       throw error;
     }

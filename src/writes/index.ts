@@ -14,7 +14,14 @@ import {
   ValidationError,
 } from '../domain/errors.js';
 import { fingerprint } from '../domain/cursor.js';
-import type { Vendor, VendorCapabilities, WorkOrder, WorkOrderCreate, WorkOrderStatus, WorkOrderUpdate } from '../domain/model.js';
+import type {
+  Vendor,
+  VendorCapabilities,
+  WorkOrder,
+  WorkOrderCreate,
+  WorkOrderStatus,
+  WorkOrderUpdate,
+} from '../domain/model.js';
 import type { WorkOrderReader } from '../loaders/index.js';
 import type { VendorAdapters } from '../vendors/registry.js';
 import { allowedFrom, deletable } from '../vendors/states.js';
@@ -112,7 +119,8 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
       run(attempt).catch((err: unknown) => {
         if (attempt.written) markOutcome(err, 'APPLIED');
         // The vendor answered the write with a success we could not read: it most likely acted.
-        else if (attempt.sent && err instanceof UpstreamError && err.kind === 'bad_response') markOutcome(err, 'UNKNOWN');
+        else if (attempt.sent && err instanceof UpstreamError && err.kind === 'bad_response')
+          markOutcome(err, 'UNKNOWN');
         throw err;
       });
     if (!key) return tracked();
@@ -132,7 +140,12 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
    * Calls the vendor's write, marking the attempt before (it may reach the vendor from here on) and after (it
    * happened, on this order), and forgets the request's cached copy of the order either way.
    */
-  async function send<R>(attempt: Attempt, vendor: Vendor, key: string | ((result: R) => string), write: () => Promise<R>): Promise<R> {
+  async function send<R>(
+    attempt: Attempt,
+    vendor: Vendor,
+    key: string | ((result: R) => string),
+    write: () => Promise<R>,
+  ): Promise<R> {
     attempt.sent = true;
     try {
       const result = await write();
@@ -143,11 +156,19 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     }
   }
 
-  async function transition(vendor: Vendor, key: string, input: TransitionInput, idempotencyKey?: string): Promise<WorkOrder> {
+  async function transition(
+    vendor: Vendor,
+    key: string,
+    input: TransitionInput,
+    idempotencyKey?: string,
+  ): Promise<WorkOrder> {
     const client = writable(vendor, 'transitions', `to ${input.intent} a work order`);
     validateText(input.notes, 'notes');
     validateText(input.reason, 'reason');
-    if (input.completedQuantity != null && (!Number.isInteger(input.completedQuantity) || input.completedQuantity < 0)) {
+    if (
+      input.completedQuantity != null &&
+      (!Number.isInteger(input.completedQuantity) || input.completedQuantity < 0)
+    ) {
       throw new ValidationError('completedQuantity must be a non-negative integer', 'completedQuantity', vendor);
     }
     return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, (attempt) =>
@@ -155,9 +176,14 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
         const current = await deps.read(vendor, key);
         const allowed = allowedFrom(adapters[vendor].states, current);
         const to = input.intent === 'transition' ? (input.to as WorkOrderStatus) : INTENT_TARGET[input.intent];
-        const refused =
-          !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
-        if (refused) throw new InvalidTransitionError(vendor, current.status, allowed, input.intent === 'transition' ? `move to ${to}` : input.intent);
+        const refused = !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
+        if (refused)
+          throw new InvalidTransitionError(
+            vendor,
+            current.status,
+            allowed,
+            input.intent === 'transition' ? `move to ${to}` : input.intent,
+          );
         if (to === 'COMPLETED' && input.completedQuantity != null && input.completedQuantity > current.quantity) {
           throw new ValidationError(
             `completedQuantity ${input.completedQuantity} is above the order's quantity ${current.quantity}`,
@@ -190,14 +216,24 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     validateCreate(input);
     client.checkCreate(input);
     return idempotent(idempotencyKey, 'create', input, async (attempt) => {
-      const created = await send(attempt, input.vendor, (wo: WorkOrder) => wo.vendorId, () => client.createWorkOrder(input));
+      const created = await send(
+        attempt,
+        input.vendor,
+        (wo: WorkOrder) => wo.vendorId,
+        () => client.createWorkOrder(input),
+      );
       const after = await deps.read(input.vendor, created.vendorId);
       services.changed?.(after, undefined);
       return after;
     });
   }
 
-  async function update(vendor: Vendor, key: string, input: WorkOrderUpdate, idempotencyKey?: string): Promise<WorkOrder> {
+  async function update(
+    vendor: Vendor,
+    key: string,
+    input: WorkOrderUpdate,
+    idempotencyKey?: string,
+  ): Promise<WorkOrder> {
     const client = writable(vendor, 'update', 'updating a work order');
     validateUpdate(vendor, input);
     client.checkUpdate(input);
@@ -226,7 +262,13 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
       services.locks.run(`${vendor}:${key}`, async () => {
         const current = await deps.read(vendor, key);
         if (!deletable(adapters[vendor].states, current)) {
-          throw new InvalidTransitionError(vendor, current.status, allowedFrom(adapters[vendor].states, current), 'delete', `${vendor} work order is ${current.status}: it cannot be deleted in this status`);
+          throw new InvalidTransitionError(
+            vendor,
+            current.status,
+            allowedFrom(adapters[vendor].states, current),
+            'delete',
+            `${vendor} work order is ${current.status}: it cannot be deleted in this status`,
+          );
         }
         // Whether a delete whose answer was lost happened: the order is gone.
         attempt.verify = async () => {
@@ -262,7 +304,8 @@ interface Attempt {
 function holdsUpdate(wo: WorkOrder, input: WorkOrderUpdate): boolean {
   const same = (a: unknown, b: unknown) =>
     a instanceof Date || b instanceof Date
-      ? Math.floor(((a as Date | null)?.getTime() ?? 0) / 1000) === Math.floor(((b as Date | null)?.getTime() ?? 0) / 1000)
+      ? Math.floor(((a as Date | null)?.getTime() ?? 0) / 1000) ===
+        Math.floor(((b as Date | null)?.getTime() ?? 0) / 1000)
       : (a ?? null) === (b ?? null);
   const checks: [unknown, unknown][] = [
     [input.orderNumber, wo.orderNumber],
@@ -283,11 +326,16 @@ function holdsUpdate(wo: WorkOrder, input: WorkOrderUpdate): boolean {
  * never writes twice. Anything else after sending (a timeout, a lost connection) leaves the outcome unknown: the
  * error is kept, so a blind retry cannot write twice.
  */
-function afterFailure(attempt: Attempt, err: unknown, read: (vendor: Vendor, key: string) => Promise<WorkOrder>): AfterFailure {
+function afterFailure(
+  attempt: Attempt,
+  err: unknown,
+  read: (vendor: Vendor, key: string) => Promise<WorkOrder>,
+): AfterFailure {
   const written = attempt.written;
   if (written) return { action: 'replay', replay: () => read(written.vendor, written.key) };
   if (!attempt.sent) return { action: 'release' };
-  if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof NotFoundError) return { action: 'release' };
+  if (err instanceof ValidationError || err instanceof InvalidTransitionError || err instanceof NotFoundError)
+    return { action: 'release' };
   if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return { action: 'release' };
   // The outcome is unknown (and the client was told so): a repeat reads the vendor to learn it, never writing
   // blindly a second time. Any other failure after sending (a vendor's 500) is kept and answered again as it was.
@@ -296,17 +344,20 @@ function afterFailure(attempt: Attempt, err: unknown, read: (vendor: Vendor, key
 }
 
 function validateText(value: string | null | undefined, field: string) {
-  if (value != null && value.length > MAX_TEXT) throw new ValidationError(`${field} must be at most ${MAX_TEXT} characters`, field);
+  if (value != null && value.length > MAX_TEXT)
+    throw new ValidationError(`${field} must be at most ${MAX_TEXT} characters`, field);
 }
 
 function validateQuantity(value: number | undefined, field: string, vendor: Vendor) {
-  if (value !== undefined && (!Number.isInteger(value) || value <= 0)) throw new ValidationError(`${field} must be a positive integer`, field, vendor);
+  if (value !== undefined && (!Number.isInteger(value) || value <= 0))
+    throw new ValidationError(`${field} must be a positive integer`, field, vendor);
 }
 
 function validateCreate(input: WorkOrderCreate) {
   const v = input.vendor;
   if (!input.orderNumber?.trim()) throw new ValidationError('orderNumber is required', 'orderNumber', v);
-  if (input.orderNumber.length > MAX_ORDER_NUMBER) throw new ValidationError(`orderNumber must be at most ${MAX_ORDER_NUMBER} characters`, 'orderNumber', v);
+  if (input.orderNumber.length > MAX_ORDER_NUMBER)
+    throw new ValidationError(`orderNumber must be at most ${MAX_ORDER_NUMBER} characters`, 'orderNumber', v);
   if (input.quantity === undefined) throw new ValidationError('quantity is required', 'quantity', v);
   validateQuantity(input.quantity, 'quantity', v);
   validateText(input.notes, 'notes');
@@ -314,7 +365,8 @@ function validateCreate(input: WorkOrderCreate) {
 }
 
 function validateUpdate(vendor: Vendor, input: WorkOrderUpdate) {
-  if (Object.values(input).every((x) => x === undefined)) throw new ValidationError('Nothing to update: give at least one field', 'input', vendor);
+  if (Object.values(input).every((x) => x === undefined))
+    throw new ValidationError('Nothing to update: give at least one field', 'input', vendor);
   if (input.orderNumber !== undefined && (!input.orderNumber.trim() || input.orderNumber.length > MAX_ORDER_NUMBER)) {
     throw new ValidationError(`orderNumber must be 1 to ${MAX_ORDER_NUMBER} characters`, 'orderNumber', vendor);
   }

@@ -9,7 +9,10 @@ import { createGateway, type Gateway } from '../../src/yoga.js';
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
   headers: Headers;
-  body: { data?: T | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+  body: {
+    data?: T | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  };
 }
 
 export interface TestGateway {
@@ -17,7 +20,11 @@ export interface TestGateway {
   dotzero: DotZeroSimulator;
   gmes: GenericMesSimulator;
   pb: PitneyBowesSimulator;
-  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  query<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResponse<T>>;
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Requests served by each simulator since the last reset (token calls included). */
   calls(): { DOTZERO: number; GENERIC_MES: number; PITNEY_BOWES: number; total: number };
@@ -52,18 +59,33 @@ export interface TestGatewayOptions {
 }
 
 /** A gateway with some vendors pointed at given settings (as if real) and the rest simulated. */
-export async function startTestGatewayWith(vendors: VendorSettings, options: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGatewayWith(
+  vendors: VendorSettings,
+  options: TestGatewayOptions = {},
+): Promise<TestGateway> {
   return startTestGateway({ ...options, vendors });
 }
 
-export async function startTestGateway(options: TestGatewayOptions & { vendors?: VendorSettings } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: TestGatewayOptions & { vendors?: VendorSettings } = {},
+): Promise<TestGateway> {
   const sims = await startSimulatorsFor(options.vendors ?? {});
   if (options.dotzeroTokenTtlSeconds !== undefined) {
     const creds = (sims.simulators.DOTZERO as DotZeroSimulator).issueCredentials(options.dotzeroTokenTtlSeconds);
-    sims.settings.DOTZERO = { ...sims.settings.DOTZERO, token: creds.token, refreshToken: creds.refreshToken, expiresAt: new Date(creds.expiresAt) };
+    sims.settings.DOTZERO = {
+      ...sims.settings.DOTZERO,
+      token: creds.token,
+      refreshToken: creds.refreshToken,
+      expiresAt: new Date(creds.expiresAt),
+    };
   }
   const config = testConfig({ ...options.config, ...(options.clients ? { clients: options.clients } : {}) });
-  const gateway = createGateway({ config, vendors: sims.settings, simulated: sims.simulated, logger: options.logger ?? silentLogger });
+  const gateway = createGateway({
+    config,
+    vendors: sims.settings,
+    simulated: sims.simulated,
+    logger: options.logger ?? silentLogger,
+  });
   // A vendor given real settings has no simulator here: its counters read zero.
   const none = { total: () => 0, counts: () => ({}), count: () => 0, resetCounts: () => {} };
   const dotzero = (sims.simulators.DOTZERO ?? none) as DotZeroSimulator;

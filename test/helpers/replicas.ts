@@ -14,7 +14,11 @@ import { silentLogger, testConfig, type GqlResponse } from './gateway.js';
 export interface Replica {
   gateway: Gateway;
   origin: string;
-  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  query<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResponse<T>>;
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Dies without a goodbye: its lease is not given back. */
   crash(): Promise<void>;
@@ -36,13 +40,22 @@ async function listen(server: Server): Promise<string> {
 }
 
 export async function startReplica(sims: SimulatedVendors, config: Partial<GatewayConfig>): Promise<Replica> {
-  const gateway = await startGateway({ config: testConfig({ pollIntervalMs: 0, ...config }), vendors: sims.settings, simulated: sims.simulated, logger: silentLogger });
+  const gateway = await startGateway({
+    config: testConfig({ pollIntervalMs: 0, ...config }),
+    vendors: sims.settings,
+    simulated: sims.simulated,
+    logger: silentLogger,
+  });
   const server = createServer(gateway.yoga);
   const ws = attachWebSockets(server, gateway);
   const origin = await listen(server);
   let closed = false;
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const shut = async (crash: boolean) => {
     if (closed) return;
     closed = true;
@@ -66,12 +79,21 @@ export async function startReplica(sims: SimulatedVendors, config: Partial<Gatew
   };
 }
 
-export async function startCluster(n: number, config: Partial<GatewayConfig> & { clients?: GatewayClient[] } = {}, options: { dotzeroExpired?: boolean } = {}): Promise<Cluster> {
+export async function startCluster(
+  n: number,
+  config: Partial<GatewayConfig> & { clients?: GatewayClient[] } = {},
+  options: { dotzeroExpired?: boolean } = {},
+): Promise<Cluster> {
   const sims = await startSimulatorsFor({});
   if (options.dotzeroExpired) {
     // Every replica starts with a DotZero token it takes to be expired: the first call of each must refresh.
     const creds = sims.simulators.DOTZERO!.issueCredentials(60);
-    sims.settings.DOTZERO = { ...sims.settings.DOTZERO, token: creds.token, refreshToken: creds.refreshToken, expiresAt: new Date(Date.now() - 1000) };
+    sims.settings.DOTZERO = {
+      ...sims.settings.DOTZERO,
+      token: creds.token,
+      refreshToken: creds.refreshToken,
+      expiresAt: new Date(Date.now() - 1000),
+    };
   }
   const replicas: Replica[] = [];
   for (let i = 0; i < n; i++) replicas.push(await startReplica(sims, config));
@@ -95,7 +117,10 @@ export interface Collected {
   close(): Promise<void>;
 }
 
-function collector(): Collected & { push(r: Collected['results'][number]): void; onClose(fn: () => void | Promise<void>): void } {
+function collector(): Collected & {
+  push(r: Collected['results'][number]): void;
+  onClose(fn: () => void | Promise<void>): void;
+} {
   const results: Collected['results'] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   let closer: () => void | Promise<void> = () => undefined;
@@ -119,7 +144,12 @@ function collector(): Collected & { push(r: Collected['results'][number]): void;
 }
 
 /** A GraphQL-over-SSE subscriber (yoga's built-in: POST with Accept: text/event-stream). Resolves once it is open. */
-export async function sseSubscribe(origin: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Collected> {
+export async function sseSubscribe(
+  origin: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<Collected> {
   const c = collector();
   const abort = new AbortController();
   const res = await fetch(`${origin}/graphql`, {
@@ -146,7 +176,10 @@ export async function sseSubscribe(origin: string, query: string, variables: Rec
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim());
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim());
           if (/^event: next/m.test(block) && data.length) c.push(JSON.parse(data.join('\n')));
         }
       }
@@ -159,15 +192,33 @@ export async function sseSubscribe(origin: string, query: string, variables: Rec
 }
 
 /** A graphql-ws subscriber; the credential goes in the connection parameters. Resolves once subscribed. */
-export async function wsSubscribe(origin: string, query: string, variables: Record<string, unknown> = {}, connectionParams: Record<string, string> = {}): Promise<Collected> {
+export async function wsSubscribe(
+  origin: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  connectionParams: Record<string, string> = {},
+): Promise<Collected> {
   const c = collector();
-  const client = createClient({ url: `${origin.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: false });
+  const client = createClient({
+    url: `${origin.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: false,
+  });
   await new Promise<void>((resolve, reject) => {
     client.on('connected', () => resolve());
     client.on('error', reject);
   });
   let dispose: () => void = () => undefined;
-  dispose = client.subscribe({ query, variables }, { next: (r) => c.push(r as never), error: (e) => c.push({ errors: Array.isArray(e) ? e : [{ message: String((e as Error)?.message ?? e) }] }), complete: () => undefined });
+  dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (r) => c.push(r as never),
+      error: (e) => c.push({ errors: Array.isArray(e) ? e : [{ message: String((e as Error)?.message ?? e) }] }),
+      complete: () => undefined,
+    },
+  );
   c.onClose(async () => {
     dispose();
     await client.dispose();

@@ -8,7 +8,9 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   // A tight deadline for the vendor the tests slow down; the others keep room for a loaded machine.
-  gw = await startTestGateway({ config: { upstreamTimeoutMs: 5_000, upstream: { vendors: { GENERIC_MES: { timeoutMs: 300 } } } } });
+  gw = await startTestGateway({
+    config: { upstreamTimeoutMs: 5_000, upstream: { vendors: { GENERIC_MES: { timeoutMs: 300 } } } },
+  });
 });
 afterAll(async () => {
   await gw.close();
@@ -33,7 +35,7 @@ describe('upstream faults', () => {
     await new Promise((r) => setTimeout(r, 800));
   });
 
-  it('a vendor rate limit answers RATE_LIMITED with the vendor\'s Retry-After', async () => {
+  it("a vendor rate limit answers RATE_LIMITED with the vendor's Retry-After", async () => {
     gw.gmes.setRateLimit(1);
     const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
     expect((await gw.query(query)).body.errors).toBeUndefined();
@@ -50,11 +52,25 @@ describe('upstream faults', () => {
   });
 
   it('a write that meets an outage is not sent again', async () => {
-    const open = await gw.query(`{ workOrders(first: 1, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id vendorId } } } }`);
+    const open = await gw.query(
+      `{ workOrders(first: 1, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id vendorId } } } }`,
+    );
     const { id, vendorId } = open.body.data!.workOrders.edges[0].node;
     gw.resetCounts();
     gw.gmes.faults.next = [
-      { status: 200, body: { data: { id: vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } },
+      {
+        status: 200,
+        body: {
+          data: {
+            id: vendorId,
+            orderNumber: 'x',
+            status: 'OPEN',
+            quantity: 5,
+            completedQuantity: 0,
+            priority: 'NORMAL',
+          },
+        },
+      },
       { status: 503, raw: 'maintenance' },
     ];
     const res = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id });
@@ -68,7 +84,8 @@ describe('upstream faults', () => {
     // The generic MES operations endpoint is down; its work-order list and details are not.
     local.gmes.faults.routeStatus = { 'GET /api/v2/operations/:id': 500 };
     try {
-      const res = await local.query(`{ workOrders(first: 3, filter: { vendors: [GENERIC_MES], statuses: [IN_PROGRESS] }) {
+      const res =
+        await local.query(`{ workOrders(first: 3, filter: { vendors: [GENERIC_MES], statuses: [IN_PROGRESS] }) {
         edges { node { id orderNumber operations { id } } } } }`);
       const nodes = res.body.data!.workOrders.edges.map((e: any) => e.node);
       expect(nodes).toHaveLength(3);
@@ -91,19 +108,29 @@ describe('upstream faults', () => {
 describe('circuit breaker', () => {
   it('after a run of timeouts fails calls at once without sending them, then lets one through after the cool-down', async () => {
     const local = await startTestGateway({
-      config: { upstreamTimeoutMs: 5_000, upstreamBreaker: { failures: 2, cooldownMs: 1_000 }, upstream: { vendors: { GENERIC_MES: { timeoutMs: 150 } } } },
+      config: {
+        upstreamTimeoutMs: 5_000,
+        upstreamBreaker: { failures: 2, cooldownMs: 1_000 },
+        upstream: { vendors: { GENERIC_MES: { timeoutMs: 150 } } },
+      },
     });
     const query = `{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { totalCount } }`;
     try {
       local.gmes.faults.latencyMs = 600;
-      for (let i = 0; i < 2; i++) expect((await local.query(query)).body.errors![0]!.extensions!.code).toBe('UPSTREAM_TIMEOUT');
+      for (let i = 0; i < 2; i++)
+        expect((await local.query(query)).body.errors![0]!.extensions!.code).toBe('UPSTREAM_TIMEOUT');
       local.resetCounts(); // the simulator counts a request when it arrives, so the abandoned two are counted already
       const refused = await local.query(query);
-      expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', vendor: 'GENERIC_MES' });
+      expect(refused.body.errors![0]!.extensions).toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+        vendor: 'GENERIC_MES',
+      });
       // Failed at once: nothing reached the vendor (a call sent would have been counted on arrival).
       expect(local.gmes.total()).toBe(0);
       // Other vendors are not affected.
-      expect((await local.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { totalCount } }`)).body.errors).toBeUndefined();
+      expect(
+        (await local.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { totalCount } }`)).body.errors,
+      ).toBeUndefined();
       clearFaults(local.gmes.faults);
       await new Promise((r) => setTimeout(r, 1_050));
       expect((await local.query(query)).body.errors).toBeUndefined();
@@ -121,7 +148,9 @@ describe('metrics', () => {
       const res = await local.gateway.yoga.fetch('http://gateway.test/metrics');
       expect(res.status).toBe(200);
       const text = await res.text();
-      expect(text).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 1/);
+      expect(text).toMatch(
+        /mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 1/,
+      );
       expect(text).toMatch(/mes_gateway_upstream_requests_total\{vendor="PITNEY_BOWES",[^}]*status="200"\}/);
       expect(text).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 1/);
       expect(text).not.toMatch(/Bearer|apiKey|secret/i);
@@ -132,9 +161,15 @@ describe('metrics', () => {
       await local.query(`{ workOrders(first: 5) { totalCount } }`);
       local.gmes.faults.status = undefined;
       const after = await (await local.gateway.yoga.fetch('http://gateway.test/metrics')).text();
-      expect(after).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 2\n/);
-      expect(after).toMatch(/mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="503"\} [1-9]/);
-      expect(after).toMatch(/mes_gateway_upstream_request_duration_seconds_count\{vendor="GENERIC_MES",operation="listWorkOrders"\} [3-9]/);
+      expect(after).toMatch(
+        /mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="200"\} 2\n/,
+      );
+      expect(after).toMatch(
+        /mes_gateway_upstream_requests_total\{vendor="GENERIC_MES",operation="listWorkOrders",status="503"\} [1-9]/,
+      );
+      expect(after).toMatch(
+        /mes_gateway_upstream_request_duration_seconds_count\{vendor="GENERIC_MES",operation="listWorkOrders"\} [3-9]/,
+      );
       expect(after).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} 2\n/);
       expect(after).toMatch(/mes_gateway_graphql_operations_total\{type="query",outcome="partial"\} 1\n/);
       expect(after).toMatch(/mes_gateway_graphql_operation_duration_seconds_count\{type="query"\} 3\n/);

@@ -64,7 +64,10 @@ function qualitySubgraph() {
       },
       Query: {
         lowQualityWorkOrders: (_root: unknown, { below }: { below: number }) =>
-          [...scores].filter(([, s]) => s < below).sort((a, b) => a[1] - b[1]).map(([id, qualityScore]) => ({ id, qualityScore })),
+          [...scores]
+            .filter(([, s]) => s < below)
+            .sort((a, b) => a[1] - b[1])
+            .map(([id, qualityScore]) => ({ id, qualityScore })),
       },
     },
   });
@@ -93,7 +96,10 @@ async function viaRouter(query: string, as: 'all' | 'pb' = 'all') {
     headers: { 'content-type': 'application/json', 'x-router-as': as },
     body: JSON.stringify({ query }),
   });
-  return (await res.json()) as { data?: any; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
+  return (await res.json()) as {
+    data?: any;
+    errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+  };
 }
 
 async function counted<T>(run: () => Promise<T>) {
@@ -111,12 +117,18 @@ beforeAll(async () => {
   const [mesUrl, qualityUrl] = await Promise.all([listen(mesServer), listen(qualityServer)]);
 
   for (const vendor of Object.keys(picked) as Vendor[]) {
-    const res = await mes.query(`{ workOrders(first: 3, filter: { vendors: [${vendor}] }) { edges { node { id } } } }`, undefined, { 'x-api-key': ROUTER.apiKey });
+    const res = await mes.query(
+      `{ workOrders(first: 3, filter: { vendors: [${vendor}] }) { edges { node { id } } } }`,
+      undefined,
+      { 'x-api-key': ROUTER.apiKey },
+    );
     picked[vendor] = res.body.data!.workOrders.edges.map((e: any) => e.node.id);
     expect(picked[vendor]).toHaveLength(3);
   }
   // Low scores for two orders of each vendor; the third of each scores well.
-  Object.values(picked).forEach((ids, v) => ids.forEach((id, i) => scores.set(id, i === 2 ? 0.9 : 0.1 + v * 0.1 + i * 0.01)));
+  Object.values(picked).forEach((ids, v) =>
+    ids.forEach((id, i) => scores.set(id, i === 2 ? 0.9 : 0.1 + v * 0.1 + i * 0.01)),
+  );
 
   const supergraph = composeSupergraph(mesUrl, [{ name: 'quality', url: qualityUrl, sdl: QUALITY_SDL }]);
   router = createGatewayRuntime({
@@ -126,7 +138,9 @@ beforeAll(async () => {
     // The router authenticates to this gateway as a `router` client; the header picks which one, to test scope.
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, subgraphName }) =>
-        subgraphName === 'mes' ? { 'x-api-key': request.headers.get('x-router-as') === 'pb' ? ROUTER_PB.apiKey : ROUTER.apiKey } : {},
+        subgraphName === 'mes'
+          ? { 'x-api-key': request.headers.get('x-router-as') === 'pb' ? ROUTER_PB.apiKey : ROUTER.apiKey }
+          : {},
     },
   });
 });
@@ -139,19 +153,23 @@ afterAll(async () => {
 
 describe('composed supergraph served by Hive Gateway', () => {
   it('composes: the supergraph joins both subgraphs and keeps Query.node with this gateway alone', () => {
-    const supergraph = composeSupergraph('http://mes.test/graphql', [{ name: 'quality', url: 'http://quality.test/graphql', sdl: QUALITY_SDL }]);
+    const supergraph = composeSupergraph('http://mes.test/graphql', [
+      { name: 'quality', url: 'http://quality.test/graphql', sdl: QUALITY_SDL },
+    ]);
     expect(supergraph).toMatch(/MES @join__graph\(name: "mes", url: "http:\/\/mes\.test\/graphql"\)/);
     expect(supergraph).toMatch(/QUALITY @join__graph\(name: "quality", url: "http:\/\/quality\.test\/graphql"\)/);
     expect(supergraph).toMatch(/node\(id: ID!\): Node @join__field\(graph: MES\)/);
     expect(supergraph).toMatch(/qualityScore: Float @join__field\(graph: QUALITY\)/);
   });
 
-  it("composes with another subgraph that pages Relay-style: PageInfo is shareable", () => {
+  it('composes with another subgraph that pages Relay-style: PageInfo is shareable', () => {
     const pager = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@shareable"])
       type PageInfo @shareable { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
       type InspectionConnection { pageInfo: PageInfo! }
       type Query { inspections: InspectionConnection! }`;
-    const supergraph = composeSupergraph('http://mes.test/graphql', [{ name: 'inspections', url: 'http://inspections.test/graphql', sdl: pager }]);
+    const supergraph = composeSupergraph('http://mes.test/graphql', [
+      { name: 'inspections', url: 'http://inspections.test/graphql', sdl: pager },
+    ]);
     expect(supergraph).toMatch(/type PageInfo @join__type\(graph: INSPECTIONS\) @join__type\(graph: MES\)/);
   });
 
@@ -159,7 +177,9 @@ describe('composed supergraph served by Hive Gateway', () => {
     const rival = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
       interface Node { id: ID! }
       type Query { node(id: ID!): Node }`;
-    expect(() => composeSupergraph('http://mes.test/graphql', [{ name: 'rival', url: 'http://rival.test/graphql', sdl: rival }])).toThrow(/Composition failed/);
+    expect(() =>
+      composeSupergraph('http://mes.test/graphql', [{ name: 'rival', url: 'http://rival.test/graphql', sdl: rival }]),
+    ).toThrow(/Composition failed/);
   });
 
   it('mes -> quality: work orders of three vendors get their qualityScore, with the vendor calls of the plain query', async () => {
@@ -173,11 +193,17 @@ describe('composed supergraph served by Hive Gateway', () => {
 
     const federated = await counted(() => viaRouter(lists('qualityScore')));
     expect(federated.result.errors).toBeUndefined();
-    for (const [alias, vendor] of [['dz', 'DOTZERO'], ['gm', 'GENERIC_MES'], ['pb', 'PITNEY_BOWES']] as const) {
+    for (const [alias, vendor] of [
+      ['dz', 'DOTZERO'],
+      ['gm', 'GENERIC_MES'],
+      ['pb', 'PITNEY_BOWES'],
+    ] as const) {
       const nodes = federated.result.data[alias].edges.map((e: any) => e.node);
       expect(nodes.map((n: any) => n.id)).toEqual(picked[vendor]);
       expect(nodes.map((n: any) => n.qualityScore)).toEqual(picked[vendor].map((id) => scores.get(id)));
-      expect(nodes.map((n: any) => n.orderNumber)).toEqual(direct.result.body.data![alias].edges.map((e: any) => e.node.orderNumber));
+      expect(nodes.map((n: any) => n.orderNumber)).toEqual(
+        direct.result.body.data![alias].edges.map((e: any) => e.node.orderNumber),
+      );
     }
     // The scores cost the vendors nothing: the same calls as the query without them. The quality subgraph is asked once.
     expect(federated.routes).toEqual(direct.routes);
@@ -186,13 +212,18 @@ describe('composed supergraph served by Hive Gateway', () => {
   });
 
   it('quality -> mes: references from the quality subgraph resolve through _entities, batched like a query for the same orders', async () => {
-    const low = [...scores].filter(([, s]) => s < 0.5).sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    const low = [...scores]
+      .filter(([, s]) => s < 0.5)
+      .sort((a, b) => a[1] - b[1])
+      .map(([id]) => id);
     expect(low).toHaveLength(6);
     const aliased = `{ ${low.map((id, i) => `o${i}: workOrder(id: "${id}") { id vendor orderNumber status product { name } }`).join(' ')} }`;
     const direct = await counted(() => mes.query(aliased, undefined, { 'x-api-key': ROUTER.apiKey }));
     expect(direct.result.body.errors).toBeUndefined();
 
-    const federated = await counted(() => viaRouter('{ lowQualityWorkOrders { id qualityScore vendor orderNumber status product { name } } }'));
+    const federated = await counted(() =>
+      viaRouter('{ lowQualityWorkOrders { id qualityScore vendor orderNumber status product { name } } }'),
+    );
     expect(federated.result.errors).toBeUndefined();
     const got = federated.result.data.lowQualityWorkOrders;
     expect(got.map((w: any) => w.id)).toEqual(low);
@@ -208,10 +239,18 @@ describe('composed supergraph served by Hive Gateway', () => {
   });
 
   it("the router's vendor scope holds across subgraphs: a Pitney-Bowes-only router gets only Pitney Bowes orders, no other vendor call", async () => {
-    const federated = await counted(() => viaRouter('{ lowQualityWorkOrders { id qualityScore vendor orderNumber } }', 'pb'));
-    const got = federated.result.data.lowQualityWorkOrders as ({ id: string; vendor: string; orderNumber: string } | null)[];
+    const federated = await counted(() =>
+      viaRouter('{ lowQualityWorkOrders { id qualityScore vendor orderNumber } }', 'pb'),
+    );
+    const got = federated.result.data.lowQualityWorkOrders as ({
+      id: string;
+      vendor: string;
+      orderNumber: string;
+    } | null)[];
     const pbLow = picked.PITNEY_BOWES.filter((id) => (scores.get(id) ?? 1) < 0.5);
-    expect(got.filter((w) => w?.orderNumber).map((w) => [w!.id, w!.vendor])).toEqual(pbLow.map((id) => [id, 'PITNEY_BOWES']));
+    expect(got.filter((w) => w?.orderNumber).map((w) => [w!.id, w!.vendor])).toEqual(
+      pbLow.map((id) => [id, 'PITNEY_BOWES']),
+    );
     // The other vendors' orders are null. This gateway answers each with FORBIDDEN (federation-entities.test.ts);
     // Hive Gateway does not pass those errors on when they come from the fetch that settles an @interfaceObject's
     // concrete type, so the supergraph's client sees the nulls only.

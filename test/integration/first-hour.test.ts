@@ -12,8 +12,20 @@ import { codes, startTestGateway, testConfig, type TestGateway } from '../helper
 const KEY = 'first-hour-frontend-key-01';
 const PARTNER_KEY = 'first-hour-partner-key-001';
 const clients = [
-  { name: 'ui', apiKey: KEY, role: 'frontend' as const, scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 100_000 },
-  { name: 'partner', apiKey: PARTNER_KEY, role: 'partner' as const, scopes: ['workorders:read'], rateLimitPerMinute: 100_000 },
+  {
+    name: 'ui',
+    apiKey: KEY,
+    role: 'frontend' as const,
+    scopes: ['workorders:read', 'workorders:write'],
+    rateLimitPerMinute: 100_000,
+  },
+  {
+    name: 'partner',
+    apiKey: PARTNER_KEY,
+    role: 'partner' as const,
+    scopes: ['workorders:read'],
+    rateLimitPerMinute: 100_000,
+  },
 ];
 
 /** No clients file, production: the open exploration mode as `npm start` runs it. */
@@ -54,7 +66,10 @@ describe('the ready example', () => {
   });
 
   it('is in the persisted catalog, so partners can call it by hash', () => {
-    const manifest = JSON.parse(readFileSync('src/generated/persisted-documents.json', 'utf8')) as Record<string, string>;
+    const manifest = JSON.parse(readFileSync('src/generated/persisted-documents.json', 'utf8')) as Record<
+      string,
+      string
+    >;
     const hash = (SideBySideDocument as unknown as { __meta__: { hash: string } }).__meta__.hash;
     expect(manifest[hash]).toContain('query SideBySide {');
   });
@@ -63,7 +78,8 @@ describe('the ready example', () => {
     const res = await explore.query(EXAMPLE_QUERY);
     expect(res.body.errors).toBeUndefined();
     const data = res.body.data!;
-    const vendorsOf = (alias: string) => new Set(data[alias].edges.map((e: { node: { vendor: string } }) => e.node.vendor));
+    const vendorsOf = (alias: string) =>
+      new Set(data[alias].edges.map((e: { node: { vendor: string } }) => e.node.vendor));
     expect(vendorsOf('dotzero')).toEqual(new Set(['DOTZERO']));
     expect(vendorsOf('genericMes')).toEqual(new Set(['GENERIC_MES']));
     expect(vendorsOf('pitneyBowes')).toEqual(new Set(['PITNEY_BOWES']));
@@ -73,12 +89,15 @@ describe('the ready example', () => {
     expect(explore.calls().PITNEY_BOWES).toBeGreaterThan(0);
   });
 
-  it('its comment\'s paging advice works: endCursor as after', async () => {
+  it("its comment's paging advice works: endCursor as after", async () => {
     const first = await explore.query(EXAMPLE_QUERY);
     const cursor = first.body.data!.dotzero.pageInfo.endCursor as string;
-    const next = await explore.query('query($after: String) { workOrders(first: 3, after: $after, filter: { vendors: [DOTZERO] }) { edges { node { orderNumber } } } }', {
-      after: cursor,
-    });
+    const next = await explore.query(
+      'query($after: String) { workOrders(first: 3, after: $after, filter: { vendors: [DOTZERO] }) { edges { node { orderNumber } } } }',
+      {
+        after: cursor,
+      },
+    );
     expect(next.body.errors).toBeUndefined();
     const seen = first.body.data!.dotzero.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber);
     for (const e of next.body.data!.workOrders.edges) expect(seen).not.toContain(e.node.orderNumber);
@@ -89,7 +108,12 @@ describe('CORS', () => {
   const preflight = (gw: TestGateway, origin: string, host = 'gateway.test') =>
     gw.gateway.yoga.fetch('http://gateway.test/graphql', {
       method: 'OPTIONS',
-      headers: { origin, host, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin,
+        host,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
 
   it('a preflight from another site gets no allow-origin and no credentials', async () => {
@@ -99,7 +123,7 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-methods')).toBeNull();
   });
 
-  it('the gateway\'s own pages (GraphiQL) are allowed, without credentials', async () => {
+  it("the gateway's own pages (GraphiQL) are allowed, without credentials", async () => {
     const res = await preflight(explore, 'http://gateway.test');
     expect(res.headers.get('access-control-allow-origin')).toBe('http://gateway.test');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
@@ -116,19 +140,25 @@ describe('CORS', () => {
   it.each([
     ['a JSON POST', { 'content-type': 'application/json', 'x-graphql-yoga-csrf': '1' }],
     ['a "simple" text/plain POST', { 'content-type': 'text/plain' }],
-  ])('%s from another site creating a work order is refused (403 FORBIDDEN), unreadable, and writes nothing', async (_name, headers) => {
-    const res = await explore.gateway.yoga.fetch('http://gateway.test/graphql', {
-      method: 'POST',
-      headers: { origin: 'https://evil.example', ...headers },
-      body: JSON.stringify({ query: 'mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "EVIL-1", quantity: 1, product: "Widget A" }) { id } }' }),
-    });
-    expect(res.status).toBe(403);
-    expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
-    expect(body.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
-    expect(explore.calls().total).toBe(0);
-    expect(writes(explore)).toBe(0);
-  });
+  ])(
+    '%s from another site creating a work order is refused (403 FORBIDDEN), unreadable, and writes nothing',
+    async (_name, headers) => {
+      const res = await explore.gateway.yoga.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { origin: 'https://evil.example', ...headers },
+        body: JSON.stringify({
+          query:
+            'mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "EVIL-1", quantity: 1, product: "Widget A" }) { id } }',
+        }),
+      });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+      expect(explore.calls().total).toBe(0);
+      expect(writes(explore)).toBe(0);
+    },
+  );
 
   it('an answer to an allowed origin names it and varies on Origin', async () => {
     const res = await listed.gateway.yoga.fetch('http://gateway.test/graphql', {
@@ -148,13 +178,17 @@ describe('CORS', () => {
     expect(readConfig({ CORS_ORIGINS: value }).corsOrigins).toEqual(expected);
   });
 
-  it.each(['*', 'null', 'https://ui.example.com/app', 'ui.example.com', 'https://*.example.com', 'ftp://ui.example.com'])(
-    'CORS_ORIGINS=%j is a start-up error naming it',
-    (value) => {
-      expect(() => readConfig({ CORS_ORIGINS: value })).toThrowError(ConfigError);
-      expect(() => readConfig({ CORS_ORIGINS: value })).toThrowError(/CORS_ORIGINS/);
-    },
-  );
+  it.each([
+    '*',
+    'null',
+    'https://ui.example.com/app',
+    'ui.example.com',
+    'https://*.example.com',
+    'ftp://ui.example.com',
+  ])('CORS_ORIGINS=%j is a start-up error naming it', (value) => {
+    expect(() => readConfig({ CORS_ORIGINS: value })).toThrowError(ConfigError);
+    expect(() => readConfig({ CORS_ORIGINS: value })).toThrowError(/CORS_ORIGINS/);
+  });
 });
 
 describe('variable coercion errors are VALIDATION_ERROR with the input path', () => {
@@ -165,7 +199,11 @@ describe('variable coercion errors are VALIDATION_ERROR with the input path', ()
     ['a string for an Int', { ...base, quantity: 'two' }, 'input.quantity'],
     ['an invalid DateTime', { ...base, dueDate: 'next tuesday' }, 'input.dueDate'],
     ['an unknown enum value', { ...base, vendor: 'SAP' }, 'input.vendor'],
-    ['a missing required input field', { vendor: 'GENERIC_MES', quantity: 2, product: 'Widget A' }, 'input.orderNumber'],
+    [
+      'a missing required input field',
+      { vendor: 'GENERIC_MES', quantity: 2, product: 'Widget A' },
+      'input.orderNumber',
+    ],
     ['an input field the type does not have', { ...base, colour: 'red' }, 'input.colour'],
   ])('%s -> %s', async (_name, input, field) => {
     const res = await explore.query(CREATE, { input });
@@ -178,8 +216,18 @@ describe('variable coercion errors are VALIDATION_ERROR with the input path', ()
   it.each([
     ['no value for a required variable', CREATE, {}, 'input'],
     ['null for a required variable', CREATE, { input: null }, 'input'],
-    ['a wrong type in a list', 'query($v: [Vendor!]) { workOrders(filter: { vendors: $v }) { totalCount } }', { v: ['DOTZERO', 7] }, 'v[1]'],
-    ['an invalid DateTime in a filter', 'query($f: WorkOrderFilter) { workOrders(filter: $f) { totalCount } }', { f: { dueAfter: '2026-13-45' } }, 'f.dueAfter'],
+    [
+      'a wrong type in a list',
+      'query($v: [Vendor!]) { workOrders(filter: { vendors: $v }) { totalCount } }',
+      { v: ['DOTZERO', 7] },
+      'v[1]',
+    ],
+    [
+      'an invalid DateTime in a filter',
+      'query($f: WorkOrderFilter) { workOrders(filter: $f) { totalCount } }',
+      { f: { dueAfter: '2026-13-45' } },
+      'f.dueAfter',
+    ],
   ])('%s -> %s', async (_name, query, variables, field) => {
     const res = await explore.query(query, variables);
     expect(codes(res)).toEqual(['VALIDATION_ERROR']);
@@ -229,14 +277,30 @@ describe('field suggestions', () => {
 
 describe('limits without gaps', () => {
   const times = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
-  const ask = (query: string) => closed.query(query, undefined, { 'x-api-key': KEY, accept: 'application/graphql-response+json' });
+  const ask = (query: string) =>
+    closed.query(query, undefined, { 'x-api-key': KEY, accept: 'application/graphql-response+json' });
 
   it.each([
-    ['50 @include on spreads of one fragment', `{ vendors { ${times(50, () => '...V @include(if: true)')} } } fragment V on VendorInfo { vendor }`],
-    ['21 @skip on spreads of one fragment', `{ vendors { ${times(21, () => '...V @skip(if: false)')} } } fragment V on VendorInfo { vendor }`],
-    ['directives inside a fragment, counted per spread', `{ vendors { ${times(5, () => '...V')} } } fragment V on VendorInfo { vendor @include(if: true) simulated @include(if: true) a: vendor @skip(if: false) b: vendor @skip(if: false) c: vendor @skip(if: false) }`],
-    ['directives on nested inline fragments', `{ vendors { ${times(21, () => '... on VendorInfo @include(if: true) { vendor }')} } }`],
-    ['directives on variable definitions and the operation', `query Q($a: Int @deprecated, $b: Int @deprecated) @include(if: true) { vendors { vendor ${times(19, () => '@skip(if: false)')} } }`],
+    [
+      '50 @include on spreads of one fragment',
+      `{ vendors { ${times(50, () => '...V @include(if: true)')} } } fragment V on VendorInfo { vendor }`,
+    ],
+    [
+      '21 @skip on spreads of one fragment',
+      `{ vendors { ${times(21, () => '...V @skip(if: false)')} } } fragment V on VendorInfo { vendor }`,
+    ],
+    [
+      'directives inside a fragment, counted per spread',
+      `{ vendors { ${times(5, () => '...V')} } } fragment V on VendorInfo { vendor @include(if: true) simulated @include(if: true) a: vendor @skip(if: false) b: vendor @skip(if: false) c: vendor @skip(if: false) }`,
+    ],
+    [
+      'directives on nested inline fragments',
+      `{ vendors { ${times(21, () => '... on VendorInfo @include(if: true) { vendor }')} } }`,
+    ],
+    [
+      'directives on variable definitions and the operation',
+      `query Q($a: Int @deprecated, $b: Int @deprecated) @include(if: true) { vendors { vendor ${times(19, () => '@skip(if: false)')} } }`,
+    ],
   ])('%s: DIRECTIVE_LIMIT_EXCEEDED, no vendor call', async (_name, query) => {
     const res = await ask(query);
     expect(res.status).toBe(400);
@@ -245,7 +309,9 @@ describe('limits without gaps', () => {
   });
 
   it('20 directives (the limit) pass', async () => {
-    const res = await ask(`{ vendors { ${times(20, () => '...V @include(if: true)')} } } fragment V on VendorInfo { vendor }`);
+    const res = await ask(
+      `{ vendors { ${times(20, () => '...V @include(if: true)')} } } fragment V on VendorInfo { vendor }`,
+    );
     expect(res.body.errors).toBeUndefined();
   });
 
@@ -258,15 +324,27 @@ describe('limits without gaps', () => {
   });
 
   it('30 nested ofType hidden in fragments: DEPTH_LIMIT_EXCEEDED', async () => {
-    const fragments = Array.from({ length: 30 }, (_, i) => `fragment T${i} on __Type { ofType { ${i < 29 ? `...T${i + 1}` : 'name'} } }`).join(' ');
+    const fragments = Array.from(
+      { length: 30 },
+      (_, i) => `fragment T${i} on __Type { ofType { ${i < 29 ? `...T${i + 1}` : 'name'} } }`,
+    ).join(' ');
     const res = await ask(`{ __schema { types { ...T0 } } } ${fragments}`);
     expect(codes(res)).toEqual(['DEPTH_LIMIT_EXCEEDED']);
     expect(closed.calls().total).toBe(0);
   });
 
-  it('GraphiQL\'s own introspection query still passes', async () => {
+  it("GraphiQL's own introspection query still passes", async () => {
     const { getIntrospectionQuery } = await import('graphql');
-    const res = await ask(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, oneOf: true }));
+    const res = await ask(
+      getIntrospectionQuery({
+        descriptions: true,
+        inputValueDeprecation: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        oneOf: true,
+      }),
+    );
     expect(res.body.errors).toBeUndefined();
   });
 });

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
 import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
 import { signBody } from '../../src/vendors/generic-mes/webhooks.js';
-import { startCluster, sseSubscribe, wsSubscribe, type Cluster, type Collected, type Replica } from '../helpers/replicas.js';
+import {
+  startCluster,
+  sseSubscribe,
+  wsSubscribe,
+  type Cluster,
+  type Collected,
+  type Replica,
+} from '../helpers/replicas.js';
 
 const client = (name: string, extra: Partial<GatewayClient> = {}): GatewayClient => ({
   name,
@@ -39,18 +46,27 @@ afterAll(async () => {
 });
 
 async function untilSubscribed(n: number) {
-  for (let i = 0; i < 300 && gw.gateway.changes.subscriberCount() !== n; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 300 && gw.gateway.changes.subscriberCount() !== n; i++)
+    await new Promise((r) => setTimeout(r, 10));
   expect(gw.gateway.changes.subscriberCount()).toBe(n);
 }
 
 const changesOf = (c: Collected) => c.results.map((r) => r.data?.workOrderChanged);
 
-function delivery(order: Record<string, unknown>, id = `dlv-${Math.random().toString(36).slice(2)}`, type = 'work_order.updated') {
+function delivery(
+  order: Record<string, unknown>,
+  id = `dlv-${Math.random().toString(36).slice(2)}`,
+  type = 'work_order.updated',
+) {
   return { id, raw: JSON.stringify({ id, type, createdAt: new Date().toISOString(), data: order }) };
 }
 
 function sendWebhook(raw: string, headers: Record<string, string>) {
-  return fetch(`${gw.origin}${GENERIC_MES_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+  return fetch(`${gw.origin}${GENERIC_MES_WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
 }
 
 const signed = (id: string, raw: string, at = Math.floor(Date.now() / 1000)) => ({
@@ -60,12 +76,18 @@ const signed = (id: string, raw: string, at = Math.floor(Date.now() / 1000)) => 
 });
 
 async function gmesOrder(status: string) {
-  const res = await gw.query(`query($f: WorkOrderFilter) { workOrders(first: 1, filter: $f) { edges { node { id vendorId } } } }`, { f: { vendors: ['GENERIC_MES'], statuses: [status] } }, key(ALL));
+  const res = await gw.query(
+    `query($f: WorkOrderFilter) { workOrders(first: 1, filter: $f) { edges { node { id vendorId } } } }`,
+    { f: { vendors: ['GENERIC_MES'], statuses: [status] } },
+    key(ALL),
+  );
   return res.body.data!.workOrders.edges[0].node as { id: string; vendorId: string };
 }
 
 async function gmesDetail(id: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${cluster.gmes.apiUrl}/work-orders/${id}`, { headers: { authorization: `Bearer ${cluster.gmes.apiKey}` } });
+  const res = await fetch(`${cluster.gmes.apiUrl}/work-orders/${id}`, {
+    headers: { authorization: `Bearer ${cluster.gmes.apiKey}` },
+  });
   return ((await res.json()) as { data: Record<string, unknown> }).data;
 }
 
@@ -77,7 +99,11 @@ describe('workOrderChanged', () => {
       const ws = await wsSubscribe(gw.origin, SUBSCRIPTION, {}, { apiKey: ALL.apiKey });
       await untilSubscribed(2);
       const order = await gmesOrder('OPEN');
-      const started = await gw.query('mutation($id: ID!) { startWorkOrder(id: $id) { status } }', { id: order.id }, key(ALL));
+      const started = await gw.query(
+        'mutation($id: ID!) { startWorkOrder(id: $id) { status } }',
+        { id: order.id },
+        key(ALL),
+      );
       expect(started.body.errors).toBeUndefined();
       await sse.waitFor(1);
       await ws.waitFor(1);
@@ -111,7 +137,12 @@ describe('workOrderChanged', () => {
     cluster.pb.resetCounts();
     await gw.gateway.poller.pollOnce();
     await sse.waitFor(1);
-    expect(changesOf(sse)[0]).toMatchObject({ kind: 'UPDATED', source: 'POLL', order: { vendor: 'PITNEY_BOWES', vendorId: id }, changedFields: ['COMPLETED_QUANTITY'] });
+    expect(changesOf(sse)[0]).toMatchObject({
+      kind: 'UPDATED',
+      source: 'POLL',
+      order: { vendor: 'PITNEY_BOWES', vendorId: id },
+      changedFields: ['COMPLETED_QUANTITY'],
+    });
     // Every seeded order is more than one page; the round asked for the orders updated since the last one only.
     expect(cluster.pb.count('POST /shippingservices/fulfillment/v1/work-orders/search')).toBe(1);
     await sse.close();
@@ -121,7 +152,12 @@ describe('workOrderChanged', () => {
     const refused = await sseSubscribe(gw.origin, SUBSCRIPTION, { filter: { vendors: ['GENERIC_MES'] } }, key(PB_ONLY));
     await refused.waitFor(1);
     expect(refused.results[0]?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const wsRefused = await wsSubscribe(gw.origin, SUBSCRIPTION, { filter: { vendors: ['DOTZERO'] } }, { apiKey: PB_ONLY.apiKey });
+    const wsRefused = await wsSubscribe(
+      gw.origin,
+      SUBSCRIPTION,
+      { filter: { vendors: ['DOTZERO'] } },
+      { apiKey: PB_ONLY.apiKey },
+    );
     await wsRefused.waitFor(1);
     expect(wsRefused.results[0]?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await wsRefused.close();
@@ -152,21 +188,70 @@ describe('workOrderChanged', () => {
 describe('generic MES webhook receiver', () => {
   let round = 0;
   it.each([
-    ['no signature', (id: string, raw: string) => ({ headers: { 'x-mes-delivery': id, 'x-mes-timestamp': String(Math.floor(Date.now() / 1000)) }, raw }), 401],
-    ['a wrong signature', (id: string, raw: string) => ({ headers: { ...signed(id, raw), 'x-mes-signature': signBody('another-secret-0123456789', raw) }, raw }), 401],
-    ['a body changed after signing', (id: string, raw: string) => ({ headers: signed(id, raw), raw: raw.replace('"work_order.updated"', '"work_order.deleted"') }), 401],
-    ['a timestamp six minutes old', (id: string, raw: string) => ({ headers: signed(id, raw, Math.floor(Date.now() / 1000) - 360), raw }), 400],
-    ['no delivery id', (id: string, raw: string) => ({ headers: { ...signed(id, raw), 'x-mes-delivery': '' }, raw }), 400],
+    [
+      'no signature',
+      (id: string, raw: string) => ({
+        headers: { 'x-mes-delivery': id, 'x-mes-timestamp': String(Math.floor(Date.now() / 1000)) },
+        raw,
+      }),
+      401,
+    ],
+    [
+      'a wrong signature',
+      (id: string, raw: string) => ({
+        headers: { ...signed(id, raw), 'x-mes-signature': signBody('another-secret-0123456789', raw) },
+        raw,
+      }),
+      401,
+    ],
+    [
+      'a body changed after signing',
+      (id: string, raw: string) => ({
+        headers: signed(id, raw),
+        raw: raw.replace('"work_order.updated"', '"work_order.deleted"'),
+      }),
+      401,
+    ],
+    [
+      'a timestamp six minutes old',
+      (id: string, raw: string) => ({ headers: signed(id, raw, Math.floor(Date.now() / 1000) - 360), raw }),
+      400,
+    ],
+    [
+      'no delivery id',
+      (id: string, raw: string) => ({ headers: { ...signed(id, raw), 'x-mes-delivery': '' }, raw }),
+      400,
+    ],
     ['a body that is not JSON', (id: string) => ({ headers: signed(id, 'not json'), raw: 'not json' }), 400],
-    ['JSON that is not an event', (id: string) => ({ headers: signed(id, JSON.stringify({ id, hello: 'world' })), raw: JSON.stringify({ id, hello: 'world' }) }), 422],
-    ['an event whose data is not a work order', (id: string) => {
-      const raw = JSON.stringify({ id, type: 'work_order.updated', createdAt: new Date().toISOString(), data: { name: 'x' } });
-      return { headers: signed(id, raw), raw };
-    }, 422],
-    ['a body over the size limit', (id: string) => {
-      const raw = JSON.stringify({ id, type: 'work_order.updated', data: { id: 'x', notes: 'x'.repeat(200_000) } });
-      return { headers: signed(id, raw), raw };
-    }, 413],
+    [
+      'JSON that is not an event',
+      (id: string) => ({
+        headers: signed(id, JSON.stringify({ id, hello: 'world' })),
+        raw: JSON.stringify({ id, hello: 'world' }),
+      }),
+      422,
+    ],
+    [
+      'an event whose data is not a work order',
+      (id: string) => {
+        const raw = JSON.stringify({
+          id,
+          type: 'work_order.updated',
+          createdAt: new Date().toISOString(),
+          data: { name: 'x' },
+        });
+        return { headers: signed(id, raw), raw };
+      },
+      422,
+    ],
+    [
+      'a body over the size limit',
+      (id: string) => {
+        const raw = JSON.stringify({ id, type: 'work_order.updated', data: { id: 'x', notes: 'x'.repeat(200_000) } });
+        return { headers: signed(id, raw), raw };
+      },
+      413,
+    ],
   ])('refuses %s with its status and publishes nothing', async (_name, make, status) => {
     const order = await gmesDetail((await gmesOrder('IN_PROGRESS')).vendorId);
     // A quantity no earlier test used: the marker below must be a change.

@@ -22,9 +22,23 @@ function writes(vendor: keyof typeof WRITES): number {
 }
 const allWrites = () => writes('DOTZERO') + writes('GENERIC_MES');
 
-const STATUSES = ['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'INCOMPLETE', 'CANCELLED', 'CLOSED'] as const;
+const STATUSES = [
+  'OPEN',
+  'IN_PROGRESS',
+  'PAUSED',
+  'ON_HOLD',
+  'COMPLETED',
+  'INCOMPLETE',
+  'CANCELLED',
+  'CLOSED',
+] as const;
 const ALLOWED: Record<'DOTZERO' | 'GENERIC_MES', Partial<Record<string, string[]>>> = {
-  DOTZERO: { OPEN: ['IN_PROGRESS'], IN_PROGRESS: ['COMPLETED', 'INCOMPLETE'], INCOMPLETE: ['IN_PROGRESS'], COMPLETED: [] },
+  DOTZERO: {
+    OPEN: ['IN_PROGRESS'],
+    IN_PROGRESS: ['COMPLETED', 'INCOMPLETE'],
+    INCOMPLETE: ['IN_PROGRESS'],
+    COMPLETED: [],
+  },
   GENERIC_MES: {
     OPEN: ['IN_PROGRESS', 'ON_HOLD', 'CANCELLED'],
     IN_PROGRESS: ['PAUSED', 'ON_HOLD', 'COMPLETED'],
@@ -54,8 +68,12 @@ beforeAll(async () => {
           pageInfo { hasNextPage endCursor } edges { node { id vendorId status quantity completedQuantity } } } }`,
         { after, v: [vendor] },
       );
-      const conn: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string; vendorId: string; status: string; quantity: number; completedQuantity: number } }[] } =
-        res.body.data!.workOrders;
+      const conn: {
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        edges: {
+          node: { id: string; vendorId: string; status: string; quantity: number; completedQuantity: number };
+        }[];
+      } = res.body.data!.workOrders;
       for (const { node } of conn.edges) {
         const key = `${vendor}:${node.status}`;
         pool.set(key, [...(pool.get(key) ?? []), node]);
@@ -126,7 +144,9 @@ describe('Pitney Bowes is read-only', () => {
   it('refuses delete and create too, and shows no allowed transitions', async () => {
     const order = pool.get('PITNEY_BOWES:OPEN')![0]!;
     const del = await gw.query(`mutation($id: ID!) { deleteWorkOrder(id: $id) { deletedId } }`, { id: order.id });
-    const create = await gw.query(`mutation { createWorkOrder(input: { vendor: PITNEY_BOWES, orderNumber: "X-1", quantity: 1 }) { id } }`);
+    const create = await gw.query(
+      `mutation { createWorkOrder(input: { vendor: PITNEY_BOWES, orderNumber: "X-1", quantity: 1 }) { id } }`,
+    );
     expect(codes(del)).toEqual(['UNSUPPORTED_BY_VENDOR']);
     expect(codes(create)).toEqual(['UNSUPPORTED_BY_VENDOR']);
     expect(gw.calls().PITNEY_BOWES).toBe(0);
@@ -165,7 +185,9 @@ describe('lifecycles end to end, with a query after each step', () => {
   });
 
   it('DotZero: create -> start -> stop (INCOMPLETE) -> resume -> complete, then update and delete', async () => {
-    const routes = await gw.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { route { id } } } } }`);
+    const routes = await gw.query(
+      `{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { route { id } } } } }`,
+    );
     const routeId = routes.body.data!.workOrders.edges[0].node.route.id;
     const created = await gw.query(
       `mutation($r: ID!) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "WO-LIFE-1", quantity: 25, priority: HIGH, routeId: $r, notes: "rush" }) {
@@ -174,7 +196,12 @@ describe('lifecycles end to end, with a query after each step', () => {
     );
     expect(created.body.errors).toBeUndefined();
     const id = created.body.data!.createWorkOrder.id;
-    expect(created.body.data!.createWorkOrder).toMatchObject({ status: 'OPEN', priority: 'HIGH', notes: 'rush', route: { id: routeId } });
+    expect(created.body.data!.createWorkOrder).toMatchObject({
+      status: 'OPEN',
+      priority: 'HIGH',
+      notes: 'rush',
+      route: { id: routeId },
+    });
     for (const [field, status] of [
       ['startWorkOrder(id: $id)', 'IN_PROGRESS'],
       ['transitionWorkOrder(id: $id, to: INCOMPLETE)', 'INCOMPLETE'],
@@ -187,7 +214,10 @@ describe('lifecycles end to end, with a query after each step', () => {
       expect((await gw.query(READ, { id })).body.data!.workOrder.status).toBe(status);
     }
     expect((await gw.query(READ, { id })).body.data!.workOrder.completedQuantity).toBe(25);
-    const updated = await gw.query(`mutation($id: ID!) { updateWorkOrder(id: $id, input: { notes: "archived" }) { notes } }`, { id });
+    const updated = await gw.query(
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: { notes: "archived" }) { notes } }`,
+      { id },
+    );
     expect(updated.body.data!.updateWorkOrder.notes).toBe('archived');
     const deleted = await gw.query(`mutation($id: ID!) { deleteWorkOrder(id: $id) { deletedId } }`, { id });
     expect(deleted.body.data!.deleteWorkOrder.deletedId).toBe(id);
@@ -198,18 +228,34 @@ describe('lifecycles end to end, with a query after each step', () => {
     const order = take('GENERIC_MES', 'IN_PROGRESS');
     gw.resetCounts();
     const res = await gw.query(`mutation($id: ID!) { deleteWorkOrder(id: $id) { deletedId } }`, { id: order.id });
-    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', vendor: 'GENERIC_MES', currentStatus: 'IN_PROGRESS' });
+    expect(res.body.errors![0]!.extensions).toMatchObject({
+      code: 'INVALID_STATE_TRANSITION',
+      vendor: 'GENERIC_MES',
+      currentStatus: 'IN_PROGRESS',
+    });
     expect(writes('GENERIC_MES')).toBe(0);
   });
 
-  it('maps the vendor\'s own refusal (409) to INVALID_STATE_TRANSITION', async () => {
+  it("maps the vendor's own refusal (409) to INVALID_STATE_TRANSITION", async () => {
     const order = take('GENERIC_MES', 'OPEN');
     // Another system moves the order between our read and our write (faked: the read still says OPEN); the
     // vendor's own 409 reaches the caller with our code.
     const res1 = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id: order.id });
     expect(res1.body.data!.startWorkOrder.status).toBe('IN_PROGRESS');
     gw.gmes.faults.next = [
-      { status: 200, body: { data: { id: order.vendorId, status: 'OPEN', orderNumber: 'x', quantity: 1, completedQuantity: 0, priority: 'NORMAL' } } },
+      {
+        status: 200,
+        body: {
+          data: {
+            id: order.vendorId,
+            status: 'OPEN',
+            orderNumber: 'x',
+            quantity: 1,
+            completedQuantity: 0,
+            priority: 'NORMAL',
+          },
+        },
+      },
       { status: 409, body: { error: { code: 'INVALID_STATE_TRANSITION', message: 'Cannot start work order' } } },
     ];
     const res2 = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id: order.id });
@@ -221,14 +267,30 @@ describe('lifecycles end to end, with a query after each step', () => {
 describe('an order in a status the vendor document does not name', () => {
   it('shows no allowed transitions and refuses every change without a vendor write', async () => {
     const order = take('GENERIC_MES', 'OPEN');
-    const archived = { status: 200, body: { data: { id: order.vendorId, orderNumber: 'x', status: 'ARCHIVED', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } };
+    const archived = {
+      status: 200,
+      body: {
+        data: {
+          id: order.vendorId,
+          orderNumber: 'x',
+          status: 'ARCHIVED',
+          quantity: 5,
+          completedQuantity: 0,
+          priority: 'NORMAL',
+        },
+      },
+    };
     gw.gmes.faults.next = [archived];
     const read = await gw.query(READ, { id: order.id });
     expect(read.body.data!.workOrder).toMatchObject({ vendorStatus: 'ARCHIVED', allowedTransitions: [] });
     gw.gmes.faults.next = [archived];
     gw.resetCounts();
     const res = await gw.query(`mutation($id: ID!) { cancelWorkOrder(id: $id) { status } }`, { id: order.id });
-    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', vendor: 'GENERIC_MES', allowedTransitions: [] });
+    expect(res.body.errors![0]!.extensions).toMatchObject({
+      code: 'INVALID_STATE_TRANSITION',
+      vendor: 'GENERIC_MES',
+      allowedTransitions: [],
+    });
     expect(writes('GENERIC_MES')).toBe(0);
   });
 });
@@ -253,7 +315,19 @@ describe('idempotency', () => {
   it('a replayed refusal is marked as a replay too', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     gw.gmes.faults.next = [
-      { status: 200, body: { data: { id: order.vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' } } },
+      {
+        status: 200,
+        body: {
+          data: {
+            id: order.vendorId,
+            orderNumber: 'x',
+            status: 'OPEN',
+            quantity: 5,
+            completedQuantity: 0,
+            priority: 'NORMAL',
+          },
+        },
+      },
       { status: 500, body: { error: { code: 'INTERNAL' } } },
     ];
     const first = await gw.query(START, { id: order.id, key: 'k-kept-error' });
@@ -267,10 +341,18 @@ describe('idempotency', () => {
 
   it('a key is bound to its mutation: the same key on another mutation is IDEMPOTENCY_CONFLICT, with no vendor call', async () => {
     const order = take('GENERIC_MES', 'OPEN');
-    const started = await gw.query(`mutation($id: ID!) { startWorkOrder(id: $id) { status } }`, { id: order.id }, { 'Idempotency-Key': 'k-bound' });
+    const started = await gw.query(
+      `mutation($id: ID!) { startWorkOrder(id: $id) { status } }`,
+      { id: order.id },
+      { 'Idempotency-Key': 'k-bound' },
+    );
     expect(started.body.errors).toBeUndefined();
     gw.resetCounts();
-    const paused = await gw.query(`mutation($id: ID!) { pauseWorkOrder(id: $id) { status } }`, { id: order.id }, { 'Idempotency-Key': 'k-bound' });
+    const paused = await gw.query(
+      `mutation($id: ID!) { pauseWorkOrder(id: $id) { status } }`,
+      { id: order.id },
+      { 'Idempotency-Key': 'k-bound' },
+    );
     expect(paused.body.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', reason: 'MISMATCH' });
     expect(paused.headers.get('idempotent-replayed')).toBeNull();
     expect(gw.calls().GENERIC_MES).toBe(0);
@@ -289,7 +371,11 @@ describe('idempotency', () => {
     const other = take('GENERIC_MES', 'OPEN');
     await gw.query(START, { id: other.id, key: 'k-one-space-2' });
     gw.resetCounts();
-    const byHeader = await gw.query(`mutation($id: ID!) { holdWorkOrder(id: $id) { status } }`, { id: other.id }, { 'Idempotency-Key': 'k-one-space-2' });
+    const byHeader = await gw.query(
+      `mutation($id: ID!) { holdWorkOrder(id: $id) { status } }`,
+      { id: other.id },
+      { 'Idempotency-Key': 'k-one-space-2' },
+    );
     expect(codes(byHeader)).toEqual(['IDEMPOTENCY_CONFLICT']);
     expect(writes('GENERIC_MES')).toBe(0);
   });
@@ -313,7 +399,10 @@ describe('idempotency', () => {
         gw.query(START, { id: order.id }, { 'Idempotency-Key': 'k-race' }),
       ]);
       expect([r1, r2].filter((r) => !r.body.errors)).toHaveLength(1);
-      expect([r1, r2].find((r) => r.body.errors)!.body.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', reason: 'IN_PROGRESS' });
+      expect([r1, r2].find((r) => r.body.errors)!.body.errors![0]!.extensions).toMatchObject({
+        code: 'IDEMPOTENCY_CONFLICT',
+        reason: 'IN_PROGRESS',
+      });
       expect(gw.dotzero.count('PATCH /v1/workOrders/:uuid')).toBe(1);
     } finally {
       delete gw.dotzero.faults.latencyMs;
@@ -336,7 +425,14 @@ describe('idempotency', () => {
 
   it('a write that happened but whose answer was lost is never written again: a repeat only reads', async () => {
     const order = take('GENERIC_MES', 'OPEN');
-    const row = { id: order.vendorId, orderNumber: 'x', status: 'OPEN', quantity: 5, completedQuantity: 0, priority: 'NORMAL' };
+    const row = {
+      id: order.vendorId,
+      orderNumber: 'x',
+      status: 'OPEN',
+      quantity: 5,
+      completedQuantity: 0,
+      priority: 'NORMAL',
+    };
     gw.gmes.faults.next = [
       { status: 200, body: { data: row } },
       { status: 200, body: { data: { ...row, status: 'IN_PROGRESS' } } },
@@ -360,7 +456,9 @@ describe('idempotency', () => {
       a: startWorkOrder(id: $a, idempotencyKey: $ka) { status } b: holdWorkOrder(id: $b, idempotencyKey: $kb) { status } }`;
     const refused = await gw.query(TWO, { a: a.id, b: b.id }, { 'Idempotency-Key': 'k-two-fields' });
     // Mutation fields run in order and the first refusal ends the request (its field is non-null).
-    expect(refused.body.errors!.map((e) => [e.extensions!.code, e.extensions!.field])).toEqual([['VALIDATION_ERROR', 'Idempotency-Key']]);
+    expect(refused.body.errors!.map((e) => [e.extensions!.code, e.extensions!.field])).toEqual([
+      ['VALIDATION_ERROR', 'Idempotency-Key'],
+    ]);
     expect(gw.calls().GENERIC_MES).toBe(0);
     const first = await gw.query(TWO, { a: a.id, b: b.id, ka: 'k-two-a', kb: 'k-two-b' });
     expect(first.body.data).toEqual({ a: { status: 'IN_PROGRESS' }, b: { status: 'ON_HOLD' } });
@@ -379,7 +477,13 @@ describe('idempotency', () => {
   });
 
   it('keys are scoped to the caller: two callers using the same key each have their write carried out', async () => {
-    const client = (name: string) => ({ name, apiKey: `${name}-key-0123456789`, role: 'frontend' as const, scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 1200 });
+    const client = (name: string) => ({
+      name,
+      apiKey: `${name}-key-0123456789`,
+      role: 'frontend' as const,
+      scopes: ['workorders:read', 'workorders:write'],
+      rateLimitPerMinute: 1200,
+    });
     const two = await startTestGateway({ clients: [client('caller-a'), client('caller-b')] });
     try {
       const ids = await two.query(
@@ -389,15 +493,27 @@ describe('idempotency', () => {
       );
       const [a, b] = ids.body.data!.workOrders.edges.map((e: any) => e.node.id as string);
       two.resetCounts();
-      const ra = await two.query(START, { id: a }, { 'X-API-Key': 'caller-a-key-0123456789', 'Idempotency-Key': 'shared-key' });
-      const rb = await two.query(START, { id: b }, { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      const ra = await two.query(
+        START,
+        { id: a },
+        { 'X-API-Key': 'caller-a-key-0123456789', 'Idempotency-Key': 'shared-key' },
+      );
+      const rb = await two.query(
+        START,
+        { id: b },
+        { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' },
+      );
       expect(ra.body.errors).toBeUndefined();
       expect(rb.body.errors).toBeUndefined();
       expect(rb.body.data!.startWorkOrder).toEqual({ id: b, status: 'IN_PROGRESS' });
       expect(rb.headers.get('idempotent-replayed')).toBeNull();
       expect(two.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(2);
       // Each caller's own repeat is still a replay of its own first answer.
-      const rb2 = await two.query(START, { id: b }, { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' });
+      const rb2 = await two.query(
+        START,
+        { id: b },
+        { 'X-API-Key': 'caller-b-key-0123456789', 'Idempotency-Key': 'shared-key' },
+      );
       expect(rb2.headers.get('idempotent-replayed')).toBe('true');
       expect(two.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(2);
     } finally {
@@ -407,51 +523,188 @@ describe('idempotency', () => {
 });
 
 describe('races on one order', () => {
-  it.each(['GENERIC_MES', 'DOTZERO'] as const)('%s: start and a conflicting move raced: exactly one wins', async (vendor) => {
-    const order = take(vendor, 'OPEN');
-    const other = vendor === 'GENERIC_MES' ? 'cancelWorkOrder(id: $id, reason: "race")' : 'transitionWorkOrder(id: $id, to: IN_PROGRESS)';
-    const [a, b] = await Promise.all([
-      gw.query(`mutation($id: ID!) { m: startWorkOrder(id: $id) { status } }`, { id: order.id }),
-      gw.query(`mutation($id: ID!) { m: ${other} { status } }`, { id: order.id }),
-    ]);
-    const winners = [a, b].filter((r) => !r.body.errors);
-    const losers = [a, b].filter((r) => r.body.errors);
-    expect(winners).toHaveLength(1);
-    expect(losers).toHaveLength(1);
-    expect(losers[0]!.body.errors![0]!.extensions!.code).toBe('INVALID_STATE_TRANSITION');
-    const final = await gw.query(READ, { id: order.id });
-    expect(final.body.data!.workOrder.status).toBe(winners[0]!.body.data!.m.status);
-    expect(writes(vendor)).toBe(1);
-  });
+  it.each(['GENERIC_MES', 'DOTZERO'] as const)(
+    '%s: start and a conflicting move raced: exactly one wins',
+    async (vendor) => {
+      const order = take(vendor, 'OPEN');
+      const other =
+        vendor === 'GENERIC_MES'
+          ? 'cancelWorkOrder(id: $id, reason: "race")'
+          : 'transitionWorkOrder(id: $id, to: IN_PROGRESS)';
+      const [a, b] = await Promise.all([
+        gw.query(`mutation($id: ID!) { m: startWorkOrder(id: $id) { status } }`, { id: order.id }),
+        gw.query(`mutation($id: ID!) { m: ${other} { status } }`, { id: order.id }),
+      ]);
+      const winners = [a, b].filter((r) => !r.body.errors);
+      const losers = [a, b].filter((r) => r.body.errors);
+      expect(winners).toHaveLength(1);
+      expect(losers).toHaveLength(1);
+      expect(losers[0]!.body.errors![0]!.extensions!.code).toBe('INVALID_STATE_TRANSITION');
+      const final = await gw.query(READ, { id: order.id });
+      expect(final.body.data!.workOrder.status).toBe(winners[0]!.body.data!.m.status);
+      expect(writes(vendor)).toBe(1);
+    },
+  );
 });
 
 describe('invalid input: refused with the field named, and no vendor write', () => {
   const cases: [string, string, Record<string, unknown>, string, string?][] = [
-    ['zero quantity', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-1", quantity: 0, product: "Widget A" }) { id } }`, {}, 'VALIDATION_ERROR', 'input.quantity'],
-    ['negative quantity', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-2", quantity: -5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.quantity'],
-    ['missing product on the generic MES', `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-3", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.product'],
-    ['customer on DotZero', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-4", quantity: 5, customer: "Acme" }) { id } }`, {}, 'VALIDATION_ERROR', 'input.customer'],
-    ['an empty order number', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "  ", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.orderNumber'],
-    ['an order number over 64 characters', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "${'x'.repeat(65)}", quantity: 5 }) { id } }`, {}, 'VALIDATION_ERROR', 'input.orderNumber'],
-    ['a due date that is not ISO 8601', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-5", quantity: 5, dueDate: "31/12/2026" }) { id } }`, {}, 'GRAPHQL_VALIDATION_FAILED'],
-    ['notes over 2000 characters', `mutation($n: String) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-6", quantity: 5, notes: $n }) { id } }`, { n: 'x'.repeat(2001) }, 'VALIDATION_ERROR', 'input.notes'],
-    ['a route of another vendor type', `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-7", quantity: 5, routeId: $r }) { id } }`, { r: Buffer.from('Product:DOTZERO:x').toString('base64url') }, 'VALIDATION_ERROR', 'input.routeId'],
-    ['an update with nothing to change', `mutation($id: ID!) { updateWorkOrder(id: $id, input: {}) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'input'],
-    ['completedQuantity on a generic MES update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { completedQuantity: 1 }) { id } }`, { id: 'GM_OPEN' }, 'VALIDATION_ERROR', 'input.completedQuantity'],
-    ['a negative completed quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: -1) { id } }`, { id: 'GM_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
-    ['a completed quantity above the order quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`, { id: 'GM_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
-    ['a completed quantity above the DotZero quantity', `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`, { id: 'DZ_IN_PROGRESS' }, 'VALIDATION_ERROR', 'completedQuantity'],
+    [
+      'zero quantity',
+      `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-1", quantity: 0, product: "Widget A" }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.quantity',
+    ],
+    [
+      'negative quantity',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-2", quantity: -5 }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.quantity',
+    ],
+    [
+      'missing product on the generic MES',
+      `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-3", quantity: 5 }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.product',
+    ],
+    [
+      'customer on DotZero',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-4", quantity: 5, customer: "Acme" }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.customer',
+    ],
+    [
+      'an empty order number',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "  ", quantity: 5 }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.orderNumber',
+    ],
+    [
+      'an order number over 64 characters',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "${'x'.repeat(65)}", quantity: 5 }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.orderNumber',
+    ],
+    [
+      'a due date that is not ISO 8601',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-5", quantity: 5, dueDate: "31/12/2026" }) { id } }`,
+      {},
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'notes over 2000 characters',
+      `mutation($n: String) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-6", quantity: 5, notes: $n }) { id } }`,
+      { n: 'x'.repeat(2001) },
+      'VALIDATION_ERROR',
+      'input.notes',
+    ],
+    [
+      'a route of another vendor type',
+      `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-7", quantity: 5, routeId: $r }) { id } }`,
+      { r: Buffer.from('Product:DOTZERO:x').toString('base64url') },
+      'VALIDATION_ERROR',
+      'input.routeId',
+    ],
+    [
+      'an update with nothing to change',
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: {}) { id } }`,
+      { id: 'GM_OPEN' },
+      'VALIDATION_ERROR',
+      'input',
+    ],
+    [
+      'completedQuantity on a generic MES update',
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: { completedQuantity: 1 }) { id } }`,
+      { id: 'GM_OPEN' },
+      'VALIDATION_ERROR',
+      'input.completedQuantity',
+    ],
+    [
+      'a negative completed quantity',
+      `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: -1) { id } }`,
+      { id: 'GM_IN_PROGRESS' },
+      'VALIDATION_ERROR',
+      'completedQuantity',
+    ],
+    [
+      'a completed quantity above the order quantity',
+      `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`,
+      { id: 'GM_IN_PROGRESS' },
+      'VALIDATION_ERROR',
+      'completedQuantity',
+    ],
+    [
+      'a completed quantity above the DotZero quantity',
+      `mutation($id: ID!) { completeWorkOrder(id: $id, completedQuantity: 999999) { id } }`,
+      { id: 'DZ_IN_PROGRESS' },
+      'VALIDATION_ERROR',
+      'completedQuantity',
+    ],
     ['a malformed id', `mutation { startWorkOrder(id: "nope") { id } }`, {}, 'VALIDATION_ERROR', 'id'],
     // DotZero stores only is_asap: LOW and CRITICAL would come back NORMAL and HIGH.
-    ['LOW priority on a DotZero create', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-8", quantity: 5, priority: LOW }) { id } }`, {}, 'VALIDATION_ERROR', 'input.priority'],
-    ['CRITICAL priority on a DotZero create', `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-9", quantity: 5, priority: CRITICAL }) { id } }`, {}, 'VALIDATION_ERROR', 'input.priority'],
-    ['LOW priority on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: LOW }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.priority'],
-    ['CRITICAL priority on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: CRITICAL }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.priority'],
+    [
+      'LOW priority on a DotZero create',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-8", quantity: 5, priority: LOW }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.priority',
+    ],
+    [
+      'CRITICAL priority on a DotZero create',
+      `mutation { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-9", quantity: 5, priority: CRITICAL }) { id } }`,
+      {},
+      'VALIDATION_ERROR',
+      'input.priority',
+    ],
+    [
+      'LOW priority on a DotZero update',
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: LOW }) { id } }`,
+      { id: 'DZ_OPEN' },
+      'VALIDATION_ERROR',
+      'input.priority',
+    ],
+    [
+      'CRITICAL priority on a DotZero update',
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: { priority: CRITICAL }) { id } }`,
+      { id: 'DZ_OPEN' },
+      'VALIDATION_ERROR',
+      'input.priority',
+    ],
     // A product beside a route would be dropped unseen: DotZero takes its product from the route.
-    ['a product on a DotZero create, even with a route', `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-10", quantity: 5, product: "Widget A", routeId: $r }) { id } }`, { r: Buffer.from('Route:DOTZERO:any').toString('base64url') }, 'VALIDATION_ERROR', 'input.product'],
-    ['a route on a generic MES create', `mutation($r: ID) { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-11", quantity: 5, product: "Widget A", routeId: $r }) { id } }`, { r: Buffer.from('Route:GENERIC_MES:any').toString('base64url') }, 'VALIDATION_ERROR', 'input.routeId'],
-    ['a product on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { product: "Widget A" }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.product'],
-    ['a customer on a DotZero update', `mutation($id: ID!) { updateWorkOrder(id: $id, input: { customer: "Acme" }) { id } }`, { id: 'DZ_OPEN' }, 'VALIDATION_ERROR', 'input.customer'],
+    [
+      'a product on a DotZero create, even with a route',
+      `mutation($r: ID) { createWorkOrder(input: { vendor: DOTZERO, orderNumber: "N-10", quantity: 5, product: "Widget A", routeId: $r }) { id } }`,
+      { r: Buffer.from('Route:DOTZERO:any').toString('base64url') },
+      'VALIDATION_ERROR',
+      'input.product',
+    ],
+    [
+      'a route on a generic MES create',
+      `mutation($r: ID) { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "N-11", quantity: 5, product: "Widget A", routeId: $r }) { id } }`,
+      { r: Buffer.from('Route:GENERIC_MES:any').toString('base64url') },
+      'VALIDATION_ERROR',
+      'input.routeId',
+    ],
+    [
+      'a product on a DotZero update',
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: { product: "Widget A" }) { id } }`,
+      { id: 'DZ_OPEN' },
+      'VALIDATION_ERROR',
+      'input.product',
+    ],
+    [
+      'a customer on a DotZero update',
+      `mutation($id: ID!) { updateWorkOrder(id: $id, input: { customer: "Acme" }) { id } }`,
+      { id: 'DZ_OPEN' },
+      'VALIDATION_ERROR',
+      'input.customer',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, query, variables, code, field) => {
@@ -475,24 +728,39 @@ describe('one mistake, one answer, whichever vendor refuses it', () => {
   it.each([
     ['DOTZERO', {}],
     ['GENERIC_MES', { product: 'Widget A' }],
-  ] as const)('%s: a duplicate order number on create is VALIDATION_ERROR naming input.orderNumber', async (vendor, extra) => {
-    const orderNumber = `DUP-${vendor}`;
-    const first = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
-    expect(first.body.errors).toBeUndefined();
-    gw.resetCounts();
-    const again = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
-    expect(again.body.errors).toHaveLength(1);
-    expect(again.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber', vendor });
-    // The vendor refused it: one create reached it, and nothing was written.
-    expect(writes(vendor)).toBe(1);
-  });
+  ] as const)(
+    '%s: a duplicate order number on create is VALIDATION_ERROR naming input.orderNumber',
+    async (vendor, extra) => {
+      const orderNumber = `DUP-${vendor}`;
+      const first = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
+      expect(first.body.errors).toBeUndefined();
+      gw.resetCounts();
+      const again = await gw.query(CREATE, { input: { vendor, orderNumber, quantity: 3, ...extra } });
+      expect(again.body.errors).toHaveLength(1);
+      expect(again.body.errors![0]!.extensions).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        field: 'input.orderNumber',
+        vendor,
+      });
+      // The vendor refused it: one create reached it, and nothing was written.
+      expect(writes(vendor)).toBe(1);
+    },
+  );
 
-  it.each(['DOTZERO', 'GENERIC_MES'] as const)('%s: renaming an order to a taken number is the same VALIDATION_ERROR', async (vendor) => {
-    const a = take(vendor, 'OPEN');
-    const b = take(vendor, 'OPEN');
-    const taken = (await gw.query(READ.replace('notes', 'notes orderNumber'), { id: b.id })).body.data!.workOrder.orderNumber as string;
-    gw.resetCounts();
-    const res = await gw.query(UPDATE, { id: a.id, n: taken });
-    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber', vendor });
-  });
+  it.each(['DOTZERO', 'GENERIC_MES'] as const)(
+    '%s: renaming an order to a taken number is the same VALIDATION_ERROR',
+    async (vendor) => {
+      const a = take(vendor, 'OPEN');
+      const b = take(vendor, 'OPEN');
+      const taken = (await gw.query(READ.replace('notes', 'notes orderNumber'), { id: b.id })).body.data!.workOrder
+        .orderNumber as string;
+      gw.resetCounts();
+      const res = await gw.query(UPDATE, { id: a.id, n: taken });
+      expect(res.body.errors![0]!.extensions).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        field: 'input.orderNumber',
+        vendor,
+      });
+    },
+  );
 });

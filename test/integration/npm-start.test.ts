@@ -60,7 +60,12 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 50));
 }
 
-function npmStart(): { child: ChildProcess; port: Promise<number>; exited: Promise<number | null>; output: () => string } {
+function npmStart(): {
+  child: ChildProcess;
+  port: Promise<number>;
+  exited: Promise<number | null>;
+  output: () => string;
+} {
   const child = spawn('npm', ['start'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -104,7 +109,10 @@ describe('npm start and a signal to its pid', () => {
           headers: { 'content-type': 'application/json' },
           // `customer` needs a detail call per order after the held list call: the vendor clients must outlive the
           // signal until the request is done.
-          body: JSON.stringify({ query: '{ workOrders(first: 2, filter: { vendors: [GENERIC_MES] }) { edges { node { orderNumber vendor customer } } } }' }),
+          body: JSON.stringify({
+            query:
+              '{ workOrders(first: 2, filter: { vendors: [GENERIC_MES] }) { edges { node { orderNumber vendor customer } } } }',
+          }),
         });
         await reached;
 
@@ -115,7 +123,10 @@ describe('npm start and a signal to its pid', () => {
         release();
         const res = await inFlight;
         expect(res.status).toBe(200);
-        const body = (await res.json()) as { data: { workOrders: { edges: { node: { vendor: string; orderNumber: string; customer: string | null } }[] } }; errors?: unknown };
+        const body = (await res.json()) as {
+          data: { workOrders: { edges: { node: { vendor: string; orderNumber: string; customer: string | null } }[] } };
+          errors?: unknown;
+        };
         expect(body.errors).toBeUndefined();
         expect(body.data.workOrders.edges.map((e) => e.node.vendor)).toEqual(['GENERIC_MES', 'GENERIC_MES']);
         expect(sim.count('GET /api/v2/work-orders/:id')).toBeGreaterThanOrEqual(2);

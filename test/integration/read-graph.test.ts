@@ -16,13 +16,17 @@ interface Row {
   pbCreateDate?: string | null;
 }
 
-const ROW = 'id vendor vendorId orderNumber status priority dueDate createdAt ... on PitneyBowesWorkOrder { pbCreateDate }';
+const ROW =
+  'id vendor vendorId orderNumber status priority dueDate createdAt ... on PitneyBowesWorkOrder { pbCreateDate }';
 const VENDOR_ORDER = ['DOTZERO', 'GENERIC_MES', 'PITNEY_BOWES'];
 
 let gw: TestGateway;
 let all: Row[];
 
-async function walk(filter: Record<string, unknown> | undefined, first: number): Promise<{ rows: Row[]; totalCount: number; pages: number }> {
+async function walk(
+  filter: Record<string, unknown> | undefined,
+  first: number,
+): Promise<{ rows: Row[]; totalCount: number; pages: number }> {
   const rows: Row[] = [];
   let after: string | null = null;
   let totalCount = -1;
@@ -34,7 +38,8 @@ async function walk(filter: Record<string, unknown> | undefined, first: number):
       { first, after, filter },
     );
     expect(res.body.errors).toBeUndefined();
-    const conn: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: Row }[] } = res.body.data!.workOrders;
+    const conn: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: Row }[] } =
+      res.body.data!.workOrders;
     totalCount = conn.totalCount;
     rows.push(...conn.edges.map((e: { node: Row }) => e.node));
     pages++;
@@ -57,9 +62,12 @@ afterAll(async () => {
 });
 
 describe('cross-vendor list', () => {
-  it('walks every order exactly once, in the documented order (vendor, then each vendor\'s creation order)', () => {
+  it("walks every order exactly once, in the documented order (vendor, then each vendor's creation order)", () => {
     expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
-    const byVendor = Object.fromEntries(VENDOR_ORDER.map((v) => [v, all.filter((r) => r.vendor === v)])) as Record<string, Row[]>;
+    const byVendor = Object.fromEntries(VENDOR_ORDER.map((v) => [v, all.filter((r) => r.vendor === v)])) as Record<
+      string,
+      Row[]
+    >;
     expect(byVendor.DOTZERO!.length).toBe(300);
     expect(byVendor.GENERIC_MES!.length).toBe(250);
     // Pitney Bowes: every seeded order, not just the six-month default window the vendor applies by itself.
@@ -68,16 +76,21 @@ describe('cross-vendor list', () => {
     expect(vendorIndex).toEqual([...vendorIndex].sort((a, b) => a - b));
     // Pitney Bowes pages by its own creation date (pbCreateDate, always set); the others by createdAt.
     for (const v of VENDOR_ORDER) {
-      const created = byVendor[v]!.map((r: Row) => Date.parse((v === 'PITNEY_BOWES' ? r.pbCreateDate : r.createdAt) ?? ''));
+      const created = byVendor[v]!.map((r: Row) =>
+        Date.parse((v === 'PITNEY_BOWES' ? r.pbCreateDate : r.createdAt) ?? ''),
+      );
       expect(created).toEqual([...created].sort((a, b) => a - b));
     }
   });
 
-  it.each([7, 37, 50])('gives the same sequence with pages of %i (windows that straddle vendor pages)', async (first) => {
-    const { rows, totalCount } = await walk(undefined, first);
-    expect(totalCount).toBe(all.length);
-    expect(rows.map((r) => r.id)).toEqual(all.map((r) => r.id));
-  });
+  it.each([7, 37, 50])(
+    'gives the same sequence with pages of %i (windows that straddle vendor pages)',
+    async (first) => {
+      const { rows, totalCount } = await walk(undefined, first);
+      expect(totalCount).toBe(all.length);
+      expect(rows.map((r) => r.id)).toEqual(all.map((r) => r.id));
+    },
+  );
 
   it('answers the example query of 50 orders per vendor within the upstream-call budget', async () => {
     const query = `query($filter: WorkOrderFilter) { workOrders(first: 50, filter: $filter) { totalCount edges { node {
@@ -127,10 +140,15 @@ describe('cross-vendor list', () => {
   });
 
   it('asks the vendors before the cursor only when totalCount is asked for', async () => {
-    const toGmes = await gw.query(`{ workOrders(first: 100, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { cursor } } }`);
+    const toGmes = await gw.query(
+      `{ workOrders(first: 100, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { cursor } } }`,
+    );
     let after: string = toGmes.body.data!.workOrders.edges.at(-1).cursor;
     for (let i = 0; i < 3; i++) {
-      const next = await gw.query(`query($after: String) { workOrders(first: 100, after: $after, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { cursor } } }`, { after });
+      const next = await gw.query(
+        `query($after: String) { workOrders(first: 100, after: $after, filter: { vendors: [DOTZERO, GENERIC_MES] }) { edges { cursor } } }`,
+        { after },
+      );
       after = next.body.data!.workOrders.edges.at(-1).cursor;
     }
     // `after` is now inside the generic MES part.
@@ -162,9 +180,17 @@ describe('filters', () => {
   const cases: [string, Record<string, unknown>, (r: Row) => boolean][] = [
     ['vendors', { vendors: ['GENERIC_MES', 'PITNEY_BOWES'] }, (r) => r.vendor !== 'DOTZERO'],
     ['one status', { statuses: ['IN_PROGRESS'] }, (r) => r.status === 'IN_PROGRESS'],
-    ['statuses spanning vendors', { statuses: ['OPEN', 'COMPLETED', 'CLOSED'] }, (r) => ['OPEN', 'COMPLETED', 'CLOSED'].includes(r.status)],
+    [
+      'statuses spanning vendors',
+      { statuses: ['OPEN', 'COMPLETED', 'CLOSED'] },
+      (r) => ['OPEN', 'COMPLETED', 'CLOSED'].includes(r.status),
+    ],
     ['ON_HOLD (not filterable on the generic MES list)', { statuses: ['ON_HOLD'] }, (r) => r.status === 'ON_HOLD'],
-    ['a status no vendor has here', { statuses: ['INCOMPLETE', 'PAUSED'] }, (r) => ['INCOMPLETE', 'PAUSED'].includes(r.status)],
+    [
+      'a status no vendor has here',
+      { statuses: ['INCOMPLETE', 'PAUSED'] },
+      (r) => ['INCOMPLETE', 'PAUSED'].includes(r.status),
+    ],
     ['priority HIGH', { priorities: ['HIGH'] }, (r) => r.priority === 'HIGH'],
     ['priority NORMAL', { priorities: ['NORMAL'] }, (r) => r.priority === 'NORMAL'],
     ['priorities LOW, CRITICAL', { priorities: ['LOW', 'CRITICAL'] }, (r) => ['LOW', 'CRITICAL'].includes(r.priority)],
@@ -173,7 +199,12 @@ describe('filters', () => {
     ['due before only', { dueBefore: '2026-03-01T00:00:00Z' }, (r) => due(r) <= Date.parse('2026-03-01T00:00:00Z')],
     [
       'due range with status and priority',
-      { dueAfter: '2025-12-01T00:00:00Z', dueBefore: '2026-12-31T23:59:59Z', statuses: ['OPEN', 'IN_PROGRESS'], priorities: ['HIGH', 'NORMAL'] },
+      {
+        dueAfter: '2025-12-01T00:00:00Z',
+        dueBefore: '2026-12-31T23:59:59Z',
+        statuses: ['OPEN', 'IN_PROGRESS'],
+        priorities: ['HIGH', 'NORMAL'],
+      },
       (r) =>
         due(r) >= Date.parse('2025-12-01T00:00:00Z') &&
         due(r) <= Date.parse('2026-12-31T23:59:59Z') &&
@@ -187,8 +218,12 @@ describe('filters', () => {
   const STATUS_ORDER = ['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'INCOMPLETE', 'CANCELLED', 'CLOSED'];
   const documentedOrder = (rows: Row[], filter: Record<string, unknown>) => {
     if (!Array.isArray(filter.statuses) || filter.statuses.length < 2) return rows;
-    const rank = (r: Row) => VENDOR_ORDER.indexOf(r.vendor) * 100 + (r.vendor === 'PITNEY_BOWES' ? 0 : STATUS_ORDER.indexOf(r.status));
-    return rows.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j).map(([r]) => r);
+    const rank = (r: Row) =>
+      VENDOR_ORDER.indexOf(r.vendor) * 100 + (r.vendor === 'PITNEY_BOWES' ? 0 : STATUS_ORDER.indexOf(r.status));
+    return rows
+      .map((r, i) => [r, i] as const)
+      .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+      .map(([r]) => r);
   };
 
   it.each(cases)('%s: every matching order exactly once, nothing else', async (_name, filter, matches) => {
@@ -198,13 +233,16 @@ describe('filters', () => {
     expect(totalCount).toBe(expected.length);
   });
 
-  it.each(VENDOR_ORDER)('a one-sided due filter works on %s alone (paired with an open bound where the vendor needs it)', async (vendor) => {
-    const bound = '2026-09-01T00:00:00Z';
-    const expected = all.filter((r) => r.vendor === vendor && due(r) >= Date.parse(bound)).map((r) => r.id);
-    expect(expected.length).toBeGreaterThan(0);
-    const { rows } = await walk({ vendors: [vendor], dueAfter: bound }, 100);
-    expect(rows.map((r) => r.id)).toEqual(expected);
-  });
+  it.each(VENDOR_ORDER)(
+    'a one-sided due filter works on %s alone (paired with an open bound where the vendor needs it)',
+    async (vendor) => {
+      const bound = '2026-09-01T00:00:00Z';
+      const expected = all.filter((r) => r.vendor === vendor && due(r) >= Date.parse(bound)).map((r) => r.id);
+      expect(expected.length).toBeGreaterThan(0);
+      const { rows } = await walk({ vendors: [vendor], dueAfter: bound }, 100);
+      expect(rows.map((r) => r.id)).toEqual(expected);
+    },
+  );
 
   it('makes no call to a vendor that cannot hold a match (PAUSED: only the generic MES has it)', async () => {
     gw.resetCounts();
@@ -223,7 +261,12 @@ describe('lookups by id', () => {
       { id: row.id },
     );
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data!.workOrder).toMatchObject({ id: row.id, vendor, vendorId: row.vendorId, orderNumber: row.orderNumber });
+    expect(res.body.data!.workOrder).toMatchObject({
+      id: row.id,
+      vendor,
+      vendorId: row.vendorId,
+      orderNumber: row.orderNumber,
+    });
     expect(res.body.data!.node).toMatchObject({ id: row.id, orderNumber: row.orderNumber });
   });
 
@@ -253,11 +296,19 @@ describe('lookups by id', () => {
       gm: workOrders(first: 12, filter: { vendors: [GENERIC_MES], statuses: [IN_PROGRESS, COMPLETED] }) { edges { node { operations { status vendorStatus } } } } }`);
     expect(res.body.errors).toBeUndefined();
     const pairs = (alias: string) =>
-      new Set<string>(res.body.data![alias].edges.flatMap((e: any) => e.node.operations.map((o: any) => `${o.vendorStatus}=${o.status}`)));
+      new Set<string>(
+        res.body.data![alias].edges.flatMap((e: any) =>
+          e.node.operations.map((o: any) => `${o.vendorStatus}=${o.status}`),
+        ),
+      );
     // DotZero op history records carry the work-order status codes (1-4); the generic MES its own words.
-    expect([...pairs('dz')].every((p) => ['1=PENDING', '2=IN_PROGRESS', '3=COMPLETED', '4=INCOMPLETE'].includes(p))).toBe(true);
+    expect(
+      [...pairs('dz')].every((p) => ['1=PENDING', '2=IN_PROGRESS', '3=COMPLETED', '4=INCOMPLETE'].includes(p)),
+    ).toBe(true);
     expect(pairs('dz')).toContain('3=COMPLETED');
-    expect([...pairs('gm')].every((p) => ['PENDING=PENDING', 'IN_PROGRESS=IN_PROGRESS', 'COMPLETED=COMPLETED'].includes(p))).toBe(true);
+    expect(
+      [...pairs('gm')].every((p) => ['PENDING=PENDING', 'IN_PROGRESS=IN_PROGRESS', 'COMPLETED=COMPLETED'].includes(p)),
+    ).toBe(true);
     expect(pairs('gm')).toContain('COMPLETED=COMPLETED');
     expect(pairs('gm')).toContain('PENDING=PENDING');
   });
@@ -269,11 +320,14 @@ describe('lookups by id', () => {
     expect(res.body.errors).toBeUndefined();
     const lookups = gw.dotzero.count('GET /v1/operation/:uuid');
     const routes = new Map<string, { vendorId: string; name: string | null }[]>();
-    for (const e of res.body.data!.workOrders.edges) if (e.node.route) routes.set(e.node.route.vendorId, e.node.route.operations);
+    for (const e of res.body.data!.workOrders.edges)
+      if (e.node.route) routes.set(e.node.route.vendorId, e.node.route.operations);
     // The vendor's own records, read straight from the simulator: which steps carry no name, and what each is.
     const creds = gw.dotzero.issueCredentials();
     const raw = async (path: string) =>
-      (await (await fetch(`${gw.dotzero.workOrderApiUrl}${path}`, { headers: { authorization: `Bearer ${creds.token}` } })).json()) as any;
+      (await (
+        await fetch(`${gw.dotzero.workOrderApiUrl}${path}`, { headers: { authorization: `Bearer ${creds.token}` } })
+      ).json()) as any;
     const unnamed = new Set<string>();
     let nested = 0;
     for (const [routeKey, ops] of routes) {
@@ -298,10 +352,14 @@ describe('lookups by id', () => {
     gw.resetCounts();
     gw.dotzero.faults.routeStatus = { 'GET /v1/operation/:uuid': 404 };
     try {
-      const res = await gw.query(`{ workOrders(first: 100, filter: { vendors: [DOTZERO] }) { edges { node { route { operations { name } } } } } }`);
+      const res = await gw.query(
+        `{ workOrders(first: 100, filter: { vendors: [DOTZERO] }) { edges { node { route { operations { name } } } } } }`,
+      );
       expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
       expect(gw.dotzero.count('GET /v1/operation/:uuid')).toBeGreaterThan(0);
-      const names: (string | null)[] = res.body.data!.workOrders.edges.flatMap((e: any) => (e.node.route?.operations ?? []).map((o: any) => o.name));
+      const names: (string | null)[] = res.body.data!.workOrders.edges.flatMap((e: any) =>
+        (e.node.route?.operations ?? []).map((o: any) => o.name),
+      );
       expect(names).toContain(null);
       expect(names.filter((n: unknown) => n !== null).length).toBeGreaterThan(0);
       expect(names).not.toContain('');
@@ -311,7 +369,10 @@ describe('lookups by id', () => {
   });
 
   it('batches Pitney Bowes lookups into one search call', async () => {
-    const ids = all.filter((r) => r.vendor === 'PITNEY_BOWES').slice(0, 10).map((r) => r.id);
+    const ids = all
+      .filter((r) => r.vendor === 'PITNEY_BOWES')
+      .slice(0, 10)
+      .map((r) => r.id);
     gw.resetCounts();
     const aliases = ids.map((id, i) => `o${i}: workOrder(id: "${id}") { orderNumber }`).join('\n');
     const res = await gw.query(`{ ${aliases} }`);
@@ -332,13 +393,19 @@ describe('lookups by id', () => {
     const lines = res.body.data!.workOrders.edges.flatMap((e: any) => e.node.components ?? []);
     expect(lines.filter((l: any) => l.sku !== null).length).toBeGreaterThan(0);
     for (const line of lines) {
-      expect(line.product).toEqual(line.sku === null ? null : { id: encodeId('Product', 'PITNEY_BOWES', line.sku), vendor: 'PITNEY_BOWES', sku: line.sku });
+      expect(line.product).toEqual(
+        line.sku === null
+          ? null
+          : { id: encodeId('Product', 'PITNEY_BOWES', line.sku), vendor: 'PITNEY_BOWES', sku: line.sku },
+      );
     }
     expect(gw.calls()).toEqual(listCalls);
   });
 
   it('fetches products, routes and their links by id', async () => {
-    const res = await gw.query(`{ workOrders(first: 3, filter: { vendors: [DOTZERO] }) { edges { node { route { id product { id } } } } } }`);
+    const res = await gw.query(
+      `{ workOrders(first: 3, filter: { vendors: [DOTZERO] }) { edges { node { route { id product { id } } } } } }`,
+    );
     const route = res.body.data!.workOrders.edges.map((e: any) => e.node.route).find(Boolean);
     const got = await gw.query(
       `query($r: ID!, $p: ID!) { route(id: $r) { id name product { id name } operations { sequence name } }
@@ -367,9 +434,12 @@ describe('lookups by id', () => {
     expect(d.dz.totalCount).toBeGreaterThan(0);
     for (const e of d.dz.edges) expect(e.node.name.toLowerCase()).toContain('gear');
     expect(d.warehouses.some((w: any) => w.vendor === 'DOTZERO' && w.locations.length > 0)).toBe(true);
-    const inv = await gw.query(`query($id: ID!) { inventory(productId: $id) { vendor source quantity lotNumbers warehouse { name } } }`, {
-      id: d.pb.edges[0].node.id,
-    });
+    const inv = await gw.query(
+      `query($id: ID!) { inventory(productId: $id) { vendor source quantity lotNumbers warehouse { name } } }`,
+      {
+        id: d.pb.edges[0].node.id,
+      },
+    );
     expect(inv.body.errors).toBeUndefined();
     expect(inv.body.data!.inventory.length).toBeGreaterThan(0);
   });
@@ -386,9 +456,14 @@ describe('warehouse and inventory filters', () => {
     expect(d.dz.every((w: any) => w.vendor === 'DOTZERO')).toBe(true);
     expect(d.pb.length).toBeGreaterThan(0);
     expect(d.pb.every((w: any) => w.vendor === 'PITNEY_BOWES' && /center/i.test(w.name))).toBe(true);
-    const stocked = d.products.edges.map((e: any) => e.node).find((p: any) => new Set(p.inventory.map((i: any) => i.warehouse?.id)).size > 1);
+    const stocked = d.products.edges
+      .map((e: any) => e.node)
+      .find((p: any) => new Set(p.inventory.map((i: any) => i.warehouse?.id)).size > 1);
     const warehouseId = stocked.inventory[0].warehouse.id;
-    const inv = await gw.query(`query($p: ID!, $w: ID) { inventory(productId: $p, warehouseId: $w) { warehouse { id } } }`, { p: stocked.id, w: warehouseId });
+    const inv = await gw.query(
+      `query($p: ID!, $w: ID) { inventory(productId: $p, warehouseId: $w) { warehouse { id } } }`,
+      { p: stocked.id, w: warehouseId },
+    );
     expect(inv.body.data!.inventory.length).toBeGreaterThan(0);
     expect(inv.body.data!.inventory.length).toBeLessThan(stocked.inventory.length);
     expect(inv.body.data!.inventory.every((i: any) => i.warehouse.id === warehouseId)).toBe(true);
@@ -399,17 +474,57 @@ describe('bad input: a clear error and no vendor call', () => {
   const missingDotZero = encodeId('DotZeroWorkOrder', 'DOTZERO', '00000000-0000-0000-0000-000000000000');
   const cases: [string, string, Record<string, unknown>, string][] = [
     ['a malformed id', 'query($id: ID!) { workOrder(id: $id) { id } }', { id: 'not an id!' }, 'VALIDATION_ERROR'],
-    ['an id of an unknown type', 'query($id: ID!) { node(id: $id) { id } }', { id: Buffer.from('Widget:DOTZERO:1').toString('base64url') }, 'VALIDATION_ERROR'],
-    ['an id of an unknown vendor', 'query($id: ID!) { node(id: $id) { id } }', { id: Buffer.from('Product:ACME:1').toString('base64url') }, 'VALIDATION_ERROR'],
-    ['a product id given as a work order id', 'query($id: ID!) { workOrder(id: $id) { id } }', { id: encodeId('Product', 'DOTZERO', 'x') }, 'VALIDATION_ERROR'],
+    [
+      'an id of an unknown type',
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: Buffer.from('Widget:DOTZERO:1').toString('base64url') },
+      'VALIDATION_ERROR',
+    ],
+    [
+      'an id of an unknown vendor',
+      'query($id: ID!) { node(id: $id) { id } }',
+      { id: Buffer.from('Product:ACME:1').toString('base64url') },
+      'VALIDATION_ERROR',
+    ],
+    [
+      'a product id given as a work order id',
+      'query($id: ID!) { workOrder(id: $id) { id } }',
+      { id: encodeId('Product', 'DOTZERO', 'x') },
+      'VALIDATION_ERROR',
+    ],
     ['first over 100', '{ workOrders(first: 101) { totalCount } }', {}, 'VALIDATION_ERROR'],
     ['negative first', '{ workOrders(first: -1) { totalCount } }', {}, 'VALIDATION_ERROR'],
     ['a cursor that is not one', '{ workOrders(after: "bogus") { totalCount } }', {}, 'VALIDATION_ERROR'],
-    ['a due range whose start is after its end', '{ workOrders(filter: { dueAfter: "2026-05-01T00:00:00Z", dueBefore: "2026-01-01T00:00:00Z" }) { totalCount } }', {}, 'VALIDATION_ERROR'],
-    ['a DotZero work-order type carrying another vendor', 'query($id: ID!) { workOrder(id: $id) { id } }', { id: encodeId('DotZeroWorkOrder', 'GENERIC_MES', 'wo-1001') }, 'VALIDATION_ERROR'],
-    ['a Pitney Bowes SKU longer than the document allows', 'query($id: ID!) { product(id: $id) { id } }', { id: encodeId('Product', 'PITNEY_BOWES', 'K'.repeat(31)) }, 'VALIDATION_ERROR'],
-    ['an unknown vendor in a filter', '{ workOrders(filter: { vendors: [ACME] }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
-    ['a date that is not ISO 8601', '{ workOrders(filter: { dueAfter: "next tuesday" }) { totalCount } }', {}, 'GRAPHQL_VALIDATION_FAILED'],
+    [
+      'a due range whose start is after its end',
+      '{ workOrders(filter: { dueAfter: "2026-05-01T00:00:00Z", dueBefore: "2026-01-01T00:00:00Z" }) { totalCount } }',
+      {},
+      'VALIDATION_ERROR',
+    ],
+    [
+      'a DotZero work-order type carrying another vendor',
+      'query($id: ID!) { workOrder(id: $id) { id } }',
+      { id: encodeId('DotZeroWorkOrder', 'GENERIC_MES', 'wo-1001') },
+      'VALIDATION_ERROR',
+    ],
+    [
+      'a Pitney Bowes SKU longer than the document allows',
+      'query($id: ID!) { product(id: $id) { id } }',
+      { id: encodeId('Product', 'PITNEY_BOWES', 'K'.repeat(31)) },
+      'VALIDATION_ERROR',
+    ],
+    [
+      'an unknown vendor in a filter',
+      '{ workOrders(filter: { vendors: [ACME] }) { totalCount } }',
+      {},
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'a date that is not ISO 8601',
+      '{ workOrders(filter: { dueAfter: "next tuesday" }) { totalCount } }',
+      {},
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, query, variables, code) => {
@@ -428,7 +543,10 @@ describe('bad input: a clear error and no vendor call', () => {
       [p.body.data!.products.pageInfo.endCursor, null],
       [w.body.data!.workOrders.pageInfo.endCursor, { statuses: ['COMPLETED'] }],
     ]) {
-      const res = await gw.query(`query($after: String, $filter: WorkOrderFilter) { workOrders(after: $after, filter: $filter) { totalCount } }`, { after, filter });
+      const res = await gw.query(
+        `query($after: String, $filter: WorkOrderFilter) { workOrders(after: $after, filter: $filter) { totalCount } }`,
+        { after, filter },
+      );
       expect(codes(res)).toEqual(['VALIDATION_ERROR']);
     }
     expect(gw.calls().total).toBe(0);
@@ -480,7 +598,9 @@ describe('DotZero token expiry', () => {
     const local = await startTestGateway({ dotzeroTokenTtlSeconds: 240 });
     try {
       const results = await Promise.all(
-        Array.from({ length: 50 }, () => local.query(`{ workOrders(first: 5, filter: { vendors: [DOTZERO] }) { totalCount } }`)),
+        Array.from({ length: 50 }, () =>
+          local.query(`{ workOrders(first: 5, filter: { vendors: [DOTZERO] }) { totalCount } }`),
+        ),
       );
       for (const r of results) expect(r.body.errors).toBeUndefined();
       expect(local.dotzero.refreshCalls()).toBe(1);
@@ -496,7 +616,9 @@ describe('DotZero token expiry', () => {
       local.dotzero.revokeAccessTokens();
       local.resetCounts();
       const results = await Promise.all(
-        Array.from({ length: 50 }, () => local.query(`{ workOrders(first: 5, filter: { vendors: [DOTZERO] }) { totalCount } }`)),
+        Array.from({ length: 50 }, () =>
+          local.query(`{ workOrders(first: 5, filter: { vendors: [DOTZERO] }) { totalCount } }`),
+        ),
       );
       for (const r of results) expect(r.body.errors).toBeUndefined();
       expect(local.dotzero.refreshCalls()).toBe(1);

@@ -6,7 +6,14 @@ import type { GatewayClient } from '../../src/config.js';
 import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
 import { signBody } from '../../src/vendors/generic-mes/webhooks.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { startCluster, startReplica, sseSubscribe, wsSubscribe, type Cluster, type Replica } from '../helpers/replicas.js';
+import {
+  startCluster,
+  startReplica,
+  sseSubscribe,
+  wsSubscribe,
+  type Cluster,
+  type Replica,
+} from '../helpers/replicas.js';
 
 const ALL: GatewayClient = {
   name: 'all',
@@ -15,11 +22,18 @@ const ALL: GatewayClient = {
   scopes: ['workorders:read', 'workorders:write'],
   rateLimitPerMinute: 100_000,
 };
-const LIMITED: GatewayClient = { ...ALL, name: 'limited', apiKey: 'limited-key-0123456789abcdef', scopes: ['workorders:read'], rateLimitPerMinute: 4 };
+const LIMITED: GatewayClient = {
+  ...ALL,
+  name: 'limited',
+  apiKey: 'limited-key-0123456789abcdef',
+  scopes: ['workorders:read'],
+  rateLimitPerMinute: 4,
+};
 const SECRET = 'whsec-replicas-0123456789abcdef';
 const key = { 'x-api-key': ALL.apiKey };
 const START = 'POST /api/v2/work-orders/:id/start';
-const SUBSCRIPTION = 'subscription { workOrderChanged { kind source changedFields order { vendor vendorId status completedQuantity } } }';
+const SUBSCRIPTION =
+  'subscription { workOrderChanged { kind source changedFields order { vendor vendorId status completedQuantity } } }';
 
 let redis: TestRedis;
 let cluster: Cluster;
@@ -40,14 +54,23 @@ afterAll(async () => {
 let taken = 0;
 /** A generic MES order in OPEN that no earlier test has used. */
 async function openOrder(): Promise<string> {
-  const res = await A.query(`{ workOrders(first: 30, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id } } } }`, undefined, key);
+  const res = await A.query(
+    `{ workOrders(first: 30, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id } } } }`,
+    undefined,
+    key,
+  );
   return res.body.data!.workOrders.edges[taken++].node.id;
 }
 
 const start = (r: Replica, id: string, idempotencyKey?: string) =>
-  r.query('mutation($id: ID!, $k: String) { startWorkOrder(id: $id, idempotencyKey: $k) { status } }', { id, k: idempotencyKey ?? null }, key);
+  r.query(
+    'mutation($id: ID!, $k: String) { startWorkOrder(id: $id, idempotencyKey: $k) { status } }',
+    { id, k: idempotencyKey ?? null },
+    key,
+  );
 
-const codesOf = (res: { body: { errors?: { extensions?: Record<string, any> }[] } }) => (res.body.errors ?? []).map((e) => e.extensions?.code);
+const codesOf = (res: { body: { errors?: { extensions?: Record<string, any> }[] } }) =>
+  (res.body.errors ?? []).map((e) => e.extensions?.code);
 
 describe('writes across replicas', () => {
   it('an idempotency key used on A and repeated on B makes one vendor write, and B answers the first outcome', async () => {
@@ -116,7 +139,8 @@ describe('shared limits and registrations', () => {
 
 describe('live updates across replicas', () => {
   async function untilSubscribed(r: Replica, n: number) {
-    for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++) await new Promise((x) => setTimeout(x, 10));
+    for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++)
+      await new Promise((x) => setTimeout(x, 10));
     expect(r.gateway.changes.subscriberCount()).toBe(n);
   }
 
@@ -129,17 +153,40 @@ describe('live updates across replicas', () => {
     await untilSubscribed(B, 1);
 
     // 1. A signed webhook delivered to B.
-    const order = (await (await fetch(`${cluster.gmes.apiUrl}/work-orders?status=IN_PROGRESS&limit=1`, { headers: { authorization: `Bearer ${cluster.gmes.apiKey}` } })).json()) as { data: Record<string, unknown>[] };
+    const order = (await (
+      await fetch(`${cluster.gmes.apiUrl}/work-orders?status=IN_PROGRESS&limit=1`, {
+        headers: { authorization: `Bearer ${cluster.gmes.apiKey}` },
+      })
+    ).json()) as { data: Record<string, unknown>[] };
     const data = { ...order.data[0]!, completedQuantity: 4242 };
-    const raw = JSON.stringify({ id: 'dlv-replicas-1', type: 'work_order.updated', createdAt: new Date().toISOString(), data });
+    const raw = JSON.stringify({
+      id: 'dlv-replicas-1',
+      type: 'work_order.updated',
+      createdAt: new Date().toISOString(),
+      data,
+    });
     const hook = await fetch(`${B.origin}${GENERIC_MES_WEBHOOK_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-mes-signature': signBody(SECRET, raw), 'x-mes-delivery': 'dlv-replicas-1', 'x-mes-timestamp': String(Math.floor(Date.now() / 1000)) },
+      headers: {
+        'content-type': 'application/json',
+        'x-mes-signature': signBody(SECRET, raw),
+        'x-mes-delivery': 'dlv-replicas-1',
+        'x-mes-timestamp': String(Math.floor(Date.now() / 1000)),
+      },
       body: raw,
     });
     expect(hook.status).toBe(202);
     // The same delivery again, to A this time: a replay across replicas.
-    const replay = await fetch(`${A.origin}${GENERIC_MES_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mes-signature': signBody(SECRET, raw), 'x-mes-delivery': 'dlv-replicas-1', 'x-mes-timestamp': String(Math.floor(Date.now() / 1000)) }, body: raw });
+    const replay = await fetch(`${A.origin}${GENERIC_MES_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-mes-signature': signBody(SECRET, raw),
+        'x-mes-delivery': 'dlv-replicas-1',
+        'x-mes-timestamp': String(Math.floor(Date.now() / 1000)),
+      },
+      body: raw,
+    });
     expect(replay.status).toBe(409);
 
     // 2. A DotZero change, polled by both replicas: only the lease holder reads DotZero.
@@ -187,7 +234,7 @@ describe('live updates across replicas', () => {
         if (!took) await new Promise((r) => setTimeout(r, 50));
       }
       expect(took).toBe(true);
-      const sub = await sseSubscribe(D.origin, SUBSCRIPTION, { }, key);
+      const sub = await sseSubscribe(D.origin, SUBSCRIPTION, {}, key);
       await untilSubscribed(D, 1);
       const pbId = cluster.pb.changeOrder();
       expect(await D.gateway.poller.pollOnce()).toBe(true);
@@ -206,8 +253,14 @@ describe('start-up', () => {
     const { startGateway } = await import('../../src/yoga.js');
     const { testConfig, silentLogger } = await import('../helpers/gateway.js');
     const url = 'redis://user:s3cret@127.0.0.1:1';
-    await expect(startGateway({ config: testConfig({ redisUrl: url }), vendors: cluster.sims.settings, logger: silentLogger })).rejects.toThrow(/REDIS_URL/);
-    await startGateway({ config: testConfig({ redisUrl: url }), vendors: cluster.sims.settings, logger: silentLogger }).catch((err: Error) => {
+    await expect(
+      startGateway({ config: testConfig({ redisUrl: url }), vendors: cluster.sims.settings, logger: silentLogger }),
+    ).rejects.toThrow(/REDIS_URL/);
+    await startGateway({
+      config: testConfig({ redisUrl: url }),
+      vendors: cluster.sims.settings,
+      logger: silentLogger,
+    }).catch((err: Error) => {
       expect(err.message).not.toContain('s3cret');
     });
   });
@@ -220,7 +273,9 @@ describe('one vendor session for all replicas', () => {
     try {
       const [X, Y] = fresh.replicas as [Replica, Replica];
       const q = '{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { id } } } }';
-      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? X : Y).query(q, undefined, key)));
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => (i % 2 ? X : Y).query(q, undefined, key)),
+      );
       expect(answers.filter((a) => a.body.errors !== undefined)).toEqual([]);
       expect(fresh.dotzero.refreshCalls()).toBe(1);
     } finally {
@@ -235,7 +290,11 @@ describe('Redis lost while serving', () => {
     await redis.stop();
     try {
       cluster.gmes.resetCounts();
-      expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ status: 'ready', degraded: true, sharedState: 'unavailable' });
+      expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({
+        status: 'ready',
+        degraded: true,
+        sharedState: 'unavailable',
+      });
       const refused = await start(A, id, 'key-during-outage');
       expect(codesOf(refused)).toEqual(['SHARED_STATE_UNAVAILABLE']);
       // Without a key the write still needs the cross-replica lock: refused too, never sent.
@@ -248,14 +307,20 @@ describe('Redis lost while serving', () => {
       // The limiter falls back to each replica's own window: the limited client is served again (its shared window
       // is out of reach), up to its limit, then refused.
       const limited = [];
-      for (let i = 0; i < 5; i++) limited.push((await A.query('{ vendors { vendor } }', undefined, { 'x-api-key': LIMITED.apiKey })).status);
+      for (let i = 0; i < 5; i++)
+        limited.push((await A.query('{ vendors { vendor } }', undefined, { 'x-api-key': LIMITED.apiKey })).status);
       expect(limited).toEqual([200, 200, 200, 200, 429]);
     } finally {
       await redis.start();
     }
     // ioredis reconnects by itself.
-    for (let i = 0; i < 100 && !(A.gateway.redis!.up() && B.gateway.redis!.up()); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({ status: 'ready', degraded: false, sharedState: 'redis' });
+    for (let i = 0; i < 100 && !(A.gateway.redis!.up() && B.gateway.redis!.up()); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await (await fetch(`${A.origin}/ready`)).json()).toMatchObject({
+      status: 'ready',
+      degraded: false,
+      sharedState: 'redis',
+    });
     const after = await start(A, id, 'key-after-outage');
     expect(after.body.errors).toBeUndefined();
     expect(cluster.gmes.count(START)).toBe(1);

@@ -37,7 +37,8 @@ function config(policy: Partial<VendorPolicy> = {}, more: Partial<GatewayConfig>
   return { upstreamTimeoutMs: 400, upstream: { defaults: { ...FAST, ...policy } }, ...more };
 }
 
-const gmError = (res: Awaited<ReturnType<TestGateway['query']>>) => res.body.errors?.find((e) => e.extensions?.vendor === 'GENERIC_MES');
+const gmError = (res: Awaited<ReturnType<TestGateway['query']>>) =>
+  res.body.errors?.find((e) => e.extensions?.vendor === 'GENERIC_MES');
 /** The vendors whose part of ALL came back whole. */
 const vendorsIn = (res: Awaited<ReturnType<TestGateway['query']>>) =>
   new Set(
@@ -48,13 +49,17 @@ const vendorsIn = (res: Awaited<ReturnType<TestGateway['query']>>) =>
   );
 
 async function health(gw: TestGateway, vendor: string) {
-  const res = await gw.query(`{ vendors { vendor health { state breaker latencyP50Ms latencyP99Ms errorRate lastError lastSuccessAt inFlight queued retries breakerTrips } } }`);
+  const res = await gw.query(
+    `{ vendors { vendor health { state breaker latencyP50Ms latencyP99Ms errorRate lastError lastSuccessAt inFlight queued retries breakerTrips } } }`,
+  );
   return res.body.data!.vendors.find((v: any) => v.vendor === vendor).health;
 }
 
 /** A GENERIC_MES work order that can be started, and its gateway id. */
 async function openGmOrder(gw: TestGateway, skip = 0): Promise<{ id: string; vendorId: string }> {
-  const res = await gw.query(`{ workOrders(first: 20, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id vendorId } } } }`);
+  const res = await gw.query(
+    `{ workOrders(first: 20, filter: { vendors: [GENERIC_MES], statuses: [OPEN] }) { edges { node { id vendorId } } } }`,
+  );
   return res.body.data!.workOrders.edges[skip].node;
 }
 
@@ -68,7 +73,15 @@ describe('deadlines', () => {
         upstream: {
           // The simulators share this process and its 2 cores: 50 Pitney Bowes searches at once take seconds.
           defaults: { ...FAST, timeoutMs: 15_000, headersTimeoutMs: 15_000, bodyTimeoutMs: 15_000, retries: 0 },
-          vendors: { GENERIC_MES: { timeoutMs: 400, headersTimeoutMs: 250, bodyTimeoutMs: 300, maxConcurrent: 4, maxQueued: 200 } },
+          vendors: {
+            GENERIC_MES: {
+              timeoutMs: 400,
+              headersTimeoutMs: 250,
+              bodyTimeoutMs: 300,
+              maxConcurrent: 4,
+              maxQueued: 200,
+            },
+          },
         },
       },
     });
@@ -83,7 +96,9 @@ describe('deadlines', () => {
     gw.gmes.faults.hang = true;
     const answers = await Promise.all(Array.from({ length: 50 }, () => gw.query(ALL)));
     for (const res of answers) {
-      expect(res.body.errors!.map((e) => [e.extensions!.code, e.extensions!.vendor, e.path])).toEqual([['UPSTREAM_TIMEOUT', 'GENERIC_MES', ['gm']]]);
+      expect(res.body.errors!.map((e) => [e.extensions!.code, e.extensions!.vendor, e.path])).toEqual([
+        ['UPSTREAM_TIMEOUT', 'GENERIC_MES', ['gm']],
+      ]);
       expect(vendorsIn(res)).toEqual(new Set(['DOTZERO', 'PITNEY_BOWES']));
     }
     // The bulkhead let at most 4 calls reach the hung vendor; the rest timed out waiting, unsent.
@@ -119,14 +134,17 @@ describe('read retries', () => {
     ['a reset before the body is read', { resetBeforeBody: true }, 'UPSTREAM_UNAVAILABLE'],
     ['a reset after the body is read', { reset: true }, 'UPSTREAM_UNAVAILABLE'],
     ['a hung answer', { hang: true }, 'UPSTREAM_TIMEOUT'],
-  ])('%s: a read is sent 1 + 2 (the configured retries) times, then fails with its code', async (_name, faults, code) => {
-    Object.assign(gw.gmes.faults, faults, { only: [LIST_GM] });
-    const res = await gw.query(GM_ONLY);
-    expect(res.body.errors![0]!.extensions).toMatchObject({ code, vendor: 'GENERIC_MES' });
-    // A hung attempt may be cut by the whole-call deadline before the last retry: never more than 3.
-    if (faults.hang) expect(gw.gmes.count(LIST_GM)).toBeLessThanOrEqual(3);
-    else expect(gw.gmes.count(LIST_GM)).toBe(3);
-  });
+  ])(
+    '%s: a read is sent 1 + 2 (the configured retries) times, then fails with its code',
+    async (_name, faults, code) => {
+      Object.assign(gw.gmes.faults, faults, { only: [LIST_GM] });
+      const res = await gw.query(GM_ONLY);
+      expect(res.body.errors![0]!.extensions).toMatchObject({ code, vendor: 'GENERIC_MES' });
+      // A hung attempt may be cut by the whole-call deadline before the last retry: never more than 3.
+      if (faults.hang) expect(gw.gmes.count(LIST_GM)).toBeLessThanOrEqual(3);
+      else expect(gw.gmes.count(LIST_GM)).toBe(3);
+    },
+  );
 
   it('a 500 (not an outage) and a 404 are not retried', async () => {
     Object.assign(gw.gmes.faults, { status: 500, only: [LIST_GM] });
@@ -150,7 +168,9 @@ describe('read retries', () => {
   });
 
   it('a 503 with a short Retry-After (1 s, under the 1.5 s cap) is honoured and retried', async () => {
-    const local = await startTestGateway({ config: config({ timeoutMs: 3_000, bodyTimeoutMs: 2_000, headersTimeoutMs: 2_000 }) });
+    const local = await startTestGateway({
+      config: config({ timeoutMs: 3_000, bodyTimeoutMs: 2_000, headersTimeoutMs: 2_000 }),
+    });
     try {
       local.gmes.faults.next = [{ status: 503, raw: 'busy', headers: { 'retry-after': '1' } }];
       const res = await local.query(GM_ONLY);
@@ -167,14 +187,20 @@ describe('read retries', () => {
   ])('a %s with a long Retry-After answers RATE_LIMITED with retryAfter, sent once', async (_name, faults) => {
     Object.assign(gw.gmes.faults, faults, { only: [LIST_GM] });
     const res = await gw.query(GM_ONLY);
-    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', vendor: 'GENERIC_MES', retryAfter: 120 });
+    expect(res.body.errors![0]!.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      vendor: 'GENERIC_MES',
+      retryAfter: 120,
+    });
     expect(gw.gmes.count(LIST_GM)).toBe(1);
   });
 
   it('Pitney Bowes searches (POST that changes nothing) are retried like reads', async () => {
     gw.pb.faults.next = [{ status: 503, raw: 'busy' }];
     gw.pb.faults.only = ['POST /shippingservices/fulfillment/v1/work-orders/search'];
-    const res = await gw.query(`{ workOrders(first: 5, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id } } } }`);
+    const res = await gw.query(
+      `{ workOrders(first: 5, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id } } } }`,
+    );
     clearFaults(gw.pb.faults);
     expect(res.body.errors).toBeUndefined();
     expect(gw.pb.count('POST /shippingservices/fulfillment/v1/work-orders/search')).toBe(2);
@@ -211,7 +237,8 @@ describe('writes', () => {
   });
 
   const START = `mutation($id: ID!) { startWorkOrder(id: $id) { id status } }`;
-  const statusOf = async (id: string) => (await gw.query(`query($id: ID!) { workOrder(id: $id) { status } }`, { id })).body.data!.workOrder.status;
+  const statusOf = async (id: string) =>
+    (await gw.query(`query($id: ID!) { workOrder(id: $id) { status } }`, { id })).body.data!.workOrder.status;
 
   it.each<[string, Faults, string]>([
     ['a 503', { status: 503 }, 'UPSTREAM_UNAVAILABLE'],
@@ -230,23 +257,26 @@ describe('writes', () => {
   it.each<[string, Faults, string]>([
     ['the connection is cut after the vendor acted', { resetAfterHandler: true }, 'UPSTREAM_UNAVAILABLE'],
     ['the answer never comes after the vendor acted', { hangAfterHandler: true }, 'UPSTREAM_TIMEOUT'],
-  ])('%s: the write is reported UNKNOWN, and its repeat reads the vendor and answers the result without writing again', async (_name, faults, code) => {
-    const { id } = await openGmOrder(gw);
-    gw.resetCounts();
-    Object.assign(gw.gmes.faults, faults, { only: [START_GM] });
-    const key = { 'idempotency-key': `ambiguous-${code}` };
-    const first = await gw.query(START, { id }, key);
-    expect(first.body.errors![0]!.extensions).toMatchObject({ code, vendor: 'GENERIC_MES', outcome: 'UNKNOWN' });
-    expect(gw.gmes.count(START_GM)).toBe(1);
-    clearFaults(gw.gmes.faults);
-    const repeat = await gw.query(START, { id }, key);
-    expect(repeat.body.errors).toBeUndefined();
-    expect(repeat.body.data!.startWorkOrder.status).toBe('IN_PROGRESS');
-    expect(gw.gmes.count(START_GM)).toBe(1);
-    // A third time answers the recorded result.
-    expect((await gw.query(START, { id }, key)).body.data!.startWorkOrder.status).toBe('IN_PROGRESS');
-    expect(gw.gmes.count(START_GM)).toBe(1);
-  });
+  ])(
+    '%s: the write is reported UNKNOWN, and its repeat reads the vendor and answers the result without writing again',
+    async (_name, faults, code) => {
+      const { id } = await openGmOrder(gw);
+      gw.resetCounts();
+      Object.assign(gw.gmes.faults, faults, { only: [START_GM] });
+      const key = { 'idempotency-key': `ambiguous-${code}` };
+      const first = await gw.query(START, { id }, key);
+      expect(first.body.errors![0]!.extensions).toMatchObject({ code, vendor: 'GENERIC_MES', outcome: 'UNKNOWN' });
+      expect(gw.gmes.count(START_GM)).toBe(1);
+      clearFaults(gw.gmes.faults);
+      const repeat = await gw.query(START, { id }, key);
+      expect(repeat.body.errors).toBeUndefined();
+      expect(repeat.body.data!.startWorkOrder.status).toBe('IN_PROGRESS');
+      expect(gw.gmes.count(START_GM)).toBe(1);
+      // A third time answers the recorded result.
+      expect((await gw.query(START, { id }, key)).body.data!.startWorkOrder.status).toBe('IN_PROGRESS');
+      expect(gw.gmes.count(START_GM)).toBe(1);
+    },
+  );
 
   it('an UNKNOWN write that did not happen is carried out once by its repeat', async () => {
     const { id } = await openGmOrder(gw, 1);
@@ -263,7 +293,9 @@ describe('writes', () => {
   });
 
   it('a write refused before sending (open circuit) is not UNKNOWN', async () => {
-    const local = await startTestGateway({ config: config({ breakerFailures: 1, breakerCooldownMs: 60_000, retries: 0 }) });
+    const local = await startTestGateway({
+      config: config({ breakerFailures: 1, breakerCooldownMs: 60_000, retries: 0 }),
+    });
     try {
       const { id } = await openGmOrder(local);
       local.gmes.faults.hang = true;
@@ -286,7 +318,14 @@ describe('bulkhead and breaker', () => {
       gw.gmes.faults.hang = true;
       const answers = await Promise.all(Array.from({ length: 6 }, () => gw.query(GM_ONLY)));
       const got = answers.map((r) => r.body.errors![0]!.extensions!.code).sort();
-      expect(got).toEqual(['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE']);
+      expect(got).toEqual([
+        'UPSTREAM_TIMEOUT',
+        'UPSTREAM_TIMEOUT',
+        'UPSTREAM_UNAVAILABLE',
+        'UPSTREAM_UNAVAILABLE',
+        'UPSTREAM_UNAVAILABLE',
+        'UPSTREAM_UNAVAILABLE',
+      ]);
       expect(gw.gmes.total()).toBe(2);
       // The other vendors have their own slots.
       clearFaults(gw.gmes.faults);
@@ -297,7 +336,9 @@ describe('bulkhead and breaker', () => {
   });
 
   it('an open breaker makes zero calls; /ready says 503 only when every breaker is open; health shows it', async () => {
-    const gw = await startTestGateway({ config: config({ breakerFailures: 2, breakerCooldownMs: 60_000, retries: 0 }) });
+    const gw = await startTestGateway({
+      config: config({ breakerFailures: 2, breakerCooldownMs: 60_000, retries: 0 }),
+    });
     try {
       for (const sim of [gw.gmes, gw.dotzero, gw.pb]) sim.faults.hang = true;
       expect((await gw.gateway.yoga.fetch('http://gateway.test/ready')).status).toBe(200);
@@ -334,7 +375,10 @@ describe('bad payloads', () => {
     ['truncated JSON', { body: 'truncate' }],
     ['an HTML page with 200', { body: 'html' }],
     ['JSON nested 10,000 deep', { body: 'deep' }],
-    ['a work order of the wrong shape', { next: [{ status: 200, body: { data: [{ id: { nested: 1 }, status: [1] }] } }] }],
+    [
+      'a work order of the wrong shape',
+      { next: [{ status: 200, body: { data: [{ id: { nested: 1 }, status: [1] }] } }] },
+    ],
     ['a list that is not a list', { next: [{ status: 200, body: { data: 42 } }] }],
   ])('%s fails only that vendor, naming it, and the gateway keeps serving', async (_name, faults) => {
     Object.assign(gw.gmes.faults, faults, { only: [LIST_GM] });
@@ -350,7 +394,15 @@ describe('bad payloads', () => {
 
   it('a 10 MB body is cut off at the configured limit and refused, naming the vendor', async () => {
     // The simulator runs in this process: building and sending 10 MB takes it a while, so the deadline is wider.
-    const local = await startTestGateway({ config: config({ maxResponseBytes: 1_000_000, retries: 0, timeoutMs: 5_000, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 }) });
+    const local = await startTestGateway({
+      config: config({
+        maxResponseBytes: 1_000_000,
+        retries: 0,
+        timeoutMs: 5_000,
+        headersTimeoutMs: 5_000,
+        bodyTimeoutMs: 5_000,
+      }),
+    });
     try {
       Object.assign(local.gmes.faults, { body: 'huge', only: [LIST_GM] });
       const res = await local.query(ALL);
@@ -366,7 +418,8 @@ describe('bad payloads', () => {
   it('every value of the wrong type: read by the tolerant readers or refused naming the vendor, never an unexpected error', async () => {
     Object.assign(gw.gmes.faults, { body: 'wrongTypes', only: [LIST_GM] });
     const res = await gw.query(ALL);
-    for (const e of res.body.errors ?? []) expect(e.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'GENERIC_MES' });
+    for (const e of res.body.errors ?? [])
+      expect(e.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'GENERIC_MES' });
     expect(vendorsIn(res)).toContain('DOTZERO');
     expect(vendorsIn(res)).toContain('PITNEY_BOWES');
     expect(gw.gmes.faultCounts()['body:wrongTypes']).toBe(1);
@@ -374,15 +427,20 @@ describe('bad payloads', () => {
 
   it('undocumented statuses are shown as the vendor sent them and allow no transition (writes refuse them)', async () => {
     Object.assign(gw.gmes.faults, { body: 'unknownStatus', only: [LIST_GM] });
-    const res = await gw.query(`{ workOrders(first: 2, filter: { vendors: [GENERIC_MES] }) { edges { node { vendorStatus allowedTransitions } } } }`);
+    const res = await gw.query(
+      `{ workOrders(first: 2, filter: { vendors: [GENERIC_MES] }) { edges { node { vendorStatus allowedTransitions } } } }`,
+    );
     expect(res.body.errors).toBeUndefined();
-    for (const e of res.body.data!.workOrders.edges) expect(e.node).toEqual({ vendorStatus: 'ZZ_UNDOCUMENTED', allowedTransitions: [] });
+    for (const e of res.body.data!.workOrders.edges)
+      expect(e.node).toEqual({ vendorStatus: 'ZZ_UNDOCUMENTED', allowedTransitions: [] });
   });
 });
 
 describe('tokens', () => {
   it('200 concurrent queries when DotZero expires its tokens make exactly one refresh', async () => {
-    const gw = await startTestGateway({ config: config({ timeoutMs: 5_000, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 }) });
+    const gw = await startTestGateway({
+      config: config({ timeoutMs: 5_000, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 }),
+    });
     try {
       await gw.query(`{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { totalCount } }`);
       gw.dotzero.expireAccessTokens();

@@ -6,8 +6,20 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 const FRONTEND_KEY = 'hostile-frontend-key-0001';
 const PARTNER_KEY = 'hostile-partner-key-00001';
 const clients = [
-  { name: 'hostile-ui', apiKey: FRONTEND_KEY, role: 'frontend' as const, scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 100_000 },
-  { name: 'hostile-partner', apiKey: PARTNER_KEY, role: 'partner' as const, scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 100_000 },
+  {
+    name: 'hostile-ui',
+    apiKey: FRONTEND_KEY,
+    role: 'frontend' as const,
+    scopes: ['workorders:read', 'workorders:write'],
+    rateLimitPerMinute: 100_000,
+  },
+  {
+    name: 'hostile-partner',
+    apiKey: PARTNER_KEY,
+    role: 'partner' as const,
+    scopes: ['workorders:read', 'workorders:write'],
+    rateLimitPerMinute: 100_000,
+  },
 ];
 
 let open: TestGateway;
@@ -17,7 +29,10 @@ let locked: TestGateway;
 beforeAll(async () => {
   [open, locked] = await Promise.all([
     startTestGateway({ clients }),
-    startTestGateway({ clients, config: { production: true, introspection: false, graphiql: false, limits: { maxBatch: 0 } } }),
+    startTestGateway({
+      clients,
+      config: { production: true, introspection: false, graphiql: false, limits: { maxBatch: 0 } },
+    }),
   ]);
 });
 
@@ -42,17 +57,22 @@ interface Hostile {
   code: string;
 }
 
-const gql = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = HEADERS) => (gw: TestGateway) =>
-  gw.post({ query, ...(variables ? { variables } : {}) }, headers);
+const gql =
+  (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = HEADERS) =>
+  (gw: TestGateway) =>
+    gw.post({ query, ...(variables ? { variables } : {}) }, headers);
 
 const times = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
 
-const NODE = 'id vendor vendorId orderNumber status vendorStatus priority quantity completedQuantity dueDate product { id name sku }';
+const NODE =
+  'id vendor vendorId orderNumber status vendorStatus priority quantity completedQuantity dueDate product { id name sku }';
 
 const CATALOG: Hostile[] = [
   {
     name: 'deep nesting through relations',
-    send: gql('{ workOrders { edges { node { product { routes { product { routes { product { routes { name } } } } } } } } } }'),
+    send: gql(
+      '{ workOrders { edges { node { product { routes { product { routes { product { routes { name } } } } } } } } } }',
+    ),
     status: 400,
     code: 'DEPTH_LIMIT_EXCEEDED',
   },
@@ -126,13 +146,18 @@ const CATALOG: Hostile[] = [
   },
   {
     name: 'many full pages under the alias limit, sizes in variables',
-    send: gql(`query Pages($n: Int!) { ${times(12, (i) => `p${i}: workOrders(first: $n) { edges { node { ${NODE} } } }`)} }`, { n: 100 }),
+    send: gql(
+      `query Pages($n: Int!) { ${times(12, (i) => `p${i}: workOrders(first: $n) { edges { node { ${NODE} } } }`)} }`,
+      { n: 100 },
+    ),
     status: 400,
     code: 'COST_LIMIT_EXCEEDED',
   },
   {
     name: 'many pages of the default size (first left out)',
-    send: gql(`{ ${times(14, (i) => `p${i}: workOrders { edges { node { ${NODE} operations { id name status } route { operations { id name } } } } }`)} }`),
+    send: gql(
+      `{ ${times(14, (i) => `p${i}: workOrders { edges { node { ${NODE} operations { id name status } route { operations { id name } } } } }`)} }`,
+    ),
     status: 400,
     code: 'COST_LIMIT_EXCEEDED',
   },
@@ -188,7 +213,11 @@ const CATALOG: Hostile[] = [
   },
   {
     name: 'batched array longer than the cap',
-    send: (gw) => gw.post(Array.from({ length: 6 }, () => ({ query: '{ vendors { vendor } }' })), HEADERS),
+    send: (gw) =>
+      gw.post(
+        Array.from({ length: 6 }, () => ({ query: '{ vendors { vendor } }' })),
+        HEADERS,
+      ),
     status: 413,
     code: 'BAD_REQUEST',
   },
@@ -215,7 +244,8 @@ const CATALOG: Hostile[] = [
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
         pull(controller) {
-          if (sent === 0) controller.enqueue(new TextEncoder().encode('{"query":"{ vendors { vendor } }","variables":{"pad":"'));
+          if (sent === 0)
+            controller.enqueue(new TextEncoder().encode('{"query":"{ vendors { vendor } }","variables":{"pad":"'));
           sent += chunk.byteLength;
           if (sent > 1_000_000) controller.close();
           else controller.enqueue(chunk);
@@ -296,16 +326,22 @@ describe('hostile requests', () => {
     expect(new Set(CATALOG.map((c) => c.name)).size).toBe(CATALOG.length);
   });
 
-  it.each(CATALOG.map((c) => [c.name, c] as const))('%s: refused with its code, no vendor call', async (_name, hostile) => {
-    const gw = hostile.target === 'locked' ? locked : open;
-    const res = await hostile.send(gw);
-    const body = (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
-    expect(body.errors?.map((e) => e.extensions?.code)).toContain(hostile.code);
-    expect(body.data ?? null).toBeNull();
-    expect(res.status).toBe(hostile.status);
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(gw.calls().total).toBe(0);
-  });
+  it.each(CATALOG.map((c) => [c.name, c] as const))(
+    '%s: refused with its code, no vendor call',
+    async (_name, hostile) => {
+      const gw = hostile.target === 'locked' ? locked : open;
+      const res = await hostile.send(gw);
+      const body = (await res.json()) as {
+        data?: unknown;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
+      expect(body.errors?.map((e) => e.extensions?.code)).toContain(hostile.code);
+      expect(body.data ?? null).toBeNull();
+      expect(res.status).toBe(hostile.status);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(gw.calls().total).toBe(0);
+    },
+  );
 });
 
 describe('what the limits leave alone', () => {
@@ -323,21 +359,32 @@ describe('what the limits leave alone', () => {
     expect(res.body.data?.workOrders.edges.length).toBeGreaterThan(0);
   });
 
-  it('GraphiQL\'s introspection query passes where introspection is on', async () => {
+  it("GraphiQL's introspection query passes where introspection is on", async () => {
     const { getIntrospectionQuery } = await import('graphql');
-    const res = await open.query(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }), undefined, { 'x-api-key': FRONTEND_KEY });
+    const res = await open.query(
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }),
+      undefined,
+      { 'x-api-key': FRONTEND_KEY },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.__schema.queryType.name).toBe('Query');
     expect(open.calls().total).toBe(0);
   });
 
   it('production names the limit but not its number', async () => {
-    const res = await locked.query(`{ ${times(50, (i) => `a${i}: vendors { vendor }`)} }`, undefined, { 'x-api-key': FRONTEND_KEY });
-    expect(res.body.errors![0]).toMatchObject({ message: 'The operation has too many aliases.', extensions: { code: 'ALIAS_LIMIT_EXCEEDED' } });
+    const res = await locked.query(`{ ${times(50, (i) => `a${i}: vendors { vendor }`)} }`, undefined, {
+      'x-api-key': FRONTEND_KEY,
+    });
+    expect(res.body.errors![0]).toMatchObject({
+      message: 'The operation has too many aliases.',
+      extensions: { code: 'ALIAS_LIMIT_EXCEEDED' },
+    });
   });
 
   it('a batch within the cap runs every operation', async () => {
-    const res = await open.post([{ query: '{ vendors { vendor } }' }, { query: '{ a: vendors { simulated } }' }], { 'x-api-key': FRONTEND_KEY });
+    const res = await open.post([{ query: '{ vendors { vendor } }' }, { query: '{ a: vendors { simulated } }' }], {
+      'x-api-key': FRONTEND_KEY,
+    });
     const body = (await res.json()) as { data: Record<string, unknown[]> }[];
     expect(body).toHaveLength(2);
     expect(body[0]!.data.vendors).toHaveLength(3);

@@ -12,7 +12,12 @@ import { StartWorkOrderDocument, VendorsDocument, WorkOrderStatusesDocument } fr
 import { RateLimiter, countRootFields } from '../../src/security/rate-limit.js';
 import { codes, startTestGateway, type GqlResponse, type TestGateway } from '../helpers/gateway.js';
 
-const client = (name: string, role: GatewayClient['role'], scopes: string[], extra: Partial<GatewayClient> = {}): GatewayClient => ({
+const client = (
+  name: string,
+  role: GatewayClient['role'],
+  scopes: string[],
+  extra: Partial<GatewayClient> = {},
+): GatewayClient => ({
   name,
   apiKey: `${name}-key-0123456789abcdef`,
   role,
@@ -94,7 +99,10 @@ describe('role × kind of operation', () => {
       case 'free-form query':
         return post({ query: '{ workOrders(first: 5) { edges { node { id status } } } }' });
       case 'free-form mutation':
-        return post({ query: 'mutation($id: ID!) { startWorkOrder(id: $id) { id status } }', variables: { id: openOrders.pop() } });
+        return post({
+          query: 'mutation($id: ID!) { startWorkOrder(id: $id) { id status } }',
+          variables: { id: openOrders.pop() },
+        });
       case 'persisted mutation':
         return post({ documentId: hashOf(StartWorkOrderDocument), variables: { id: openOrders.pop() } });
     }
@@ -112,10 +120,38 @@ describe('role × kind of operation', () => {
     ['frontend (read)', () => gw, key(CLIENTS.frontendRead), 'free-form query', 'ok', 200],
     ['frontend (read)', () => gw, key(CLIENTS.frontendRead), 'free-form mutation', 'FORBIDDEN', 200],
     ['frontend (read)', () => gw, key(CLIENTS.frontendRead), 'persisted mutation', 'FORBIDDEN', 200],
-    ['frontend (write)', () => gw, { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` }, 'persisted query', 'ok', 200],
-    ['frontend (write)', () => gw, { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` }, 'free-form query', 'ok', 200],
-    ['frontend (write)', () => gw, { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` }, 'free-form mutation', 'ok', 200],
-    ['frontend (write)', () => gw, { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` }, 'persisted mutation', 'ok', 200],
+    [
+      'frontend (write)',
+      () => gw,
+      { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` },
+      'persisted query',
+      'ok',
+      200,
+    ],
+    [
+      'frontend (write)',
+      () => gw,
+      { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` },
+      'free-form query',
+      'ok',
+      200,
+    ],
+    [
+      'frontend (write)',
+      () => gw,
+      { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` },
+      'free-form mutation',
+      'ok',
+      200,
+    ],
+    [
+      'frontend (write)',
+      () => gw,
+      { authorization: `Bearer ${CLIENTS.frontendWrite.apiKey}` },
+      'persisted mutation',
+      'ok',
+      200,
+    ],
     ['open (no clients configured)', () => open, {}, 'persisted query', 'ok', 200],
     ['open (no clients configured)', () => open, {}, 'free-form query', 'ok', 200],
     ['open (no clients configured)', () => open, {}, 'free-form mutation', 'ok', 200],
@@ -145,7 +181,11 @@ describe('credentials', () => {
     ['an Authorization header that is not Bearer', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
     ['a JWT where JWTs are not configured', { authorization: `Bearer ${signJwt({ role: 'frontend', sub: 'x' })}` }],
   ])('%s: 401 UNAUTHENTICATED before any vendor call', async (_what, headers) => {
-    const res = await gw.query('{ workOrders { edges { node { id } } } }', undefined, headers as Record<string, string>);
+    const res = await gw.query(
+      '{ workOrders { edges { node { id } } } }',
+      undefined,
+      headers as Record<string, string>,
+    );
     expect(res.status).toBe(401);
     expect(codes(res)).toEqual(['UNAUTHENTICATED']);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -153,8 +193,14 @@ describe('credentials', () => {
   });
 
   it('X-API-Key and Authorization: Bearer name the same client', async () => {
-    const a = await gw.query('{ workOrders(first: 3) { edges { node { id } } } }', undefined, key(CLIENTS.frontendRead));
-    const b = await gw.query('{ workOrders(first: 3) { edges { node { id } } } }', undefined, { authorization: `bearer ${CLIENTS.frontendRead.apiKey}` });
+    const a = await gw.query(
+      '{ workOrders(first: 3) { edges { node { id } } } }',
+      undefined,
+      key(CLIENTS.frontendRead),
+    );
+    const b = await gw.query('{ workOrders(first: 3) { edges { node { id } } } }', undefined, {
+      authorization: `bearer ${CLIENTS.frontendRead.apiKey}`,
+    });
     expect(a.body).toEqual(b.body);
     expect(a.body.errors).toBeUndefined();
   });
@@ -162,15 +208,23 @@ describe('credentials', () => {
 
 describe('vendor scoping', () => {
   it('a client limited to Pitney Bowes lists only Pitney Bowes orders and calls no other vendor', async () => {
-    const res = await gw.query('{ workOrders(first: 100) { totalCount edges { node { vendor } } } }', undefined, key(CLIENTS.pbOnly));
+    const res = await gw.query(
+      '{ workOrders(first: 100) { totalCount edges { node { vendor } } } }',
+      undefined,
+      key(CLIENTS.pbOnly),
+    );
     expect(res.body.errors).toBeUndefined();
     const vendors = new Set(res.body.data!.workOrders.edges.map((e: { node: { vendor: string } }) => e.node.vendor));
     expect([...vendors]).toEqual(['PITNEY_BOWES']);
     expect(gw.calls()).toMatchObject({ DOTZERO: 0, GENERIC_MES: 0 });
   });
 
-  it('and gets FORBIDDEN for another vendor\'s order, without a call to that vendor', async () => {
-    const res = await gw.query('query($id: ID!) { workOrder(id: $id) { id } }', { id: gmesOrderId }, key(CLIENTS.pbOnly));
+  it("and gets FORBIDDEN for another vendor's order, without a call to that vendor", async () => {
+    const res = await gw.query(
+      'query($id: ID!) { workOrder(id: $id) { id } }',
+      { id: gmesOrderId },
+      key(CLIENTS.pbOnly),
+    );
     expect(codes(res)).toEqual(['FORBIDDEN']);
     expect(gw.calls().GENERIC_MES).toBe(0);
   });
@@ -183,7 +237,10 @@ describe('persisted operations', () => {
     const byText = await gw.query(print(WorkOrderStatusesDocument), variables, key(CLIENTS.frontendRead));
     const byId = await gw.post({ documentId: hashOf(WorkOrderStatusesDocument), variables }, key(CLIENTS.partnerRead));
     const hex = hashOf(WorkOrderStatusesDocument).replace(/^sha256:/, '');
-    const byApollo = await gw.post({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: hex } } }, key(CLIENTS.partnerRead));
+    const byApollo = await gw.post(
+      { variables, extensions: { persistedQuery: { version: 1, sha256Hash: hex } } },
+      key(CLIENTS.partnerRead),
+    );
     expect(byText.body.errors).toBeUndefined();
     expect(byText.body.data!.workOrders.edges.length).toBe(10);
     expect(await byId.json()).toEqual(byText.body);
@@ -201,7 +258,12 @@ describe('persisted operations', () => {
   it.each([
     ['a partner', CLIENTS.partnerRead, {}, 'PERSISTED_QUERY_NOT_IN_LIST'],
     ['a frontend client', CLIENTS.frontendRead, {}, 'BAD_REQUEST'],
-    ['a frontend client', CLIENTS.frontendRead, { query: '{ vendors { vendor } }', documentId: hashOf(VendorsDocument) }, 'BAD_REQUEST'],
+    [
+      'a frontend client',
+      CLIENTS.frontendRead,
+      { query: '{ vendors { vendor } }', documentId: hashOf(VendorsDocument) },
+      'BAD_REQUEST',
+    ],
   ])('%s sending %j is refused with %s', async (_who, c, body, code) => {
     const res = await gw.post(body, key(c));
     expect(((await res.json()) as GqlResponse['body']).errors![0]!.extensions!.code).toBe(code);
@@ -209,7 +271,10 @@ describe('persisted operations', () => {
   });
 
   it('an unknown hash answers PERSISTED_QUERY_NOT_FOUND', async () => {
-    const res = await gw.post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256('nothing') } } }, key(CLIENTS.partnerRead));
+    const res = await gw.post(
+      { extensions: { persistedQuery: { version: 1, sha256Hash: sha256('nothing') } } },
+      key(CLIENTS.partnerRead),
+    );
     expect(res.status).toBe(404);
     // A partner cannot register operations (APQ): it is told to use the catalog, not Apollo's "send the query".
     expect(((await res.json()) as GqlResponse['body']).errors![0]).toMatchObject({
@@ -236,7 +301,7 @@ describe('automatic persisted queries', () => {
     expect(again.body).toEqual(registered.body);
   });
 
-  it('frontend: a hash that is not the query\'s is refused', async () => {
+  it("frontend: a hash that is not the query's is refused", async () => {
     const res = await json(await gw.post(apq(true, sha256('something else')), key(CLIENTS.frontendRead)));
     expect(res.body.errors![0]!.extensions!.code).toBe('PERSISTED_QUERY_MISMATCH');
   });
@@ -270,11 +335,19 @@ describe('rate limit', () => {
   };
 
   it('counts every alias: six aliased root fields are six operations', async () => {
-    const res = await gw.query(`{ ${Array.from({ length: 6 }, (_, i) => `v${i}: vendors { vendor }`).join(' ')} }`, undefined, key(CLIENTS.rlAliases));
+    const res = await gw.query(
+      `{ ${Array.from({ length: 6 }, (_, i) => `v${i}: vendors { vendor }`).join(' ')} }`,
+      undefined,
+      key(CLIENTS.rlAliases),
+    );
     expectLimited(res);
     expect(gw.calls().total).toBe(0);
     // Refused requests take nothing: five still fit in the window.
-    const five = await gw.query(`{ ${Array.from({ length: 5 }, (_, i) => `v${i}: vendors { vendor }`).join(' ')} }`, undefined, key(CLIENTS.rlAliases));
+    const five = await gw.query(
+      `{ ${Array.from({ length: 5 }, (_, i) => `v${i}: vendors { vendor }`).join(' ')} }`,
+      undefined,
+      key(CLIENTS.rlAliases),
+    );
     expect(five.body.errors).toBeUndefined();
     expectLimited(await gw.query('{ vendors { vendor } }', undefined, key(CLIENTS.rlAliases)));
   });
@@ -316,7 +389,7 @@ describe('rate limit', () => {
     expect(res3.status).toBe(429);
   });
 
-  it('one client\'s limit leaves the others alone: A exhausts 3/min, B (also 3/min) still gets all of its own', async () => {
+  it("one client's limit leaves the others alone: A exhausts 3/min, B (also 3/min) still gets all of its own", async () => {
     const ask = (c: GatewayClient) => gw.query('{ warehouses { id } }', undefined, key(c));
     for (let i = 0; i < 3; i++) expect((await ask(CLIENTS.rlIsolationA)).body.errors).toBeUndefined();
     gw.resetCounts();
@@ -355,14 +428,24 @@ describe('rate limit', () => {
 
 describe('JWTs from the configured issuer', () => {
   const now = () => Math.floor(Date.now() / 1000);
-  const claims = (extra: Record<string, unknown> = {}) => ({ iss: JWT_ISSUER, sub: 'shopfloor-ui', role: 'frontend', scope: 'workorders:read', iat: now(), exp: now() + 300, ...extra });
+  const claims = (extra: Record<string, unknown> = {}) => ({
+    iss: JWT_ISSUER,
+    sub: 'shopfloor-ui',
+    role: 'frontend',
+    scope: 'workorders:read',
+    iat: now(),
+    exp: now() + 300,
+    ...extra,
+  });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   it('a valid token names the client, its role, scopes and vendors', async () => {
     const token = signJwt(claims({ vendors: ['PITNEY_BOWES'] }));
     const list = await jwtGw.query('{ workOrders(first: 50) { edges { node { vendor } } } }', undefined, bearer(token));
     expect(list.body.errors).toBeUndefined();
-    expect(new Set(list.body.data!.workOrders.edges.map((e: { node: { vendor: string } }) => e.node.vendor))).toEqual(new Set(['PITNEY_BOWES']));
+    expect(new Set(list.body.data!.workOrders.edges.map((e: { node: { vendor: string } }) => e.node.vendor))).toEqual(
+      new Set(['PITNEY_BOWES']),
+    );
     const mutation = await jwtGw.query('mutation { startWorkOrder(id: "x") { id } }', undefined, bearer(token));
     expect(codes(mutation)).toEqual(['FORBIDDEN']);
   });
@@ -396,9 +479,15 @@ describe('JWTs from the configured issuer', () => {
 
 describe('request id', () => {
   it('every response carries one, and a sane caller-supplied one is kept', async () => {
-    const mine = await gw.post({ query: '{ vendors { vendor } }' }, { ...key(CLIENTS.frontendRead), 'x-request-id': 'trace-abc.123' });
+    const mine = await gw.post(
+      { query: '{ vendors { vendor } }' },
+      { ...key(CLIENTS.frontendRead), 'x-request-id': 'trace-abc.123' },
+    );
     expect(mine.headers.get('x-request-id')).toBe('trace-abc.123');
-    const odd = await gw.post({ query: '{ vendors { vendor } }' }, { ...key(CLIENTS.frontendRead), 'x-request-id': 'bad id\twith spaces' });
+    const odd = await gw.post(
+      { query: '{ vendors { vendor } }' },
+      { ...key(CLIENTS.frontendRead), 'x-request-id': 'bad id\twith spaces' },
+    );
     expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -426,7 +515,9 @@ describe('request id', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwks = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' }] }));
+      res.end(
+        JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' }] }),
+      );
     });
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
@@ -438,7 +529,10 @@ describe('request id', () => {
     try {
       const ok = await local.post({ query: '{ vendors { vendor } }' }, { authorization: `Bearer ${rs256('k1')}` });
       expect(ok.status).toBe(200);
-      const forged = await local.post({ query: '{ vendors { vendor } }' }, { authorization: `Bearer ${rs256('not-published')}` });
+      const forged = await local.post(
+        { query: '{ vendors { vendor } }' },
+        { authorization: `Bearer ${rs256('not-published')}` },
+      );
       expect(forged.status).toBe(401);
       expect(((await forged.json()) as GqlResponse['body']).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     } finally {
@@ -447,17 +541,23 @@ describe('request id', () => {
     }
   });
 
-  it('so does one raised outside execution (here: the JWT issuer\'s keys cannot be fetched)', async () => {
+  it("so does one raised outside execution (here: the JWT issuer's keys cannot be fetched)", async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
-    const broken = await startTestGateway({ logger, config: { jwt: { issuer: JWT_ISSUER, jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json' } } });
+    const broken = await startTestGateway({
+      logger,
+      config: { jwt: { issuer: JWT_ISSUER, jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json' } },
+    });
     try {
       const token = `${b64url({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${b64url({ iss: JWT_ISSUER, sub: 'x', role: 'frontend' })}.c2ln`;
       const res = await broken.post({ query: '{ vendors { vendor } }' }, { authorization: `Bearer ${token}` });
       const body = (await res.json()) as GqlResponse['body'];
       const requestId = res.headers.get('x-request-id');
       expect(res.status).toBe(500);
-      expect(body.errors![0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+      expect(body.errors![0]).toMatchObject({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+      });
       expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected error')).toMatchObject({ requestId });
       expect(broken.calls().total).toBe(0);
     } finally {

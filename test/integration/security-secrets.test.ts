@@ -15,7 +15,13 @@ import { testConfig } from '../helpers/gateway.js';
 const SECRET = 'SuperSecret123';
 const CLIENT_KEY = 'client-key-that-must-stay-home-0001';
 const clients: GatewayClient[] = [
-  { name: 'ui', apiKey: CLIENT_KEY, role: 'frontend', scopes: ['workorders:read', 'workorders:write'], rateLimitPerMinute: 100_000 },
+  {
+    name: 'ui',
+    apiKey: CLIENT_KEY,
+    role: 'frontend',
+    scopes: ['workorders:read', 'workorders:write'],
+    rateLimitPerMinute: 100_000,
+  },
 ];
 
 interface Recorded {
@@ -26,12 +32,21 @@ interface Recorded {
 }
 
 /** A pass-through HTTP proxy that writes down every request it forwards. */
-async function recordingProxy(target: string, recorded: Recorded[]): Promise<{ origin: string; close(): Promise<void> }> {
+async function recordingProxy(
+  target: string,
+  recorded: Recorded[],
+): Promise<{ origin: string; close(): Promise<void> }> {
   const to = new URL(target);
   const server: Server = createServer((req, res) => {
     recorded.push({ origin: to.origin, method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers } });
     const upstream = httpRequest(
-      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } },
+      {
+        host: to.hostname,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: to.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -75,9 +90,17 @@ beforeAll(async () => {
   };
   const s = sims.settings;
   const vendors = {
-    DOTZERO: { ...s.DOTZERO, workOrderApiUrl: await viaProxy(s.DOTZERO.workOrderApiUrl), userApiUrl: await viaProxy(s.DOTZERO.userApiUrl) },
+    DOTZERO: {
+      ...s.DOTZERO,
+      workOrderApiUrl: await viaProxy(s.DOTZERO.workOrderApiUrl),
+      userApiUrl: await viaProxy(s.DOTZERO.userApiUrl),
+    },
     GENERIC_MES: { ...s.GENERIC_MES, apiUrl: await viaProxy(s.GENERIC_MES.apiUrl) },
-    PITNEY_BOWES: { ...s.PITNEY_BOWES, apiUrl: await viaProxy(s.PITNEY_BOWES.apiUrl), oauthUrl: await viaProxy(s.PITNEY_BOWES.oauthUrl) },
+    PITNEY_BOWES: {
+      ...s.PITNEY_BOWES,
+      apiUrl: await viaProxy(s.PITNEY_BOWES.apiUrl),
+      oauthUrl: await viaProxy(s.PITNEY_BOWES.oauthUrl),
+    },
   };
   for (const mode of ['production', 'development'] as const) {
     const lines: string[] = [];
@@ -97,7 +120,11 @@ beforeEach(() => {
   for (const sim of [dotzero, gmes, pb]) sim.reset();
 });
 
-async function ask(mode: 'production' | 'development', query: string, headers: Record<string, string> = { 'x-api-key': CLIENT_KEY }) {
+async function ask(
+  mode: 'production' | 'development',
+  query: string,
+  headers: Record<string, string> = { 'x-api-key': CLIENT_KEY },
+) {
   const res = await gateways[mode].gateway.yoga.fetch('http://gateway.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -105,7 +132,11 @@ async function ask(mode: 'production' | 'development', query: string, headers: R
   });
   const text = await res.text();
   responses.push(text);
-  return { status: res.status, text, body: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  return {
+    status: res.status,
+    text,
+    body: JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
 }
 
 const logsOf = (mode: 'production' | 'development') => gateways[mode].lines.join('');
@@ -117,7 +148,12 @@ describe.each(['production', 'development'] as const)('%s', (mode) => {
     gmes.faults.status = 500;
     gmes.faults.statusBody = SECRET_BODY;
     const res = await ask(mode, LIST('GENERIC_MES'));
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'GENERIC_MES', upstreamStatus: 500, upstreamCode: 'INTERNAL' });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      vendor: 'GENERIC_MES',
+      upstreamStatus: 500,
+      upstreamCode: 'INTERNAL',
+    });
     expect(res.text).not.toContain(SECRET);
     expect(res.text).not.toContain('password');
     expect(logsOf(mode)).not.toContain(SECRET);
@@ -131,17 +167,20 @@ describe.each(['production', 'development'] as const)('%s', (mode) => {
     expect(logsOf(mode)).not.toContain(SECRET);
   });
 
-  it.each(['DOTZERO', 'PITNEY_BOWES'] as const)('a %s 500 whose body holds a secret: the secret nowhere', async (vendor) => {
-    const sim = vendor === 'DOTZERO' ? dotzero : pb;
-    sim.faults.status = 500;
-    sim.faults.statusBody = SECRET_BODY;
-    const res = await ask(mode, LIST(vendor));
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ vendor });
-    expect(res.text).not.toContain(SECRET);
-    expect(logsOf(mode)).not.toContain(SECRET);
-  });
+  it.each(['DOTZERO', 'PITNEY_BOWES'] as const)(
+    'a %s 500 whose body holds a secret: the secret nowhere',
+    async (vendor) => {
+      const sim = vendor === 'DOTZERO' ? dotzero : pb;
+      sim.faults.status = 500;
+      sim.faults.statusBody = SECRET_BODY;
+      const res = await ask(mode, LIST(vendor));
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({ vendor });
+      expect(res.text).not.toContain(SECRET);
+      expect(logsOf(mode)).not.toContain(SECRET);
+    },
+  );
 
-  it('a vendor 401 that echoes the vendor\'s own key: the key reaches neither the client nor the logs', async () => {
+  it("a vendor 401 that echoes the vendor's own key: the key reaches neither the client nor the logs", async () => {
     gmes.faults.status = 401;
     gmes.faults.statusBody = `{"error":{"code":"UNAUTHORIZED","message":"invalid key ${gmes.apiKey}"}}`;
     const res = await ask(mode, LIST('GENERIC_MES'));
@@ -167,10 +206,13 @@ describe.each(['production', 'development'] as const)('%s', (mode) => {
 });
 
 describe('credentials stay on their side', () => {
-  it('the client\'s Authorization header and API key never reach a vendor; each vendor gets its own credentials', async () => {
+  it("the client's Authorization header and API key never reach a vendor; each vendor gets its own credentials", async () => {
     recorded.length = 0;
     const all = '{ workOrders(first: 30) { edges { node { id vendor product { name } } } } warehouses { id } }';
-    for (const headers of [{ authorization: `Bearer ${CLIENT_KEY}` }, { 'x-api-key': CLIENT_KEY }] as Record<string, string>[]) {
+    for (const headers of [{ authorization: `Bearer ${CLIENT_KEY}` }, { 'x-api-key': CLIENT_KEY }] as Record<
+      string,
+      string
+    >[]) {
       const res = await ask('production', all, headers);
       expect(res.body.errors).toBeUndefined();
     }
@@ -185,7 +227,7 @@ describe('credentials stay on their side', () => {
     for (const r of toGmes) expect(r.headers.authorization).toBe(`Bearer ${gmes.apiKey}`);
   });
 
-  it('neither the client\'s key nor a wrong key shows up in any log line, even at trace level', async () => {
+  it("neither the client's key nor a wrong key shows up in any log line, even at trace level", async () => {
     const wrong = `${CLIENT_KEY.slice(0, -4)}9999`;
     const refused = await ask('development', '{ vendors { vendor } }', { 'x-api-key': wrong });
     expect(refused.status).toBe(401);

@@ -131,7 +131,11 @@ describe('seed', () => {
     const other = await startDotZeroSimulator({ seed: 7 });
     try {
       const read = async (s: DotZeroSimulator) =>
-        (await call(`${s.workOrderApiUrl}/v1/workOrders?limit=5`, { headers: { authorization: `Bearer ${s.issueCredentials().token}` } })).body;
+        (
+          await call(`${s.workOrderApiUrl}/v1/workOrders?limit=5`, {
+            headers: { authorization: `Bearer ${s.issueCredentials().token}` },
+          })
+        ).body;
       expect(await read(same)).toEqual(await get('/v1/workOrders?limit=5'));
       expect(await read(other)).not.toEqual(await get('/v1/workOrders?limit=5'));
     } finally {
@@ -154,7 +158,9 @@ describe('auth', () => {
 
   const tampered = () => {
     const [h, p, s] = sim.issueCredentials().token.split('.') as [string, string, string];
-    const payload = Buffer.from(JSON.stringify({ ...claims(`${h}.${p}.${s}`), exp: 4_000_000_000 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...claims(`${h}.${p}.${s}`), exp: 4_000_000_000 })).toString(
+      'base64url',
+    );
     return `${h}.${payload}.${s}`;
   };
   it.each([
@@ -215,7 +221,11 @@ describe('auth', () => {
     ['GET', '/v1/worker'],
     ['GET', '/v1/worker/x'],
   ])('%s %s requires a bearer token', async (method, path) => {
-    const res = await api(path, { method, token: null, ...(method === 'POST' || method === 'PATCH' ? { body: {} } : {}) });
+    const res = await api(path, {
+      method,
+      token: null,
+      ...(method === 'POST' || method === 'PATCH' ? { body: {} } : {}),
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -287,9 +297,23 @@ describe('GET /v1/workOrders', () => {
     expect(page.data[0].work_order_id).toBe('WO-2025-0001');
     expect(Object.keys(page.data[0]).sort()).toEqual(
       [
-        'uuid', 'work_order_id', 'qty', 'good', 'status', 'deadline', 'order_due_date', 'is_asap',
-        'work_order_priority_ranking', 'memo', 'route_uuid', 'default_warehouse_uuid', 'default_warehouse_storage_uuid',
-        'start_time', 'end_time', 'created_at', 'updated_at',
+        'uuid',
+        'work_order_id',
+        'qty',
+        'good',
+        'status',
+        'deadline',
+        'order_due_date',
+        'is_asap',
+        'work_order_priority_ranking',
+        'memo',
+        'route_uuid',
+        'default_warehouse_uuid',
+        'default_warehouse_storage_uuid',
+        'start_time',
+        'end_time',
+        'created_at',
+        'updated_at',
       ].sort(),
     );
   });
@@ -306,8 +330,18 @@ describe('GET /v1/workOrders', () => {
   });
 
   it.each([
-    'limit=0', 'limit=101', 'limit=-1', 'limit=abc', 'limit=2.5', 'start=-1', 'start=x',
-    'status=0', 'status=5', 'status=open', 'is_asap=yes', 'is_asap=1',
+    'limit=0',
+    'limit=101',
+    'limit=-1',
+    'limit=abc',
+    'limit=2.5',
+    'start=-1',
+    'start=x',
+    'status=0',
+    'status=5',
+    'status=open',
+    'is_asap=yes',
+    'is_asap=1',
     'deadlineTimeStart=tomorrow&deadlineTimeEnd=2026-01-01T00:00:00Z',
     'startTimeStart=2026-01-01T00:00:00Z&startTimeEnd=2026-13-45',
   ])('refuses %s with 422', async (query) => {
@@ -471,7 +505,11 @@ describe('POST /v1/workOrders', () => {
     };
     const res = await api('/v1/workOrders', { method: 'POST', body });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ ...body, deadline: '2024-12-31T23:59:59.000Z', order_due_date: '2025-01-15T00:00:00.000Z' });
+    expect(res.body).toMatchObject({
+      ...body,
+      deadline: '2024-12-31T23:59:59.000Z',
+      order_due_date: '2025-01-15T00:00:00.000Z',
+    });
   });
 
   it('sets start_time when created in progress', async () => {
@@ -504,7 +542,12 @@ describe('POST /v1/workOrders', () => {
 });
 
 describe('PATCH /v1/workOrders/:uuid', () => {
-  const allowed: [number, number][] = [[1, 2], [2, 3], [2, 4], [4, 2]];
+  const allowed: [number, number][] = [
+    [1, 2],
+    [2, 3],
+    [2, 4],
+    [4, 2],
+  ];
   const forbidden: [number, number][] = [];
   for (const from of [1, 2, 3, 4]) {
     for (const to of [1, 2, 3, 4]) if (!allowed.some(([f, t]) => f === from && t === to)) forbidden.push([from, to]);
@@ -539,7 +582,12 @@ describe('PATCH /v1/workOrders/:uuid', () => {
     expect(resumed.start_time).toBe(started.start_time);
     expect(resumed.end_time).toBeNull();
     const done = (await patch(wo.uuid, { status: 3, good: wo.qty })).body;
-    expect(done).toMatchObject({ status: 3, good: wo.qty, start_time: started.start_time, end_time: expect.any(String) });
+    expect(done).toMatchObject({
+      status: 3,
+      good: wo.qty,
+      start_time: started.start_time,
+      end_time: expect.any(String),
+    });
     expect((await patch(wo.uuid, { status: 2 })).status).toBe(422);
   });
 
@@ -622,7 +670,20 @@ describe('products', () => {
     const items = await walk('/v1/products', 6);
     expect(new Set(items.map((p) => p.uuid)).size).toBe(20);
     expect(Object.keys(items[0]).sort()).toEqual(
-      ['uuid', 'number', 'name', 'category', 'specification', 'memo', 'remarks', 'product_type', 'is_active', 'minimum_stock_level', 'created_at', 'updated_at'].sort(),
+      [
+        'uuid',
+        'number',
+        'name',
+        'category',
+        'specification',
+        'memo',
+        'remarks',
+        'product_type',
+        'is_active',
+        'minimum_stock_level',
+        'created_at',
+        'updated_at',
+      ].sort(),
     );
     expect(await get(`/v1/products/${items[3].uuid}`)).toEqual(items[3]);
   });
@@ -691,7 +752,13 @@ describe('routes and operations', () => {
     for (const route of routes) {
       for (const step of await get(`/v1/routeOperation/${route.uuid}/byRouteUuid`)) {
         const shape =
-          'operation_name' in step ? 'operation_name' : 'name' in step ? 'name' : 'operation' in step ? 'nested' : 'uuid only';
+          'operation_name' in step
+            ? 'operation_name'
+            : 'name' in step
+              ? 'name'
+              : 'operation' in step
+                ? 'nested'
+                : 'uuid only';
         shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
         const uuid = step.operation_uuid ?? step.operation.uuid;
         const named = step.operation_name ?? step.name ?? step.operation?.name;
@@ -743,8 +810,23 @@ describe('operation history', () => {
         expect(r).toMatchObject({ work_order_uuid: wo.uuid, work_order_id: wo.work_order_id });
         expect(r.good).toBeLessThanOrEqual(wo.qty);
         expect(Object.keys(r).sort()).toEqual(
-          ['uuid', 'work_order_uuid', 'work_order_id', 'operation_uuid', 'operation_name', 'sequence', 'status', 'worker_uuid',
-            'worker_name', 'device_uuid', 'device_name', 'good', 'defect', 'start_time', 'end_time'].sort(),
+          [
+            'uuid',
+            'work_order_uuid',
+            'work_order_id',
+            'operation_uuid',
+            'operation_name',
+            'sequence',
+            'status',
+            'worker_uuid',
+            'worker_name',
+            'device_uuid',
+            'device_name',
+            'good',
+            'defect',
+            'start_time',
+            'end_time',
+          ].sort(),
         );
       }
     }
@@ -768,7 +850,9 @@ describe('operation history', () => {
     const all = await walk('/v1/workOrderOpHistory', 100);
     const expected = all.filter(pred);
     expect(expected.length).toBeGreaterThan(0);
-    expect((await walk(`/v1/workOrderOpHistory?${query}`, 100)).map((r) => r.uuid)).toEqual(expected.map((r) => r.uuid));
+    expect((await walk(`/v1/workOrderOpHistory?${query}`, 100)).map((r) => r.uuid)).toEqual(
+      expected.map((r) => r.uuid),
+    );
   });
 
   it('filters by deviceUUID', async () => {
@@ -816,7 +900,13 @@ describe('warehouses, storage, product storage, workers', () => {
       expect(Array.isArray(rows)).toBe(true);
       if (rows.length > 0) stocked++;
       for (const row of rows) {
-        expect(Object.keys(row).sort()).toEqual(['product_uuid', 'qty', 'uuid', 'warehouse_storage_uuid', 'warehouse_uuid']);
+        expect(Object.keys(row).sort()).toEqual([
+          'product_uuid',
+          'qty',
+          'uuid',
+          'warehouse_storage_uuid',
+          'warehouse_uuid',
+        ]);
         expect(row.product_uuid).toBe(product.uuid);
         const storage = await get(`/v1/warehouseStorage/${row.warehouse_storage_uuid}`);
         expect(storage.warehouse_uuid).toBe(row.warehouse_uuid);
@@ -907,7 +997,9 @@ describe('fault knobs', () => {
   });
 
   it('serves one-shot answers first, such as a 429 with Retry-After', async () => {
-    sim.faults.next = [{ status: 429, body: { message: 'Too many requests', code: 'RATE_LIMITED' }, headers: { 'retry-after': '1' } }];
+    sim.faults.next = [
+      { status: 429, body: { message: 'Too many requests', code: 'RATE_LIMITED' }, headers: { 'retry-after': '1' } },
+    ];
     const first = await api('/v1/workOrders');
     expect(first.status).toBe(429);
     expect(first.headers.get('retry-after')).toBe('1');

@@ -2,7 +2,11 @@
 // because the gateway's integration tests trust it as the vendor.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from '../../src/simulators/generic-mes/auth.js';
-import { GENERIC_MES_ROUTE_KEYS, GENERIC_MES_SIM_API_KEY, startGenericMesSimulator } from '../../src/simulators/generic-mes/index.js';
+import {
+  GENERIC_MES_ROUTE_KEYS,
+  GENERIC_MES_SIM_API_KEY,
+  startGenericMesSimulator,
+} from '../../src/simulators/generic-mes/index.js';
 import type { GenericMesSimulator } from '../../src/simulators/types.js';
 
 const STATUSES = ['OPEN', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED', 'PAUSED', 'ON_HOLD'] as const;
@@ -18,7 +22,19 @@ const TRANSITIONS: Record<Status, Status[]> = {
   CANCELLED: [],
 };
 
-const LIST_FIELDS = ['id', 'orderNumber', 'status', 'product', 'quantity', 'completedQuantity', 'priority', 'dueDate', 'startDate', 'createdAt', 'updatedAt'];
+const LIST_FIELDS = [
+  'id',
+  'orderNumber',
+  'status',
+  'product',
+  'quantity',
+  'completedQuantity',
+  'priority',
+  'dueDate',
+  'startDate',
+  'createdAt',
+  'updatedAt',
+];
 const DETAIL_ONLY = ['customer', 'notes', 'operationIds', 'estimatedCompletionDate', 'completionDate'];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -33,7 +49,10 @@ interface CallOptions {
   auth?: string | null;
 }
 
-async function call(path: string, options: CallOptions = {}): Promise<{ status: number; headers: Headers; text: string; json: Json }> {
+async function call(
+  path: string,
+  options: CallOptions = {},
+): Promise<{ status: number; headers: Headers; text: string; json: Json }> {
   const headers: Record<string, string> = {};
   const auth = options.auth === undefined ? `Bearer ${sim.apiKey}` : options.auth;
   if (auth !== null) headers.authorization = auth;
@@ -147,7 +166,11 @@ describe('auth', () => {
     ['GET', '/operations/op-5001'],
     ['GET', '/no-such-thing'],
   ])('guards %s %s', async (method, path) => {
-    const res = await call(path, { method, auth: null, body: method === 'GET' || method === 'DELETE' ? undefined : {} });
+    const res = await call(path, {
+      method,
+      auth: null,
+      body: method === 'GET' || method === 'DELETE' ? undefined : {},
+    });
     expectError(res, 401, 'UNAUTHORIZED');
     // A refused request changes nothing.
     expect((await call('/work-orders/wo-1001')).status).toBe(200);
@@ -182,7 +205,9 @@ describe('seed', () => {
   });
 
   it('keeps dates, quantities and operations consistent with each status', async () => {
-    const details = await Promise.all((await listAll()).map(async (o) => (await call(`/work-orders/${o.id}`)).json.data));
+    const details = await Promise.all(
+      (await listAll()).map(async (o) => (await call(`/work-orders/${o.id}`)).json.data),
+    );
     const customers = new Set(details.map((o) => o.customer).filter(Boolean));
     expect(customers.size).toBeGreaterThanOrEqual(15);
     const ops = new Map((await allOperations()).map((op) => [op.id, op]));
@@ -277,10 +302,13 @@ describe('GET /work-orders filters and sort', () => {
     expect(sum + onHold).toBe(250);
   });
 
-  it.each(['ON_HOLD', 'open', 'DONE', 'OPEN,PAUSED', 'status=OPEN&status=PAUSED'])('refuses status %s', async (value) => {
-    const query = value.startsWith('status=') ? value : `status=${value}`;
-    expectValidation(await call(`/work-orders?${query}`), 'status');
-  });
+  it.each(['ON_HOLD', 'open', 'DONE', 'OPEN,PAUSED', 'status=OPEN&status=PAUSED'])(
+    'refuses status %s',
+    async (value) => {
+      const query = value.startsWith('status=') ? value : `status=${value}`;
+      expectValidation(await call(`/work-orders?${query}`), 'status');
+    },
+  );
 
   it('ignores parameters it does not know (there is no priority filter)', async () => {
     const res = await call('/work-orders?priority=HIGH&limit=100');
@@ -327,7 +355,17 @@ describe('shapes', () => {
     const items = await listAll();
     for (const o of items) {
       for (const k of Object.keys(o)) expect(LIST_FIELDS).toContain(k);
-      for (const k of ['id', 'orderNumber', 'status', 'product', 'quantity', 'completedQuantity', 'priority', 'createdAt', 'updatedAt']) {
+      for (const k of [
+        'id',
+        'orderNumber',
+        'status',
+        'product',
+        'quantity',
+        'completedQuantity',
+        'priority',
+        'createdAt',
+        'updatedAt',
+      ]) {
         expect(o).toHaveProperty(k);
       }
     }
@@ -335,12 +373,20 @@ describe('shapes', () => {
 
   it('the detail adds customer, notes, operationIds, estimatedCompletionDate and completionDate', async () => {
     const running = await orderIn('IN_PROGRESS');
-    expect(Object.keys(running)).toEqual(expect.arrayContaining([...LIST_FIELDS, 'operationIds', 'estimatedCompletionDate']));
+    expect(Object.keys(running)).toEqual(
+      expect.arrayContaining([...LIST_FIELDS, 'operationIds', 'estimatedCompletionDate']),
+    );
     expect(running.completionDate).toBeUndefined();
     const completed = await orderIn('COMPLETED');
     expect(completed.completionDate).toMatch(ISO);
-    const details = await Promise.all((await listAll()).slice(0, 60).map(async (o) => (await call(`/work-orders/${o.id}`)).json.data));
-    for (const k of DETAIL_ONLY) expect(details.some((d) => k in d), k).toBe(true);
+    const details = await Promise.all(
+      (await listAll()).slice(0, 60).map(async (o) => (await call(`/work-orders/${o.id}`)).json.data),
+    );
+    for (const k of DETAIL_ONLY)
+      expect(
+        details.some((d) => k in d),
+        k,
+      ).toBe(true);
     for (const d of details) for (const k of Object.keys(d)) expect([...LIST_FIELDS, ...DETAIL_ONLY]).toContain(k);
   });
 
@@ -384,7 +430,10 @@ describe('POST /work-orders', () => {
   });
 
   it('defaults priority to NORMAL, takes a date-only dueDate and may leave dueDate out', async () => {
-    const a = await call('/work-orders', { method: 'POST', body: { orderNumber: 'A-1', product: 'Gizmo', quantity: 1 } });
+    const a = await call('/work-orders', {
+      method: 'POST',
+      body: { orderNumber: 'A-1', product: 'Gizmo', quantity: 1 },
+    });
     expect(a.status).toBe(201);
     expect(a.json.data.priority).toBe('NORMAL');
     expect(a.json.data.dueDate).toBeUndefined();
@@ -441,7 +490,13 @@ describe('PUT /work-orders/:id', () => {
     const before = await orderIn('OPEN');
     const res = await call(`/work-orders/${before.id}`, {
       method: 'PUT',
-      body: { notes: 'Waiting for material', priority: 'CRITICAL', quantity: before.quantity + 5, customer: null, dueDate: '2026-10-01' },
+      body: {
+        notes: 'Waiting for material',
+        priority: 'CRITICAL',
+        quantity: before.quantity + 5,
+        customer: null,
+        dueDate: '2026-10-01',
+      },
     });
     expect(res.status).toBe(200);
     expect(res.json.data).toEqual({
@@ -463,7 +518,10 @@ describe('PUT /work-orders/:id', () => {
 
   it('answers the document example: status PAUSED with notes', async () => {
     const o = await orderIn('IN_PROGRESS');
-    const res = await call(`/work-orders/${o.id}`, { method: 'PUT', body: { status: 'PAUSED', notes: 'Waiting for material' } });
+    const res = await call(`/work-orders/${o.id}`, {
+      method: 'PUT',
+      body: { status: 'PAUSED', notes: 'Waiting for material' },
+    });
     expect(Object.keys(res.json.data).sort()).toEqual(['id', 'notes', 'orderNumber', 'status', 'updatedAt']);
     expect(res.json.data.status).toBe('PAUSED');
   });
@@ -512,24 +570,48 @@ describe('PUT /work-orders/:id', () => {
     [{}, 'body', 'NO_UPDATABLE_FIELDS'],
   ])('refuses %j with 400 and changes nothing', async (body, field, reason) => {
     const o = await orderIn('OPEN');
-    expectValidation(await call(`/work-orders/${o.id}`, { method: 'PUT', body: Object.keys(body).length > 0 ? { notes: 'changed', ...body } : body }), field, reason);
+    expectValidation(
+      await call(`/work-orders/${o.id}`, {
+        method: 'PUT',
+        body: Object.keys(body).length > 0 ? { notes: 'changed', ...body } : body,
+      }),
+      field,
+      reason,
+    );
     expect((await call(`/work-orders/${o.id}`)).json.data).toEqual(o);
   });
 
   it('refuses a quantity below what is already produced', async () => {
     const o = (await listAll('&status=IN_PROGRESS')).find((x) => x.completedQuantity > 1);
-    expectValidation(await call(`/work-orders/${o.id}`, { method: 'PUT', body: { quantity: 1 } }), 'quantity', 'BELOW_COMPLETED_QUANTITY');
+    expectValidation(
+      await call(`/work-orders/${o.id}`, { method: 'PUT', body: { quantity: 1 } }),
+      'quantity',
+      'BELOW_COMPLETED_QUANTITY',
+    );
   });
 
   it('refuses to take another order number (409 CONFLICT) but keeps its own', async () => {
-    expectError(await call('/work-orders/wo-1001', { method: 'PUT', body: { orderNumber: 'GM-2026-0002' } }), 409, 'CONFLICT');
-    expect((await call('/work-orders/wo-1001', { method: 'PUT', body: { orderNumber: 'GM-2026-0001' } })).status).toBe(200);
-    expect((await call('/work-orders/wo-1001', { method: 'PUT', body: { orderNumber: 'GM-2026-X1' } })).json.data.orderNumber).toBe('GM-2026-X1');
+    expectError(
+      await call('/work-orders/wo-1001', { method: 'PUT', body: { orderNumber: 'GM-2026-0002' } }),
+      409,
+      'CONFLICT',
+    );
+    expect((await call('/work-orders/wo-1001', { method: 'PUT', body: { orderNumber: 'GM-2026-0001' } })).status).toBe(
+      200,
+    );
+    expect(
+      (await call('/work-orders/wo-1001', { method: 'PUT', body: { orderNumber: 'GM-2026-X1' } })).json.data
+        .orderNumber,
+    ).toBe('GM-2026-X1');
   });
 
   it('a refused transition applies none of the other fields', async () => {
     const o = await orderIn('COMPLETED');
-    expectError(await call(`/work-orders/${o.id}`, { method: 'PUT', body: { status: 'OPEN', notes: 'reopen' } }), 409, 'INVALID_STATE_TRANSITION');
+    expectError(
+      await call(`/work-orders/${o.id}`, { method: 'PUT', body: { status: 'OPEN', notes: 'reopen' } }),
+      409,
+      'INVALID_STATE_TRANSITION',
+    );
     expect((await call(`/work-orders/${o.id}`)).json.data).toEqual(o);
   });
 
@@ -539,32 +621,40 @@ describe('PUT /work-orders/:id', () => {
 });
 
 describe('POST /work-orders/:id/start', () => {
-  it.each(STATUSES.map((s) => [s, TRANSITIONS[s].includes('IN_PROGRESS')] as const))('from %s allowed: %s', async (from, allowed) => {
-    const o = await orderIn(from);
-    const res = await call(`/work-orders/${o.id}/start`, { method: 'POST' });
-    if (allowed) {
-      expect(res.status).toBe(200);
-      expect(Object.keys(res.json.data).sort()).toEqual(['id', 'startDate', 'status', 'updatedAt']);
-      expect(res.json.data).toMatchObject({ id: o.id, status: 'IN_PROGRESS' });
-      if (o.startDate) expect(res.json.data.startDate).toBe(o.startDate);
-      else expect(res.json.data.startDate).toBe(res.json.data.updatedAt);
-    } else {
-      expectError(res, 409, 'INVALID_STATE_TRANSITION');
-      expect((await call(`/work-orders/${o.id}`)).json.data).toEqual(o);
-    }
-  });
+  it.each(STATUSES.map((s) => [s, TRANSITIONS[s].includes('IN_PROGRESS')] as const))(
+    'from %s allowed: %s',
+    async (from, allowed) => {
+      const o = await orderIn(from);
+      const res = await call(`/work-orders/${o.id}/start`, { method: 'POST' });
+      if (allowed) {
+        expect(res.status).toBe(200);
+        expect(Object.keys(res.json.data).sort()).toEqual(['id', 'startDate', 'status', 'updatedAt']);
+        expect(res.json.data).toMatchObject({ id: o.id, status: 'IN_PROGRESS' });
+        if (o.startDate) expect(res.json.data.startDate).toBe(o.startDate);
+        else expect(res.json.data.startDate).toBe(res.json.data.updatedAt);
+      } else {
+        expectError(res, 409, 'INVALID_STATE_TRANSITION');
+        expect((await call(`/work-orders/${o.id}`)).json.data).toEqual(o);
+      }
+    },
+  );
 
   it('sets startDate only the first time', async () => {
     const o = await orderIn('OPEN');
     const first = (await call(`/work-orders/${o.id}/start`, { method: 'POST' })).json.data;
-    expect((await call(`/operations/${o.operationIds[0]}`)).json.data).toMatchObject({ status: 'IN_PROGRESS', startedAt: first.startDate });
+    expect((await call(`/operations/${o.operationIds[0]}`)).json.data).toMatchObject({
+      status: 'IN_PROGRESS',
+      startedAt: first.startDate,
+    });
     await call(`/work-orders/${o.id}`, { method: 'PUT', body: { status: 'PAUSED' } });
     const again = (await call(`/work-orders/${o.id}/start`, { method: 'POST' })).json.data;
     expect(again.startDate).toBe(first.startDate);
     const detail = (await call(`/work-orders/${o.id}`)).json.data;
     expect(detail.startDate).toBe(first.startDate);
     expect(detail.estimatedCompletionDate).toMatch(ISO);
-    expect((await call(`/operations?workOrderId=${o.id}`)).json.data.filter((op: Json) => op.status === 'IN_PROGRESS')).toHaveLength(1);
+    expect(
+      (await call(`/operations?workOrderId=${o.id}`)).json.data.filter((op: Json) => op.status === 'IN_PROGRESS'),
+    ).toHaveLength(1);
   });
 
   it('the message says why, as in the document', async () => {
@@ -575,7 +665,9 @@ describe('POST /work-orders/:id/start', () => {
 
   it('applies concurrent starts on one order one at a time', async () => {
     const o = await orderIn('OPEN');
-    const results = await Promise.all(Array.from({ length: 12 }, () => call(`/work-orders/${o.id}/start`, { method: 'POST' })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => call(`/work-orders/${o.id}/start`, { method: 'POST' })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(11);
   });
@@ -588,7 +680,10 @@ describe('POST /work-orders/:id/start', () => {
 describe('POST /work-orders/:id/complete', () => {
   it.each(STATUSES.map((s) => [s, s === 'IN_PROGRESS'] as const))('from %s allowed: %s', async (from, allowed) => {
     const o = await orderIn(from);
-    const res = await call(`/work-orders/${o.id}/complete`, { method: 'POST', body: { completedQuantity: o.quantity } });
+    const res = await call(`/work-orders/${o.id}/complete`, {
+      method: 'POST',
+      body: { completedQuantity: o.quantity },
+    });
     if (allowed) {
       expect(res.status).toBe(200);
       expect(res.json.data).toEqual({
@@ -609,7 +704,11 @@ describe('POST /work-orders/:id/complete', () => {
     const res = await call(`/work-orders/${o.id}/complete`, { method: 'POST', body: { notes: 'Production complete' } });
     expect(res.json.data.completedQuantity).toBe(o.completedQuantity);
     const after = (await call(`/work-orders/${o.id}`)).json.data;
-    expect(after).toMatchObject({ status: 'COMPLETED', notes: 'Production complete', completionDate: res.json.data.completionDate });
+    expect(after).toMatchObject({
+      status: 'COMPLETED',
+      notes: 'Production complete',
+      completionDate: res.json.data.completionDate,
+    });
     expect(after.estimatedCompletionDate).toBeUndefined();
     const ops = (await call(`/operations?workOrderId=${o.id}`)).json.data;
     expect(ops.every((op: Json) => op.status === 'COMPLETED')).toBe(true);
@@ -630,14 +729,19 @@ describe('POST /work-orders/:id/complete', () => {
     [() => '10', 'MUST_BE_INTEGER'],
   ])('refuses a bad completedQuantity (%#) with 400 %s', async (make, reason) => {
     const o = await orderIn('IN_PROGRESS');
-    const res = await call(`/work-orders/${o.id}/complete`, { method: 'POST', body: { completedQuantity: make(o.quantity) } });
+    const res = await call(`/work-orders/${o.id}/complete`, {
+      method: 'POST',
+      body: { completedQuantity: make(o.quantity) },
+    });
     expectValidation(res, 'completedQuantity', reason);
     expect((await call(`/work-orders/${o.id}`)).json.data).toEqual(o);
   });
 
   it('applies concurrent completes one at a time', async () => {
     const o = await orderIn('IN_PROGRESS');
-    const results = await Promise.all(Array.from({ length: 8 }, () => call(`/work-orders/${o.id}/complete`, { method: 'POST', body: {} })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => call(`/work-orders/${o.id}/complete`, { method: 'POST', body: {} })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
   });
 });
@@ -663,7 +767,9 @@ describe('DELETE /work-orders/:id', () => {
   it('frees the order number for reuse', async () => {
     const o = await orderIn('CANCELLED');
     await call(`/work-orders/${o.id}`, { method: 'DELETE' });
-    expect((await call('/work-orders', { method: 'POST', body: newOrder({ orderNumber: o.orderNumber }) })).status).toBe(201);
+    expect(
+      (await call('/work-orders', { method: 'POST', body: newOrder({ orderNumber: o.orderNumber }) })).status,
+    ).toBe(201);
   });
 });
 
@@ -671,7 +777,15 @@ describe('operations', () => {
   it('GET /operations/:id answers the assumed shape', async () => {
     const res = await call('/operations/op-5001');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.json.data).sort()).toEqual(['completedAt', 'id', 'name', 'sequence', 'startedAt', 'status', 'workOrderId']);
+    expect(Object.keys(res.json.data).sort()).toEqual([
+      'completedAt',
+      'id',
+      'name',
+      'sequence',
+      'startedAt',
+      'status',
+      'workOrderId',
+    ]);
     expect(res.json.data).toMatchObject({ id: 'op-5001', workOrderId: 'wo-1001', sequence: 1 });
     expect(['PENDING', 'IN_PROGRESS', 'COMPLETED']).toContain(res.json.data.status);
     expectError(await call('/operations/op-1'), 404, 'NOT_FOUND');
@@ -681,7 +795,9 @@ describe('operations', () => {
     const ops = await allOperations();
     const ids = ops.map((op) => op.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const orders = await Promise.all((await listAll()).map(async (o) => (await call(`/work-orders/${o.id}`)).json.data));
+    const orders = await Promise.all(
+      (await listAll()).map(async (o) => (await call(`/work-orders/${o.id}`)).json.data),
+    );
     expect(ids.length).toBe(orders.reduce((n, o) => n + o.operationIds.length, 0));
     expect(ids[0]).toBe('op-5001');
     const first = await call('/operations');
@@ -695,7 +811,10 @@ describe('operations', () => {
     expect(res.json.data.map((op: Json) => op.id)).toEqual(o.operationIds);
     expect(res.json.data.map((op: Json) => op.sequence)).toEqual(o.operationIds.map((_: string, i: number) => i + 1));
     expect(res.json.pagination.total).toBe(o.operationIds.length);
-    expect((await call('/operations?workOrderId=wo-424242')).json).toEqual({ data: [], pagination: { page: 1, limit: 20, total: 0, hasMore: false } });
+    expect((await call('/operations?workOrderId=wo-424242')).json).toEqual({
+      data: [],
+      pagination: { page: 1, limit: 20, total: 0, hasMore: false },
+    });
   });
 
   it.each(['limit=0', 'limit=101', 'page=0', 'page=x'])('refuses %s', async (q) => {
@@ -733,7 +852,11 @@ describe('counters', () => {
     expect(sim.count('GET /api/v2/work-orders/:id')).toBe(2);
     expect(sim.count('GET /api/v2/nothing')).toBe(0);
     expect(sim.total()).toBe(13);
-    expect([...GENERIC_MES_ROUTE_KEYS].sort()).toEqual(Object.keys(sim.counts()).filter((k) => !k.includes('<')).sort());
+    expect([...GENERIC_MES_ROUTE_KEYS].sort()).toEqual(
+      Object.keys(sim.counts())
+        .filter((k) => !k.includes('<'))
+        .sort(),
+    );
     sim.resetCounts();
     expect(sim.counts()).toEqual({});
     expect(sim.total()).toBe(0);
@@ -764,7 +887,9 @@ describe('fault knobs', () => {
 
   it('reset destroys the connection', async () => {
     sim.faults.reset = true;
-    await expect(fetch(`${sim.apiUrl}/work-orders`, { headers: { authorization: `Bearer ${sim.apiKey}` } })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.apiUrl}/work-orders`, { headers: { authorization: `Bearer ${sim.apiKey}` } }),
+    ).rejects.toThrow();
     sim.faults.reset = false;
     expect((await call('/work-orders')).status).toBe(200);
   });
@@ -862,7 +987,9 @@ describe('reset()', () => {
     const same = await startGenericMesSimulator();
     try {
       const read = async (s: GenericMesSimulator) =>
-        (await (await fetch(`${s.apiUrl}/work-orders?limit=100`, { headers: { authorization: `Bearer ${s.apiKey}` } })).json()) as Json;
+        (await (
+          await fetch(`${s.apiUrl}/work-orders?limit=100`, { headers: { authorization: `Bearer ${s.apiKey}` } })
+        ).json()) as Json;
       expect((await read(same)).data).toEqual(mine.slice(0, 100));
       const otherData = (await read(other)).data;
       expect(otherData).toHaveLength(100);

@@ -2,7 +2,13 @@
 // assumptions: OAuth, transaction ids, paging, sorting, every search field and the six-month quirk.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPitneyBowesSimulator } from '../../src/simulators/pitney-bowes/index.js';
-import { DEFAULT_SEED, PB_STATUSES, WORK_ORDER_COUNT, seedWorkOrders, type PbWorkOrder } from '../../src/simulators/pitney-bowes/data.js';
+import {
+  DEFAULT_SEED,
+  PB_STATUSES,
+  WORK_ORDER_COUNT,
+  seedWorkOrders,
+  type PbWorkOrder,
+} from '../../src/simulators/pitney-bowes/data.js';
 import type { PitneyBowesSimulator } from '../../src/simulators/types.js';
 
 const SEARCH = 'POST /shippingservices/fulfillment/v1/work-orders/search';
@@ -12,8 +18,20 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 /** A createDate range wide enough to lift the six-month default. */
 const ALL_TIME = { name: 'createDate', from: '2000-01-01T00:00:00Z' };
 const STATUS_FIELDS = [
-  'clientId', 'clientWorkOrderId', 'workOrderId', 'workOrderName', 'description', 'type', 'status', 'node',
-  'workOrderQuantity', 'startDate', 'completionDate', 'startQuantity', 'completedQuantity', 'sku',
+  'clientId',
+  'clientWorkOrderId',
+  'workOrderId',
+  'workOrderName',
+  'description',
+  'type',
+  'status',
+  'node',
+  'workOrderQuantity',
+  'startDate',
+  'completionDate',
+  'startQuantity',
+  'completedQuantity',
+  'sku',
 ];
 
 let sim: PitneyBowesSimulator;
@@ -62,7 +80,12 @@ async function search(body: unknown, options: SearchOptions = {}) {
   const url = `${sim.apiUrl}/v1/work-orders/${options.route ?? 'search'}${options.query ? `?${options.query}` : ''}`;
   const res = await fetch(url, { method: 'POST', headers, body: options.rawBody ?? JSON.stringify(body) });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as Page & { errors?: { errorCode: string; errorDescription: string }[] } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: JSON.parse(text) as Page & { errors?: { errorCode: string; errorDescription: string }[] },
+  };
 }
 
 async function searchOk(body: Record<string, unknown>, options: SearchOptions = {}): Promise<Page> {
@@ -125,14 +148,20 @@ describe('OAuth token', () => {
     ['a Bearer scheme', 'BEARER'],
   ])('refuses %s with 401 and the PB error envelope', async (_label, kind) => {
     const authorization =
-      kind === undefined ? undefined
-      : kind === 'WRONG-SECRET' ? basic(sim.apiKey, 'nope')
-      : kind === 'WRONG-KEY' ? basic('nope', sim.apiSecret)
-      : kind === 'NO-COLON' ? `Basic ${Buffer.from(sim.apiKey).toString('base64')}`
-      : `Bearer ${sim.apiKey}`;
+      kind === undefined
+        ? undefined
+        : kind === 'WRONG-SECRET'
+          ? basic(sim.apiKey, 'nope')
+          : kind === 'WRONG-KEY'
+            ? basic('nope', sim.apiSecret)
+            : kind === 'NO-COLON'
+              ? `Basic ${Buffer.from(sim.apiKey).toString('base64')}`
+              : `Bearer ${sim.apiKey}`;
     const res = await requestToken(authorization);
     expect(res.status).toBe(401);
-    expect(res.json).toEqual({ errors: [{ errorCode: 'PB-APIM-ERR-1003', errorDescription: 'Invalid client credentials' }] });
+    expect(res.json).toEqual({
+      errors: [{ errorCode: 'PB-APIM-ERR-1003', errorDescription: 'Invalid client credentials' }],
+    });
     expect(res.text).not.toContain(sim.apiKey);
     expect(res.text).not.toContain(sim.apiSecret);
   });
@@ -203,7 +232,10 @@ describe('X-PB-TransactionId', () => {
     expect(res.json.errors?.[0]?.errorCode).toBe('PB-FUL-ERR-80001');
   });
 
-  it.each([['25 characters', 'A'.repeat(25)], ['letters, digits, - and _', 'Ab9_x-Z']])('accepts %s', async (_label, id) => {
+  it.each([
+    ['25 characters', 'A'.repeat(25)],
+    ['letters, digits, - and _', 'Ab9_x-Z'],
+  ])('accepts %s', async (_label, id) => {
     expect((await search({ clientId: sim.clientId }, { transactionId: id })).status).toBe(200);
   });
 
@@ -225,7 +257,9 @@ describe('X-PB-TransactionId', () => {
 
   it('lets exactly one of many concurrent calls with one id through', async () => {
     const id = txn();
-    const results = await Promise.all(Array.from({ length: 8 }, () => search({ clientId: sim.clientId }, { transactionId: id })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => search({ clientId: sim.clientId }, { transactionId: id })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400, 400, 400]);
   });
 
@@ -260,7 +294,10 @@ describe('request validation', () => {
     ['workOrderIds with a number', { clientId: '1234', searchFields: [{ name: 'workOrderIds', values: [42] }] }],
     ['a date field with neither from nor to', { clientId: '1234', searchFields: [{ name: 'createDate' }] }],
     ['a date that is not ISO 8601', { clientId: '1234', searchFields: [{ name: 'createDate', from: 'yesterday' }] }],
-    ['the document typo hour 016', { clientId: '1234', searchFields: [{ name: 'updateDate', to: '2022-04-07T016:00:00-07:00' }] }],
+    [
+      'the document typo hour 016',
+      { clientId: '1234', searchFields: [{ name: 'updateDate', to: '2022-04-07T016:00:00-07:00' }] },
+    ],
     ['a numeric date', { clientId: '1234', searchFields: [{ name: 'pbCancelDate', from: 1700000000000 }] }],
   ])('answers 400 for %s', async (_label, body, rawBody) => {
     const res = await search(body, { rawBody: rawBody ?? JSON.stringify(body) });
@@ -293,7 +330,13 @@ describe('pagination', () => {
     for (let page = 1; ; page++) {
       const body = await searchOk({ searchFields: [ALL_TIME] }, { route, query: `page=${page}&size=17` });
       totalPages = body.totalPages;
-      expect(body).toMatchObject({ totalElements: WORK_ORDER_COUNT, size: 17, page, first: page === 1, last: page === totalPages });
+      expect(body).toMatchObject({
+        totalElements: WORK_ORDER_COUNT,
+        size: 17,
+        page,
+        first: page === 1,
+        last: page === totalPages,
+      });
       const list = body[listKey] ?? [];
       expect(list.length).toBe(page < totalPages ? 17 : WORK_ORDER_COUNT - 17 * (totalPages - 1));
       seen.push(...list.map((o) => o.workOrderId as string));
@@ -306,8 +349,24 @@ describe('pagination', () => {
 
   it('defaults to page 1 of 20 and the envelope keys in document order', async () => {
     const body = await searchOk({ searchFields: [ALL_TIME] });
-    expect(Object.keys(body)).toEqual(['totalPages', 'totalElements', 'first', 'last', 'size', 'page', 'sort', 'workOrders']);
-    expect(body).toMatchObject({ page: 1, size: 20, first: true, last: false, totalPages: 11, sort: ['createDate-desc'] });
+    expect(Object.keys(body)).toEqual([
+      'totalPages',
+      'totalElements',
+      'first',
+      'last',
+      'size',
+      'page',
+      'sort',
+      'workOrders',
+    ]);
+    expect(body).toMatchObject({
+      page: 1,
+      size: 20,
+      first: true,
+      last: false,
+      totalPages: 11,
+      sort: ['createDate-desc'],
+    });
     expect(body.workOrders).toHaveLength(20);
   });
 
@@ -325,7 +384,9 @@ describe('pagination', () => {
   });
 
   it('answers an empty result as one first-and-last page', async () => {
-    const body = await searchOk({ searchFields: [{ name: 'workOrderIds', values: ['WO0000A000000000000'] }, ALL_TIME] });
+    const body = await searchOk({
+      searchFields: [{ name: 'workOrderIds', values: ['WO0000A000000000000'] }, ALL_TIME],
+    });
     expect(body).toMatchObject({ totalPages: 0, totalElements: 0, first: true, last: true, workOrders: [] });
   });
 
@@ -337,7 +398,15 @@ describe('pagination', () => {
 
 describe('sort', () => {
   const properties = ['createDate', 'updateDate', 'pbCreateDate', 'pbUpdateDate'] as const;
-  it.each(properties.flatMap((p) => [[p, 'asc'], [p, 'desc']] as const))('sorts by %s-%s, ties by workOrderId', async (property, direction) => {
+  it.each(
+    properties.flatMap(
+      (p) =>
+        [
+          [p, 'asc'],
+          [p, 'desc'],
+        ] as const,
+    ),
+  )('sorts by %s-%s, ties by workOrderId', async (property, direction) => {
     const orders = await all([ALL_TIME], [`${property}-${direction}`]);
     expect(orders).toHaveLength(WORK_ORDER_COUNT);
     for (let i = 1; i < orders.length; i++) {
@@ -394,9 +463,17 @@ describe('search fields', () => {
 
   it('combines search fields with AND', async () => {
     const anOrder = everything.find((o) => o.status === 'CLOSED')!;
-    const hit = await all([ALL_TIME, { name: 'workOrderIds', values: [anOrder.workOrderId] }, { name: 'status', values: ['CLOSED'] }]);
+    const hit = await all([
+      ALL_TIME,
+      { name: 'workOrderIds', values: [anOrder.workOrderId] },
+      { name: 'status', values: ['CLOSED'] },
+    ]);
     expect(hit).toHaveLength(1);
-    const miss = await all([ALL_TIME, { name: 'workOrderIds', values: [anOrder.workOrderId] }, { name: 'status', values: ['CREATED'] }]);
+    const miss = await all([
+      ALL_TIME,
+      { name: 'workOrderIds', values: [anOrder.workOrderId] },
+      { name: 'status', values: ['CREATED'] },
+    ]);
     expect(miss).toHaveLength(0);
   });
 
@@ -405,14 +482,27 @@ describe('search fields', () => {
     expect(got).toHaveLength(WORK_ORDER_COUNT);
   });
 
-  const dateFields = ['createDate', 'updateDate', 'cancelDate', 'completionDate', 'pbCreateDate', 'pbUpdateDate', 'pbCancelDate'] as const;
+  const dateFields = [
+    'createDate',
+    'updateDate',
+    'cancelDate',
+    'completionDate',
+    'pbCreateDate',
+    'pbUpdateDate',
+    'pbCancelDate',
+  ] as const;
   it.each(dateFields.map((f) => [f]))('filters %s with inclusive from/to, either end open', async (field) => {
-    const withField = everything.filter((o) => o[field] !== undefined).map((o) => o[field] as string).sort();
+    const withField = everything
+      .filter((o) => o[field] !== undefined)
+      .map((o) => o[field] as string)
+      .sort();
     expect(withField.length).toBeGreaterThan(2);
     const from = withField[Math.floor(withField.length / 4)]!;
     const to = withField[Math.floor((withField.length * 3) / 4)]!;
     const expectIn = (lo?: string, hi?: string) =>
-      everything.filter((o) => o[field] !== undefined && (lo === undefined || o[field]! >= lo) && (hi === undefined || o[field]! <= hi)).length;
+      everything.filter(
+        (o) => o[field] !== undefined && (lo === undefined || o[field]! >= lo) && (hi === undefined || o[field]! <= hi),
+      ).length;
 
     const both = await all([{ name: field, from, to }]);
     expect(both.length).toBe(expectIn(from, to));
@@ -453,7 +543,9 @@ describe('the six-month default (no date search field)', () => {
     const body = await searchOk({});
     expect(body.totalElements).toBe(recent.length);
     const statusBody = await searchOk({}, { route: 'status/search', query: 'size=100' });
-    expect(statusBody.workOrderStatusList!.map((o) => o.workOrderId).sort()).toEqual(recent.map((o) => o.workOrderId).sort());
+    expect(statusBody.workOrderStatusList!.map((o) => o.workOrderId).sort()).toEqual(
+      recent.map((o) => o.workOrderId).sort(),
+    );
   });
 
   it('applies to status and workOrderIds searches too', async () => {
@@ -463,7 +555,9 @@ describe('the six-month default (no date search field)', () => {
     const body = await searchOk({ searchFields: [{ name: 'workOrderIds', values: ids }] });
     expect(body.workOrders!.map((o) => o.workOrderId).sort()).toEqual(fresh.map((o) => o.workOrderId).sort());
     const closed = await searchOk({ searchFields: [{ name: 'status', values: ['CLOSED'] }] });
-    expect(closed.totalElements).toBe(everything.filter((o) => o.status === 'CLOSED' && Date.parse(o.createDate) >= sixMonthsAgo()).length);
+    expect(closed.totalElements).toBe(
+      everything.filter((o) => o.status === 'CLOSED' && Date.parse(o.createDate) >= sixMonthsAgo()).length,
+    );
   });
 
   it('is lifted by any date search field, not only createDate', async () => {
@@ -478,7 +572,16 @@ describe('response shapes', () => {
   it('answers the full Work Orders object on /search and the document subset on /status/search', async () => {
     const full = await searchOk({ searchFields: [ALL_TIME] }, { query: 'size=100' });
     const subset = await searchOk({ searchFields: [ALL_TIME] }, { route: 'status/search', query: 'size=100' });
-    expect(Object.keys(subset)).toEqual(['totalPages', 'totalElements', 'first', 'last', 'size', 'page', 'sort', 'workOrderStatusList']);
+    expect(Object.keys(subset)).toEqual([
+      'totalPages',
+      'totalElements',
+      'first',
+      'last',
+      'size',
+      'page',
+      'sort',
+      'workOrderStatusList',
+    ]);
     expect(subset.workOrders).toBeUndefined();
     expect(full.workOrderStatusList).toBeUndefined();
     const fullList = full.workOrders!;
@@ -495,10 +598,30 @@ describe('response shapes', () => {
 
   it('gives every full order the document fields, leaving out only what does not apply', async () => {
     const always = [
-      'clientId', 'clientWorkOrderId', 'workOrderId', 'workOrderName', 'description', 'type', 'status', 'node',
-      'createDate', 'updateDate', 'pbCreateDate', 'pbUpdateDate', 'sku', 'brand', 'workOrderQuantity', 'priority',
-      'requestedStartDate', 'requestedCompletionDate', 'startQuantity', 'completedQuantity', 'lotNumbers',
-      'rejectedQuantity', 'scrappedQuantity', 'workOrderLines',
+      'clientId',
+      'clientWorkOrderId',
+      'workOrderId',
+      'workOrderName',
+      'description',
+      'type',
+      'status',
+      'node',
+      'createDate',
+      'updateDate',
+      'pbCreateDate',
+      'pbUpdateDate',
+      'sku',
+      'brand',
+      'workOrderQuantity',
+      'priority',
+      'requestedStartDate',
+      'requestedCompletionDate',
+      'startQuantity',
+      'completedQuantity',
+      'lotNumbers',
+      'rejectedQuantity',
+      'scrappedQuantity',
+      'workOrderLines',
     ];
     const optional = ['startDate', 'completionDate', 'cancelDate', 'pbCancelDate', 'cancelReason'];
     for (const o of await all()) {
@@ -534,10 +657,30 @@ describe('seeded data', () => {
       expect(['160', '170', '185']).toContain(o.node);
       expect(o.workOrderLines.length).toBeGreaterThanOrEqual(1);
       expect(o.workOrderLines.length).toBeLessThanOrEqual(4);
-      for (const key of ['createDate', 'updateDate', 'pbCreateDate', 'pbUpdateDate', 'requestedStartDate', 'requestedCompletionDate', 'startDate', 'completionDate', 'cancelDate', 'pbCancelDate'] as const) {
+      for (const key of [
+        'createDate',
+        'updateDate',
+        'pbCreateDate',
+        'pbUpdateDate',
+        'requestedStartDate',
+        'requestedCompletionDate',
+        'startDate',
+        'completionDate',
+        'cancelDate',
+        'pbCancelDate',
+      ] as const) {
         if (o[key] !== undefined) expect(o[key]).toMatch(ISO);
       }
-      for (const key of ['createDate', 'updateDate', 'pbCreateDate', 'pbUpdateDate', 'startDate', 'completionDate', 'cancelDate', 'pbCancelDate'] as const) {
+      for (const key of [
+        'createDate',
+        'updateDate',
+        'pbCreateDate',
+        'pbUpdateDate',
+        'startDate',
+        'completionDate',
+        'cancelDate',
+        'pbCancelDate',
+      ] as const) {
         if (o[key] !== undefined) expect(Date.parse(o[key]!)).toBeLessThanOrEqual(now);
       }
       expect(o.updateDate >= o.createDate).toBe(true);
@@ -557,38 +700,59 @@ describe('seeded data', () => {
   });
 
   it.each<[string, (o: PbWorkOrder) => void]>([
-    ['CREATED', (o) => {
-      expect([o.startDate, o.completionDate, o.cancelDate, o.pbCancelDate, o.cancelReason]).toEqual([undefined, undefined, undefined, undefined, undefined]);
-      expect([o.startQuantity, o.completedQuantity, o.rejectedQuantity, o.scrappedQuantity]).toEqual([0, 0, 0, 0]);
-      expect(o.workOrderLines.every((l) => l.issuedQuantity === 0)).toBe(true);
-    }],
-    ['INPROGRESS', (o) => {
-      expect(o.startDate).toBeDefined();
-      expect([o.completionDate, o.cancelDate, o.cancelReason]).toEqual([undefined, undefined, undefined]);
-      expect(o.startDate! >= o.pbCreateDate).toBe(true);
-      expect(o.completedQuantity).toBeLessThan(o.startQuantity);
-    }],
-    ['COMPLETE', (o) => {
-      expect(o.completionDate! >= o.startDate!).toBe(true);
-      expect(o.cancelDate).toBeUndefined();
-      expect(o.startQuantity).toBe(o.workOrderQuantity);
-      expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBe(o.workOrderQuantity);
-      expect(o.pbUpdateDate >= o.completionDate!).toBe(true);
-    }],
-    ['CLOSED', (o) => {
-      expect(o.completionDate! >= o.startDate!).toBe(true);
-      expect(o.cancelDate).toBeUndefined();
-      expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBe(o.workOrderQuantity);
-      expect(o.pbUpdateDate >= o.completionDate!).toBe(true);
-    }],
-    ['CANCELED', (o) => {
-      expect(o.cancelReason).toBeTruthy();
-      expect(o.pbCancelDate! >= o.cancelDate!).toBe(true);
-      expect(o.cancelDate! >= o.createDate).toBe(true);
-      expect(o.completionDate).toBeUndefined();
-      if (o.startDate !== undefined) expect(o.cancelDate! >= o.startDate).toBe(true);
-      else expect(o.startQuantity).toBe(0);
-    }],
+    [
+      'CREATED',
+      (o) => {
+        expect([o.startDate, o.completionDate, o.cancelDate, o.pbCancelDate, o.cancelReason]).toEqual([
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        ]);
+        expect([o.startQuantity, o.completedQuantity, o.rejectedQuantity, o.scrappedQuantity]).toEqual([0, 0, 0, 0]);
+        expect(o.workOrderLines.every((l) => l.issuedQuantity === 0)).toBe(true);
+      },
+    ],
+    [
+      'INPROGRESS',
+      (o) => {
+        expect(o.startDate).toBeDefined();
+        expect([o.completionDate, o.cancelDate, o.cancelReason]).toEqual([undefined, undefined, undefined]);
+        expect(o.startDate! >= o.pbCreateDate).toBe(true);
+        expect(o.completedQuantity).toBeLessThan(o.startQuantity);
+      },
+    ],
+    [
+      'COMPLETE',
+      (o) => {
+        expect(o.completionDate! >= o.startDate!).toBe(true);
+        expect(o.cancelDate).toBeUndefined();
+        expect(o.startQuantity).toBe(o.workOrderQuantity);
+        expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBe(o.workOrderQuantity);
+        expect(o.pbUpdateDate >= o.completionDate!).toBe(true);
+      },
+    ],
+    [
+      'CLOSED',
+      (o) => {
+        expect(o.completionDate! >= o.startDate!).toBe(true);
+        expect(o.cancelDate).toBeUndefined();
+        expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBe(o.workOrderQuantity);
+        expect(o.pbUpdateDate >= o.completionDate!).toBe(true);
+      },
+    ],
+    [
+      'CANCELED',
+      (o) => {
+        expect(o.cancelReason).toBeTruthy();
+        expect(o.pbCancelDate! >= o.cancelDate!).toBe(true);
+        expect(o.cancelDate! >= o.createDate).toBe(true);
+        expect(o.completionDate).toBeUndefined();
+        if (o.startDate !== undefined) expect(o.cancelDate! >= o.startDate).toBe(true);
+        else expect(o.startQuantity).toBe(0);
+      },
+    ],
   ])('keeps %s orders consistent', (status, check) => {
     const orders = everything.filter((o) => o.status === status);
     expect(orders.length).toBeGreaterThan(0);
@@ -599,7 +763,9 @@ describe('seeded data', () => {
     const now = Date.now();
     const a = seedWorkOrders({ seed: DEFAULT_SEED, clientId: '1234', now });
     expect(seedWorkOrders({ seed: DEFAULT_SEED, clientId: '1234', now })).toEqual(a);
-    expect(seedWorkOrders({ seed: 7, clientId: '1234', now }).map((o) => o.workOrderId)).not.toEqual(a.map((o) => o.workOrderId));
+    expect(seedWorkOrders({ seed: 7, clientId: '1234', now }).map((o) => o.workOrderId)).not.toEqual(
+      a.map((o) => o.workOrderId),
+    );
   });
 
   it('starts another simulator with its own seed', async () => {
@@ -607,13 +773,20 @@ describe('seeded data', () => {
     try {
       const tokenRes = await fetch(other.oauthUrl, {
         method: 'POST',
-        headers: { authorization: basic(other.apiKey, other.apiSecret), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: basic(other.apiKey, other.apiSecret),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'grant_type=client_credentials',
       });
       const { access_token } = (await tokenRes.json()) as { access_token: string };
       const res = await fetch(`${other.apiUrl}/v1/work-orders/search?size=5`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${access_token}`, 'x-pb-transactionid': txn(), 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${access_token}`,
+          'x-pb-transactionid': txn(),
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ clientId: other.clientId, searchFields: [ALL_TIME] }),
       });
       const body = (await res.json()) as Page;
@@ -649,7 +822,8 @@ describe('state rules: the documented API changes no work order', () => {
     expect(res.status).toBe(404);
     expect(((await res.json()) as { errors: { errorCode: string }[] }).errors[0]!.errorCode).toBe('PB-APIM-ERR-1005');
     expect(sim.count(`${method} <unmatched>`)).toBe(1);
-    const after = (await searchOk({ searchFields: [{ name: 'workOrderIds', values: [before.workOrderId] }, ALL_TIME] })).workOrders![0];
+    const after = (await searchOk({ searchFields: [{ name: 'workOrderIds', values: [before.workOrderId] }, ALL_TIME] }))
+      .workOrders![0];
     expect(after).toEqual(before);
   });
 });
@@ -713,7 +887,13 @@ describe('fault knobs', () => {
   });
 
   it('serves one-shot answers first', async () => {
-    sim.faults.next = [{ status: 429, body: { errors: [{ errorCode: 'PB-APIM-ERR-429', errorDescription: 'Too many requests' }] }, headers: { 'retry-after': '1' } }];
+    sim.faults.next = [
+      {
+        status: 429,
+        body: { errors: [{ errorCode: 'PB-APIM-ERR-429', errorDescription: 'Too many requests' }] },
+        headers: { 'retry-after': '1' },
+      },
+    ];
     const first = await search({ clientId: sim.clientId });
     expect(first.status).toBe(429);
     expect(first.headers.get('retry-after')).toBe('1');

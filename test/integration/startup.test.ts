@@ -36,7 +36,13 @@ describe('configuration errors name the setting', () => {
     [{ GENERIC_MES_API_URL: 'not a url' }, 'GENERIC_MES_API_URL'],
     [{ GENERIC_MES_API_URL: 'https://mes.example.com/api/v2' }, 'GENERIC_MES_API_KEY'],
     [{ DOTZERO_API_URL: 'https://acme.dotzero.app' }, 'DOTZERO_USER_API_URL'],
-    [{ PITNEY_BOWES_API_URL: 'https://pb.example.com/fulfillment', PITNEY_BOWES_OAUTH_URL: 'https://pb.example.com/oauth/token' }, 'PITNEY_BOWES_API_KEY'],
+    [
+      {
+        PITNEY_BOWES_API_URL: 'https://pb.example.com/fulfillment',
+        PITNEY_BOWES_OAUTH_URL: 'https://pb.example.com/oauth/token',
+      },
+      'PITNEY_BOWES_API_KEY',
+    ],
     [{ DOTZERO_CONFIG_DIR: '/nonexistent-dotzero' }, 'DOTZERO_CONFIG_DIR'],
     [{ GRAPHIQL: 'maybe' }, 'GRAPHIQL'],
     [{ GATEWAY_CLIENTS_FILE: '/nonexistent.json' }, 'GATEWAY_CLIENTS_FILE'],
@@ -60,18 +66,31 @@ describe('start-up', () => {
     expect(out).toMatch(/OPEN/);
   }, 90_000);
 
-  it('takes DotZero from the vendor tooling\'s .dotzero folder as it is, and writes refreshed tokens back', async () => {
+  it("takes DotZero from the vendor tooling's .dotzero folder as it is, and writes refreshed tokens back", async () => {
     const sim = await startDotZeroSimulator();
     try {
       const dir = mkdtempSync(join(tmpdir(), 'dotzero-'));
       const creds = sim.issueCredentials(60); // inside the refresh window: the first call refreshes
-      writeFileSync(join(dir, 'config.json'), JSON.stringify({ user_api_url: sim.userApiUrl, work_order_api_url: sim.workOrderApiUrl }));
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({ user_api_url: sim.userApiUrl, work_order_api_url: sim.workOrderApiUrl }),
+      );
       writeFileSync(
         join(dir, 'credentials.json'),
-        JSON.stringify({ token: creds.token, refresh_token: creds.refreshToken, tenant_id: creds.tenantId, expires_at: creds.expiresAt, email: 'ops@acme.test' }),
+        JSON.stringify({
+          token: creds.token,
+          refresh_token: creds.refreshToken,
+          tenant_id: creds.tenantId,
+          expires_at: creds.expiresAt,
+          email: 'ops@acme.test',
+        }),
       );
       const config = readConfig({ DOTZERO_CONFIG_DIR: dir });
-      expect(config.vendors.DOTZERO).toMatchObject({ workOrderApiUrl: sim.workOrderApiUrl, tenantId: creds.tenantId, configDir: dir });
+      expect(config.vendors.DOTZERO).toMatchObject({
+        workOrderApiUrl: sim.workOrderApiUrl,
+        tenantId: creds.tenantId,
+        configDir: dir,
+      });
 
       const { startTestGatewayWith } = await import('../helpers/gateway.js');
       const gw = await startTestGatewayWith({ DOTZERO: config.vendors.DOTZERO! });

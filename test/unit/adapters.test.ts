@@ -62,13 +62,29 @@ describe('DotZero adapter', () => {
   }
 
   it.each([
-    ['a work order by key, twice', (r: ReturnType<VendorAdapter['reads']>) => Promise.all([r.workOrder('w1'), r.workOrder('w1')]), ['GET /v1/workOrders/w1']],
+    [
+      'a work order by key, twice',
+      (r: ReturnType<VendorAdapter['reads']>) => Promise.all([r.workOrder('w1'), r.workOrder('w1')]),
+      ['GET /v1/workOrders/w1'],
+    ],
     ['a product by key', (r: ReturnType<VendorAdapter['reads']>) => r.product('p1'), ['GET /v1/products/p1']],
     ['a route by key', (r: ReturnType<VendorAdapter['reads']>) => r.route('r1'), ['GET /v1/routes/r1']],
     ['a warehouse by key', (r: ReturnType<VendorAdapter['reads']>) => r.warehouse('h1'), ['GET /v1/warehouse/h1']],
-    ['a storage location by key', (r: ReturnType<VendorAdapter['reads']>) => r.storageLocation('s1'), ['GET /v1/warehouseStorage/s1']],
-    ['an operation of a route, by its parent', (r: ReturnType<VendorAdapter['reads']>) => r.operation('route/r1/op1'), ['GET /v1/routeOperation/r1/byRouteUuid']],
-    ['an op-history record, by its parent', (r: ReturnType<VendorAdapter['reads']>) => r.operation('wo/w1/h-1'), ['GET /v1/workOrderOpHistory/w1/byWorkOrderUuid']],
+    [
+      'a storage location by key',
+      (r: ReturnType<VendorAdapter['reads']>) => r.storageLocation('s1'),
+      ['GET /v1/warehouseStorage/s1'],
+    ],
+    [
+      'an operation of a route, by its parent',
+      (r: ReturnType<VendorAdapter['reads']>) => r.operation('route/r1/op1'),
+      ['GET /v1/routeOperation/r1/byRouteUuid'],
+    ],
+    [
+      'an op-history record, by its parent',
+      (r: ReturnType<VendorAdapter['reads']>) => r.operation('wo/w1/h-1'),
+      ['GET /v1/workOrderOpHistory/w1/byWorkOrderUuid'],
+    ],
     ['every warehouse', (r: ReturnType<VendorAdapter['reads']>) => r.warehouses(), ['GET /v1/warehouse/']],
   ] as const)('%s', async (_what, read, expected) => {
     const { upstream, reads } = await setup();
@@ -153,7 +169,8 @@ describe('generic MES adapter', () => {
 
   async function setup() {
     const upstream = await stub((r) => {
-      if (r.path === '/work-orders') return { body: { data: ROWS, pagination: { page: 1, limit: 100, total: ROWS.length } } };
+      if (r.path === '/work-orders')
+        return { body: { data: ROWS, pagination: { page: 1, limit: 100, total: ROWS.length } } };
       const wo = /^\/work-orders\/(\w+)$/.exec(r.path);
       if (wo) return { body: { data: { ...row(wo[1]!, 'Widget'), operationIds: ['o2', 'o1'], notes: 'n' } } };
       const op = /^\/operations\/(\w+)$/.exec(r.path);
@@ -181,7 +198,12 @@ describe('generic MES adapter', () => {
     expect(full).toMatchObject({ vendorId: 'a', detailed: true, notes: 'n' });
     expect(ops.map((o) => o.vendorId)).toEqual(['o1', 'o2']);
     expect(await reads.operation('o1')).toBe(ops[0]);
-    expect(calls(upstream)).toEqual(['GET /work-orders', 'GET /work-orders/a', 'GET /operations/o2', 'GET /operations/o1']);
+    expect(calls(upstream)).toEqual([
+      'GET /work-orders',
+      'GET /work-orders/a',
+      'GET /operations/o2',
+      'GET /operations/o1',
+    ]);
   });
 
   it('the product of an order costs no call', async () => {
@@ -218,15 +240,34 @@ describe('generic MES adapter', () => {
 
 describe('Pitney Bowes adapter', () => {
   const ORDERS = [
-    { workOrderId: 'WO-1', clientWorkOrderId: 'C-1', status: 'COMPLETE', sku: 'KIT-A', node: 'N2', workOrderQuantity: 5, completedQuantity: 5, lotNumbers: ['L1'], workOrderLines: [{ childSKU: 'PART-X', issuedQuantity: 10, lotNumbers: ['LX'] }] },
-    { workOrderId: 'WO-2', clientWorkOrderId: 'C-2', status: 'CREATED', sku: 'KIT-B', node: 'N1', workOrderQuantity: 5 },
+    {
+      workOrderId: 'WO-1',
+      clientWorkOrderId: 'C-1',
+      status: 'COMPLETE',
+      sku: 'KIT-A',
+      node: 'N2',
+      workOrderQuantity: 5,
+      completedQuantity: 5,
+      lotNumbers: ['L1'],
+      workOrderLines: [{ childSKU: 'PART-X', issuedQuantity: 10, lotNumbers: ['LX'] }],
+    },
+    {
+      workOrderId: 'WO-2',
+      clientWorkOrderId: 'C-2',
+      status: 'CREATED',
+      sku: 'KIT-B',
+      node: 'N1',
+      workOrderQuantity: 5,
+    },
   ];
 
   async function setup() {
     const upstream = await stub((r) => {
       if (r.path === '/oauth/token') return { body: { access_token: 'tok', expiresIn: '35999' } };
       if (r.path.endsWith('/v1/work-orders/search')) {
-        const ids: string[] | undefined = (r.body as any)?.searchFields?.find((f: any) => f.name === 'workOrderIds')?.values;
+        const ids: string[] | undefined = (r.body as any)?.searchFields?.find(
+          (f: any) => f.name === 'workOrderIds',
+        )?.values;
         const list = ids ? ORDERS.filter((o) => ids.includes(o.workOrderId)) : ORDERS;
         return { body: { totalPages: 1, totalElements: list.length, page: 1, size: 100, workOrders: list } };
       }
@@ -271,10 +312,12 @@ describe('Pitney Bowes adapter', () => {
     expect(calls(upstream)).toEqual([SEARCH]);
   });
 
-  it('a kit line\'s product and an order\'s product cost no call; a key that cannot be a SKU is refused without one', async () => {
+  it("a kit line's product and an order's product cost no call; a key that cannot be a SKU is refused without one", async () => {
     const { upstream, reads } = await setup();
     expect(reads.productOfLine('PART-X')).toMatchObject({ vendor: 'PITNEY_BOWES', sku: 'PART-X' });
-    expect(await reads.productOf({ vendor: 'PITNEY_BOWES', sku: 'KIT-A' } as PitneyBowesWorkOrder)).toMatchObject({ sku: 'KIT-A' });
+    expect(await reads.productOf({ vendor: 'PITNEY_BOWES', sku: 'KIT-A' } as PitneyBowesWorkOrder)).toMatchObject({
+      sku: 'KIT-A',
+    });
     await expect(reads.product('x'.repeat(31))).rejects.toMatchObject({ name: 'ValidationError', field: 'id' });
     expect(calls(upstream)).toEqual([]);
   });

@@ -18,7 +18,17 @@ describe('REDIS_URL, GENERIC_MES_WEBHOOK_SECRET, CHANGE_POLL_INTERVAL_MS, SIMULA
   it('reads good values, and defaults to memory, no webhooks and polling every 15 s', () => {
     expect(readConfig({})).toMatchObject({ pollIntervalMs: 15_000, simulatorChangeIntervalMs: 0 });
     expect(readConfig({}).redisUrl).toBeUndefined();
-    const c = readConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', GENERIC_MES_WEBHOOK_SECRET: 'x'.repeat(32), CHANGE_POLL_INTERVAL_MS: '0', SIMULATOR_WEBHOOK_URL: 'http://127.0.0.1:4000/webhooks/generic-mes' });
-    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/2', genericMesWebhookSecret: 'x'.repeat(32), pollIntervalMs: 0, simulatorWebhookUrl: 'http://127.0.0.1:4000/webhooks/generic-mes' });
+    const c = readConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379/2',
+      GENERIC_MES_WEBHOOK_SECRET: 'x'.repeat(32),
+      CHANGE_POLL_INTERVAL_MS: '0',
+      SIMULATOR_WEBHOOK_URL: 'http://127.0.0.1:4000/webhooks/generic-mes',
+    });
+    expect(c).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      genericMesWebhookSecret: 'x'.repeat(32),
+      pollIntervalMs: 0,
+      simulatorWebhookUrl: 'http://127.0.0.1:4000/webhooks/generic-mes',
+    });
   });
 });

@@ -2,12 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  InvalidTransitionError,
-  NotFoundError,
-  UpstreamError,
-  ValidationError,
-} from '../../src/domain/errors.js';
+import { InvalidTransitionError, NotFoundError, UpstreamError, ValidationError } from '../../src/domain/errors.js';
 import type { DotZeroWorkOrder } from '../../src/domain/model.js';
 import {
   DEFAULT_TOKEN_LIFETIME_MS,
@@ -47,7 +42,13 @@ afterEach(async () => {
 });
 
 function auth(options: Partial<ConstructorParameters<typeof DotZeroAuth>[0]> = {}): DotZeroAuth {
-  const a = new DotZeroAuth({ userApiUrl: upstream.url, tenantId: 'tenant-1', token: OLD, refreshToken: REFRESH, ...options });
+  const a = new DotZeroAuth({
+    userApiUrl: upstream.url,
+    tenantId: 'tenant-1',
+    token: OLD,
+    refreshToken: REFRESH,
+    ...options,
+  });
   cleanups.push(() => a.close());
   return a;
 }
@@ -74,7 +75,13 @@ async function caught(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
-const wo = (uuid: string, extra: Record<string, unknown> = {}) => ({ uuid, work_order_id: `WO-${uuid}`, qty: 10, status: 1, ...extra });
+const wo = (uuid: string, extra: Record<string, unknown> = {}) => ({
+  uuid,
+  work_order_id: `WO-${uuid}`,
+  qty: 10,
+  status: 1,
+  ...extra,
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -97,7 +104,11 @@ describe('DotZeroAuth: expiry', () => {
   const now = 1_700_000_000_000;
 
   it.each([
-    ['expiresAt when given, over the JWT', { token: jwt({ exp: 1_700_009_999 }), expiresAt: new Date(now + 1234) }, now + 1234],
+    [
+      'expiresAt when given, over the JWT',
+      { token: jwt({ exp: 1_700_009_999 }), expiresAt: new Date(now + 1234) },
+      now + 1234,
+    ],
     ['else the JWT exp claim', { token: jwt({ exp: 1_700_009_999 }) }, 1_700_009_999_000],
     ['else one hour from now', { token: 'opaque-token' }, now + DEFAULT_TOKEN_LIFETIME_MS],
   ])('%s', (_name, options, expected) => {
@@ -135,10 +146,13 @@ describe('DotZeroAuth: expiry', () => {
     expect(a.expiresAt.getTime()).toBe(now + DEFAULT_TOKEN_LIFETIME_MS);
   });
 
-  it.each(['Unauthorized', '<html>login</html>', 'opaque-token', ''])('refuses a refresh answer that is not a JWT: %j', async (answer) => {
-    upstream.handler = () => ({ body: answer });
-    await expect(auth({ expiresAt: new Date(0) }).authorization()).rejects.toThrow(/DOTZERO/);
-  });
+  it.each(['Unauthorized', '<html>login</html>', 'opaque-token', ''])(
+    'refuses a refresh answer that is not a JWT: %j',
+    async (answer) => {
+      upstream.handler = () => ({ body: answer });
+      await expect(auth({ expiresAt: new Date(0) }).authorization()).rejects.toThrow(/DOTZERO/);
+    },
+  );
 
   it('accepts a refresh answer holding the token in an object', async () => {
     upstream.handler = () => ({ body: { token: NEW } });
@@ -171,7 +185,10 @@ describe('DotZeroAuth: expiry', () => {
   });
 
   it('fails the call once the token has expired and the refresh is refused, naming no secret', async () => {
-    upstream.handler = () => ({ status: 401, body: { message: `bad refresh token ${REFRESH}`, code: 'INVALID_GRANT' } });
+    upstream.handler = () => ({
+      status: 401,
+      body: { message: `bad refresh token ${REFRESH}`, code: 'INVALID_GRANT' },
+    });
     const err = await caught(auth({ expiresAt: new Date(0) }).authorization());
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ kind: 'auth', vendor: 'DOTZERO', status: 401, code: 'INVALID_GRANT' });
@@ -231,7 +248,13 @@ describe('credentials.json', () => {
   it('writes the refreshed token and expires_at back, keeping other keys, atomically', async () => {
     await writeFile(
       join(dir, 'credentials.json'),
-      JSON.stringify({ token: OLD, refresh_token: REFRESH, tenant_id: 'tenant-1', expires_at: '2020-01-01T00:00:00Z', user: { email: 'a@b' } }),
+      JSON.stringify({
+        token: OLD,
+        refresh_token: REFRESH,
+        tenant_id: 'tenant-1',
+        expires_at: '2020-01-01T00:00:00Z',
+        user: { email: 'a@b' },
+      }),
     );
     upstream.handler = () => ({ body: NEW });
     const a = auth({ expiresAt: new Date(0), configDir: dir });
@@ -266,7 +289,10 @@ describe('credentials.json', () => {
   });
 
   it('loadDotZeroConfigDir reads the skill folder', async () => {
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ user_api_url: 'https://u.example', work_order_api_url: 'https://w.example' }));
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ user_api_url: 'https://u.example', work_order_api_url: 'https://w.example' }),
+    );
     await writeFile(
       join(dir, 'credentials.json'),
       JSON.stringify({ token: OLD, refresh_token: REFRESH, tenant_id: 'tenant-1', expires_at: '2026-02-07T10:00:00Z' }),
@@ -283,12 +309,27 @@ describe('credentials.json', () => {
 
   it.each<[string, Record<string, string>, RegExp]>([
     ['no config.json', { 'credentials.json': '{}' }, /config\.json not found/],
-    ['no credentials.json', { 'config.json': '{"user_api_url":"u","work_order_api_url":"w"}' }, /credentials\.json not found/],
-    ['config.json that is not JSON', { 'config.json': '{', 'credentials.json': '{}' }, /config\.json is not valid JSON/],
-    ['a missing URL', { 'config.json': '{"user_api_url":"u"}', 'credentials.json': '{}' }, /config\.json has no "work_order_api_url"/],
+    [
+      'no credentials.json',
+      { 'config.json': '{"user_api_url":"u","work_order_api_url":"w"}' },
+      /credentials\.json not found/,
+    ],
+    [
+      'config.json that is not JSON',
+      { 'config.json': '{', 'credentials.json': '{}' },
+      /config\.json is not valid JSON/,
+    ],
+    [
+      'a missing URL',
+      { 'config.json': '{"user_api_url":"u"}', 'credentials.json': '{}' },
+      /config\.json has no "work_order_api_url"/,
+    ],
     [
       'a missing refresh token',
-      { 'config.json': '{"user_api_url":"u","work_order_api_url":"w"}', 'credentials.json': `{"token":"${REFRESH}","tenant_id":"t"}` },
+      {
+        'config.json': '{"user_api_url":"u","work_order_api_url":"w"}',
+        'credentials.json': `{"token":"${REFRESH}","tenant_id":"t"}`,
+      },
       /credentials\.json has no "refresh_token"/,
     ],
   ])('loadDotZeroConfigDir refuses %s, naming it', async (_name, files, message) => {
@@ -344,7 +385,8 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('a 401 that survives the refresh is an auth error without the token', async () => {
-    upstream.handler = (r) => (isRefresh(r) ? { body: NEW } : { status: 401, body: { message: `token ${NEW} revoked` } });
+    upstream.handler = (r) =>
+      isRefresh(r) ? { body: NEW } : { status: 401, body: { message: `token ${NEW} revoked` } };
     const [got] = await client().getWorkOrders(['a']);
     expect(got).toBeInstanceOf(UpstreamError);
     expect(got).toMatchObject({ kind: 'auth', status: 401 });
@@ -372,13 +414,24 @@ describe('DotZero client over HTTP', () => {
     expect(results[1]).toMatchObject({ vendor: 'DOTZERO' });
     expect((results[5] as Error).message).not.toContain(OLD);
     expect(upstream.requests.map((r) => r.path).sort()).toEqual(
-      ['/v1/workOrders/a', '/v1/workOrders/b%2Fc', '/v1/workOrders/broken', '/v1/workOrders/missing', '/v1/workOrders/wrapped'].sort(),
+      [
+        '/v1/workOrders/a',
+        '/v1/workOrders/b%2Fc',
+        '/v1/workOrders/broken',
+        '/v1/workOrders/missing',
+        '/v1/workOrders/wrapped',
+      ].sort(),
     );
   });
 
   it('lists with start/limit and the planned filters, totals from {data,total}', async () => {
     upstream.handler = () => ({ body: { data: [wo('a', { status: 2, is_asap: true })], total: 31 } });
-    const segments = client().planWorkOrders({ statuses: ['IN_PROGRESS'], priorities: ['HIGH'], orderNumber: 'WO', dueAfter: new Date('2024-01-01T00:00:00Z') });
+    const segments = client().planWorkOrders({
+      statuses: ['IN_PROGRESS'],
+      priorities: ['HIGH'],
+      orderNumber: 'WO',
+      dueAfter: new Date('2024-01-01T00:00:00Z'),
+    });
     expect(segments).toHaveLength(1);
     const page = await segments[0]!.fetch(20, 10);
     expect(page.total).toBe(31);
@@ -427,7 +480,9 @@ describe('DotZero client over HTTP', () => {
 
   it('a filtered bare-array list is counted by reading it (the count endpoint documents no filters)', async () => {
     const matching = Array.from({ length: 130 }, (_, i) => wo(`w${i}`));
-    upstream.handler = (r) => ({ body: matching.slice(Number(r.query.start), Number(r.query.start) + Number(r.query.limit)) });
+    upstream.handler = (r) => ({
+      body: matching.slice(Number(r.query.start), Number(r.query.start) + Number(r.query.limit)),
+    });
     const [segment] = client().planWorkOrders({ statuses: ['OPEN'] });
     expect(await segment!.fetch(0, 10)).toMatchObject({ total: 130 });
     expect(upstream.requests.some((r) => r.path === '/v1/count/workOrders')).toBe(false);
@@ -455,20 +510,41 @@ describe('DotZero client over HTTP', () => {
     upstream.handler = () => ({ body: { data: [{ uuid: 'p1', number: 'PROD-1', name: 'Widget' }], total: 1 } });
     const [segment] = client().planProducts({ name: 'Wid', sku: 'PROD' });
     expect(await segment!.fetch(0, 20)).toEqual({
-      items: [{ vendor: 'DOTZERO', vendorId: 'p1', sku: 'PROD-1', name: 'Widget', category: null, description: null, active: null }],
+      items: [
+        {
+          vendor: 'DOTZERO',
+          vendorId: 'p1',
+          sku: 'PROD-1',
+          name: 'Widget',
+          category: null,
+          description: null,
+          active: null,
+        },
+      ],
       total: 1,
     });
-    expect(upstream.requests[0]).toMatchObject({ path: '/v1/products/', query: { name: 'Wid', number: 'PROD', start: '0', limit: '20' } });
+    expect(upstream.requests[0]).toMatchObject({
+      path: '/v1/products/',
+      query: { name: 'Wid', number: 'PROD', start: '0', limit: '20' },
+    });
   });
 
   it('reads relations: route operations sorted by sequence, a 404 parent as no children', async () => {
     upstream.handler = (r) => {
       if (r.path === '/v1/routeOperation/r1/byRouteUuid') {
-        return { body: [{ uuid: 'o3', operation_name: 'Pack', sequence: 3 }, { uuid: 'o1', operation_name: 'Cut', sequence: 1 }, { uuid: 'o2', operation_name: 'Weld', sequence: 2 }] };
+        return {
+          body: [
+            { uuid: 'o3', operation_name: 'Pack', sequence: 3 },
+            { uuid: 'o1', operation_name: 'Cut', sequence: 1 },
+            { uuid: 'o2', operation_name: 'Weld', sequence: 2 },
+          ],
+        };
       }
       if (r.path === '/v1/routes/p1/byProductUuid') return { body: [{ uuid: 'r1', name: 'Main', product_uuid: 'p1' }] };
-      if (r.path === '/v1/workOrderOpHistory/w1/byWorkOrderUuid') return { body: [{ uuid: 'h1', operation_name: 'Cut', status: 2, good: 3 }] };
-      if (r.path === '/v1/productStorage/p1/byProductUuid') return { body: { data: [{ product_uuid: 'p1', warehouse_uuid: 'wh', qty: 4 }] } };
+      if (r.path === '/v1/workOrderOpHistory/w1/byWorkOrderUuid')
+        return { body: [{ uuid: 'h1', operation_name: 'Cut', status: 2, good: 3 }] };
+      if (r.path === '/v1/productStorage/p1/byProductUuid')
+        return { body: { data: [{ product_uuid: 'p1', warehouse_uuid: 'wh', qty: 4 }] } };
       return { status: 404 };
     };
     const c = client();
@@ -477,8 +553,12 @@ describe('DotZero client over HTTP', () => {
       ['o2', 2, 'r1'],
       ['o3', 3, 'r1'],
     ]);
-    expect(await c.routesByProduct('p1')).toEqual([{ vendor: 'DOTZERO', vendorId: 'r1', name: 'Main', productId: 'p1' }]);
-    expect(await c.workOrderOperations('w1')).toMatchObject([{ vendorId: 'h1', status: 'IN_PROGRESS', vendorStatus: '2', goodQuantity: 3, workOrderId: 'w1' }]);
+    expect(await c.routesByProduct('p1')).toEqual([
+      { vendor: 'DOTZERO', vendorId: 'r1', name: 'Main', productId: 'p1' },
+    ]);
+    expect(await c.workOrderOperations('w1')).toMatchObject([
+      { vendorId: 'h1', status: 'IN_PROGRESS', vendorStatus: '2', goodQuantity: 3, workOrderId: 'w1' },
+    ]);
     expect(await c.inventoryByProduct('p1')).toMatchObject([{ productId: 'p1', warehouseId: 'wh', quantity: 4 }]);
     expect(await c.routeOperations('unknown')).toEqual([]);
     const [missing] = await c.getRoutes(['unknown']);
@@ -521,7 +601,14 @@ describe('DotZero client over HTTP', () => {
       notes: 'n',
       routeId: 'r1',
     });
-    expect(created).toMatchObject({ vendorId: 'new-1', orderNumber: 'WO-9', status: 'OPEN', priority: 'HIGH', notes: 'n', routeId: 'r1' });
+    expect(created).toMatchObject({
+      vendorId: 'new-1',
+      orderNumber: 'WO-9',
+      status: 'OPEN',
+      priority: 'HIGH',
+      notes: 'n',
+      routeId: 'r1',
+    });
     expect(upstream.requests[0]).toMatchObject({
       method: 'POST',
       path: '/v1/workOrders',
@@ -530,16 +617,27 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('reads a created order back by work_order_id when the answer holds none', async () => {
-    upstream.handler = (r) => (r.method === 'POST' ? { status: 201, body: { message: 'created' } } : { body: wo('u-9', { work_order_id: 'WO-9' }) });
+    upstream.handler = (r) =>
+      r.method === 'POST'
+        ? { status: 201, body: { message: 'created' } }
+        : { body: wo('u-9', { work_order_id: 'WO-9' }) };
     const created = await client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'WO-9', quantity: 5 });
     expect(created.vendorId).toBe('u-9');
-    expect(upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/workOrders', 'GET /v1/workOrders/WO-9']);
+    expect(upstream.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/workOrders',
+      'GET /v1/workOrders/WO-9',
+    ]);
   });
 
   // The field reaches the ValidationError from the UpstreamError VendorHttp made (err.field), not from its message,
   // and in the gateway's input names.
   it.each<[number, unknown, string | undefined, string | undefined]>([
-    [422, { code: 'DUPLICATE', field: 'work_order_id', message: `duplicate, token ${OLD}` }, 'orderNumber', 'DUPLICATE'],
+    [
+      422,
+      { code: 'DUPLICATE', field: 'work_order_id', message: `duplicate, token ${OLD}` },
+      'orderNumber',
+      'DUPLICATE',
+    ],
     [422, { message: 'qty must be positive' }, undefined, undefined],
     [400, { errors: [{ field: 'qty', message: 'must be positive' }] }, 'quantity', undefined],
     [400, { error: { code: 'VALIDATION_ERROR', field: 'deadline' } }, 'dueDate', 'VALIDATION_ERROR'],
@@ -555,7 +653,9 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('refuses a customer before any call', async () => {
-    const err = await caught(client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, customer: 'ACME' }));
+    const err = await caught(
+      client().createWorkOrder({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, customer: 'ACME' }),
+    );
     expect(err).toMatchObject({ name: 'ValidationError', field: 'customer' });
     expect(upstream.requests).toHaveLength(0);
   });
@@ -564,11 +664,18 @@ describe('DotZero client over HTTP', () => {
     upstream.handler = (r) => (r.path.endsWith('/gone') ? { status: 404 } : { body: wo('a') });
     const c = client();
     await c.updateWorkOrder('a', { quantity: 7, notes: null });
-    expect(upstream.requests[0]).toMatchObject({ method: 'PATCH', path: '/v1/workOrders/a', body: { qty: 7, memo: null } });
+    expect(upstream.requests[0]).toMatchObject({
+      method: 'PATCH',
+      path: '/v1/workOrders/a',
+      body: { qty: 7, memo: null },
+    });
     await c.updateWorkOrder('a', {});
     expect(upstream.requests).toHaveLength(1);
     expect(await caught(c.updateWorkOrder('gone', { quantity: 1 }))).toBeInstanceOf(NotFoundError);
-    expect(await caught(c.updateWorkOrder('a', { productId: 'p' }))).toMatchObject({ name: 'ValidationError', field: 'productId' });
+    expect(await caught(c.updateWorkOrder('a', { productId: 'p' }))).toMatchObject({
+      name: 'ValidationError',
+      field: 'productId',
+    });
     expect(upstream.requests).toHaveLength(2);
   });
 
@@ -576,7 +683,11 @@ describe('DotZero client over HTTP', () => {
     upstream.handler = () => ({ body: wo('a', { status: 3 }) });
     await client().transition('a', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 9, notes: 'done' });
     expect(upstream.requests).toEqual([
-      expect.objectContaining({ method: 'PATCH', path: '/v1/workOrders/a', body: { status: 3, good: 9, memo: 'done' } }),
+      expect.objectContaining({
+        method: 'PATCH',
+        path: '/v1/workOrders/a',
+        body: { status: 3, good: 9, memo: 'done' },
+      }),
     ]);
   });
 
@@ -586,11 +697,16 @@ describe('DotZero client over HTTP', () => {
     ['OPEN', 'COMPLETED', 3],
     ['COMPLETED', 'IN_PROGRESS', 2],
     ['IN_PROGRESS', 'IN_PROGRESS', 2],
-  ] as const)('sends %s -> %s as asked (status %i): the writes refuse it, not the client', async (current, to, status) => {
-    upstream.handler = () => ({ body: wo('a', { status }) });
-    await client().transition('a', current, { to });
-    expect(upstream.requests).toEqual([expect.objectContaining({ method: 'PATCH', path: '/v1/workOrders/a', body: { status } })]);
-  });
+  ] as const)(
+    'sends %s -> %s as asked (status %i): the writes refuse it, not the client',
+    async (current, to, status) => {
+      upstream.handler = () => ({ body: wo('a', { status }) });
+      await client().transition('a', current, { to });
+      expect(upstream.requests).toEqual([
+        expect.objectContaining({ method: 'PATCH', path: '/v1/workOrders/a', body: { status } }),
+      ]);
+    },
+  );
 
   it.each([
     ['OPEN', 'CANCELLED'],
@@ -610,7 +726,8 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('deletes with DELETE; 404 is NotFound; other failures stay upstream errors', async () => {
-    upstream.handler = (r) => (r.path.endsWith('/gone') ? { status: 404 } : r.path.endsWith('/busy') ? { status: 429 } : { status: 204 });
+    upstream.handler = (r) =>
+      r.path.endsWith('/gone') ? { status: 404 } : r.path.endsWith('/busy') ? { status: 429 } : { status: 204 };
     const c = client();
     await c.deleteWorkOrder('a');
     expect(upstream.requests[0]).toMatchObject({ method: 'DELETE', path: '/v1/workOrders/a' });
@@ -619,6 +736,13 @@ describe('DotZero client over HTTP', () => {
   });
 
   it('says what it can do', () => {
-    expect(client().capabilities).toEqual({ read: true, create: true, update: true, delete: true, transitions: true, batchLookup: false });
+    expect(client().capabilities).toEqual({
+      read: true,
+      create: true,
+      update: true,
+      delete: true,
+      transitions: true,
+      batchLookup: false,
+    });
   });
 });

@@ -108,8 +108,16 @@ describe('mapWorkOrder', () => {
   });
 
   it.each([
-    ['numbers as strings', { qty: '12', good: '3.5', work_order_priority_ranking: '2' }, { quantity: 12, completedQuantity: 3.5, priorityRanking: 2 }],
-    ['unparseable numbers', { qty: 'many', good: 'some', work_order_priority_ranking: '' }, { quantity: 0, completedQuantity: 0, priorityRanking: null }],
+    [
+      'numbers as strings',
+      { qty: '12', good: '3.5', work_order_priority_ranking: '2' },
+      { quantity: 12, completedQuantity: 3.5, priorityRanking: 2 },
+    ],
+    [
+      'unparseable numbers',
+      { qty: 'many', good: 'some', work_order_priority_ranking: '' },
+      { quantity: 0, completedQuantity: 0, priorityRanking: null },
+    ],
     ['missing qty and good', {}, { quantity: 0, completedQuantity: 0 }],
     ['is_asap "true"', { is_asap: 'true' }, { isAsap: true, priority: 'HIGH' }],
     ['is_asap 1', { is_asap: 1 }, { isAsap: true, priority: 'HIGH' }],
@@ -118,10 +126,18 @@ describe('mapWorkOrder', () => {
     ['is_asap null', { is_asap: null }, { isAsap: false, priority: 'NORMAL' }],
     ['is_asap gibberish', { is_asap: 'maybe' }, { isAsap: false, priority: 'NORMAL' }],
     ['a malformed date (PB example)', { deadline: '2022-04-07T016:00:00-07:00' }, { dueDate: null }],
-    ['a date that is not a date', { deadline: 'tomorrow', start_time: '1', end_time: 17 }, { dueDate: null, startDate: null, completionDate: null }],
+    [
+      'a date that is not a date',
+      { deadline: 'tomorrow', start_time: '1', end_time: 17 },
+      { dueDate: null, startDate: null, completionDate: null },
+    ],
     ['an empty date', { deadline: '' }, { dueDate: null }],
     ['a date-only deadline', { deadline: '2024-12-31' }, { dueDate: new Date('2024-12-31T00:00:00Z') }],
-    ['a date with offset', { end_time: '2024-12-31T10:00:00+08:00' }, { completionDate: new Date('2024-12-31T02:00:00Z') }],
+    [
+      'a date with offset',
+      { end_time: '2024-12-31T10:00:00+08:00' },
+      { completionDate: new Date('2024-12-31T02:00:00Z') },
+    ],
     ['empty ids', { route_uuid: '', default_warehouse_uuid: '' }, { routeId: null, defaultWarehouseId: null }],
     ['numeric uuid and order number', { uuid: 42, work_order_id: 7 }, { vendorId: '42', orderNumber: '7' }],
     ['missing work_order_id', { work_order_id: undefined }, { orderNumber: '' }],
@@ -198,7 +214,15 @@ describe('relations', () => {
         memo: 'm',
         is_active: true,
       },
-      { vendor: 'DOTZERO', vendorId: 'p1', sku: 'PROD-001', name: 'Widget A', category: 'Components', description: 'Size: 10x10x5cm', active: true },
+      {
+        vendor: 'DOTZERO',
+        vendorId: 'p1',
+        sku: 'PROD-001',
+        name: 'Widget A',
+        category: 'Components',
+        description: 'Size: 10x10x5cm',
+        active: true,
+      },
     ],
     [
       'product, minimal',
@@ -206,7 +230,12 @@ describe('relations', () => {
       { uuid: 'p2' },
       { vendor: 'DOTZERO', vendorId: 'p2', sku: null, name: null, category: null, description: null, active: null },
     ],
-    ['product, is_active "false"', mapProduct, { uuid: 'p3', number: 7, name: 'N', is_active: 'false' }, { sku: '7', active: false }],
+    [
+      'product, is_active "false"',
+      mapProduct,
+      { uuid: 'p3', number: 7, name: 'N', is_active: 'false' },
+      { sku: '7', active: false },
+    ],
     [
       'route',
       mapRoute,
@@ -237,16 +266,26 @@ describe('relations', () => {
     expect((map as (w: unknown) => unknown)(wire)).toEqual(expect.objectContaining(expected));
   });
 
-  it.each([mapProduct, mapRoute, mapWarehouse, mapStorageLocation, (w: unknown) => mapRouteOperation(w), (w: unknown) => mapOpHistory(w)])(
-    'refuses records without uuid (%#)',
-    (map) => {
-      expect(() => map({ name: 'x' })).toThrow(UpstreamError);
-    },
-  );
+  it.each([
+    mapProduct,
+    mapRoute,
+    mapWarehouse,
+    mapStorageLocation,
+    (w: unknown) => mapRouteOperation(w),
+    (w: unknown) => mapOpHistory(w),
+  ])('refuses records without uuid (%#)', (map) => {
+    expect(() => map({ name: 'x' })).toThrow(UpstreamError);
+  });
 
   it('maps a route operation', () => {
     expect(
-      mapRouteOperation({ uuid: 'ro1', route_uuid: 'r1', operation_uuid: 'op-type-1', operation_name: 'Cutting', sequence: 2 }),
+      mapRouteOperation({
+        uuid: 'ro1',
+        route_uuid: 'r1',
+        operation_uuid: 'op-type-1',
+        operation_name: 'Cutting',
+        sequence: 2,
+      }),
     ).toEqual({
       vendor: 'DOTZERO',
       vendorId: 'ro1',
@@ -269,7 +308,12 @@ describe('relations', () => {
   });
 
   it('fills a route operation without route_uuid from the route asked for, parses a string sequence', () => {
-    expect(mapRouteOperation({ uuid: 'ro1', sequence: '3' }, 'r9')).toMatchObject({ routeId: 'r9', sequence: 3, name: null, operationTypeId: null });
+    expect(mapRouteOperation({ uuid: 'ro1', sequence: '3' }, 'r9')).toMatchObject({
+      routeId: 'r9',
+      sequence: 3,
+      name: null,
+      operationTypeId: null,
+    });
   });
 
   // The document does not fix which field names a step: every shape seen is read, and none is never "".
@@ -365,12 +409,28 @@ describe('relations', () => {
     [
       { uuid: 'ps1', product_uuid: 'p1', warehouse_uuid: 'w1', warehouse_storage_uuid: 's1', qty: 12.5 },
       undefined,
-      { vendor: 'DOTZERO', productId: 'p1', warehouseId: 'w1', locationId: 's1', quantity: 12.5, lotNumbers: [], workOrderId: null },
+      {
+        vendor: 'DOTZERO',
+        productId: 'p1',
+        warehouseId: 'w1',
+        locationId: 's1',
+        quantity: 12.5,
+        lotNumbers: [],
+        workOrderId: null,
+      },
     ],
     [
       { qty: '7' },
       'p2',
-      { vendor: 'DOTZERO', productId: 'p2', warehouseId: null, locationId: null, quantity: 7, lotNumbers: [], workOrderId: null },
+      {
+        vendor: 'DOTZERO',
+        productId: 'p2',
+        warehouseId: null,
+        locationId: null,
+        quantity: 7,
+        lotNumbers: [],
+        workOrderId: null,
+      },
     ],
     [{ product_uuid: 'p3' }, 'p9', { productId: 'p3', quantity: 0 }],
   ])('maps product storage %j', (wire, productKey, expected) => {
@@ -392,7 +452,10 @@ describe('envelopes and paging arithmetic', () => {
   it.each([
     [{ uuid: 'a' }, { uuid: 'a' }],
     [{ data: { uuid: 'a' } }, { uuid: 'a' }],
-    [{ uuid: 'a', data: { other: 1 } }, { uuid: 'a', data: { other: 1 } }],
+    [
+      { uuid: 'a', data: { other: 1 } },
+      { uuid: 'a', data: { other: 1 } },
+    ],
     [[{ uuid: 'a' }], null],
     ['text', null],
     [null, null],
@@ -401,18 +464,33 @@ describe('envelopes and paging arithmetic', () => {
   });
 
   it.each([
-    [{ data: [{ uuid: 'a' }], total: 7 }, { items: [{ uuid: 'a' }], total: 7 }],
-    [{ data: [], total: '12' }, { items: [], total: 12 }],
+    [
+      { data: [{ uuid: 'a' }], total: 7 },
+      { items: [{ uuid: 'a' }], total: 7 },
+    ],
+    [
+      { data: [], total: '12' },
+      { items: [], total: 12 },
+    ],
     [{ data: [{ uuid: 'a' }] }, { items: [{ uuid: 'a' }], total: undefined }],
-    [{ data: [], total: -1 }, { items: [], total: undefined }],
-    [{ data: [], total: 'many' }, { items: [], total: undefined }],
+    [
+      { data: [], total: -1 },
+      { items: [], total: undefined },
+    ],
+    [
+      { data: [], total: 'many' },
+      { items: [], total: undefined },
+    ],
     [[{ uuid: 'a' }, { uuid: 'b' }], { items: [{ uuid: 'a' }, { uuid: 'b' }], total: undefined }],
     [{ data: { uuid: 'a' } }, null],
     [{ items: [] }, null],
     ['not a list', null],
     // An empty list serialized as null, in the several ways servers do it.
     [null, { items: [], total: 0 }],
-    [{ data: null, total: 0 }, { items: [], total: 0 }],
+    [
+      { data: null, total: 0 },
+      { items: [], total: 0 },
+    ],
     [{ data: null }, { items: [], total: 0 }],
     [{ total: 0 }, { items: [], total: 0 }],
   ])('readList(%j)', (body, expected) => {
@@ -486,18 +564,36 @@ describe('work-order list plans (query parameters)', () => {
     ['CRITICAL never matches', { priorities: ['CRITICAL'] }, []],
     ['LOW and CRITICAL never match', { priorities: ['LOW', 'CRITICAL'] }, []],
     ['due range is paired', { dueAfter: after, dueBefore: before }, [deadline]],
-    ['dueAfter alone gets an open end', { dueAfter: after }, [{ deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: OPEN_RANGE_END }]],
-    ['dueBefore alone gets an open start', { dueBefore: before }, [{ deadlineTimeStart: OPEN_RANGE_START, deadlineTimeEnd: '2024-01-31T23:59:59Z' }]],
+    [
+      'dueAfter alone gets an open end',
+      { dueAfter: after },
+      [{ deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: OPEN_RANGE_END }],
+    ],
+    [
+      'dueBefore alone gets an open start',
+      { dueBefore: before },
+      [{ deadlineTimeStart: OPEN_RANGE_START, deadlineTimeEnd: '2024-01-31T23:59:59Z' }],
+    ],
     [
       'milliseconds are kept when present',
       { dueBefore: new Date('2024-01-31T23:59:59.999Z') },
       [{ deadlineTimeStart: OPEN_RANGE_START, deadlineTimeEnd: '2024-01-31T23:59:59.999Z' }],
     ],
     ['a range that ends before it starts matches nothing', { dueAfter: before, dueBefore: after }, []],
-    ['a one-instant range', { dueAfter: after, dueBefore: after }, [{ deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: '2024-01-01T00:00:00Z' }]],
+    [
+      'a one-instant range',
+      { dueAfter: after, dueBefore: after },
+      [{ deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: '2024-01-01T00:00:00Z' }],
+    ],
     [
       'everything at once',
-      { statuses: ['OPEN', 'IN_PROGRESS', 'PAUSED'], orderNumber: 'WO', priorities: ['HIGH'], dueAfter: after, dueBefore: before },
+      {
+        statuses: ['OPEN', 'IN_PROGRESS', 'PAUSED'],
+        orderNumber: 'WO',
+        priorities: ['HIGH'],
+        dueAfter: after,
+        dueBefore: before,
+      },
       [
         { status: 1, workOrderID: 'WO', is_asap: true, ...deadline },
         { status: 2, workOrderID: 'WO', is_asap: true, ...deadline },
@@ -556,9 +652,17 @@ describe('work-order list plans (query parameters)', () => {
 
   it.each<[string, DotZeroListFilter, Record<string, unknown>]>([
     ['no filter', {}, {}],
-    ['status first, then the rest', { orderNumber: 'W', status: 2, rushOnly: true }, { status: 2, workOrderID: 'W', is_asap: true }],
+    [
+      'status first, then the rest',
+      { orderNumber: 'W', status: 2, rushOnly: true },
+      { status: 2, workOrderID: 'W', is_asap: true },
+    ],
     ['rushOnly false sends no is_asap', { rushOnly: false }, {}],
-    ['a lone due bound is paired', { due: { after: new Date('2024-01-01T00:00:00Z') } }, { deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: OPEN_RANGE_END }],
+    [
+      'a lone due bound is paired',
+      { due: { after: new Date('2024-01-01T00:00:00Z') } },
+      { deadlineTimeStart: '2024-01-01T00:00:00Z', deadlineTimeEnd: OPEN_RANGE_END },
+    ],
   ])('workOrderListQuery: %s', (_name, filter, params) => {
     expect(Object.entries(workOrderListQuery(filter))).toEqual(Object.entries(params));
   });
@@ -592,7 +696,11 @@ describe('write bodies', () => {
   });
 
   it('create: only what was given', () => {
-    expect(createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1 })).toEqual({ work_order_id: 'W', qty: 1, status: 1 });
+    expect(createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1 })).toEqual({
+      work_order_id: 'W',
+      qty: 1,
+      status: 1,
+    });
   });
 
   it.each<[Priority, boolean]>([
@@ -603,17 +711,22 @@ describe('write bodies', () => {
   });
 
   // is_asap holds rush or not: LOW and CRITICAL would be stored as NORMAL and HIGH and read back changed.
-  it.each<[Priority]>([['LOW'], ['CRITICAL']])('create and update: priority %s is a ValidationError naming priority', (priority) => {
-    expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, priority })).toThrow(
-      expect.objectContaining({ name: 'ValidationError', field: 'priority', vendor: 'DOTZERO' }),
-    );
-    expect(() => updateWorkOrderBody({ priority })).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'priority' }));
-  });
+  it.each<[Priority]>([['LOW'], ['CRITICAL']])(
+    'create and update: priority %s is a ValidationError naming priority',
+    (priority) => {
+      expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, priority })).toThrow(
+        expect.objectContaining({ name: 'ValidationError', field: 'priority', vendor: 'DOTZERO' }),
+      );
+      expect(() => updateWorkOrderBody({ priority })).toThrow(
+        expect.objectContaining({ name: 'ValidationError', field: 'priority' }),
+      );
+    },
+  );
 
   it('create: a product beside its route is refused, not dropped', () => {
-    expect(() => createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, productId: 'p1', routeId: 'r1' })).toThrow(
-      expect.objectContaining({ name: 'ValidationError', field: 'productId' }),
-    );
+    expect(() =>
+      createWorkOrderBody({ vendor: 'DOTZERO', orderNumber: 'W', quantity: 1, productId: 'p1', routeId: 'r1' }),
+    ).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'productId' }));
   });
 
   it.each([
@@ -685,7 +798,10 @@ describe('error bodies', () => {
   // The field comes back in the gateway's input names (what the caller sent), and DotZero sends no reason code.
   it.each<[unknown, { code?: string; field?: string; reason?: string }]>([
     [{ message: 'qty must be positive', code: 'VALIDATION_ERROR' }, { code: 'VALIDATION_ERROR' }],
-    [{ message: 'Bad', code: 'E422', field: 'qty' }, { code: 'E422', field: 'quantity' }],
+    [
+      { message: 'Bad', code: 'E422', field: 'qty' },
+      { code: 'E422', field: 'quantity' },
+    ],
     [{ error: 'invalid_grant' }, { code: 'invalid_grant' }],
     [{ error: { code: 'DUPLICATE', field: 'work_order_id' } }, { code: 'DUPLICATE', field: 'orderNumber' }],
     [{ errors: [{ field: 'deadline' }] }, { field: 'dueDate' }],
@@ -722,7 +838,9 @@ describe('token refresh answers and skill files', () => {
   });
 
   it('reads config.json', () => {
-    expect(readSkillConfig({ user_api_url: 'https://u', work_order_api_url: 'https://w', other: 1 }, 'config.json')).toEqual({
+    expect(
+      readSkillConfig({ user_api_url: 'https://u', work_order_api_url: 'https://w', other: 1 }, 'config.json'),
+    ).toEqual({
       userApiUrl: 'https://u',
       workOrderApiUrl: 'https://w',
     });
@@ -738,9 +856,16 @@ describe('token refresh answers and skill files', () => {
 
   it('reads credentials.json, tenant ids given as numbers included', () => {
     expect(
-      readSkillCredentials({ token: 't', refresh_token: 'r', tenant_id: 7, expires_at: '2026-02-07T10:00:00Z', user: 'x' }, 'credentials.json'),
+      readSkillCredentials(
+        { token: 't', refresh_token: 'r', tenant_id: 7, expires_at: '2026-02-07T10:00:00Z', user: 'x' },
+        'credentials.json',
+      ),
     ).toEqual({ token: 't', refreshToken: 'r', tenantId: '7', expiresAt: new Date('2026-02-07T10:00:00Z') });
-    expect(readSkillCredentials({ token: 't', refresh_token: 'r', tenant_id: 'T' }, 'c')).toEqual({ token: 't', refreshToken: 'r', tenantId: 'T' });
+    expect(readSkillCredentials({ token: 't', refresh_token: 'r', tenant_id: 'T' }, 'c')).toEqual({
+      token: 't',
+      refreshToken: 'r',
+      tenantId: 'T',
+    });
   });
 
   it.each([
@@ -762,11 +887,22 @@ describe('token refresh answers and skill files', () => {
   it('writes the new token back keeping every other key', () => {
     const expiresAt = new Date('2026-02-07T11:00:00Z');
     expect(
-      credentialsWithToken({ token: 'old', refresh_token: 'r', tenant_id: 'T', user: { name: 'x' } }, 'new', expiresAt, {
-        refreshToken: 'r2',
-        tenantId: 'T2',
-      }),
-    ).toEqual({ token: 'new', refresh_token: 'r', tenant_id: 'T', user: { name: 'x' }, expires_at: '2026-02-07T11:00:00.000Z' });
+      credentialsWithToken(
+        { token: 'old', refresh_token: 'r', tenant_id: 'T', user: { name: 'x' } },
+        'new',
+        expiresAt,
+        {
+          refreshToken: 'r2',
+          tenantId: 'T2',
+        },
+      ),
+    ).toEqual({
+      token: 'new',
+      refresh_token: 'r',
+      tenant_id: 'T',
+      user: { name: 'x' },
+      expires_at: '2026-02-07T11:00:00.000Z',
+    });
     expect(credentialsWithToken(null, 'new', expiresAt, { refreshToken: 'r2', tenantId: 'T2' })).toEqual({
       token: 'new',
       refresh_token: 'r2',

@@ -55,9 +55,16 @@ describe('DotZero transitions (DESIGN.md: 1→2, 2→3, 2→4, 4→2; 3 terminal
     expect(DOTZERO_TRANSITIONS).toEqual({ 1: [2], 2: [3, 4], 3: [], 4: [2] });
   });
 
-  const allowedPairs = new Set(['OPEN>IN_PROGRESS', 'IN_PROGRESS>COMPLETED', 'IN_PROGRESS>INCOMPLETE', 'INCOMPLETE>IN_PROGRESS']);
+  const allowedPairs = new Set([
+    'OPEN>IN_PROGRESS',
+    'IN_PROGRESS>COMPLETED',
+    'IN_PROGRESS>INCOMPLETE',
+    'INCOMPLETE>IN_PROGRESS',
+  ]);
   const everyPair = WORK_ORDER_STATUSES.flatMap((from) =>
-    WORK_ORDER_STATUSES.map((to) => [from, to, allowedPairs.has(`${from}>${to}`)] as [WorkOrderStatus, WorkOrderStatus, boolean]),
+    WORK_ORDER_STATUSES.map(
+      (to) => [from, to, allowedPairs.has(`${from}>${to}`)] as [WorkOrderStatus, WorkOrderStatus, boolean],
+    ),
   );
 
   it.each(everyPair)('%s -> %s allowed: %s', (from, to, allowed) => {

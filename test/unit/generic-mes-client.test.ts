@@ -3,12 +3,7 @@
 // to and records every request.
 import type { CallObserver } from '../../src/vendors/http.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  InvalidTransitionError,
-  NotFoundError,
-  UpstreamError,
-  ValidationError,
-} from '../../src/domain/errors.js';
+import { InvalidTransitionError, NotFoundError, UpstreamError, ValidationError } from '../../src/domain/errors.js';
 import type { GenericMesWorkOrder, WorkOrderQuery, WorkOrderStatus } from '../../src/domain/model.js';
 import { createGenericMesClient } from '../../src/vendors/generic-mes/client.js';
 import {
@@ -71,7 +66,8 @@ function listHandler(rows: Row[], extra: (req: RecordedRequest) => Reply | undef
   return (req: RecordedRequest): Reply => {
     const other = extra(req);
     if (other) return other;
-    if (req.method !== 'GET' || req.path !== '/api/v2/work-orders') return { status: 404, body: { error: { code: 'NOT_FOUND' } } };
+    if (req.method !== 'GET' || req.path !== '/api/v2/work-orders')
+      return { status: 404, body: { error: { code: 'NOT_FOUND' } } };
     const page = Number(req.query.page ?? 1);
     const limit = Number(req.query.limit ?? 20);
     const matching = rows.filter((r) => req.query.status === undefined || r.status === req.query.status);
@@ -117,18 +113,33 @@ const paged = (status?: string) => q({ page: '1', limit: '50', sort: 'createdAt'
 describe('planWorkOrders: vendor queries for every filter', () => {
   it.each<[string, WorkOrderQuery, string[], string[]]>([
     ['no filter', {}, [paged()], ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9', 'w10']],
-    ['empty lists are no filter', { statuses: [], priorities: [], orderNumber: '' }, [paged()], ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9', 'w10']],
+    [
+      'empty lists are no filter',
+      { statuses: [], priorities: [], orderNumber: '' },
+      [paged()],
+      ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9', 'w10'],
+    ],
     ['OPEN', { statuses: ['OPEN'] }, [paged('OPEN')], ['w1', 'w8', 'w10']],
     ['IN_PROGRESS', { statuses: ['IN_PROGRESS'] }, [paged('IN_PROGRESS')], ['w2']],
     ['PAUSED', { statuses: ['PAUSED'] }, [paged('PAUSED')], ['w4', 'w9']],
     ['COMPLETED', { statuses: ['COMPLETED'] }, [paged('COMPLETED')], ['w5']],
     ['CANCELLED', { statuses: ['CANCELLED'] }, [paged('CANCELLED')], ['w6']],
     ['ON_HOLD is scanned from the unfiltered list', { statuses: ['ON_HOLD'] }, [scan()], ['w3', 'w7']],
-    ['statuses in unified order, whatever the order asked', { statuses: ['PAUSED', 'OPEN'] }, [paged('OPEN'), paged('PAUSED')], ['w1', 'w8', 'w10', 'w4', 'w9']],
+    [
+      'statuses in unified order, whatever the order asked',
+      { statuses: ['PAUSED', 'OPEN'] },
+      [paged('OPEN'), paged('PAUSED')],
+      ['w1', 'w8', 'w10', 'w4', 'w9'],
+    ],
     ['duplicates asked once', { statuses: ['OPEN', 'OPEN'] }, [paged('OPEN')], ['w1', 'w8', 'w10']],
     ['INCOMPLETE and CLOSED: no call at all', { statuses: ['INCOMPLETE', 'CLOSED'] }, [], []],
     ['a status the vendor lacks is dropped', { statuses: ['CLOSED', 'COMPLETED'] }, [paged('COMPLETED')], ['w5']],
-    ['ON_HOLD with a filterable status', { statuses: ['ON_HOLD', 'IN_PROGRESS'] }, [paged('IN_PROGRESS'), scan()], ['w2', 'w3', 'w7']],
+    [
+      'ON_HOLD with a filterable status',
+      { statuses: ['ON_HOLD', 'IN_PROGRESS'] },
+      [paged('IN_PROGRESS'), scan()],
+      ['w2', 'w3', 'w7'],
+    ],
     ['priorities: scan, exact', { priorities: ['HIGH'] }, [scan()], ['w2', 'w5', 'w7', 'w8']],
     ['unknown vendor priority reads as NORMAL', { priorities: ['NORMAL'] }, [scan()], ['w3', 'w9', 'w10']],
     ['several priorities', { priorities: ['LOW', 'CRITICAL'] }, [scan()], ['w1', 'w4', 'w6']],
@@ -136,13 +147,33 @@ describe('planWorkOrders: vendor queries for every filter', () => {
     ['orderNumber matching lower-case data', { orderNumber: 'B-003' }, [scan()], ['w3']],
     ['dueAfter only, inclusive', { dueAfter: d('2024-01-20T00:00:00Z') }, [scan()], ['w2', 'w4', 'w5', 'w6', 'w8']],
     ['dueBefore only, inclusive', { dueBefore: d('2024-01-15T00:00:00Z') }, [scan()], ['w1', 'w7']],
-    ['due range, both ends inclusive', { dueAfter: d('2024-01-15T00:00:00Z'), dueBefore: d('2024-01-20T12:00:00Z') }, [scan()], ['w2', 'w5', 'w7']],
-    ['a due filter never matches a missing or bad due date', { dueAfter: d('1970-01-01T00:00:00Z') }, [scan()], ['w1', 'w2', 'w4', 'w5', 'w6', 'w7', 'w8']],
-    ['status with a local filter scans that status', { statuses: ['OPEN'], priorities: ['HIGH'] }, [scan('OPEN')], ['w8']],
+    [
+      'due range, both ends inclusive',
+      { dueAfter: d('2024-01-15T00:00:00Z'), dueBefore: d('2024-01-20T12:00:00Z') },
+      [scan()],
+      ['w2', 'w5', 'w7'],
+    ],
+    [
+      'a due filter never matches a missing or bad due date',
+      { dueAfter: d('1970-01-01T00:00:00Z') },
+      [scan()],
+      ['w1', 'w2', 'w4', 'w5', 'w6', 'w7', 'w8'],
+    ],
+    [
+      'status with a local filter scans that status',
+      { statuses: ['OPEN'], priorities: ['HIGH'] },
+      [scan('OPEN')],
+      ['w8'],
+    ],
     ['ON_HOLD with a local filter', { statuses: ['ON_HOLD'], orderNumber: 'A-00' }, [scan()], ['w7']],
     [
       'every filter at once',
-      { statuses: ['OPEN', 'ON_HOLD', 'CLOSED'], priorities: ['HIGH', 'LOW'], orderNumber: '0', dueBefore: d('2024-01-31T00:00:00Z') },
+      {
+        statuses: ['OPEN', 'ON_HOLD', 'CLOSED'],
+        priorities: ['HIGH', 'LOW'],
+        orderNumber: '0',
+        dueBefore: d('2024-01-31T00:00:00Z'),
+      },
       [scan('OPEN'), scan()],
       ['w1', 'w8', 'w7'],
     ],
@@ -171,7 +202,13 @@ describe('planWorkOrders: vendor queries for every filter', () => {
     upstream.handler = listHandler(ROWS);
     const [segment] = client().planWorkOrders({ statuses: ['OPEN'] });
     const page = await segment!.fetch(0, 1);
-    expect(page.items[0]).toMatchObject({ vendor: 'GENERIC_MES', vendorId: 'w1', detailed: false, operationIds: [], customer: null });
+    expect(page.items[0]).toMatchObject({
+      vendor: 'GENERIC_MES',
+      vendorId: 'w1',
+      detailed: false,
+      operationIds: [],
+      customer: null,
+    });
     expect(page.total).toBe(3);
   });
 });
@@ -181,8 +218,16 @@ describe('planListQueries and matchesLocally (pure)', () => {
     ['nothing', {}, [{}]],
     ['one filterable status', { statuses: ['CANCELLED'] }, [{ status: 'CANCELLED' }]],
     ['ON_HOLD', { statuses: ['ON_HOLD'] }, [{ keep: { status: 'ON_HOLD' } }]],
-    ['priorities kept in canonical order', { priorities: ['CRITICAL', 'LOW'] }, [{ keep: { priorities: ['LOW', 'CRITICAL'] } }]],
-    ['status with orderNumber', { statuses: ['PAUSED'], orderNumber: 'x' }, [{ status: 'PAUSED', keep: { orderNumber: 'x' } }]],
+    [
+      'priorities kept in canonical order',
+      { priorities: ['CRITICAL', 'LOW'] },
+      [{ keep: { priorities: ['LOW', 'CRITICAL'] } }],
+    ],
+    [
+      'status with orderNumber',
+      { statuses: ['PAUSED'], orderNumber: 'x' },
+      [{ status: 'PAUSED', keep: { orderNumber: 'x' } }],
+    ],
     ['only statuses the vendor lacks', { statuses: ['INCOMPLETE'] }, []],
   ])('%s', (_name, query, expected) => {
     expect(planListQueries(query)).toEqual(expected);
@@ -235,7 +280,15 @@ describe('planListQueries and matchesLocally (pure)', () => {
     [{ status: 'OPEN' }, 'GENERIC_MES:/work-orders?sort=createdAt&status=OPEN'],
     [{ keep: { status: 'ON_HOLD' } }, 'GENERIC_MES:/work-orders?sort=createdAt#keep(status=ON_HOLD)'],
     [
-      { status: 'PAUSED', keep: { priorities: ['LOW', 'HIGH'], orderNumber: 'A B', dueAfter: d('2024-01-01T00:00:00Z'), dueBefore: d('2024-02-01T00:00:00Z') } },
+      {
+        status: 'PAUSED',
+        keep: {
+          priorities: ['LOW', 'HIGH'],
+          orderNumber: 'A B',
+          dueAfter: d('2024-01-01T00:00:00Z'),
+          dueBefore: d('2024-02-01T00:00:00Z'),
+        },
+      },
       'GENERIC_MES:/work-orders?sort=createdAt&status=PAUSED#keep(priorities=LOW,HIGH;orderNumber=a%20b;dueAfter=2024-01-01T00:00:00.000Z;dueBefore=2024-02-01T00:00:00.000Z)',
     ],
   ])('segmentKey(%j)', (plan, expected) => {
@@ -280,9 +333,24 @@ describe('paging arithmetic', () => {
     const [segment] = client().planWorkOrders({ statuses: ['ON_HOLD'] });
     const first = await segment!.fetch(0, 10);
     const second = await segment!.fetch(10, 10);
-    expect(upstream.requests.map((r) => `${r.query.page}:${r.query.limit}:${r.query.status ?? ''}`).sort()).toEqual(['1:100:', '2:100:', '3:100:']);
+    expect(upstream.requests.map((r) => `${r.query.page}:${r.query.limit}:${r.query.status ?? ''}`).sort()).toEqual([
+      '1:100:',
+      '2:100:',
+      '3:100:',
+    ]);
     expect(first.total).toBe(25);
-    expect(first.items.map((w) => w.vendorId)).toEqual(['m1', 'm11', 'm21', 'm31', 'm41', 'm51', 'm61', 'm71', 'm81', 'm91']);
+    expect(first.items.map((w) => w.vendorId)).toEqual([
+      'm1',
+      'm11',
+      'm21',
+      'm31',
+      'm41',
+      'm51',
+      'm61',
+      'm71',
+      'm81',
+      'm91',
+    ]);
     expect(second.items[0]?.vendorId).toBe('m101');
   });
 
@@ -368,7 +436,10 @@ describe('getWorkOrders', () => {
   });
 
   it('gives each key its own upstream error instead of failing the batch', async () => {
-    upstream.handler = (req) => (req.path.endsWith('/bad') ? { status: 500, body: { error: { code: 'BOOM' } } } : byIdHandler('/api/v2/work-orders/', () => DETAIL)(req));
+    upstream.handler = (req) =>
+      req.path.endsWith('/bad')
+        ? { status: 500, body: { error: { code: 'BOOM' } } }
+        : byIdHandler('/api/v2/work-orders/', () => DETAIL)(req);
     const [ok, bad] = await client().getWorkOrders(['ok', 'bad']);
     expect(ok).toMatchObject({ vendorId: 'wo-123' });
     expect(bad).toBeInstanceOf(UpstreamError);
@@ -386,13 +457,32 @@ describe('getOperations', () => {
   it('fetches each operation in parallel and maps it', async () => {
     upstream.handler = byIdHandler(
       '/api/v2/operations/',
-      (id) => ({ id, workOrderId: 'wo-123', name: `Step ${id}`, sequence: id === 'op-1' ? 1 : '2', status: 'PENDING', startedAt: null, completedAt: null }),
+      (id) => ({
+        id,
+        workOrderId: 'wo-123',
+        name: `Step ${id}`,
+        sequence: id === 'op-1' ? 1 : '2',
+        status: 'PENDING',
+        startedAt: null,
+        completedAt: null,
+      }),
       30,
     );
     const got = await client().getOperations(['op-1', 'op-2', 'missing-op']);
-    expect(upstream.requests.map((r) => r.path).sort()).toEqual(['/api/v2/operations/missing-op', '/api/v2/operations/op-1', '/api/v2/operations/op-2']);
+    expect(upstream.requests.map((r) => r.path).sort()).toEqual([
+      '/api/v2/operations/missing-op',
+      '/api/v2/operations/op-1',
+      '/api/v2/operations/op-2',
+    ]);
     expect(upstream.maxInFlight).toBeGreaterThan(1);
-    expect(got[0]).toMatchObject({ vendor: 'GENERIC_MES', vendorId: 'op-1', name: 'Step op-1', sequence: 1, status: 'PENDING', workOrderId: 'wo-123' });
+    expect(got[0]).toMatchObject({
+      vendor: 'GENERIC_MES',
+      vendorId: 'op-1',
+      name: 'Step op-1',
+      sequence: 1,
+      status: 'PENDING',
+      workOrderId: 'wo-123',
+    });
     expect(got[1]).toMatchObject({ vendorId: 'op-2', sequence: 2 });
     expect(got[2]).toBeInstanceOf(NotFoundError);
     expect((got[2] as Error).message).toContain('operation');
@@ -404,7 +494,10 @@ describe('getOperations', () => {
 
 describe('createWorkOrder', () => {
   it('POSTs the create body and maps the 201 answer as a list-like record', async () => {
-    upstream.handler = (req) => ({ status: 201, body: { data: { id: 'wo-999', status: 'OPEN', completedQuantity: 0, ...(req.body as object) } } });
+    upstream.handler = (req) => ({
+      status: 201,
+      body: { data: { id: 'wo-999', status: 'OPEN', completedQuantity: 0, ...(req.body as object) } },
+    });
     const wo = await client().createWorkOrder({
       vendor: 'GENERIC_MES',
       orderNumber: 'WO-2024-NEW',
@@ -433,7 +526,15 @@ describe('createWorkOrder', () => {
   });
 
   it('refuses a route without a call', async () => {
-    await expect(client().createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1, productId: 'Widget A', routeId: 'r1' })).rejects.toMatchObject({
+    await expect(
+      client().createWorkOrder({
+        vendor: 'GENERIC_MES',
+        orderNumber: 'A',
+        quantity: 1,
+        productId: 'Widget A',
+        routeId: 'r1',
+      }),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
       field: 'routeId',
       vendor: 'GENERIC_MES',
@@ -443,10 +544,34 @@ describe('createWorkOrder', () => {
 
   // The field reaches the ValidationError from the UpstreamError VendorHttp made (err.field), not from its message.
   it.each<[number, string, unknown, string | undefined, string | undefined]>([
-    [400, 'quantity', { error: { code: 'VALIDATION_ERROR', message: 'Validation failed', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } }, 'quantity', 'MUST_BE_POSITIVE'],
-    [400, 'product is productId to the gateway', { error: { code: 'VALIDATION_ERROR', details: { field: 'product', reason: 'REQUIRED' } } }, 'productId', 'REQUIRED'],
+    [
+      400,
+      'quantity',
+      {
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: 'Validation failed',
+          details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' },
+        },
+      },
+      'quantity',
+      'MUST_BE_POSITIVE',
+    ],
+    [
+      400,
+      'product is productId to the gateway',
+      { error: { code: 'VALIDATION_ERROR', details: { field: 'product', reason: 'REQUIRED' } } },
+      'productId',
+      'REQUIRED',
+    ],
     [400, 'no details', { error: { code: 'VALIDATION_ERROR', message: 'Validation failed' } }, undefined, undefined],
-    [422, 'quantity', { error: { code: 'VALIDATION_ERROR', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } }, 'quantity', 'MUST_BE_POSITIVE'],
+    [
+      422,
+      'quantity',
+      { error: { code: 'VALIDATION_ERROR', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } },
+      'quantity',
+      'MUST_BE_POSITIVE',
+    ],
     [422, 'field only', { error: { code: 'VALIDATION_ERROR', details: { field: 'dueDate' } } }, 'dueDate', undefined],
   ])('a %i VALIDATION_ERROR is a ValidationError (%s)', async (status, _name, body, field, reason) => {
     upstream.handler = () => ({ status, body });
@@ -477,7 +602,15 @@ describe('updateWorkOrder', () => {
         path: '/api/v2/work-orders/wo-1',
         query: {},
         authorization: `Bearer ${API_KEY}`,
-        body: { orderNumber: 'B', product: 'Widget C', quantity: 7, priority: 'CRITICAL', customer: null, dueDate: null, notes: 'n' },
+        body: {
+          orderNumber: 'B',
+          product: 'Widget C',
+          quantity: 7,
+          priority: 'CRITICAL',
+          customer: null,
+          dueDate: null,
+          notes: 'n',
+        },
       },
     ]);
   });
@@ -503,7 +636,9 @@ describe('updateWorkOrder', () => {
 
 describe('transition', () => {
   const moves = GMES_STATUSES.flatMap((from) =>
-    GMES_STATUSES.filter((to) => GMES_MECHANISMS[from][to] !== undefined).map((to) => [GMES_TO_UNIFIED[from], GMES_TO_UNIFIED[to]] as const),
+    GMES_STATUSES.filter((to) => GMES_MECHANISMS[from][to] !== undefined).map(
+      (to) => [GMES_TO_UNIFIED[from], GMES_TO_UNIFIED[to]] as const,
+    ),
   );
 
   // Every allowed move, the call that carries it, and what it sends.
@@ -512,14 +647,34 @@ describe('transition', () => {
     'OPEN>ON_HOLD': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'ON_HOLD', notes: 'why' } },
     'OPEN>CANCELLED': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'CANCELLED', notes: 'why' } },
     'IN_PROGRESS>PAUSED': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'PAUSED', notes: 'why' } },
-    'IN_PROGRESS>ON_HOLD': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'ON_HOLD', notes: 'why' } },
+    'IN_PROGRESS>ON_HOLD': {
+      method: 'PUT',
+      path: '/api/v2/work-orders/wo-1',
+      body: { status: 'ON_HOLD', notes: 'why' },
+    },
     'IN_PROGRESS>COMPLETED': { method: 'POST', path: '/api/v2/work-orders/wo-1/complete', body: { notes: 'why' } },
-    'PAUSED>IN_PROGRESS': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'IN_PROGRESS', notes: 'why' } },
+    'PAUSED>IN_PROGRESS': {
+      method: 'PUT',
+      path: '/api/v2/work-orders/wo-1',
+      body: { status: 'IN_PROGRESS', notes: 'why' },
+    },
     'PAUSED>ON_HOLD': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'ON_HOLD', notes: 'why' } },
-    'PAUSED>CANCELLED': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'CANCELLED', notes: 'why' } },
+    'PAUSED>CANCELLED': {
+      method: 'PUT',
+      path: '/api/v2/work-orders/wo-1',
+      body: { status: 'CANCELLED', notes: 'why' },
+    },
     'ON_HOLD>OPEN': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'OPEN', notes: 'why' } },
-    'ON_HOLD>IN_PROGRESS': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'IN_PROGRESS', notes: 'why' } },
-    'ON_HOLD>CANCELLED': { method: 'PUT', path: '/api/v2/work-orders/wo-1', body: { status: 'CANCELLED', notes: 'why' } },
+    'ON_HOLD>IN_PROGRESS': {
+      method: 'PUT',
+      path: '/api/v2/work-orders/wo-1',
+      body: { status: 'IN_PROGRESS', notes: 'why' },
+    },
+    'ON_HOLD>CANCELLED': {
+      method: 'PUT',
+      path: '/api/v2/work-orders/wo-1',
+      body: { status: 'CANCELLED', notes: 'why' },
+    },
   };
 
   it('covers every allowed move', () => {
@@ -534,7 +689,11 @@ describe('transition', () => {
   });
 
   it.each<[string, TransitionRequest, unknown]>([
-    ['completedQuantity and notes', { to: 'COMPLETED', completedQuantity: 100, notes: 'Production complete' }, { completedQuantity: 100, notes: 'Production complete' }],
+    [
+      'completedQuantity and notes',
+      { to: 'COMPLETED', completedQuantity: 100, notes: 'Production complete' },
+      { completedQuantity: 100, notes: 'Production complete' },
+    ],
     ['notes win over a reason', { to: 'COMPLETED', notes: 'n', reason: 'r' }, { notes: 'n' }],
     ['nothing', { to: 'COMPLETED' }, {}],
   ])('complete sends %s', async (_name, change, body) => {
@@ -549,15 +708,35 @@ describe('transition', () => {
     expect(upstream.requests[0]?.body).toEqual({ status: 'PAUSED' });
   });
 
-  const forbidden = (['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED', 'INCOMPLETE', 'CLOSED'] as WorkOrderStatus[]).flatMap((from) =>
-    (['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED', 'INCOMPLETE', 'CLOSED'] as WorkOrderStatus[])
+  const forbidden = (
+    ['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED', 'INCOMPLETE', 'CLOSED'] as WorkOrderStatus[]
+  ).flatMap((from) =>
+    (
+      [
+        'OPEN',
+        'IN_PROGRESS',
+        'PAUSED',
+        'ON_HOLD',
+        'COMPLETED',
+        'CANCELLED',
+        'INCOMPLETE',
+        'CLOSED',
+      ] as WorkOrderStatus[]
+    )
       .filter((to) => !moves.some(([f, t]) => f === from && t === to))
       .map((to) => [from, to] as const),
   );
 
   // The state table is checked once, by the writes (test/integration/mutations.test.ts proves no call is made);
   // the client sends what it is asked, and the vendor's own 409 is its refusal.
-  const VENDOR_TARGETS: readonly WorkOrderStatus[] = ['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED'];
+  const VENDOR_TARGETS: readonly WorkOrderStatus[] = [
+    'OPEN',
+    'IN_PROGRESS',
+    'PAUSED',
+    'ON_HOLD',
+    'COMPLETED',
+    'CANCELLED',
+  ];
   const sendable = forbidden.filter(([, to]) => VENDOR_TARGETS.includes(to));
   const unsendable = forbidden.filter(([, to]) => !VENDOR_TARGETS.includes(to));
 
@@ -591,7 +770,9 @@ describe('transition', () => {
   });
 
   it('refuses completedQuantity on a move that is not a completion', async () => {
-    await expect(client().transition('wo-1', 'IN_PROGRESS', { to: 'PAUSED', completedQuantity: 3 })).rejects.toMatchObject({
+    await expect(
+      client().transition('wo-1', 'IN_PROGRESS', { to: 'PAUSED', completedQuantity: 3 }),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
       field: 'completedQuantity',
     });
@@ -601,18 +782,31 @@ describe('transition', () => {
   it('turns the vendor 409 into InvalidTransitionError with the status the caller gave', async () => {
     upstream.handler = () => ({
       status: 409,
-      body: { error: { code: 'INVALID_STATE_TRANSITION', message: 'Cannot start work order that is already completed' } },
+      body: {
+        error: { code: 'INVALID_STATE_TRANSITION', message: 'Cannot start work order that is already completed' },
+      },
     });
     const err = await client()
       .transition('wo-1', 'OPEN', { to: 'IN_PROGRESS' })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidTransitionError);
-    expect(err).toMatchObject({ vendor: 'GENERIC_MES', currentStatus: 'OPEN', allowedTransitions: ['IN_PROGRESS', 'ON_HOLD', 'CANCELLED'] });
+    expect(err).toMatchObject({
+      vendor: 'GENERIC_MES',
+      currentStatus: 'OPEN',
+      allowedTransitions: ['IN_PROGRESS', 'ON_HOLD', 'CANCELLED'],
+    });
   });
 
   it('turns a 400 on /complete into ValidationError naming the field', async () => {
-    upstream.handler = () => ({ status: 400, body: { error: { code: 'VALIDATION_ERROR', details: { field: 'completedQuantity', reason: 'EXCEEDS_QUANTITY' } } } });
-    await expect(client().transition('wo-1', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 1000 })).rejects.toMatchObject({
+    upstream.handler = () => ({
+      status: 400,
+      body: {
+        error: { code: 'VALIDATION_ERROR', details: { field: 'completedQuantity', reason: 'EXCEEDS_QUANTITY' } },
+      },
+    });
+    await expect(
+      client().transition('wo-1', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 1000 }),
+    ).rejects.toMatchObject({
       name: 'ValidationError',
       field: 'completedQuantity',
       vendor: 'GENERIC_MES',
@@ -626,7 +820,9 @@ describe('transition', () => {
 
   it('never sends a write twice', async () => {
     upstream.handler = () => ({ status: 503 });
-    await expect(client().transition('wo-1', 'OPEN', { to: 'IN_PROGRESS' })).rejects.toMatchObject({ kind: 'unavailable' });
+    await expect(client().transition('wo-1', 'OPEN', { to: 'IN_PROGRESS' })).rejects.toMatchObject({
+      kind: 'unavailable',
+    });
     expect(upstream.requests).toHaveLength(1);
   });
 });
@@ -649,7 +845,10 @@ describe('deleteWorkOrder', () => {
 
   it('turns a 404 into NotFoundError', async () => {
     upstream.handler = () => ({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-    await expect(client().deleteWorkOrder('nope')).rejects.toMatchObject({ name: 'NotFoundError', vendor: 'GENERIC_MES' });
+    await expect(client().deleteWorkOrder('nope')).rejects.toMatchObject({
+      name: 'NotFoundError',
+      vendor: 'GENERIC_MES',
+    });
   });
 });
 
@@ -658,7 +857,10 @@ describe('deleteWorkOrder', () => {
 
 describe('transport', () => {
   it('a 401 is not retried: a static key cannot be refreshed', async () => {
-    upstream.handler = () => ({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: `bad key ${API_KEY}` } } });
+    upstream.handler = () => ({
+      status: 401,
+      body: { error: { code: 'UNAUTHORIZED', message: `bad key ${API_KEY}` } },
+    });
     const [got] = await client().getWorkOrders(['wo-1']);
     expect(got).toBeInstanceOf(UpstreamError);
     expect(got).toMatchObject({ kind: 'auth', status: 401, code: 'UNAUTHORIZED' });
@@ -667,18 +869,38 @@ describe('transport', () => {
   });
 
   it('a 429 is rate_limited with Retry-After', async () => {
-    upstream.handler = () => ({ status: 429, body: { error: { code: 'RATE_LIMITED' } }, headers: { 'retry-after': '7' } });
+    upstream.handler = () => ({
+      status: 429,
+      body: { error: { code: 'RATE_LIMITED' } },
+      headers: { 'retry-after': '7' },
+    });
     const [segment] = client().planWorkOrders({});
-    await expect(segment!.fetch(0, 20)).rejects.toMatchObject({ name: 'UpstreamError', kind: 'rate_limited', retryAfterSeconds: 7 });
+    await expect(segment!.fetch(0, 20)).rejects.toMatchObject({
+      name: 'UpstreamError',
+      kind: 'rate_limited',
+      retryAfterSeconds: 7,
+    });
   });
 
   it('keeps secrets from error bodies out of messages', async () => {
     upstream.handler = () => ({
       status: 400,
-      body: { error: { code: 'VALIDATION_ERROR', message: `secret=${API_KEY}`, details: { field: 'notes', reason: `contains ${API_KEY}` } } },
+      body: {
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: `secret=${API_KEY}`,
+          details: { field: 'notes', reason: `contains ${API_KEY}` },
+        },
+      },
     });
     const err = (await client()
-      .createWorkOrder({ vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1, productId: 'Widget A', notes: 'top secret body' })
+      .createWorkOrder({
+        vendor: 'GENERIC_MES',
+        orderNumber: 'A',
+        quantity: 1,
+        productId: 'Widget A',
+        notes: 'top secret body',
+      })
       .catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({ name: 'ValidationError', field: 'notes' });
     expect(err.message).not.toContain(API_KEY);
@@ -686,14 +908,24 @@ describe('transport', () => {
   });
 
   it('reports capabilities', () => {
-    expect(client().capabilities).toEqual({ read: true, create: true, update: true, delete: true, transitions: true, batchLookup: false });
+    expect(client().capabilities).toEqual({
+      read: true,
+      create: true,
+      update: true,
+      delete: true,
+      transitions: true,
+      batchLookup: false,
+    });
     expect(client().vendor).toBe('GENERIC_MES');
   });
 
   it('tells the observer about each call', async () => {
     const events: { operation: string; status: number | 'error' }[] = [];
     upstream.handler = byIdHandler('/api/v2/work-orders/', () => DETAIL);
-    await client({ observe: (e) => events.push({ operation: e.operation, status: e.status }) }).getWorkOrders(['a', 'missing']);
+    await client({ observe: (e) => events.push({ operation: e.operation, status: e.status }) }).getWorkOrders([
+      'a',
+      'missing',
+    ]);
     expect(events.sort((a, b) => String(a.status).localeCompare(String(b.status)))).toEqual([
       { operation: 'getWorkOrder', status: 200 },
       { operation: 'getWorkOrder', status: 404 },

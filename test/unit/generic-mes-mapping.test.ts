@@ -139,7 +139,11 @@ describe('toWorkOrder: odd inputs', () => {
     ['empty date', { updatedAt: '' }, { updatedAt: null }],
     ['null product', { product: null }, { productName: null }],
     ['empty customer', { customer: '' }, { customer: null }],
-    ['operationIds with numbers and junk', { operationIds: ['op-1', 2, null, { x: 1 }] }, { operationIds: ['op-1', '2'] }],
+    [
+      'operationIds with numbers and junk',
+      { operationIds: ['op-1', 2, null, { x: 1 }] },
+      { operationIds: ['op-1', '2'] },
+    ],
     ['operationIds not an array', { operationIds: 'op-1' }, { operationIds: [] }],
     ['unknown extra fields ignored', { color: 'red' }, { vendorId: 'wo-123' }],
   ])('%s', (_name, patch, expected) => {
@@ -196,8 +200,16 @@ describe('toOperation', () => {
   });
 
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
-    ['PENDING status', { status: 'PENDING', startedAt: null, completedAt: null }, { status: 'PENDING', vendorStatus: 'PENDING', startedAt: null, completedAt: null }],
-    ['IN_PROGRESS status', { status: 'IN_PROGRESS', completedAt: null }, { status: 'IN_PROGRESS', vendorStatus: 'IN_PROGRESS', completedAt: null }],
+    [
+      'PENDING status',
+      { status: 'PENDING', startedAt: null, completedAt: null },
+      { status: 'PENDING', vendorStatus: 'PENDING', startedAt: null, completedAt: null },
+    ],
+    [
+      'IN_PROGRESS status',
+      { status: 'IN_PROGRESS', completedAt: null },
+      { status: 'IN_PROGRESS', vendorStatus: 'IN_PROGRESS', completedAt: null },
+    ],
     ['lower-case status', { status: 'in progress' }, { status: 'IN_PROGRESS', vendorStatus: 'in progress' }],
     ['unknown status kept raw, no unified status', { status: 'REWORK' }, { status: null, vendorStatus: 'REWORK' }],
     ['missing status', { status: undefined }, { status: null, vendorStatus: null }],
@@ -229,7 +241,13 @@ describe('unwrapOne', () => {
 
 describe('toWorkOrderPage', () => {
   it.each<[string, unknown, number, number, { ids: string[]; total: number }]>([
-    ['document shape', { data: [listItem], pagination: { page: 1, limit: 20, total: 150, hasMore: true } }, 1, 20, { ids: ['wo-123'], total: 150 }],
+    [
+      'document shape',
+      { data: [listItem], pagination: { page: 1, limit: 20, total: 150, hasMore: true } },
+      1,
+      20,
+      { ids: ['wo-123'], total: 150 },
+    ],
     ['total as a string', { data: [listItem], pagination: { total: '7' } }, 1, 20, { ids: ['wo-123'], total: 7 }],
     ['no pagination, last page', { data: [listItem] }, 3, 10, { ids: ['wo-123'], total: 21 }],
     ['no total, hasMore', { data: [listItem], pagination: { hasMore: true } }, 2, 1, { ids: ['wo-123'], total: 3 }],
@@ -359,7 +377,11 @@ describe('request bodies', () => {
         notes: 'Standard order',
       },
     ],
-    ['only what is required', { vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1 }, { orderNumber: 'A', quantity: 1 }],
+    [
+      'only what is required',
+      { vendor: 'GENERIC_MES', orderNumber: 'A', quantity: 1 },
+      { orderNumber: 'A', quantity: 1 },
+    ],
   ])('createBody: %s', (_name, input, expected) => {
     expect(createBody(input)).toEqual(expected);
   });
@@ -404,7 +426,13 @@ describe('errors', () => {
   it.each<[string, unknown, { code?: string; field?: string; reason?: string }]>([
     [
       'validation (document)',
-      { error: { code: 'VALIDATION_ERROR', message: 'Validation failed', details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' } } },
+      {
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: 'Validation failed',
+          details: { field: 'quantity', reason: 'MUST_BE_POSITIVE' },
+        },
+      },
       { code: 'VALIDATION_ERROR', field: 'quantity', reason: 'MUST_BE_POSITIVE' },
     ],
     [
@@ -418,15 +446,27 @@ describe('errors', () => {
       { error: { code: 'INVALID_STATE_TRANSITION', message: 'Cannot start work order that is already completed' } },
       { code: 'INVALID_STATE_TRANSITION' },
     ],
-    ['field only', { error: { code: 'VALIDATION_ERROR', details: { field: 'dueDate' } } }, { code: 'VALIDATION_ERROR', field: 'dueDate' }],
-    ['reason only', { error: { code: 'VALIDATION_ERROR', details: { reason: 'BAD' } } }, { code: 'VALIDATION_ERROR', reason: 'BAD' }],
+    [
+      'field only',
+      { error: { code: 'VALIDATION_ERROR', details: { field: 'dueDate' } } },
+      { code: 'VALIDATION_ERROR', field: 'dueDate' },
+    ],
+    [
+      'reason only',
+      { error: { code: 'VALIDATION_ERROR', details: { reason: 'BAD' } } },
+      { code: 'VALIDATION_ERROR', reason: 'BAD' },
+    ],
     ['unsafe code dropped', { error: { code: 'Bearer abc def', message: 'x' } }, {}],
     [
       'unsafe details dropped',
       { error: { code: 'VALIDATION_ERROR', details: { field: 'a b', reason: 'key sk_live_123 was rejected' } } },
       { code: 'VALIDATION_ERROR' },
     ],
-    ['details not an object', { error: { code: 'VALIDATION_ERROR', details: 'field=quantity' } }, { code: 'VALIDATION_ERROR' }],
+    [
+      'details not an object',
+      { error: { code: 'VALIDATION_ERROR', details: 'field=quantity' } },
+      { code: 'VALIDATION_ERROR' },
+    ],
     ['error as a string', { error: 'UNAUTHORIZED' }, { code: 'UNAUTHORIZED' }],
     ['top-level code', { code: 'RATE_LIMITED' }, { code: 'RATE_LIMITED' }],
     ['text body', 'Service Unavailable', {}],

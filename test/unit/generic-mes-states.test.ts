@@ -74,7 +74,14 @@ describe('status values', () => {
 
   it('names the vendor statuses in the unified order', () => {
     expect(genericMesStateRules.vendor).toBe('GENERIC_MES');
-    expect(genericMesStateRules.statuses).toEqual(['OPEN', 'IN_PROGRESS', 'PAUSED', 'ON_HOLD', 'COMPLETED', 'CANCELLED']);
+    expect(genericMesStateRules.statuses).toEqual([
+      'OPEN',
+      'IN_PROGRESS',
+      'PAUSED',
+      'ON_HOLD',
+      'COMPLETED',
+      'CANCELLED',
+    ]);
   });
 
   it.each<[GmesStatus, boolean]>([

@@ -23,7 +23,11 @@ describe('KeyedLock', () => {
   it('runs work on one key one at a time, in arrival order', async () => {
     const lock = new KeyedLock();
     const log: string[] = [];
-    const [a, b, c] = ['a', 'b', 'c'].map((n) => gate(log, n)) as [ReturnType<typeof gate>, ReturnType<typeof gate>, ReturnType<typeof gate>];
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => gate(log, n)) as [
+      ReturnType<typeof gate>,
+      ReturnType<typeof gate>,
+      ReturnType<typeof gate>,
+    ];
     const runs = [lock.run('order-1', a.fn), lock.run('order-1', b.fn), lock.run('order-1', c.fn)];
     await tick();
     expect(log).toEqual(['start a']);
@@ -49,7 +53,7 @@ describe('KeyedLock', () => {
     await Promise.all(runs);
   });
 
-  it('a failure is the failing caller\'s alone: the next in line still runs', async () => {
+  it("a failure is the failing caller's alone: the next in line still runs", async () => {
     const lock = new KeyedLock();
     const first = lock.run('order-1', async () => {
       throw new Error('vendor refused');

@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamError, ValidationError } from '../../src/domain/errors.js';
 import type { Vendor } from '../../src/domain/model.js';
-import { checkFirst, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOver, type VendorSegment } from '../../src/loaders/concat.js';
+import {
+  checkFirst,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  pageOver,
+  type VendorSegment,
+} from '../../src/loaders/concat.js';
 
 interface Counted {
   segments: VendorSegment<string>[];
@@ -67,7 +73,15 @@ describe('pageOver', () => {
       expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
       after = page.pageInfo.endCursor;
     }
-    expect(seen).toEqual(['DOTZERO-0', 'DOTZERO-1', 'DOTZERO-2', 'PITNEY_BOWES-0', 'PITNEY_BOWES-1', 'PITNEY_BOWES-2', 'PITNEY_BOWES-3']);
+    expect(seen).toEqual([
+      'DOTZERO-0',
+      'DOTZERO-1',
+      'DOTZERO-2',
+      'PITNEY_BOWES-0',
+      'PITNEY_BOWES-1',
+      'PITNEY_BOWES-2',
+      'PITNEY_BOWES-3',
+    ]);
   });
 
   it('asks each segment one window: those after the cursor for `first` items, those before for their total only', async () => {

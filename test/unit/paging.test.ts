@@ -27,7 +27,14 @@ describe('pagedWindow: offsets over page-numbered lists, in as few calls as the 
     [20, 50, [[1, 70]]],
     [130, 37, [[4, 42]]],
     [95, 10, [[7, 15]]],
-    [99, 100, [[1, 100], [2, 100]]],
+    [
+      99,
+      100,
+      [
+        [1, 100],
+        [2, 100],
+      ],
+    ],
     [0, 0, [[1, 1]]],
   ] as const)('items [%i, +%i) -> pages %j', async (offset, limit, pages) => {
     const list = pagedList();

@@ -24,7 +24,14 @@ interface Seen {
   json: any;
 }
 
-const toSeen = (r: UpstreamRequest): Seen => ({ method: r.method, path: r.path, query: r.searchParams, headers: r.headers, text: r.text, json: r.json });
+const toSeen = (r: UpstreamRequest): Seen => ({
+  method: r.method,
+  path: r.path,
+  query: r.searchParams,
+  headers: r.headers,
+  text: r.text,
+  json: r.json,
+});
 
 /** A test's own answer; undefined leaves the request to the default token and search endpoints. */
 type Handler = (req: Seen) => Reply | undefined;
@@ -188,7 +195,14 @@ describe('search', () => {
     [5, 10, [[1, 15]]],
     [95, 10, [[7, 15]]],
     [0, 100, [[1, 100]]],
-    [150, 100, [[2, 100], [3, 100]]],
+    [
+      150,
+      100,
+      [
+        [2, 100],
+        [3, 100],
+      ],
+    ],
     [240, 20, [[13, 20]]],
     [230, 20, [[11, 23]]],
   ])('window offset %i limit %i asks pages %j', async (offset, limit, pages) => {
@@ -207,14 +221,26 @@ describe('search', () => {
   it('scans pages of 100 (first, then the rest in parallel) for filters the vendor lacks, keeping matches', async () => {
     const f = await fake();
     const c = client(f);
-    const segment = c.planWorkOrders({ priorities: ['HIGH'], orderNumber: 'w-1', dueBefore: new Date('2024-06-30T00:00:00Z') })[0]!;
+    const segment = c.planWorkOrders({
+      priorities: ['HIGH'],
+      orderNumber: 'w-1',
+      dueBefore: new Date('2024-06-30T00:00:00Z'),
+    })[0]!;
     const page = await segment.fetch(0, 5);
     const expected = ORDERS.filter(
-      (o) => o.priority === 'PRIORITY' && o.clientWorkOrderId.toLowerCase().includes('w-1') && o.requestedCompletionDate <= '2024-06-30T00:00:00.000Z',
+      (o) =>
+        o.priority === 'PRIORITY' &&
+        o.clientWorkOrderId.toLowerCase().includes('w-1') &&
+        o.requestedCompletionDate <= '2024-06-30T00:00:00.000Z',
     );
     expect(page.total).toBe(expected.length);
     expect(page.items.map((o) => o.vendorId)).toEqual(expected.slice(0, 5).map((o) => o.workOrderId));
-    expect(f.searches().map((s) => s.query.toString()).sort()).toEqual(['page=1&size=100', 'page=2&size=100', 'page=3&size=100']);
+    expect(
+      f
+        .searches()
+        .map((s) => s.query.toString())
+        .sort(),
+    ).toEqual(['page=1&size=100', 'page=2&size=100', 'page=3&size=100']);
     for (const s of f.searches()) expect(s.json.searchFields).toEqual([WIDE]);
 
     // The scan is cached in the segment: the next window costs no call.
@@ -238,14 +264,23 @@ describe('search', () => {
     const c = client(f);
     const all = await c.allWorkOrders();
     expect(all.map((o) => o.vendorId)).toEqual(ORDERS.map((o) => o.workOrderId));
-    expect(f.searches().map((s) => s.query.toString()).sort()).toEqual(['page=1&size=100', 'page=2&size=100', 'page=3&size=100']);
+    expect(
+      f
+        .searches()
+        .map((s) => s.query.toString())
+        .sort(),
+    ).toEqual(['page=1&size=100', 'page=2&size=100', 'page=3&size=100']);
     for (const s of f.searches()) expect(s.json.searchFields).toEqual([WIDE]);
   });
 
   it('reports a success without a workOrders list as a bad response', async () => {
     const f = await fake((s) => (s.path.endsWith('/search') ? { body: { totalElements: 1 } } : undefined));
     const c = client(f);
-    await expect(listAll(c)).rejects.toMatchObject({ name: 'UpstreamError', kind: 'bad_response', vendor: 'PITNEY_BOWES' });
+    await expect(listAll(c)).rejects.toMatchObject({
+      name: 'UpstreamError',
+      kind: 'bad_response',
+      vendor: 'PITNEY_BOWES',
+    });
   });
 
   it('reports each call to observe', async () => {
@@ -305,7 +340,9 @@ describe('getWorkOrders', () => {
   });
 
   it('gives each key of a failed search the failure', async () => {
-    const f = await fake((s) => (s.path.endsWith('/search') ? { status: 500, body: { errors: [{ errorCode: 'PB-500' }] } } : undefined));
+    const f = await fake((s) =>
+      s.path.endsWith('/search') ? { status: 500, body: { errors: [{ errorCode: 'PB-500' }] } } : undefined,
+    );
     const c = client(f);
     const got = await c.getWorkOrders(['WO-001', 'WO-002']);
     expect(got.map((e) => (e as UpstreamError).name)).toEqual(['UpstreamError', 'UpstreamError']);
@@ -333,7 +370,9 @@ describe('OAuth token', () => {
       }
       if (s.path === '/oauth/token') {
         const first = f0.tokens().length === 1;
-        return first ? { body: { access_token: 'stale', expiresIn: 3600 } } : { body: { access_token: 'fresh', expiresIn: 3600 } };
+        return first
+          ? { body: { access_token: 'stale', expiresIn: 3600 } }
+          : { body: { access_token: 'fresh', expiresIn: 3600 } };
       }
       return undefined;
     });
@@ -351,7 +390,9 @@ describe('OAuth token', () => {
   });
 
   it('gives up after one refresh when the vendor keeps answering 401', async () => {
-    const f = await fake((s) => (s.path.endsWith('/search') ? { status: 401, body: { errors: [{ errorCode: 'PB-401' }] } } : undefined));
+    const f = await fake((s) =>
+      s.path.endsWith('/search') ? { status: 401, body: { errors: [{ errorCode: 'PB-401' }] } } : undefined,
+    );
     const c = client(f);
     const err = await listAll(c).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
@@ -360,21 +401,24 @@ describe('OAuth token', () => {
     expect(f.searches()).toHaveLength(2);
   });
 
-  it.each([400, 401, 403])('reports refused client credentials (%i) as an auth failure without secrets', async (status) => {
-    const f = await fake((s) =>
-      s.path === '/oauth/token'
-        ? { status, body: { errors: [{ errorCode: 'PB-AUTH', errorDescription: `bad ${API_KEY}:${API_SECRET}` }] } }
-        : undefined,
-    );
-    const c = client(f);
-    const err = await listAll(c).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'UpstreamError', kind: 'auth', status, code: 'PB-AUTH' });
-    const text = `${(err as Error).message} ${JSON.stringify(err)}`;
-    expect(text).not.toContain(API_KEY);
-    expect(text).not.toContain(API_SECRET);
-    expect(text).not.toContain(Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64'));
-    expect(f.searches()).toHaveLength(0);
-  });
+  it.each([400, 401, 403])(
+    'reports refused client credentials (%i) as an auth failure without secrets',
+    async (status) => {
+      const f = await fake((s) =>
+        s.path === '/oauth/token'
+          ? { status, body: { errors: [{ errorCode: 'PB-AUTH', errorDescription: `bad ${API_KEY}:${API_SECRET}` }] } }
+          : undefined,
+      );
+      const c = client(f);
+      const err = await listAll(c).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'UpstreamError', kind: 'auth', status, code: 'PB-AUTH' });
+      const text = `${(err as Error).message} ${JSON.stringify(err)}`;
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(API_SECRET);
+      expect(text).not.toContain(Buffer.from(`${API_KEY}:${API_SECRET}`).toString('base64'));
+      expect(f.searches()).toHaveLength(0);
+    },
+  );
 
   it('reports a token answer without a token as a bad response', async () => {
     const f = await fake((s) => (s.path === '/oauth/token' ? { body: { tokenType: 'BearerToken' } } : undefined));
@@ -388,25 +432,38 @@ describe('OAuth token', () => {
     ['one hour as a number', 3600, 3600 - 61, 3600 - 60],
     ['30 s (margin halves the life)', 30, 14, 15],
     ['unreadable (5 minutes assumed)', 'soon', 300 - 61, 300 - 60],
-  ])('caches a token that expires in %s until shortly before expiry', async (_label, expiresIn, cachedAt, refreshedAt) => {
-    const f = await fake((s) => (s.path === '/oauth/token' ? tokenReply(expiresIn as string) : undefined));
-    let now = 1_000_000;
-    const auth = new PitneyBowesAuth({ oauthUrl: `${f.url}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET, now: () => now });
-    open.unshift(auth);
-    const first = await auth.authorization();
-    now += cachedAt * 1000;
-    expect(await auth.authorization()).toBe(first);
-    expect(f.tokens()).toHaveLength(1);
-    now = 1_000_000 + refreshedAt * 1000;
-    const second = await auth.authorization();
-    expect(second).not.toBe(first);
-    expect(f.tokens()).toHaveLength(2);
-  });
+  ])(
+    'caches a token that expires in %s until shortly before expiry',
+    async (_label, expiresIn, cachedAt, refreshedAt) => {
+      const f = await fake((s) => (s.path === '/oauth/token' ? tokenReply(expiresIn as string) : undefined));
+      let now = 1_000_000;
+      const auth = new PitneyBowesAuth({
+        oauthUrl: `${f.url}/oauth/token`,
+        apiKey: API_KEY,
+        apiSecret: API_SECRET,
+        now: () => now,
+      });
+      open.unshift(auth);
+      const first = await auth.authorization();
+      now += cachedAt * 1000;
+      expect(await auth.authorization()).toBe(first);
+      expect(f.tokens()).toHaveLength(1);
+      now = 1_000_000 + refreshedAt * 1000;
+      const second = await auth.authorization();
+      expect(second).not.toBe(first);
+      expect(f.tokens()).toHaveLength(2);
+    },
+  );
 
   it('unauthorized() with an already replaced token asks for no new one', async () => {
     const f = await fake();
     let now = 0;
-    const auth = new PitneyBowesAuth({ oauthUrl: `${f.url}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET, now: () => now });
+    const auth = new PitneyBowesAuth({
+      oauthUrl: `${f.url}/oauth/token`,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      now: () => now,
+    });
     open.unshift(auth);
     const first = await auth.authorization();
     expect(await auth.unauthorized(first)).toBe(true);
@@ -418,7 +475,9 @@ describe('OAuth token', () => {
   });
 
   it('unauthorized() answers false when the vendor hands back the rejected token', async () => {
-    const f = await fake((s) => (s.path === '/oauth/token' ? { body: { access_token: 'same', expiresIn: 3600 } } : undefined));
+    const f = await fake((s) =>
+      s.path === '/oauth/token' ? { body: { access_token: 'same', expiresIn: 3600 } } : undefined,
+    );
     const auth = new PitneyBowesAuth({ oauthUrl: `${f.url}/oauth/token`, apiKey: API_KEY, apiSecret: API_SECRET });
     open.unshift(auth);
     const first = await auth.authorization();
@@ -469,17 +528,20 @@ describe('errors', () => {
     ['a bare array', 400, secretBody.errors, 'PB-80011'],
     ['a 422', 422, secretBody, 'PB-80011'],
     ['no code', 400, { errors: [{ errorDescription: 'nope' }] }, undefined],
-  ])('keeps a vendor refusal (%s) an UpstreamError (the gateway built the search, not the caller), with no secret', async (_label, status, body, code) => {
-    const f = await fake((s) => (s.path.endsWith('/search') ? { status, body } : undefined));
-    const c = client(f);
-    const err = await listAll(c).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UpstreamError);
-    expect(err).toMatchObject({ vendor: 'PITNEY_BOWES', kind: 'http', status, ...(code ? { code } : {}) });
-    const message = (err as Error).message;
-    if (code) expect(message).toContain(code);
-    expect(message).toContain(String(status));
-    for (const secret of [API_SECRET, API_KEY, CLIENT_ID, 'tok-', 'Bearer']) expect(message).not.toContain(secret);
-  });
+  ])(
+    'keeps a vendor refusal (%s) an UpstreamError (the gateway built the search, not the caller), with no secret',
+    async (_label, status, body, code) => {
+      const f = await fake((s) => (s.path.endsWith('/search') ? { status, body } : undefined));
+      const c = client(f);
+      const err = await listAll(c).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err).toMatchObject({ vendor: 'PITNEY_BOWES', kind: 'http', status, ...(code ? { code } : {}) });
+      const message = (err as Error).message;
+      if (code) expect(message).toContain(code);
+      expect(message).toContain(String(status));
+      for (const secret of [API_SECRET, API_KEY, CLIENT_ID, 'tok-', 'Bearer']) expect(message).not.toContain(secret);
+    },
+  );
 
   it.each([
     [500, 'http'],
@@ -488,7 +550,11 @@ describe('errors', () => {
     [429, 'rate_limited'],
     [404, 'http'],
   ])('turns HTTP %i into an UpstreamError (%s)', async (status, kind) => {
-    const f = await fake((s) => (s.path.endsWith('/search') ? { status, body: { errors: [{ errorCode: 'E1', errorDescription: API_SECRET }] } } : undefined));
+    const f = await fake((s) =>
+      s.path.endsWith('/search')
+        ? { status, body: { errors: [{ errorCode: 'E1', errorDescription: API_SECRET }] } }
+        : undefined,
+    );
     const c = client(f);
     const err = await listAll(c).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
@@ -515,6 +581,13 @@ describe('errors', () => {
     const f = await fake();
     const c = client(f);
     expect(c.vendor).toBe('PITNEY_BOWES');
-    expect(c.capabilities).toEqual({ read: true, create: false, update: false, delete: false, transitions: false, batchLookup: true });
+    expect(c.capabilities).toEqual({
+      read: true,
+      create: false,
+      update: false,
+      delete: false,
+      transitions: false,
+      batchLookup: true,
+    });
   });
 });

@@ -357,8 +357,14 @@ describe('value readers', () => {
   });
 
   it.each([
-    [['a', 'b'], ['a', 'b']],
-    [['a', 1, null, '', {}], ['a', '1']],
+    [
+      ['a', 'b'],
+      ['a', 'b'],
+    ],
+    [
+      ['a', 1, null, '', {}],
+      ['a', '1'],
+    ],
     ['solo', ['solo']],
     ['', []],
     [null, []],
@@ -413,7 +419,15 @@ describe('mapSearchPage', () => {
 
   it('maps the documented envelope, total from totalElements', () => {
     const page = mapSearchPage(
-      { totalPages: 4, totalElements: 78, first: false, last: false, size: 20, page: 2, workOrders: [DOC_FULL, DOC_SUBSET] },
+      {
+        totalPages: 4,
+        totalElements: 78,
+        first: false,
+        last: false,
+        size: 20,
+        page: 2,
+        workOrders: [DOC_FULL, DOC_SUBSET],
+      },
       requested,
     );
     expect(page.total).toBe(78);
@@ -432,7 +446,10 @@ describe('mapSearchPage', () => {
   });
 
   it('drops entries that are not work orders', () => {
-    const page = mapSearchPage({ totalElements: 3, workOrders: [DOC_FULL, null, { clientWorkOrderId: 'x' }] }, requested);
+    const page = mapSearchPage(
+      { totalElements: 3, workOrders: [DOC_FULL, null, { clientWorkOrderId: 'x' }] },
+      requested,
+    );
     expect(page.items).toHaveLength(1);
   });
 
@@ -465,7 +482,10 @@ describe('search bodies and query parameters', () => {
       { name: 'status', values: ['CREATED'] },
       WIDE,
     ]);
-    expect(withDateRange([{ name: 'workOrderIds', values: ['a'] }])).toEqual([{ name: 'workOrderIds', values: ['a'] }, WIDE]);
+    expect(withDateRange([{ name: 'workOrderIds', values: ['a'] }])).toEqual([
+      { name: 'workOrderIds', values: ['a'] },
+      WIDE,
+    ]);
     expect(PB_WIDE_CREATE_DATE).toEqual(WIDE);
   });
 
@@ -619,11 +639,19 @@ describe('planSearch', () => {
 
 describe('errors', () => {
   it.each<[string, unknown, { code?: string }]>([
-    ['the documented envelope', { errors: [{ errorCode: 'PB-80001', errorDescription: 'Bad clientId 1234' }] }, { code: 'PB-80001' }],
+    [
+      'the documented envelope',
+      { errors: [{ errorCode: 'PB-80001', errorDescription: 'Bad clientId 1234' }] },
+      { code: 'PB-80001' },
+    ],
     ['a bare array', [{ errorCode: '80010', errorDescription: 'x', message: 'y' }], { code: '80010' }],
     ['a numeric code', { errors: [{ errorCode: 80010 }] }, { code: '80010' }],
     ['a single object', { errorCode: 'PB-1' }, { code: 'PB-1' }],
-    ['an unsafe first code, a safe second', { errors: [{ errorCode: 'has space' }, { errorCode: 'OK_2' }] }, { code: 'OK_2' }],
+    [
+      'an unsafe first code, a safe second',
+      { errors: [{ errorCode: 'has space' }, { errorCode: 'OK_2' }] },
+      { code: 'OK_2' },
+    ],
     ['a code too long', { errors: [{ errorCode: 'x'.repeat(65) }] }, {}],
     ['a code with a token-ish payload', { errors: [{ errorCode: 'Bearer abc.def' }] }, {}],
     ['no code', { errors: [{ errorDescription: 'secret' }] }, {}],

@@ -61,7 +61,10 @@ describe('Pitney Bowes statuses', () => {
     [['PAUSED'], []],
     [['ON_HOLD'], []],
     [['INCOMPLETE'], []],
-    [['CLOSED', 'OPEN', 'PAUSED'], ['CREATED', 'CLOSED']],
+    [
+      ['CLOSED', 'OPEN', 'PAUSED'],
+      ['CREATED', 'CLOSED'],
+    ],
     [[...WORK_ORDER_STATUSES], ['CREATED', 'INPROGRESS', 'CANCELED', 'CLOSED', 'COMPLETE']],
     [[], []],
   ])('unified %j searches vendor %j', (unified, vendor) => {

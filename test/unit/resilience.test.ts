@@ -41,8 +41,21 @@ describe('RetryBudget', () => {
 
 describe('resolvePolicy', () => {
   it('takes the process timeout and breaker, then defaults, then each vendor; per-attempt deadlines never exceed the call', () => {
-    const p = resolvePolicy({ timeoutMs: 1_000, breaker: { failures: 3, cooldownMs: 500 } }, { retries: 1 }, { headersTimeoutMs: 5_000, maxConcurrent: 2 });
-    expect(p).toMatchObject({ timeoutMs: 1_000, headersTimeoutMs: 1_000, bodyTimeoutMs: 1_000, connectTimeoutMs: 1_000, retries: 1, maxConcurrent: 2, breakerFailures: 3, breakerCooldownMs: 500 });
+    const p = resolvePolicy(
+      { timeoutMs: 1_000, breaker: { failures: 3, cooldownMs: 500 } },
+      { retries: 1 },
+      { headersTimeoutMs: 5_000, maxConcurrent: 2 },
+    );
+    expect(p).toMatchObject({
+      timeoutMs: 1_000,
+      headersTimeoutMs: 1_000,
+      bodyTimeoutMs: 1_000,
+      connectTimeoutMs: 1_000,
+      retries: 1,
+      maxConcurrent: 2,
+      breakerFailures: 3,
+      breakerCooldownMs: 500,
+    });
     expect(resolvePolicy({}).breakerFailures).toBe(0);
     expect(resolvePolicy({}, { retries: undefined }).retries).toBe(DEFAULT_POLICY.retries);
   });
@@ -58,7 +71,10 @@ describe('configuration of vendor calls', () => {
       GENERIC_MES_MAX_RESPONSE_BYTES: '2000000',
     });
     expect(config.upstream!.defaults).toEqual({ retries: 3, retryBudgetRatio: 0.15, maxConcurrent: 20 });
-    expect(config.upstream!.vendors).toEqual({ PITNEY_BOWES: { headersTimeoutMs: 4_000 }, GENERIC_MES: { maxResponseBytes: 2_000_000 } });
+    expect(config.upstream!.vendors).toEqual({
+      PITNEY_BOWES: { headersTimeoutMs: 4_000 },
+      GENERIC_MES: { maxResponseBytes: 2_000_000 },
+    });
   });
 
   it.each([

@@ -12,7 +12,12 @@ const clientsFile = (clients: unknown) => {
   writeFileSync(file, JSON.stringify(clients));
   return file;
 };
-const entry = (role: unknown) => ({ name: `c-${String(role)}`, apiKey: 'a-key-of-sixteen-or-more', role, vendors: ['PITNEY_BOWES'] });
+const entry = (role: unknown) => ({
+  name: `c-${String(role)}`,
+  apiKey: 'a-key-of-sixteen-or-more',
+  role,
+  vendors: ['PITNEY_BOWES'],
+});
 
 describe('router role', () => {
   it.each(['partner', 'frontend', 'router'])('the clients file accepts role %s', (role) => {
@@ -21,7 +26,9 @@ describe('router role', () => {
 
   it.each(['admin', 'Router', undefined])('the clients file refuses role %s, naming the setting', (role) => {
     expect(() => readClientsFile(clientsFile([entry(role)]))).toThrow(ConfigError);
-    expect(() => readClientsFile(clientsFile([entry(role)]))).toThrow(/GATEWAY_CLIENTS_FILE .*role must be "partner", "frontend" or "router"/);
+    expect(() => readClientsFile(clientsFile([entry(role)]))).toThrow(
+      /GATEWAY_CLIENTS_FILE .*role must be "partner", "frontend" or "router"/,
+    );
   });
 
   it.each([
@@ -29,7 +36,10 @@ describe('router role', () => {
     ['frontend', true],
     ['superuser', false],
   ])('a JWT with role %s is a caller: %s', (role, ok) => {
-    const caller = callerFromClaims({ sub: 'hive', role, scope: 'workorders:read', vendors: ['PITNEY_BOWES'] }, { issuer: 'https://issuer.test/' });
+    const caller = callerFromClaims(
+      { sub: 'hive', role, scope: 'workorders:read', vendors: ['PITNEY_BOWES'] },
+      { issuer: 'https://issuer.test/' },
+    );
     if (ok) expect(caller).toMatchObject({ principal: { role, vendors: ['PITNEY_BOWES'] } });
     else expect(caller).toMatch(/role/);
   });
@@ -45,6 +55,8 @@ describe('GATEWAY_MAX_ENTITIES', () => {
   });
 
   it.each(['0', '-1', 'many', '10001', '1.5'])('%s is a start-up error naming the setting', (value) => {
-    expect(() => readConfig({ GATEWAY_MAX_ENTITIES: value })).toThrow(/GATEWAY_MAX_ENTITIES must be an integer from 1 to 10000/);
+    expect(() => readConfig({ GATEWAY_MAX_ENTITIES: value })).toThrow(
+      /GATEWAY_MAX_ENTITIES must be an integer from 1 to 10000/,
+    );
   });
 });

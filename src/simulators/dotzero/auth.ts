@@ -57,7 +57,8 @@ export class TokenAuthority {
     if (header.alg !== 'HS256' || payload.tenant_id !== TENANT_ID || typeof payload.exp !== 'number') {
       return { ok: false, reason: 'invalid' };
     }
-    if (Date.now() / 1000 >= payload.exp || Number(payload.jti) <= this.expiredThrough) return { ok: false, reason: 'expired' };
+    if (Date.now() / 1000 >= payload.exp || Number(payload.jti) <= this.expiredThrough)
+      return { ok: false, reason: 'expired' };
     if (Number(payload.jti) <= this.revokedThrough) return { ok: false, reason: 'revoked' };
     return { ok: true };
   }

@@ -262,7 +262,14 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
 
   const operations: Operation[] = OPERATIONS.map(([name, description], i) => {
     const at = iso(masterDataAt - DAY + i * 60_000);
-    return { uuid: uuid(), operation_id: `OP-${String((i + 1) * 10).padStart(3, '0')}`, name, description, created_at: at, updated_at: at };
+    return {
+      uuid: uuid(),
+      operation_id: `OP-${String((i + 1) * 10).padStart(3, '0')}`,
+      name,
+      description,
+      created_at: at,
+      updated_at: at,
+    };
   });
 
   // Every product gets a standard route; half of them also an alternate one: 30 routes in all.
@@ -272,7 +279,13 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
     const variants = i % 2 === 0 ? ['Standard', 'Alternate'] : ['Standard'];
     for (const variant of variants) {
       const at = iso(masterDataAt + DAY + routes.length * HOUR);
-      const route: Route = { uuid: uuid(), name: `${product.name} - ${variant}`, product_uuid: product.uuid, created_at: at, updated_at: at };
+      const route: Route = {
+        uuid: uuid(),
+        name: `${product.name} - ${variant}`,
+        product_uuid: product.uuid,
+        created_at: at,
+        updated_at: at,
+      };
       routes.push(route);
       // Steps follow the shop's natural flow (the OPERATIONS order), 3-6 of them.
       const steps = new Set<number>();
@@ -282,14 +295,28 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
         .sort((a, b) => a - b)
         .forEach((opIndex, s) => {
           const op = operations[opIndex]!;
-          routeOperations.push({ uuid: uuid(), route_uuid: route.uuid, operation_uuid: op.uuid, operation_name: op.name, sequence: s + 1 });
+          routeOperations.push({
+            uuid: uuid(),
+            route_uuid: route.uuid,
+            operation_uuid: op.uuid,
+            operation_name: op.name,
+            sequence: s + 1,
+          });
         });
     }
   }
 
   const workers: Worker[] = WORKERS.map(([name, department], i) => {
     const at = iso(masterDataAt - 30 * DAY + i * DAY);
-    return { uuid: uuid(), worker_id: `E${1001 + i}`, name, department, is_active: i !== 13, created_at: at, updated_at: at };
+    return {
+      uuid: uuid(),
+      worker_id: `E${1001 + i}`,
+      name,
+      department,
+      is_active: i !== 13,
+      created_at: at,
+      updated_at: at,
+    };
   });
   const devices: Device[] = DEVICES.map((name) => ({ uuid: uuid(), name }));
 
@@ -299,7 +326,12 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
     const warehouse: Warehouse = { uuid: uuid(), name, code };
     warehouses.push(warehouse);
     storageNames.forEach((storageName, i) =>
-      storages.push({ uuid: uuid(), warehouse_uuid: warehouse.uuid, name: storageName, code: `${code}-${String(i + 1).padStart(2, '0')}` }),
+      storages.push({
+        uuid: uuid(),
+        warehouse_uuid: warehouse.uuid,
+        name: storageName,
+        code: `${code}-${String(i + 1).padStart(2, '0')}`,
+      }),
     );
   }
 
@@ -311,7 +343,13 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
     const count = int(1, 2);
     while (places.size < count) places.add(pick(storages));
     for (const storage of places) {
-      productStorage.push({ uuid: uuid(), product_uuid: product.uuid, warehouse_uuid: storage.warehouse_uuid, warehouse_storage_uuid: storage.uuid, qty: int(0, 60) * 10 });
+      productStorage.push({
+        uuid: uuid(),
+        product_uuid: product.uuid,
+        warehouse_uuid: storage.warehouse_uuid,
+        warehouse_storage_uuid: storage.uuid,
+        qty: int(0, 60) * 10,
+      });
     }
   }
 
@@ -333,9 +371,29 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
     const age = i / total;
     const r = rand();
     const status: WorkOrderStatus =
-      age < 0.5 ? (r < 0.65 ? 3 : r < 0.8 ? 4 : r < 0.95 ? 2 : 1)
-      : age < 0.8 ? (r < 0.3 ? 3 : r < 0.4 ? 4 : r < 0.75 ? 2 : 1)
-      : r < 0.6 ? 1 : r < 0.9 ? 2 : r < 0.97 ? 3 : 4;
+      age < 0.5
+        ? r < 0.65
+          ? 3
+          : r < 0.8
+            ? 4
+            : r < 0.95
+              ? 2
+              : 1
+        : age < 0.8
+          ? r < 0.3
+            ? 3
+            : r < 0.4
+              ? 4
+              : r < 0.75
+                ? 2
+                : 1
+          : r < 0.6
+            ? 1
+            : r < 0.9
+              ? 2
+              : r < 0.97
+                ? 3
+                : 4;
 
     const qty = int(5, 200) * 10;
     const isAsap = rand() < 0.2;
@@ -346,7 +404,9 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
 
     const startMs = status === 1 ? null : minuteOf(createdAt + int(12, 7 * 24) * HOUR);
     const endMs =
-      startMs === null || status === 2 ? null : minuteOf(startMs + (status === 3 ? int(2 * 24, 20 * 24) : int(24, 10 * 24)) * HOUR);
+      startMs === null || status === 2
+        ? null
+        : minuteOf(startMs + (status === 3 ? int(2 * 24, 20 * 24) : int(24, 10 * 24)) * HOUR);
 
     const wo: WorkOrder = {
       uuid: uuid(),
@@ -372,7 +432,9 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
       // Op history follows the route's steps; the order's good count is what came out of its last record.
       const steps = route
         ? routeOperations.filter((ro) => ro.route_uuid === route.uuid)
-        : operations.slice(0, 3).map((op, s) => ({ operation_uuid: op.uuid, operation_name: op.name, sequence: s + 1 }));
+        : operations
+            .slice(0, 3)
+            .map((op, s) => ({ operation_uuid: op.uuid, operation_name: op.name, sequence: s + 1 }));
       const maxRecords = Math.min(5, steps.length);
       const count = status === 3 ? maxRecords : int(1, maxRecords);
       const spanEnd = endMs ?? startMs + count * int(1, 3) * DAY;
@@ -410,7 +472,8 @@ export function createStore(seed: number = DEFAULT_SEED): Store {
           good,
           defect,
           start_time: iso(recStart),
-          end_time: recordStatus === 2 ? null : iso(last && endMs !== null ? endMs : minuteOf(startMs + (k + 1) * slice)),
+          end_time:
+            recordStatus === 2 ? null : iso(last && endMs !== null ? endMs : minuteOf(startMs + (k + 1) * slice)),
         });
       }
       wo.good = remaining;

@@ -10,7 +10,8 @@ const DEFAULT_TTL_SECONDS = 3600;
 export async function startDotZeroSimulator(options: { seed?: number } = {}): Promise<DotZeroSimulator> {
   const seed = options.seed ?? DEFAULT_SEED;
   const ctx: DotZeroContext = { store: createStore(seed), auth: new TokenAuthority() };
-  const notFound = (req: { method: string; path: string }) => errorBody(404, 'NOT_FOUND', `Cannot ${req.method} ${req.path}`);
+  const notFound = (req: { method: string; path: string }) =>
+    errorBody(404, 'NOT_FOUND', `Cannot ${req.method} ${req.path}`);
 
   const actions = { 'revoke-tokens': () => ctx.auth.revokeAll(), 'expire-tokens': () => ctx.auth.expireAll() };
   const api = await startSimServer(workOrderApiRoutes(ctx), { name: 'dotzero-work-order-api', notFound, actions });
@@ -64,7 +65,9 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
     refreshCalls: () => users.count('POST /v2/auth/token'),
     changeOrder() {
       // 1 pending, 2 in progress (the skill's status codes): a pending order starts, a running one makes a piece.
-      const order = [...ctx.store.workOrders.values()].find((o) => (o.status === 1 || o.status === 2) && o.good < o.qty);
+      const order = [...ctx.store.workOrders.values()].find(
+        (o) => (o.status === 1 || o.status === 2) && o.good < o.qty,
+      );
       if (!order) return undefined;
       const at = new Date().toISOString();
       if (order.status === 1) {

@@ -16,17 +16,39 @@ export interface DotZeroContext {
 export const TRANSITIONS: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = { 1: [2], 2: [3, 4], 3: [], 4: [2] };
 
 const CREATABLE = new Set([
-  'work_order_id', 'qty', 'route_uuid', 'status', 'deadline', 'order_due_date', 'is_asap',
-  'work_order_priority_ranking', 'memo', 'default_warehouse_uuid', 'default_warehouse_storage_uuid',
+  'work_order_id',
+  'qty',
+  'route_uuid',
+  'status',
+  'deadline',
+  'order_due_date',
+  'is_asap',
+  'work_order_priority_ranking',
+  'memo',
+  'default_warehouse_uuid',
+  'default_warehouse_storage_uuid',
 ]);
 const UPDATABLE = new Set([
-  'work_order_id', 'qty', 'good', 'status', 'deadline', 'order_due_date', 'is_asap', 'work_order_priority_ranking', 'memo',
+  'work_order_id',
+  'qty',
+  'good',
+  'status',
+  'deadline',
+  'order_due_date',
+  'is_asap',
+  'work_order_priority_ranking',
+  'memo',
 ]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Envelopes and parameter parsing
 
-export function errorBody(status: number, code: string, message: string, headers?: Record<string, string>): SimResponse {
+export function errorBody(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): SimResponse {
   return { status, body: { message, code }, ...(headers ? { headers } : {}) };
 }
 
@@ -99,7 +121,8 @@ function jsonObject(req: SimRequest): Record<string, unknown> {
   } catch {
     return invalid('Request body is not valid JSON');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('Request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return invalid('Request body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -137,7 +160,8 @@ function bool(v: unknown, field: string): boolean {
 function workOrderIdValue(store: Store, v: unknown, self?: WorkOrder): string {
   if (typeof v !== 'string' || v.trim() === '') return invalid(`'work_order_id' must be a non-empty string`);
   for (const other of store.workOrders.values()) {
-    if (other !== self && other.work_order_id === v) fail(422, 'DUPLICATE_WORK_ORDER_ID', `work_order_id '${v}' already exists`);
+    if (other !== self && other.work_order_id === v)
+      fail(422, 'DUPLICATE_WORK_ORDER_ID', `work_order_id '${v}' already exists`);
   }
   return v;
 }
@@ -245,7 +269,10 @@ function workOrderDetails(ctx: DotZeroContext, req: SimRequest): SimResponse {
   const route = wo.route_uuid ? (store.routes.find((r) => r.uuid === wo.route_uuid) ?? null) : null;
   const product = route ? (store.products.find((p) => p.uuid === route.product_uuid) ?? null) : null;
   const routeOperations = route
-    ? store.routeOperations.filter((ro) => ro.route_uuid === route.uuid).sort((a, b) => a.sequence - b.sequence).map((ro) => routeOperationWire(store, ro))
+    ? store.routeOperations
+        .filter((ro) => ro.route_uuid === route.uuid)
+        .sort((a, b) => a.sequence - b.sequence)
+        .map((ro) => routeOperationWire(store, ro))
     : [];
   return ok({
     ...wo,
@@ -265,7 +292,10 @@ function createWorkOrder(ctx: DotZeroContext, req: SimRequest): SimResponse {
   const qty = positiveInt(body.qty, 'qty');
   const status = body.status === undefined ? 1 : statusValue(body.status);
   const route = body.route_uuid === undefined ? null : uuidRef(store.routes, body.route_uuid, 'route_uuid');
-  const warehouse = body.default_warehouse_uuid === undefined ? null : uuidRef(store.warehouses, body.default_warehouse_uuid, 'default_warehouse_uuid');
+  const warehouse =
+    body.default_warehouse_uuid === undefined
+      ? null
+      : uuidRef(store.warehouses, body.default_warehouse_uuid, 'default_warehouse_uuid');
   const storage =
     body.default_warehouse_storage_uuid === undefined
       ? null
@@ -278,7 +308,9 @@ function createWorkOrder(ctx: DotZeroContext, req: SimRequest): SimResponse {
     order_due_date: body.order_due_date === undefined ? null : dateOrNull(body.order_due_date, 'order_due_date'),
     is_asap: body.is_asap === undefined ? false : bool(body.is_asap, 'is_asap'),
     work_order_priority_ranking:
-      body.work_order_priority_ranking === undefined ? 0 : nonNegativeInt(body.work_order_priority_ranking, 'work_order_priority_ranking'),
+      body.work_order_priority_ranking === undefined
+        ? 0
+        : nonNegativeInt(body.work_order_priority_ranking, 'work_order_priority_ranking'),
     memo: body.memo === undefined ? null : stringOrNull(body.memo, 'memo'),
   };
 
@@ -414,7 +446,12 @@ function listProducts(ctx: DotZeroContext, req: SimRequest): SimResponse {
       (category === undefined || p.category.toLowerCase() === category.toLowerCase()) &&
       (isActive === undefined || p.is_active === isActive),
   );
-  return ok(page(matches.map((p) => ({ ...p })), req));
+  return ok(
+    page(
+      matches.map((p) => ({ ...p })),
+      req,
+    ),
+  );
 }
 
 function listWorkers(ctx: DotZeroContext, req: SimRequest): SimResponse {
@@ -425,7 +462,12 @@ function listWorkers(ctx: DotZeroContext, req: SimRequest): SimResponse {
       (workerId === undefined || w.worker_id.toLowerCase() === workerId.toLowerCase()) &&
       (workerName === undefined || contains(w.name, workerName)),
   );
-  return ok(page(matches.map((w) => ({ ...w })), req));
+  return ok(
+    page(
+      matches.map((w) => ({ ...w })),
+      req,
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -438,9 +480,11 @@ function authed(ctx: DotZeroContext, rule: Rule) {
     const check = ctx.auth.check(req.headers.authorization);
     if (!check.ok) {
       const [code, message] =
-        check.reason === 'missing' ? ['UNAUTHORIZED', 'Missing bearer token']
-        : check.reason === 'invalid' ? ['UNAUTHORIZED', 'Invalid token']
-        : ['TOKEN_EXPIRED', 'Token expired'];
+        check.reason === 'missing'
+          ? ['UNAUTHORIZED', 'Missing bearer token']
+          : check.reason === 'invalid'
+            ? ['UNAUTHORIZED', 'Invalid token']
+            : ['TOKEN_EXPIRED', 'Token expired'];
       return errorBody(401, code, message, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
     return rule(ctx, req);
@@ -451,14 +495,28 @@ export function workOrderApiRoutes(ctx: DotZeroContext): SimRoute[] {
   const table: [method: string, pattern: string, rule: Rule][] = [
     ['GET', '/v1/workOrders', listWorkOrders],
     ['POST', '/v1/workOrders/details', workOrderDetails],
-    ['GET', '/v1/workOrders/:id', (c, r) => ok({ ...(findWorkOrder(c.store, r.params.id ?? '') ?? notFound('Work order')) })],
+    [
+      'GET',
+      '/v1/workOrders/:id',
+      (c, r) => ok({ ...(findWorkOrder(c.store, r.params.id ?? '') ?? notFound('Work order')) }),
+    ],
     ['POST', '/v1/workOrders', createWorkOrder],
     ['PATCH', '/v1/workOrders/:uuid', updateWorkOrder],
     ['DELETE', '/v1/workOrders/:uuid', deleteWorkOrder],
     ['GET', '/v1/count/workOrders', countWorkOrders],
     ['GET', '/v1/products', listProducts],
     ['GET', '/v1/products/:uuid', (c, r) => ok(byUuid(c.store.products, r.params.uuid, 'Product'))],
-    ['GET', '/v1/routes', (c, r) => ok(page(c.store.routes.map((x) => ({ ...x })), r))],
+    [
+      'GET',
+      '/v1/routes',
+      (c, r) =>
+        ok(
+          page(
+            c.store.routes.map((x) => ({ ...x })),
+            r,
+          ),
+        ),
+    ],
     ['GET', '/v1/routes/:uuid', (c, r) => ok(byUuid(c.store.routes, r.params.uuid, 'Route'))],
     [
       'GET',
@@ -484,9 +542,29 @@ export function workOrderApiRoutes(ctx: DotZeroContext): SimRoute[] {
     ['GET', '/v1/operation/:uuid', (c, r) => ok(byUuid(c.store.operations, r.params.uuid, 'Operation'))],
     ['GET', '/v1/workOrderOpHistory', listOpHistory],
     ['GET', '/v1/workOrderOpHistory/:uuid/byWorkOrderUuid', opHistoryByWorkOrder],
-    ['GET', '/v1/warehouse', (c, r) => ok(page(c.store.warehouses.map((x) => ({ ...x })), r))],
+    [
+      'GET',
+      '/v1/warehouse',
+      (c, r) =>
+        ok(
+          page(
+            c.store.warehouses.map((x) => ({ ...x })),
+            r,
+          ),
+        ),
+    ],
     ['GET', '/v1/warehouse/:uuid', (c, r) => ok(byUuid(c.store.warehouses, r.params.uuid, 'Warehouse'))],
-    ['GET', '/v1/warehouseStorage', (c, r) => ok(page(c.store.storages.map((x) => ({ ...x })), r))],
+    [
+      'GET',
+      '/v1/warehouseStorage',
+      (c, r) =>
+        ok(
+          page(
+            c.store.storages.map((x) => ({ ...x })),
+            r,
+          ),
+        ),
+    ],
     ['GET', '/v1/warehouseStorage/:uuid', (c, r) => ok(byUuid(c.store.storages, r.params.uuid, 'Storage location'))],
     [
       'GET',

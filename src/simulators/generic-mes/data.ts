@@ -67,14 +67,20 @@ export const PRODUCTS: readonly { name: string; route: readonly string[] }[] = [
   { name: 'Widget A', route: ['Material Prep', 'CNC Machining', 'Quality Inspection'] },
   { name: 'Widget B', route: ['Material Prep', 'Stamping', 'Deburring', 'Quality Inspection'] },
   { name: 'Widget C', route: ['Injection Molding', 'Trimming', 'Packaging'] },
-  { name: 'Gear Assembly GA-200', route: ['Gear Cutting', 'Heat Treatment', 'Assembly', 'Quality Inspection', 'Packaging'] },
+  {
+    name: 'Gear Assembly GA-200',
+    route: ['Gear Cutting', 'Heat Treatment', 'Assembly', 'Quality Inspection', 'Packaging'],
+  },
   { name: 'Hydraulic Pump HP-45', route: ['CNC Machining', 'Assembly', 'Pressure Test', 'Packaging'] },
   { name: 'Bearing Housing BH-12', route: ['Casting', 'CNC Machining', 'Quality Inspection'] },
   { name: 'Control Panel CP-9', route: ['PCB Assembly', 'Wiring', 'Functional Test', 'Packaging'] },
   { name: 'Motor Bracket MB-3', route: ['Laser Cutting', 'Bending', 'Powder Coating'] },
   { name: 'Drive Shaft DS-300', route: ['Turning', 'Grinding', 'Balancing', 'Quality Inspection'] },
   { name: 'Valve Body VB-7', route: ['Casting', 'CNC Machining', 'Leak Test'] },
-  { name: 'Sensor Module SM-4', route: ['SMT Placement', 'Reflow Soldering', 'Calibration', 'Functional Test', 'Packaging'] },
+  {
+    name: 'Sensor Module SM-4',
+    route: ['SMT Placement', 'Reflow Soldering', 'Calibration', 'Functional Test', 'Packaging'],
+  },
   { name: 'Conveyor Roller CR-50', route: ['Tube Cutting', 'Welding', 'Assembly'] },
   { name: 'SKU-10482', route: ['Cutting', 'Packaging'] },
   { name: 'SKU-20731', route: ['Welding', 'Grinding', 'Painting', 'Quality Inspection'] },
@@ -207,10 +213,15 @@ export function seedStore(seed: number = DEFAULT_SEED): Store {
     const dueDate = isoSeconds(Math.floor(due / DAY) * DAY);
 
     const started =
-      status === 'IN_PROGRESS' || status === 'PAUSED' || status === 'COMPLETED' ||
+      status === 'IN_PROGRESS' ||
+      status === 'PAUSED' ||
+      status === 'COMPLETED' ||
       ((status === 'ON_HOLD' || status === 'CANCELLED') && rnd() < 0.5);
     const start = started ? created + between(0.1, 0.9) * Math.min(10 * DAY, SEED_NOW - created) : null;
-    const completion = status === 'COMPLETED' && start !== null ? start + between(0.2, 0.95) * Math.min(20 * DAY, SEED_NOW - start) : null;
+    const completion =
+      status === 'COMPLETED' && start !== null
+        ? start + between(0.2, 0.95) * Math.min(20 * DAY, SEED_NOW - start)
+        : null;
     const lastEvent = completion ?? start ?? created;
     // Running orders report progress up to the snapshot; the rest were last touched shortly after their last event.
     const updated =
@@ -228,7 +239,8 @@ export function seedStore(seed: number = DEFAULT_SEED): Store {
     const notes = statusNotes && rnd() < 0.8 ? pick(statusNotes) : rnd() < 0.55 ? pick(GENERAL_NOTES) : null;
     const finished = status === 'COMPLETED' || status === 'CANCELLED';
     // An estimate is forward-looking as of the snapshot, however long the order has been running.
-    const estimate = start !== null && !finished ? Math.max(start + between(3, 25) * DAY, SEED_NOW + between(1, 20) * DAY) : null;
+    const estimate =
+      start !== null && !finished ? Math.max(start + between(3, 25) * DAY, SEED_NOW + between(1, 20) * DAY) : null;
 
     const order: WorkOrderRecord = {
       id: orderId(store.nextOrderNumber++),
@@ -253,7 +265,8 @@ export function seedStore(seed: number = DEFAULT_SEED): Store {
     const ops = addOperations(store, order);
     // How far along the routing the order got: every step done when completed, none when never started.
     const done = status === 'COMPLETED' ? ops.length : start === null ? 0 : Math.floor(rnd() * ops.length);
-    const current = status === 'IN_PROGRESS' || status === 'PAUSED' || (status === 'ON_HOLD' && start !== null) ? done : -1;
+    const current =
+      status === 'IN_PROGRESS' || status === 'PAUSED' || (status === 'ON_HOLD' && start !== null) ? done : -1;
     if (start !== null) {
       const end = completion ?? updated;
       const slot = (end - start) / Math.max(1, current >= 0 ? done + 1 : done);

@@ -17,7 +17,9 @@ function patternRegex(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/:[^/]+/g, '[^/]+')}/?$`);
 }
 
-export async function startGenericMesSimulator(options: { seed?: number; webhook?: WebhookTarget } = {}): Promise<GenericMesSimulator> {
+export async function startGenericMesSimulator(
+  options: { seed?: number; webhook?: WebhookTarget } = {},
+): Promise<GenericMesSimulator> {
   const seed = options.seed ?? DEFAULT_SEED;
   const apiKey = GENERIC_MES_SIM_API_KEY;
   const ctx: SimContext = { store: seedStore(seed) };
@@ -37,7 +39,7 @@ export async function startGenericMesSimulator(options: { seed?: number; webhook
         if (route.method === 'DELETE') {
           if (beforeDetail) webhooks.send('work_order.deleted', beforeDetail);
         } else {
-          const id = req.params.id ?? ((res.body as { data?: { id?: string } } | undefined)?.data?.id);
+          const id = req.params.id ?? (res.body as { data?: { id?: string } } | undefined)?.data?.id;
           const order = id ? ctx.store.orders.get(id) : undefined;
           if (order) webhooks.send(req.params.id ? 'work_order.updated' : 'work_order.created', detail(order));
         }
@@ -50,7 +52,9 @@ export async function startGenericMesSimulator(options: { seed?: number; webhook
   const gate = (req: SimRequest, next: (req: SimRequest) => SimResponse | Promise<SimResponse>) =>
     limiter.take() ?? checkApiKey(req, apiKey) ?? next(req);
 
-  const routes: Route[] = createRoutes(ctx).map(announcing).map((r) => ({ ...r, handler: (req) => gate(req, r.handler) }));
+  const routes: Route[] = createRoutes(ctx)
+    .map(announcing)
+    .map((r) => ({ ...r, handler: (req) => gate(req, r.handler) }));
   const known = routes.map((r) => ({ method: r.method, regex: patternRegex(r.pattern) }));
 
   const notFound = (req: SimRequest): SimResponse => {
@@ -58,7 +62,11 @@ export async function startGenericMesSimulator(options: { seed?: number; webhook
     if (gated) return gated;
     const allowed = known.filter((k) => k.regex.test(req.path)).map((k) => k.method);
     if (allowed.length > 0) {
-      return { status: 405, headers: { allow: allowed.join(', ') }, body: errorBody('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`) };
+      return {
+        status: 405,
+        headers: { allow: allowed.join(', ') },
+        body: errorBody('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`),
+      };
     }
     return { status: 404, body: errorBody('NOT_FOUND', 'Resource not found') };
   };
@@ -76,7 +84,9 @@ export async function startGenericMesSimulator(options: { seed?: number; webhook
     settleWebhooks: () => webhooks.settle(),
     changeOrder() {
       // Work goes on on the shop floor: one more piece done on an order in progress.
-      const order = [...ctx.store.orders.values()].find((o) => o.status === 'IN_PROGRESS' && o.completedQuantity < o.quantity);
+      const order = [...ctx.store.orders.values()].find(
+        (o) => o.status === 'IN_PROGRESS' && o.completedQuantity < o.quantity,
+      );
       if (!order) return undefined;
       order.completedQuantity += 1;
       order.updatedAt = isoSeconds(Date.now());

@@ -215,7 +215,8 @@ function positiveInteger(body: Body, field: string): number {
 }
 
 function priorityOf(value: unknown): Priority {
-  if (typeof value !== 'string' || !(PRIORITIES as readonly string[]).includes(value)) invalid('priority', 'INVALID_VALUE');
+  if (typeof value !== 'string' || !(PRIORITIES as readonly string[]).includes(value))
+    invalid('priority', 'INVALID_VALUE');
   return value as Priority;
 }
 
@@ -294,7 +295,8 @@ function applyStatus(store: Store, order: WorkOrderRecord, to: Status, now: stri
   if (to === 'IN_PROGRESS') {
     if (order.startDate === null) order.startDate = now;
     // The vendor's own planning estimate; a week of work from the (re)start is as good a guess as any.
-    if (order.estimatedCompletionDate === null) order.estimatedCompletionDate = isoSeconds(Date.parse(now) + 7 * 86_400_000);
+    if (order.estimatedCompletionDate === null)
+      order.estimatedCompletionDate = isoSeconds(Date.parse(now) + 7 * 86_400_000);
     if (!ops.some((op) => op.status === 'IN_PROGRESS')) {
       const next = ops.find((op) => op.status === 'PENDING');
       if (next) {
@@ -333,7 +335,8 @@ function compareOrders(field: SortField, descending: boolean) {
     const x = sortKey(a, field);
     const y = sortKey(b, field);
     let c = 0;
-    if (x === null || y === null) c = x === y ? 0 : x === null ? 1 : -1; // missing values last, either direction
+    if (x === null || y === null)
+      c = x === y ? 0 : x === null ? 1 : -1; // missing values last, either direction
     else {
       c = x < y ? -1 : x > y ? 1 : 0;
       if (descending) c = -c;
@@ -365,7 +368,8 @@ export function createRoutes(ctx: SimContext, clock: () => number = Date.now): R
       const sortText = single(req, 'sort') ?? 'createdAt';
       const descending = sortText.startsWith('-');
       const field = descending ? sortText.slice(1) : sortText;
-      if (!(SORT_FIELDS as readonly string[]).includes(field)) invalid('sort', 'INVALID_VALUE', `Cannot sort by ${field}`);
+      if (!(SORT_FIELDS as readonly string[]).includes(field))
+        invalid('sort', 'INVALID_VALUE', `Cannot sort by ${field}`);
       const orders = [...ctx.store.orders.values()]
         .filter((o) => status === undefined || o.status === status)
         .sort(compareOrders(field as SortField, descending));
@@ -406,10 +410,17 @@ export function createRoutes(ctx: SimContext, clock: () => number = Date.now): R
       };
       store.orders.set(order.id, order);
       addOperations(store, order);
-      return { status: 201, headers: { location: `${BASE_PATH}/work-orders/${order.id}` }, body: { data: listItem(order) } };
+      return {
+        status: 201,
+        headers: { location: `${BASE_PATH}/work-orders/${order.id}` },
+        body: { data: listItem(order) },
+      };
     }),
 
-    route('GET', '/work-orders/:id', (req) => ({ status: 200, body: { data: detail(findOrder(ctx.store, req.params.id!)) } })),
+    route('GET', '/work-orders/:id', (req) => ({
+      status: 200,
+      body: { data: detail(findOrder(ctx.store, req.params.id!)) },
+    })),
 
     route('PUT', '/work-orders/:id', (req) => {
       const store = ctx.store;
@@ -488,7 +499,12 @@ export function createRoutes(ctx: SimContext, clock: () => number = Date.now): R
         const q = body.completedQuantity;
         if (typeof q !== 'number' || !Number.isInteger(q)) invalid('completedQuantity', 'MUST_BE_INTEGER');
         if (q < 0) invalid('completedQuantity', 'MUST_BE_NON_NEGATIVE');
-        if (q > order.quantity) invalid('completedQuantity', 'EXCEEDS_QUANTITY', `completedQuantity cannot exceed quantity (${order.quantity})`);
+        if (q > order.quantity)
+          invalid(
+            'completedQuantity',
+            'EXCEEDS_QUANTITY',
+            `completedQuantity cannot exceed quantity (${order.quantity})`,
+          );
         completedQuantity = q;
       }
       const notes = 'notes' in body ? optionalText(body, 'notes', 2000) : undefined;

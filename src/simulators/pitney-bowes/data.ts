@@ -60,21 +60,155 @@ interface Kit {
 
 /** The master catalog of kits this client has PB assemble. */
 export const KITS: readonly Kit[] = [
-  { sku: 'Product-210411', name: 'Welcome Kit', brand: 'Acme', components: [['Product-120445', 1], ['Product-120452', 1], ['Product-120460', 2]] },
-  { sku: 'ACME-HOLIDAY-GIFT-24', name: 'Holiday Gift Box', brand: 'Acme', components: [['ACME-MUG-12OZ', 1], ['ACME-COCOA-3PK', 1], ['ACME-GIFTCARD-SLV', 1], ['GIFTBOX-MED-RED', 1]] },
-  { sku: 'ACME-ONBOARD-SALES', name: 'Sales Onboarding Kit', brand: 'Acme', components: [['ACME-NOTEBOOK-A5', 1], ['ACME-PEN-BLK', 3], ['ACME-LANYARD', 1]] },
-  { sku: 'NWO-TRAIL-STARTER', name: 'Trail Starter Pack', brand: 'Northwind Outfitters', components: [['NWO-BOTTLE-750', 1], ['NWO-HEADLAMP-200', 1], ['NWO-FIRSTAID-MINI', 1]] },
-  { sku: 'NWO-CAMP-COOK-SET', name: 'Camp Cook Set', brand: 'Northwind Outfitters', components: [['NWO-POT-1L', 1], ['NWO-SPORK-TI', 2], ['NWO-STOVE-CAN', 1], ['NWO-MESH-BAG-S', 1]] },
-  { sku: 'NWO-WINTER-LAYER-KIT', name: 'Winter Layering Kit', brand: 'Northwind Outfitters', components: [['NWO-BEANIE-MERINO', 1], ['NWO-GLOVE-LINER', 1]] },
-  { sku: 'BBW-SLEEP-RITUAL', name: 'Sleep Ritual Set', brand: 'Bluebird Wellness', components: [['BBW-PILLOW-MIST-50', 1], ['BBW-EYE-MASK-SLK', 1], ['BBW-TEA-CHAM-10', 1]] },
-  { sku: 'BBW-DETOX-7DAY', name: '7-Day Detox Bundle', brand: 'Bluebird Wellness', components: [['BBW-TEA-GREEN-14', 1], ['BBW-SHAKER-500', 1], ['BBW-GUIDE-DETOX', 1]] },
-  { sku: 'BBW-SAMPLER-TRIAL', name: 'Wellness Trial Sampler', brand: 'Bluebird Wellness', components: [['BBW-SACHET-ASSORT', 6]] },
-  { sku: 'SCC-SUBSCR-MONTHLY', name: 'Monthly Coffee Box', brand: 'Summit Coffee Co.', components: [['SCC-BEANS-250-ETH', 1], ['SCC-BEANS-250-COL', 1], ['SCC-TASTING-CARD', 1]] },
-  { sku: 'SCC-BREW-STARTER', name: 'Pour-Over Starter Kit', brand: 'Summit Coffee Co.', components: [['SCC-DRIPPER-02', 1], ['SCC-FILTER-100', 1], ['SCC-BEANS-250-HSE', 1], ['SCC-SCOOP-STEEL', 1]] },
-  { sku: 'SCC-CORP-GIFT', name: 'Corporate Coffee Gift', brand: 'Summit Coffee Co.', components: [['SCC-BEANS-250-HSE', 2], ['SCC-MUG-CERAMIC', 1]] },
-  { sku: 'LUM-GLOW-ROUTINE', name: 'Glow Routine Set', brand: 'Lumen Skincare', components: [['LUM-CLEANSER-100', 1], ['LUM-SERUM-VITC-30', 1], ['LUM-MOIST-50', 1]] },
-  { sku: 'LUM-TRAVEL-MINIS', name: 'Travel Minis Kit', brand: 'Lumen Skincare', components: [['LUM-CLEANSER-30', 1], ['LUM-MOIST-15', 1], ['LUM-SPF-15', 1], ['LUM-POUCH-CLEAR', 1]] },
-  { sku: 'LUM-PR-INFLUENCER', name: 'Influencer PR Box', brand: 'Lumen Skincare', components: [['LUM-SERUM-VITC-30', 1], ['LUM-MASK-CLAY-75', 1], ['LUM-PR-CARD', 1], ['GIFTBOX-SM-WHT', 1]] },
+  {
+    sku: 'Product-210411',
+    name: 'Welcome Kit',
+    brand: 'Acme',
+    components: [
+      ['Product-120445', 1],
+      ['Product-120452', 1],
+      ['Product-120460', 2],
+    ],
+  },
+  {
+    sku: 'ACME-HOLIDAY-GIFT-24',
+    name: 'Holiday Gift Box',
+    brand: 'Acme',
+    components: [
+      ['ACME-MUG-12OZ', 1],
+      ['ACME-COCOA-3PK', 1],
+      ['ACME-GIFTCARD-SLV', 1],
+      ['GIFTBOX-MED-RED', 1],
+    ],
+  },
+  {
+    sku: 'ACME-ONBOARD-SALES',
+    name: 'Sales Onboarding Kit',
+    brand: 'Acme',
+    components: [
+      ['ACME-NOTEBOOK-A5', 1],
+      ['ACME-PEN-BLK', 3],
+      ['ACME-LANYARD', 1],
+    ],
+  },
+  {
+    sku: 'NWO-TRAIL-STARTER',
+    name: 'Trail Starter Pack',
+    brand: 'Northwind Outfitters',
+    components: [
+      ['NWO-BOTTLE-750', 1],
+      ['NWO-HEADLAMP-200', 1],
+      ['NWO-FIRSTAID-MINI', 1],
+    ],
+  },
+  {
+    sku: 'NWO-CAMP-COOK-SET',
+    name: 'Camp Cook Set',
+    brand: 'Northwind Outfitters',
+    components: [
+      ['NWO-POT-1L', 1],
+      ['NWO-SPORK-TI', 2],
+      ['NWO-STOVE-CAN', 1],
+      ['NWO-MESH-BAG-S', 1],
+    ],
+  },
+  {
+    sku: 'NWO-WINTER-LAYER-KIT',
+    name: 'Winter Layering Kit',
+    brand: 'Northwind Outfitters',
+    components: [
+      ['NWO-BEANIE-MERINO', 1],
+      ['NWO-GLOVE-LINER', 1],
+    ],
+  },
+  {
+    sku: 'BBW-SLEEP-RITUAL',
+    name: 'Sleep Ritual Set',
+    brand: 'Bluebird Wellness',
+    components: [
+      ['BBW-PILLOW-MIST-50', 1],
+      ['BBW-EYE-MASK-SLK', 1],
+      ['BBW-TEA-CHAM-10', 1],
+    ],
+  },
+  {
+    sku: 'BBW-DETOX-7DAY',
+    name: '7-Day Detox Bundle',
+    brand: 'Bluebird Wellness',
+    components: [
+      ['BBW-TEA-GREEN-14', 1],
+      ['BBW-SHAKER-500', 1],
+      ['BBW-GUIDE-DETOX', 1],
+    ],
+  },
+  {
+    sku: 'BBW-SAMPLER-TRIAL',
+    name: 'Wellness Trial Sampler',
+    brand: 'Bluebird Wellness',
+    components: [['BBW-SACHET-ASSORT', 6]],
+  },
+  {
+    sku: 'SCC-SUBSCR-MONTHLY',
+    name: 'Monthly Coffee Box',
+    brand: 'Summit Coffee Co.',
+    components: [
+      ['SCC-BEANS-250-ETH', 1],
+      ['SCC-BEANS-250-COL', 1],
+      ['SCC-TASTING-CARD', 1],
+    ],
+  },
+  {
+    sku: 'SCC-BREW-STARTER',
+    name: 'Pour-Over Starter Kit',
+    brand: 'Summit Coffee Co.',
+    components: [
+      ['SCC-DRIPPER-02', 1],
+      ['SCC-FILTER-100', 1],
+      ['SCC-BEANS-250-HSE', 1],
+      ['SCC-SCOOP-STEEL', 1],
+    ],
+  },
+  {
+    sku: 'SCC-CORP-GIFT',
+    name: 'Corporate Coffee Gift',
+    brand: 'Summit Coffee Co.',
+    components: [
+      ['SCC-BEANS-250-HSE', 2],
+      ['SCC-MUG-CERAMIC', 1],
+    ],
+  },
+  {
+    sku: 'LUM-GLOW-ROUTINE',
+    name: 'Glow Routine Set',
+    brand: 'Lumen Skincare',
+    components: [
+      ['LUM-CLEANSER-100', 1],
+      ['LUM-SERUM-VITC-30', 1],
+      ['LUM-MOIST-50', 1],
+    ],
+  },
+  {
+    sku: 'LUM-TRAVEL-MINIS',
+    name: 'Travel Minis Kit',
+    brand: 'Lumen Skincare',
+    components: [
+      ['LUM-CLEANSER-30', 1],
+      ['LUM-MOIST-15', 1],
+      ['LUM-SPF-15', 1],
+      ['LUM-POUCH-CLEAR', 1],
+    ],
+  },
+  {
+    sku: 'LUM-PR-INFLUENCER',
+    name: 'Influencer PR Box',
+    brand: 'Lumen Skincare',
+    components: [
+      ['LUM-SERUM-VITC-30', 1],
+      ['LUM-MASK-CLAY-75', 1],
+      ['LUM-PR-CARD', 1],
+      ['GIFTBOX-SM-WHT', 1],
+    ],
+  },
 ];
 
 const NAME_SUFFIXES = [' - Reorder', ' - Rush', ' - Wave 2', ' - Spring', ' - Q4'];
@@ -156,7 +290,10 @@ export function seedWorkOrders(options: { seed: number; clientId: string; now: n
     // A kit can only have started once PB has the order; a very young order has not.
     const latest = now - 30 * MINUTE;
     const startAt = Math.min(Math.max(requestedStart + between(-1, 2) * DAY, pbCreated + 30 * MINUTE), latest);
-    if (startAt < pbCreated + 30 * MINUTE && (status === 'INPROGRESS' || status === 'COMPLETE' || status === 'CLOSED')) {
+    if (
+      startAt < pbCreated + 30 * MINUTE &&
+      (status === 'INPROGRESS' || status === 'COMPLETE' || status === 'CLOSED')
+    ) {
       status = 'CREATED';
     }
     const completeAt = Math.min(startAt + between(0.3, 5) * DAY, latest);
@@ -197,7 +334,8 @@ export function seedWorkOrders(options: { seed: number; clientId: string; now: n
         scrappedQuantity = Math.floor(qty * between(0, 0.01));
         completedQuantity = qty - rejectedQuantity - scrappedQuantity;
         // Closing happens in PB's system some days after completion.
-        const finishedAt = status === 'CLOSED' ? Math.min(completeAt + between(1, 14) * DAY, now - 10 * MINUTE) : completeAt;
+        const finishedAt =
+          status === 'CLOSED' ? Math.min(completeAt + between(1, 14) * DAY, now - 10 * MINUTE) : completeAt;
         pbUpdated = Math.max(pbUpdated, finishedAt);
         break;
       }
@@ -264,12 +402,30 @@ export function seedWorkOrders(options: { seed: number; clientId: string; now: n
 function pickStatus(ageDays: number, r: number): PbStatus {
   const table: [PbStatus, number][] =
     ageDays < 3
-      ? [['CREATED', 0.75], ['INPROGRESS', 0.15], ['CANCELED', 0.1]]
+      ? [
+          ['CREATED', 0.75],
+          ['INPROGRESS', 0.15],
+          ['CANCELED', 0.1],
+        ]
       : ageDays < 20
-        ? [['CREATED', 0.3], ['INPROGRESS', 0.55], ['CANCELED', 0.15]]
+        ? [
+            ['CREATED', 0.3],
+            ['INPROGRESS', 0.55],
+            ['CANCELED', 0.15],
+          ]
         : ageDays < 60
-          ? [['CREATED', 0.05], ['INPROGRESS', 0.15], ['COMPLETE', 0.55], ['CLOSED', 0.15], ['CANCELED', 0.1]]
-          : [['COMPLETE', 0.15], ['CLOSED', 0.72], ['CANCELED', 0.13]];
+          ? [
+              ['CREATED', 0.05],
+              ['INPROGRESS', 0.15],
+              ['COMPLETE', 0.55],
+              ['CLOSED', 0.15],
+              ['CANCELED', 0.1],
+            ]
+          : [
+              ['COMPLETE', 0.15],
+              ['CLOSED', 0.72],
+              ['CANCELED', 0.13],
+            ];
   let acc = 0;
   for (const [status, weight] of table) {
     acc += weight;

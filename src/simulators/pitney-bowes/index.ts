@@ -3,7 +3,16 @@
 import { clearFaults, startSimServer } from '../harness.js';
 import type { PitneyBowesSimulator } from '../types.js';
 import { DEFAULT_SEED, pbDate } from './data.js';
-import { API_BASE, OAUTH_PATH, ROUTE_KEYS, buildRoutes, createState, notFound, resetState, type PbConfig } from './routes.js';
+import {
+  API_BASE,
+  OAUTH_PATH,
+  ROUTE_KEYS,
+  buildRoutes,
+  createState,
+  notFound,
+  resetState,
+  type PbConfig,
+} from './routes.js';
 
 export { ROUTE_KEYS as PITNEY_BOWES_ROUTE_KEYS } from './routes.js';
 

@@ -115,7 +115,8 @@ function tokenHandler(state: PbState, config: PbConfig) {
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return refuse();
-    const ok = sameSecret(decoded.slice(0, colon), config.apiKey) && sameSecret(decoded.slice(colon + 1), config.apiSecret);
+    const ok =
+      sameSecret(decoded.slice(0, colon), config.apiKey) && sameSecret(decoded.slice(colon + 1), config.apiSecret);
     if (!ok) return refuse();
 
     const grant = new URLSearchParams(req.rawBody).get('grant_type');
@@ -130,7 +131,13 @@ function tokenHandler(state: PbState, config: PbConfig) {
       status: 200,
       headers: { 'cache-control': 'no-store' },
       // expiresIn as a string, as PB's token service answers it (the wire assumptions allow string or number).
-      body: { access_token: token, tokenType: 'BearerToken', issuedAt, expiresIn: String(state.tokenTtlSeconds), clientID: config.clientId },
+      body: {
+        access_token: token,
+        tokenType: 'BearerToken',
+        issuedAt,
+        expiresIn: String(state.tokenTtlSeconds),
+        clientID: config.clientId,
+      },
     };
   };
 }
@@ -140,7 +147,10 @@ function requireBearer(state: PbState, req: SimRequest): void {
   const match = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '');
   const expiresAt = match ? state.tokens.get(match[1]!) : undefined;
   if (expiresAt === undefined) {
-    throw new SimHttpError({ ...pbError(401, ERR.invalidToken, 'Invalid or missing access token'), headers: challenge });
+    throw new SimHttpError({
+      ...pbError(401, ERR.invalidToken, 'Invalid or missing access token'),
+      headers: challenge,
+    });
   }
   if (Date.now() >= expiresAt) {
     throw new SimHttpError({ ...pbError(401, ERR.expiredToken, 'Access token expired'), headers: challenge });
@@ -152,15 +162,35 @@ function requireBearer(state: PbState, req: SimRequest): void {
 const TRANSACTION_ID = /^[A-Za-z0-9_-]{1,25}$/;
 const SORT_PROPERTIES = ['createDate', 'updateDate', 'pbCreateDate', 'pbUpdateDate'] as const;
 type SortProperty = (typeof SORT_PROPERTIES)[number];
-const DATE_FIELDS = ['createDate', 'updateDate', 'cancelDate', 'completionDate', 'pbCreateDate', 'pbUpdateDate', 'pbCancelDate'] as const;
+const DATE_FIELDS = [
+  'createDate',
+  'updateDate',
+  'cancelDate',
+  'completionDate',
+  'pbCreateDate',
+  'pbUpdateDate',
+  'pbCancelDate',
+] as const;
 type DateField = (typeof DATE_FIELDS)[number];
 /** The document gives no default order; its examples all send createDate-desc, so that is the default. */
 const DEFAULT_SORT = ['createDate-desc'];
 
 /** The status request's subset, in the order of the document's example. */
 const STATUS_FIELDS = [
-  'clientId', 'clientWorkOrderId', 'workOrderId', 'workOrderName', 'description', 'type', 'status', 'node',
-  'workOrderQuantity', 'startDate', 'completionDate', 'startQuantity', 'completedQuantity', 'sku',
+  'clientId',
+  'clientWorkOrderId',
+  'workOrderId',
+  'workOrderName',
+  'description',
+  'type',
+  'status',
+  'node',
+  'workOrderQuantity',
+  'startDate',
+  'completionDate',
+  'startQuantity',
+  'completedQuantity',
+  'sku',
 ] as const satisfies readonly (keyof PbWorkOrder)[];
 
 function checkTransactionId(state: PbState, req: SimRequest): void {
@@ -171,21 +201,29 @@ function checkTransactionId(state: PbState, req: SimRequest): void {
     fail(400, ERR.transactionId, 'Invalid X-PB-TransactionId', 'Up to 25 letters, numbers, hyphens and underscores');
   }
   // Checked and recorded in one synchronous step, so two concurrent requests with one id cannot both pass.
-  if (state.usedTransactionIds.has(id!)) fail(400, ERR.duplicateTransactionId, 'Duplicate X-PB-TransactionId', 'The transaction id must be unique');
+  if (state.usedTransactionIds.has(id!))
+    fail(400, ERR.duplicateTransactionId, 'Duplicate X-PB-TransactionId', 'The transaction id must be unique');
   state.usedTransactionIds.add(id!);
 }
 
 /** `from`/`to` as epoch ms; a bare date covers the whole day (from its first to its last instant). */
 function parseBound(value: unknown, end: 'from' | 'to', field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const bad = () => fail(400, ERR.invalidSearchField, `Invalid date in searchFields "${field}".${end}`, 'Use ISO 8601, e.g. 2024-01-31T00:00:00Z');
+  const bad = () =>
+    fail(
+      400,
+      ERR.invalidSearchField,
+      `Invalid date in searchFields "${field}".${end}`,
+      'Use ISO 8601, e.g. 2024-01-31T00:00:00Z',
+    );
   if (typeof value !== 'string') return bad();
   const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   if (!m) return bad();
   const [, date, time, zone] = m;
   let iso: string;
   if (time === undefined) iso = `${date}T${end === 'from' ? '00:00:00.000' : '23:59:59.999'}Z`;
-  else iso = `${date}T${time}${zone === undefined ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+  else
+    iso = `${date}T${time}${zone === undefined ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? bad() : ms;
 }
@@ -193,7 +231,12 @@ function parseBound(value: unknown, end: 'from' | 'to', field: string): number |
 function stringValues(field: Record<string, unknown>, name: string): Set<string> {
   const values = field.values;
   if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
-    fail(400, ERR.invalidSearchField, `searchFields "${name}" requires values`, 'values must be a non-empty array of strings');
+    fail(
+      400,
+      ERR.invalidSearchField,
+      `searchFields "${name}" requires values`,
+      'values must be a non-empty array of strings',
+    );
   }
   return new Set(values as string[]);
 }
@@ -206,7 +249,8 @@ function parseSearchFields(raw: unknown): { predicates: Predicate[]; hasDateFilt
   if (raw === undefined || raw === null) return { predicates, hasDateFilter };
   if (!Array.isArray(raw)) return fail(400, ERR.invalidSearchField, 'searchFields must be an array');
   for (const field of raw) {
-    if (typeof field !== 'object' || field === null || Array.isArray(field)) fail(400, ERR.invalidSearchField, 'Each searchFields entry must be an object');
+    if (typeof field !== 'object' || field === null || Array.isArray(field))
+      fail(400, ERR.invalidSearchField, 'Each searchFields entry must be an object');
     const entry = field as Record<string, unknown>;
     const name = entry.name;
     if (typeof name !== 'string' || name === '') fail(400, ERR.invalidSearchField, 'searchFields.name is required');
@@ -221,7 +265,8 @@ function parseSearchFields(raw: unknown): { predicates: Predicate[]; hasDateFilt
       const from = parseBound(entry.from, 'from', key);
       const to = parseBound(entry.to, 'to', key);
       // Either end may be open, but a date field with neither says nothing and is most likely a mistake.
-      if (from === undefined && to === undefined) fail(400, ERR.invalidSearchField, `searchFields "${key}" requires from or to`);
+      if (from === undefined && to === undefined)
+        fail(400, ERR.invalidSearchField, `searchFields "${key}" requires from or to`);
       hasDateFilter = true;
       predicates.push((o) => {
         const value = o[key];
@@ -236,12 +281,18 @@ function parseSearchFields(raw: unknown): { predicates: Predicate[]; hasDateFilt
 }
 
 function parseSort(raw: unknown): { sort: string[]; compare: (a: PbWorkOrder, b: PbWorkOrder) => number } {
-  if (raw !== undefined && raw !== null && !Array.isArray(raw)) fail(400, ERR.invalidSort, 'sort must be an array of strings');
+  if (raw !== undefined && raw !== null && !Array.isArray(raw))
+    fail(400, ERR.invalidSort, 'sort must be an array of strings');
   const sort = Array.isArray(raw) && raw.length > 0 ? (raw as unknown[]) : DEFAULT_SORT;
   const keys = sort.map((s) => {
     const m = typeof s === 'string' ? /^([A-Za-z]+)-(asc|desc)$/.exec(s) : null;
     if (!m || !(SORT_PROPERTIES as readonly string[]).includes(m[1]!)) {
-      return fail(400, ERR.invalidSort, `Invalid sort: ${JSON.stringify(s)}`, `Use <property>-<asc|desc> with one of ${SORT_PROPERTIES.join(', ')}`);
+      return fail(
+        400,
+        ERR.invalidSort,
+        `Invalid sort: ${JSON.stringify(s)}`,
+        `Use <property>-<asc|desc> with one of ${SORT_PROPERTIES.join(', ')}`,
+      );
     }
     return { property: m[1] as SortProperty, direction: m[2] === 'asc' ? 1 : -1 };
   });
@@ -294,16 +345,20 @@ function searchHandler(state: PbState, config: PbConfig, shape: 'full' | 'status
     } catch {
       fail(400, ERR.invalidJson, 'Invalid JSON structure', 'The request body is not valid JSON');
     }
-    if (body === undefined) fail(400, ERR.missingClientId, 'Missing required field: clientId', 'The request body is empty');
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(400, ERR.invalidJson, 'Invalid JSON structure', 'The request body must be an object');
+    if (body === undefined)
+      fail(400, ERR.missingClientId, 'Missing required field: clientId', 'The request body is empty');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      fail(400, ERR.invalidJson, 'Invalid JSON structure', 'The request body must be an object');
     const request = body as Record<string, unknown>;
     const clientId = request.clientId;
-    if (typeof clientId !== 'string' || clientId.trim() === '') fail(400, ERR.missingClientId, 'Missing required field: clientId');
+    if (typeof clientId !== 'string' || clientId.trim() === '')
+      fail(400, ERR.missingClientId, 'Missing required field: clientId');
     const { sort, compare } = parseSort(request.sort);
     const { predicates, hasDateFilter } = parseSearchFields(request.searchFields);
     const { page, size } = parsePaging(req);
     // The credentials belong to one PB client; asking for another client's orders is refused, not answered empty.
-    if (clientId !== config.clientId) fail(403, ERR.clientNotAuthorized, 'The clientId is not authorized for these credentials');
+    if (clientId !== config.clientId)
+      fail(403, ERR.clientNotAuthorized, 'The clientId is not authorized for these credentials');
 
     // The document's quirk: without a date filter only orders created in the last six months are returned.
     if (!hasDateFilter) {
@@ -335,6 +390,10 @@ export function buildRoutes(state: PbState, config: PbConfig): Route[] {
   return [
     { method: 'POST', pattern: OAUTH_PATH, handler: tokenHandler(state, config) },
     { method: 'POST', pattern: `${API_BASE}/v1/work-orders/search`, handler: searchHandler(state, config, 'full') },
-    { method: 'POST', pattern: `${API_BASE}/v1/work-orders/status/search`, handler: searchHandler(state, config, 'status') },
+    {
+      method: 'POST',
+      pattern: `${API_BASE}/v1/work-orders/status/search`,
+      handler: searchHandler(state, config, 'status'),
+    },
   ];
 }

@@ -2,7 +2,15 @@
 // DataLoaders (one GET per distinct key, per request); children lists (`.../byXxxUuid`) one call per parent.
 import DataLoader from 'dataloader';
 import { NotFoundError } from '../../domain/errors.js';
-import type { Operation, OperationDefinition, Product, Route, StorageLocation, Warehouse, WorkOrder } from '../../domain/model.js';
+import type {
+  Operation,
+  OperationDefinition,
+  Product,
+  Route,
+  StorageLocation,
+  Warehouse,
+  WorkOrder,
+} from '../../domain/model.js';
 import { noResources, once, type VendorAdapter, type VendorReads } from '../adapter.js';
 import { byKeys, perKey } from '../loading.js';
 import { createDotZeroClient } from './client.js';

@@ -9,12 +9,7 @@ import { UpstreamError } from '../../domain/errors.js';
 import { VendorHttp, singleFlight, type TransportOptions, type VendorAuth } from '../http.js';
 import { parseIsoDate } from '../iso-date.js';
 import { isRecord } from '../scalars.js';
-import {
-  describeDotZeroError,
-  refreshTokenBody,
-  refreshTokenQuery,
-  tokenFromRefreshAnswer,
-} from './mapping.js';
+import { describeDotZeroError, refreshTokenBody, refreshTokenQuery, tokenFromRefreshAnswer } from './mapping.js';
 import type { DotZeroConfigDirSettings, DotZeroSkillCredentialsWire } from './types.js';
 
 /** The skill refreshes 5 minutes ahead, so a token never expires between being read and being checked upstream. */
@@ -68,7 +63,8 @@ export class DotZeroAuth implements VendorAuth {
   constructor(private readonly options: DotZeroAuthOptions) {
     this.now = options.now ?? Date.now;
     this.header = `Bearer ${options.token}`;
-    this.expiresAtMs = (options.expiresAt ?? jwtExpiry(options.token))?.getTime() ?? this.now() + DEFAULT_TOKEN_LIFETIME_MS;
+    this.expiresAtMs =
+      (options.expiresAt ?? jwtExpiry(options.token))?.getTime() ?? this.now() + DEFAULT_TOKEN_LIFETIME_MS;
     // The user API is another origin: its own pool, and no auth hook (a refresh must never wait on a refresh).
     this.http = new VendorHttp({
       vendor: 'DOTZERO',
@@ -172,20 +168,33 @@ export class DotZeroAuth implements VendorAuth {
       });
       body = res.body;
     } catch (err) {
-      if (err instanceof UpstreamError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.kind !== 'rate_limited') {
-        throw new UpstreamError('DOTZERO', 'auth', `DOTZERO refused the token refresh: HTTP ${err.status}${err.code ? ` ${err.code}` : ''}`, {
-          status: err.status,
-          ...(err.code ? { code: err.code } : {}),
-        });
+      if (
+        err instanceof UpstreamError &&
+        err.status !== undefined &&
+        err.status >= 400 &&
+        err.status < 500 &&
+        err.kind !== 'rate_limited'
+      ) {
+        throw new UpstreamError(
+          'DOTZERO',
+          'auth',
+          `DOTZERO refused the token refresh: HTTP ${err.status}${err.code ? ` ${err.code}` : ''}`,
+          {
+            status: err.status,
+            ...(err.code ? { code: err.code } : {}),
+          },
+        );
       }
       throw err;
     }
     const token = tokenFromRefreshAnswer(body);
-    if (token === undefined) throw new UpstreamError('DOTZERO', 'bad_response', 'DOTZERO answered a token refresh without a token');
+    if (token === undefined)
+      throw new UpstreamError('DOTZERO', 'bad_response', 'DOTZERO answered a token refresh without a token');
     this.header = `Bearer ${token}`;
     this.expiresAtMs = jwtExpiry(token)?.getTime() ?? this.now() + DEFAULT_TOKEN_LIFETIME_MS;
     this.earlyRefreshAfter = 0;
-    if (this.options.configDir !== undefined) await this.persist(this.options.configDir, token, new Date(this.expiresAtMs));
+    if (this.options.configDir !== undefined)
+      await this.persist(this.options.configDir, token, new Date(this.expiresAtMs));
   }
 
   /**
@@ -239,7 +248,11 @@ export function loadDotZeroConfigDir(dir: string): DotZeroConfigDirSettings {
       textContent = readFileSync(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? `DotZero settings: ${file} not found` : `DotZero settings: cannot read ${file} (${code ?? 'error'})`);
+      throw new Error(
+        code === 'ENOENT'
+          ? `DotZero settings: ${file} not found`
+          : `DotZero settings: cannot read ${file} (${code ?? 'error'})`,
+      );
     }
     try {
       return JSON.parse(textContent);
@@ -263,7 +276,10 @@ function requiredString(r: Record<string, unknown>, field: string, file: string)
 }
 
 /** The skill's config.json: the two API URLs. */
-export function readSkillConfig(json: unknown, file: string): Pick<DotZeroConfigDirSettings, 'workOrderApiUrl' | 'userApiUrl'> {
+export function readSkillConfig(
+  json: unknown,
+  file: string,
+): Pick<DotZeroConfigDirSettings, 'workOrderApiUrl' | 'userApiUrl'> {
   const r = isRecord(json) ? json : null;
   if (!r) throw new Error(`DotZero settings: ${file} is not a JSON object`);
   return {

@@ -1,11 +1,7 @@
 // The DotZero client: made once per process, it owns the work-order API's pool and the token. Every call goes
 // through VendorHttp; what DotZero's answers mean (field names, envelopes, status values) is mapping.ts's and
 // states.ts's business, and this file only decides which calls to make, how many, and what their failures become.
-import {
-  InvalidTransitionError,
-  UpstreamError,
-  ValidationError,
-} from '../../domain/errors.js';
+import { InvalidTransitionError, UpstreamError, ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
   Inventory,
@@ -23,7 +19,16 @@ import type {
   WorkOrderUpdate,
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type HttpResponse } from '../http.js';
-import { asPages, mapLimited, offsetWindow, scanningWindow, MAX_VENDOR_PAGE, SCAN_CONCURRENCY, type Page, type Segment } from '../paging.js';
+import {
+  asPages,
+  mapLimited,
+  offsetWindow,
+  scanningWindow,
+  MAX_VENDOR_PAGE,
+  SCAN_CONCURRENCY,
+  type Page,
+  type Segment,
+} from '../paging.js';
 import { badResponse, lookupEach, refusal, type RefusalContext } from '../client-kit.js';
 import type { DotZeroClient, TransitionRequest } from '../types.js';
 import { DotZeroAuth } from './auth.js';
@@ -109,7 +114,13 @@ export class DotZeroRestClient implements DotZeroClient {
     return workOrderListPlans(query).map((plan) =>
       // The document lists the count endpoint without parameters: trust it for the whole list only, and count a
       // filtered list by reading it.
-      this.segment('/v1/workOrders/', 'listWorkOrders', plan, mapWorkOrder, Object.keys(plan.params).length === 0 ? () => this.countWorkOrders() : undefined),
+      this.segment(
+        '/v1/workOrders/',
+        'listWorkOrders',
+        plan,
+        mapWorkOrder,
+        Object.keys(plan.params).length === 0 ? () => this.countWorkOrders() : undefined,
+      ),
     );
   }
 
@@ -143,7 +154,11 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   async routeOperations(routeKey: string): Promise<Operation[]> {
-    const items = await this.children(`/v1/routeOperation/${enc(routeKey)}/byRouteUuid`, 'routeOperations', 'route operations');
+    const items = await this.children(
+      `/v1/routeOperation/${enc(routeKey)}/byRouteUuid`,
+      'routeOperations',
+      'route operations',
+    );
     return sortBySequence(items.map((item) => mapRouteOperation(item, routeKey)));
   }
 
@@ -161,7 +176,11 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   async inventoryByProduct(productKey: string): Promise<Inventory[]> {
-    const items = await this.children(`/v1/productStorage/${enc(productKey)}/byProductUuid`, 'inventoryByProduct', 'product storage');
+    const items = await this.children(
+      `/v1/productStorage/${enc(productKey)}/byProductUuid`,
+      'inventoryByProduct',
+      'product storage',
+    );
     return items.map((item) => mapProductStorage(item, productKey));
   }
 
@@ -194,7 +213,8 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   async createWorkOrder(input: WorkOrderCreate): Promise<DotZeroWorkOrder> {
-    if (input.vendor !== VENDOR) throw new ValidationError(`Not a DotZero work order: ${input.vendor}`, 'vendor', VENDOR);
+    if (input.vendor !== VENDOR)
+      throw new ValidationError(`Not a DotZero work order: ${input.vendor}`, 'vendor', VENDOR);
     const body = createWorkOrderBody(input);
     const res = await this.call(
       { method: 'POST', path: '/v1/workOrders', body, operation: 'createWorkOrder', idempotent: false },
@@ -206,7 +226,11 @@ export class DotZeroRestClient implements DotZeroClient {
     // work_order_id, which the document says GET /v1/workOrders/{id} accepts as well as the uuid.
     const [found] = await this.getWorkOrders([input.orderNumber]);
     if (found === undefined || found instanceof Error) {
-      throw new UpstreamError(VENDOR, 'bad_response', 'DOTZERO answered a create without the work order, and it could not be read back');
+      throw new UpstreamError(
+        VENDOR,
+        'bad_response',
+        'DOTZERO answered a create without the work order, and it could not be read back',
+      );
     }
     return found;
   }
@@ -297,7 +321,9 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   private async countWorkOrders(): Promise<number> {
-    const total = readCount(await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, {}));
+    const total = readCount(
+      await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, {}),
+    );
     if (total === undefined) throw badResponse(VENDOR, 'a work order count that is not a number');
     return total;
   }
@@ -306,7 +332,10 @@ export class DotZeroRestClient implements DotZeroClient {
   private async countByReading(path: string, operation: string, params: QueryParams, from: number): Promise<number> {
     let start = from;
     for (let pages = 0; pages < MAX_SEQUENTIAL_PAGES; pages++) {
-      const list = await this.getList(path, operation, 'list items', { ...params, ...rangeParams(start, MAX_VENDOR_PAGE) });
+      const list = await this.getList(path, operation, 'list items', {
+        ...params,
+        ...rangeParams(start, MAX_VENDOR_PAGE),
+      });
       const total = knownTotal(start, MAX_VENDOR_PAGE, list.items.length, list.total);
       if (total !== undefined) return total;
       if (list.items.length === 0) return start;
@@ -324,13 +353,16 @@ export class DotZeroRestClient implements DotZeroClient {
     if (first.total !== undefined) {
       const starts: number[] = [];
       for (let start = step; start < first.total; start += step) starts.push(start);
-      const rest = await mapLimited(starts, SCAN_CONCURRENCY, (start) => this.getList(path, operation, what, rangeParams(start, step)));
+      const rest = await mapLimited(starts, SCAN_CONCURRENCY, (start) =>
+        this.getList(path, operation, what, rangeParams(start, step)),
+      );
       return [first, ...rest].flatMap((page) => page.items);
     }
     const items = [...first.items];
     let last = step;
     for (let pages = 1; last === MAX_VENDOR_PAGE; pages++) {
-      if (pages >= MAX_SEQUENTIAL_PAGES) throw badResponse(VENDOR, `${what} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
+      if (pages >= MAX_SEQUENTIAL_PAGES)
+        throw badResponse(VENDOR, `${what} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
       const page = await this.getList(path, operation, what, rangeParams(items.length, MAX_VENDOR_PAGE));
       items.push(...page.items);
       last = page.items.length;

@@ -31,10 +31,7 @@ import {
   isDotZeroStatus,
   type DotZeroStatus,
 } from './states.js';
-import type {
-  DotZeroRefreshBody,
-  DotZeroWorkOrderBody,
-} from './types.js';
+import type { DotZeroRefreshBody, DotZeroWorkOrderBody } from './types.js';
 
 type Rec = Record<string, unknown>;
 export type QueryParams = Record<string, string | number | boolean>;
@@ -99,7 +96,8 @@ export function readList(body: unknown): WireList | null {
   if (body === null || body === '') return { items: [], total: 0 };
   const r = record(body);
   if (!r) return null;
-  if (r.data === null || r.data === undefined) return 'total' in r || 'data' in r ? { items: [], total: count(r.total) ?? 0 } : null;
+  if (r.data === null || r.data === undefined)
+    return 'total' in r || 'data' in r ? { items: [], total: count(r.total) ?? 0 } : null;
   if (!Array.isArray(r.data)) return null;
   return { items: r.data, total: count(r.total) };
 }
@@ -122,7 +120,12 @@ export function readCount(body: unknown): number | undefined {
  * The list's total when it is known without another call: the vendor said it, or the page came back short so the
  * list ends inside it. An empty page past the start says only that the list ends somewhere before `start`.
  */
-export function knownTotal(start: number, limit: number, received: number, reported: number | undefined): number | undefined {
+export function knownTotal(
+  start: number,
+  limit: number,
+  received: number,
+  reported: number | undefined,
+): number | undefined {
   if (reported !== undefined) return reported;
   if (received < limit && (received > 0 || start === 0)) return start + received;
   return undefined;
@@ -204,7 +207,14 @@ export function mapRoute(wire: unknown): Route {
 
 const NO_WORK: Pick<
   Operation,
-  'workerId' | 'workerName' | 'deviceId' | 'deviceName' | 'goodQuantity' | 'defectQuantity' | 'startedAt' | 'completedAt'
+  | 'workerId'
+  | 'workerName'
+  | 'deviceId'
+  | 'deviceName'
+  | 'goodQuantity'
+  | 'defectQuantity'
+  | 'startedAt'
+  | 'completedAt'
 > = {
   workerId: null,
   workerName: null,
@@ -500,7 +510,10 @@ const DOMAIN_FIELD_OF_WIRE: Readonly<Record<string, string>> = {
  * input names (DOMAIN_FIELD_OF_WIRE), so a client can name it in a ValidationError as the caller knows it. DotZero
  * sends no reason code, so none is given. Nothing else of the body is read: error bodies may echo secrets.
  */
-export function describeDotZeroError(_status: number, body: unknown): { code?: string; field?: string; reason?: string } {
+export function describeDotZeroError(
+  _status: number,
+  body: unknown,
+): { code?: string; field?: string; reason?: string } {
   if (typeof body === 'string') {
     const code = safeCode(body, CODE_LIKE_MESSAGE);
     return code ? { code } : {};
@@ -510,7 +523,11 @@ export function describeDotZeroError(_status: number, body: unknown): { code?: s
   const nested = record(r.error);
   const firstError = Array.isArray(r.errors) ? record(r.errors[0]) : null;
   const code =
-    safeCode(r.code) ?? safeCode(r.error) ?? safeCode(nested?.code) ?? safeCode(r.message, CODE_LIKE_MESSAGE) ?? safeCode(nested?.message, CODE_LIKE_MESSAGE);
+    safeCode(r.code) ??
+    safeCode(r.error) ??
+    safeCode(nested?.code) ??
+    safeCode(r.message, CODE_LIKE_MESSAGE) ??
+    safeCode(nested?.message, CODE_LIKE_MESSAGE);
   const wireField = safeCode(r.field) ?? safeCode(nested?.field) ?? safeCode(firstError?.field);
   const result: { code?: string; field?: string } = {};
   if (code) result.code = code;
@@ -519,7 +536,9 @@ export function describeDotZeroError(_status: number, body: unknown): { code?: s
   // No field, but a code naming one (DUPLICATE_WORK_ORDER_ID): that field, so the refusal still names the input.
   else if (code) {
     // Only compound names (work_order_id, route_uuid): a short one (status, qty) could be part of any code.
-    const named = Object.keys(DOMAIN_FIELD_OF_WIRE).find((wire) => wire.includes('_') && code.includes(wire.toUpperCase()));
+    const named = Object.keys(DOMAIN_FIELD_OF_WIRE).find(
+      (wire) => wire.includes('_') && code.includes(wire.toUpperCase()),
+    );
     if (named !== undefined) result.field = DOMAIN_FIELD_OF_WIRE[named];
   }
   return result;

@@ -56,7 +56,9 @@ export function workOrderListPlans(query: WorkOrderQuery): DotZeroListPlan<DotZe
 
   if (query.statuses === undefined || query.statuses.length === 0) return [plan(common)];
   const asked = new Set(query.statuses.map(dotZeroStatusOf).filter((v): v is DotZeroStatus => v !== undefined));
-  return DOTZERO_STATUS_VALUES.filter((v) => asked.has(v)).map((v) => plan({ ...workOrderListQuery({ status: v }), ...common }));
+  return DOTZERO_STATUS_VALUES.filter((v) => asked.has(v)).map((v) =>
+    plan({ ...workOrderListQuery({ status: v }), ...common }),
+  );
 }
 
 export function productListPlan(query: ProductQuery): DotZeroListPlan<Product> {

@@ -89,7 +89,10 @@ export function isDotZeroStatus(value: number): value is DotZeroStatus {
 export const dotZeroStateRules: StateRules = stateRules({
   vendor: 'DOTZERO',
   statuses: DOTZERO_STATUS_VALUES,
-  unified: Object.fromEntries(DOTZERO_STATUS_VALUES.map((v) => [v, DOTZERO_STATUSES[v].unified])) as Record<DotZeroStatus, WorkOrderStatus>,
+  unified: Object.fromEntries(DOTZERO_STATUS_VALUES.map((v) => [v, DOTZERO_STATUSES[v].unified])) as Record<
+    DotZeroStatus,
+    WorkOrderStatus
+  >,
   transitions: DOTZERO_TRANSITIONS,
   deletable: DOTZERO_DELETABLE,
   // Values may come as numbers or numeric strings with spaces around them.

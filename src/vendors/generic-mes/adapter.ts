@@ -2,7 +2,14 @@
 // orders carry) and no routes, warehouses or stock. Its list rows lack some fields, read on demand per order.
 import DataLoader from 'dataloader';
 import type { Operation } from '../../domain/model.js';
-import { derivedProduct, derivedProducts, noResources, once, type VendorAdapter, type VendorReads } from '../adapter.js';
+import {
+  derivedProduct,
+  derivedProducts,
+  noResources,
+  once,
+  type VendorAdapter,
+  type VendorReads,
+} from '../adapter.js';
 import { byKeys } from '../loading.js';
 import { genericMesStateRules } from './states.js';
 import { createGenericMesClient, type GenericMesConfig } from './client.js';
@@ -41,7 +48,8 @@ export function createGenericMesAdapter(config: GenericMesConfig): VendorAdapter
 
         product: products.product,
         planProducts: products.planProducts,
-        productOf: async (wo) => (wo.vendor === VENDOR && wo.productName ? derivedProduct(VENDOR, wo.productName) : null),
+        productOf: async (wo) =>
+          wo.vendor === VENDOR && wo.productName ? derivedProduct(VENDOR, wo.productName) : null,
 
         async workOrderOperations(wo) {
           const full = await detailed(wo);

@@ -31,11 +31,7 @@ import {
   updateBody,
 } from './mapping.js';
 import { matchesLocally, planListQueries, segmentKey } from './plan.js';
-import {
-  genericMesStateRules,
-  planTransition,
-  type TransitionMechanism,
-} from './states.js';
+import { genericMesStateRules, planTransition, type TransitionMechanism } from './states.js';
 import type { GmesStatus } from './states.js';
 
 const VENDOR = 'GENERIC_MES' as const;
@@ -134,14 +130,24 @@ class GenericMesHttpClient implements GenericMesClient {
 
   getWorkOrders(keys: readonly string[]): Promise<(GenericMesWorkOrder | Error)[]> {
     return this.lookupEach(keys, 'work order', async (key) => {
-      const res = await this.http.request({ method: 'GET', path: path.workOrder(key), operation: 'getWorkOrder', idempotent: true });
+      const res = await this.http.request({
+        method: 'GET',
+        path: path.workOrder(key),
+        operation: 'getWorkOrder',
+        idempotent: true,
+      });
       return toWorkOrder(unwrapOne(res.body), true);
     });
   }
 
   getOperations(keys: readonly string[]): Promise<(Operation | Error)[]> {
     return this.lookupEach(keys, 'operation', async (key) => {
-      const res = await this.http.request({ method: 'GET', path: path.operation(key), operation: 'getOperation', idempotent: true });
+      const res = await this.http.request({
+        method: 'GET',
+        path: path.operation(key),
+        operation: 'getOperation',
+        idempotent: true,
+      });
       return toOperation(unwrapOne(res.body));
     });
   }
@@ -151,19 +157,30 @@ class GenericMesHttpClient implements GenericMesClient {
       throw new ValidationError('GENERIC_MES work orders have no route; give product instead', 'routeId', VENDOR);
     }
     // The document's create body names the product, and its list shows every order with one.
-    if (!input.productId?.trim()) throw new ValidationError('GENERIC_MES work orders need a product (name or SKU)', 'productId', VENDOR);
+    if (!input.productId?.trim())
+      throw new ValidationError('GENERIC_MES work orders need a product (name or SKU)', 'productId', VENDOR);
   }
 
   checkUpdate(input: WorkOrderUpdate): void {
     if (input.completedQuantity !== undefined) {
-      throw new ValidationError('GENERIC_MES sets completedQuantity only when a work order is completed', 'completedQuantity', VENDOR);
+      throw new ValidationError(
+        'GENERIC_MES sets completedQuantity only when a work order is completed',
+        'completedQuantity',
+        VENDOR,
+      );
     }
   }
 
   async createWorkOrder(input: WorkOrderCreate): Promise<GenericMesWorkOrder> {
     this.checkCreate(input);
     const res = await this.write(
-      { method: 'POST', path: path.workOrders, body: createBody(input), operation: 'createWorkOrder', idempotent: false },
+      {
+        method: 'POST',
+        path: path.workOrders,
+        body: createBody(input),
+        operation: 'createWorkOrder',
+        idempotent: false,
+      },
       { what: 'work order', key: input.orderNumber },
     );
     // The create answer is not the detail (the document's example has no customer, notes or operationIds), so
@@ -231,7 +248,11 @@ class GenericMesHttpClient implements GenericMesClient {
   }
 
   /** One call per distinct key, all at once (no batch read); each key gets its record or its own error. */
-  private lookupEach<T>(keys: readonly string[], what: string, fetchOne: (key: string) => Promise<T>): Promise<(T | Error)[]> {
+  private lookupEach<T>(
+    keys: readonly string[],
+    what: string,
+    fetchOne: (key: string) => Promise<T>,
+  ): Promise<(T | Error)[]> {
     return lookupEach(VENDOR, keys, what, (key) =>
       fetchOne(key).catch((err: unknown) => {
         throw refusal(VENDOR, err, { what, key });

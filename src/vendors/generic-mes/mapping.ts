@@ -103,7 +103,10 @@ export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrd
 /** An operation's unified status (states.ts), upper-cased as work-order statuses are; null for a value it lacks. */
 export function toOperationStatus(vendorStatus: string | null): Operation['status'] {
   if (vendorStatus === null) return null;
-  const k = vendorStatus.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const k = vendorStatus
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   return Object.prototype.hasOwnProperty.call(GMES_OPERATION_STATUSES, k) ? (GMES_OPERATION_STATUSES[k] ?? null) : null;
 }
 
@@ -222,7 +225,9 @@ const INPUT_FIELD: Readonly<Record<string, string>> = { product: 'productId' };
  */
 export function describeError(_status: number, body: unknown): { code?: string; field?: string; reason?: string } {
   const error = isRecord(body) ? body.error : undefined;
-  const code = isRecord(error) ? safeCode(error.code) : safeCode(error) ?? (isRecord(body) ? safeCode(body.code) : undefined);
+  const code = isRecord(error)
+    ? safeCode(error.code)
+    : (safeCode(error) ?? (isRecord(body) ? safeCode(body.code) : undefined));
   const details = isRecord(error) && isRecord(error.details) ? error.details : {};
   const field = safeCode(details.field);
   const reason = safeCode(details.reason);

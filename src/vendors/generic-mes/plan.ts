@@ -1,13 +1,19 @@
 // The generic MES list planning (pure, so the quirks can be tested without a vendor): a vendor-neutral query as
 // the list calls that answer it, and what each must then keep locally, because `GET /work-orders` filters by one
 // status only (and not ON_HOLD) and by nothing else.
-import { PRIORITIES, WORK_ORDER_STATUSES, type GenericMesWorkOrder, type Priority, type WorkOrderQuery, type WorkOrderStatus } from '../../domain/model.js';
+import {
+  PRIORITIES,
+  WORK_ORDER_STATUSES,
+  type GenericMesWorkOrder,
+  type Priority,
+  type WorkOrderQuery,
+  type WorkOrderStatus,
+} from '../../domain/model.js';
 import { listQueryKey } from './mapping.js';
 import { GMES_FILTERABLE, gmesStatusOf } from './states.js';
 import type { GmesStatus } from './states.js';
 
 const VENDOR = 'GENERIC_MES' as const;
-
 
 /** What the list cannot filter by, checked on each record of a scanned list. */
 export interface LocalFilter {
@@ -48,7 +54,8 @@ export function planListQueries(query: WorkOrderQuery): ListPlan[] {
     if (!query.statuses.includes(status)) continue;
     const vendorStatus = gmesStatusOf(status);
     if (vendorStatus === undefined) continue;
-    if (GMES_FILTERABLE.includes(vendorStatus)) plans.push(scan ? { status: vendorStatus, keep: local } : { status: vendorStatus });
+    if (GMES_FILTERABLE.includes(vendorStatus))
+      plans.push(scan ? { status: vendorStatus, keep: local } : { status: vendorStatus });
     else plans.push({ keep: { ...local, status } });
   }
   return plans;

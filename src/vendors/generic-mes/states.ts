@@ -57,14 +57,15 @@ export const GMES_TO_UNIFIED: Readonly<Record<GmesStatus, WorkOrderStatus>> = {
  */
 export type TransitionMechanism = 'start' | 'complete' | 'status';
 
-export const GMES_MECHANISMS: Readonly<Record<GmesStatus, Readonly<Partial<Record<GmesStatus, TransitionMechanism>>>>> = {
-  OPEN: { IN_PROGRESS: 'start', ON_HOLD: 'status', CANCELLED: 'status' },
-  IN_PROGRESS: { PAUSED: 'status', ON_HOLD: 'status', COMPLETED: 'complete' },
-  PAUSED: { IN_PROGRESS: 'status', ON_HOLD: 'status', CANCELLED: 'status' },
-  ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'status', CANCELLED: 'status' },
-  COMPLETED: {},
-  CANCELLED: {},
-};
+export const GMES_MECHANISMS: Readonly<Record<GmesStatus, Readonly<Partial<Record<GmesStatus, TransitionMechanism>>>>> =
+  {
+    OPEN: { IN_PROGRESS: 'start', ON_HOLD: 'status', CANCELLED: 'status' },
+    IN_PROGRESS: { PAUSED: 'status', ON_HOLD: 'status', COMPLETED: 'complete' },
+    PAUSED: { IN_PROGRESS: 'status', ON_HOLD: 'status', CANCELLED: 'status' },
+    ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'status', CANCELLED: 'status' },
+    COMPLETED: {},
+    CANCELLED: {},
+  };
 
 /**
  * The values the list's `status` parameter takes: the document lists OPEN, IN_PROGRESS, COMPLETED, CANCELLED and
@@ -119,7 +120,10 @@ function isGmesStatus(value: string): value is GmesStatus {
 /** A vendor status value, documented or not, as a unified status. */
 export function unifiedStatus(vendorStatus: string): WorkOrderStatus {
   if (isGmesStatus(vendorStatus)) return GMES_TO_UNIFIED[vendorStatus];
-  const normal = vendorStatus.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const normal = vendorStatus
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   if (isGmesStatus(normal)) return GMES_TO_UNIFIED[normal];
   return GMES_STATUS_ALIASES[normal] ?? GMES_STATUS_ALIASES[normal.replace(/_/g, '')] ?? UNKNOWN_STATUS;
 }

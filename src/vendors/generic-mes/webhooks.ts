@@ -39,7 +39,8 @@ export function verifyDelivery(
   if (!signature) return { ok: false, status: 401, reason: 'missing signature' };
   const expected = Buffer.from(signBody(secret, rawBody));
   const given = Buffer.from(signature.trim());
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 401, reason: 'bad signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, status: 401, reason: 'bad signature' };
   const ts = Number(headers.get(TIMESTAMP_HEADER));
   if (!Number.isInteger(ts) || ts <= 0) return { ok: false, status: 400, reason: 'missing or malformed timestamp' };
   if (Math.abs(nowSeconds - ts) > MAX_AGE_SECONDS) return { ok: false, status: 400, reason: 'stale timestamp' };
@@ -54,7 +55,8 @@ export function readDelivery(body: unknown, deliveryId: string): WebhookDelivery
   const b = body as Record<string, unknown>;
   if (b.id !== deliveryId) return { status: 422, reason: 'body id is not the delivery id' };
   if (typeof b.type !== 'string' || !TYPES.includes(b.type)) return { status: 422, reason: 'unknown event type' };
-  if (!b.data || typeof b.data !== 'object' || Array.isArray(b.data)) return { status: 422, reason: 'event without data' };
+  if (!b.data || typeof b.data !== 'object' || Array.isArray(b.data))
+    return { status: 422, reason: 'event without data' };
   let order: GenericMesWorkOrder;
   try {
     order = toWorkOrder(b.data, true);

@@ -3,7 +3,14 @@
 // and the quantities they issued. One whole-list scan per request answers all of those.
 import type { Inventory, PitneyBowesWorkOrder, Warehouse } from '../../domain/model.js';
 import { ValidationError } from '../../domain/errors.js';
-import { derivedProduct, derivedProducts, noResources, once, type VendorAdapter, type VendorReads } from '../adapter.js';
+import {
+  derivedProduct,
+  derivedProducts,
+  noResources,
+  once,
+  type VendorAdapter,
+  type VendorReads,
+} from '../adapter.js';
 import { byKeys } from '../loading.js';
 import { createPitneyBowesClient } from './client.js';
 import { isPossibleSku } from './mapping.js';
@@ -27,7 +34,10 @@ export function createPitneyBowesAdapter(config: PitneyBowesConfig): VendorAdapt
       const workOrder = byKeys(VENDOR, (keys) => client.getWorkOrders(keys));
       const all = once(() => client.allWorkOrders());
       const products = derivedProducts(VENDOR, async () =>
-        (await all()).flatMap((wo) => [...(wo.sku ? [wo.sku] : []), ...wo.lines.flatMap((line) => (line.childSku ? [line.childSku] : []))]),
+        (await all()).flatMap((wo) => [
+          ...(wo.sku ? [wo.sku] : []),
+          ...wo.lines.flatMap((line) => (line.childSku ? [line.childSku] : [])),
+        ]),
       );
 
       return {
@@ -39,7 +49,11 @@ export function createPitneyBowesAdapter(config: PitneyBowesConfig): VendorAdapt
 
         async product(key) {
           if (!isPossibleSku(key)) {
-            throw new ValidationError('Invalid id: not a Pitney Bowes SKU (the document caps SKUs at 30 characters)', 'id', VENDOR);
+            throw new ValidationError(
+              'Invalid id: not a Pitney Bowes SKU (the document caps SKUs at 30 characters)',
+              'id',
+              VENDOR,
+            );
           }
           return products.product(key);
         },

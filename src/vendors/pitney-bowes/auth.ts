@@ -127,8 +127,7 @@ export class PitneyBowesAuth implements VendorAuth {
         status: answer.status,
       });
     }
-    const lifetime =
-      token.expiresInSeconds === null ? PB_TOKEN_DEFAULT_LIFETIME_MS : token.expiresInSeconds * 1000;
+    const lifetime = token.expiresInSeconds === null ? PB_TOKEN_DEFAULT_LIFETIME_MS : token.expiresInSeconds * 1000;
     // A token that lives less than twice the margin would otherwise be refreshed on every call.
     const margin = Math.min(PB_TOKEN_REFRESH_MARGIN_MS, lifetime / 2);
     const cached = { header: `Bearer ${token.accessToken}`, refreshAt: asked + lifetime - margin };

@@ -89,12 +89,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
         }
       }),
     );
-    return keys.map(
-      (key) =>
-        found.get(key) ??
-        failed.get(key) ??
-        notFound('PITNEY_BOWES', 'work order', key),
-    );
+    return keys.map((key) => found.get(key) ?? failed.get(key) ?? notFound('PITNEY_BOWES', 'work order', key));
   }
 
   async allWorkOrders(): Promise<PitneyBowesWorkOrder[]> {

@@ -42,7 +42,8 @@ export function planSearch(query: WorkOrderQuery): PbSearchPlan | null {
     priorityKey = wanted;
   }
 
-  const needle = query.orderNumber !== undefined && query.orderNumber.length > 0 ? query.orderNumber.toLowerCase() : undefined;
+  const needle =
+    query.orderNumber !== undefined && query.orderNumber.length > 0 ? query.orderNumber.toLowerCase() : undefined;
   if (needle !== undefined) tests.push((o) => o.orderNumber.toLowerCase().includes(needle));
 
   const after = query.dueAfter?.getTime();
