@@ -79,6 +79,10 @@ export interface GatewayConfig {
   simulatorWebhookUrl?: string;
   /** How often the simulators change orders by themselves (SIMULATOR_CHANGE_INTERVAL_MS); 0: never. */
   simulatorChangeIntervalMs?: number;
+  /** How often the DotZero simulator deletes an order (and raises a new one) by itself; 0: never. */
+  simulatorDeleteIntervalMs?: number;
+  /** How long a subscription ticket (GET /graphql/stream) stays good (SUBSCRIPTION_TICKET_TTL_MS). */
+  subscriptionTicketTtlMs?: number;
 }
 
 export interface JwtSettings {
@@ -263,6 +267,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     pollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 15_000, 0, 3_600_000),
     ...(simulatorWebhookUrl ? { simulatorWebhookUrl } : {}),
     simulatorChangeIntervalMs: int('SIMULATOR_CHANGE_INTERVAL_MS', 0, 0, 3_600_000),
+    simulatorDeleteIntervalMs: int('SIMULATOR_DELETE_INTERVAL_MS', 0, 0, 3_600_000),
+    subscriptionTicketTtlMs: int('SUBSCRIPTION_TICKET_TTL_MS', 30_000, 1_000, 600_000),
     corsOrigins: origins('CORS_ORIGINS', str('CORS_ORIGINS')),
     metrics: bool('METRICS', true),
     limits: {

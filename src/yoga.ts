@@ -10,6 +10,7 @@ import { createMetrics } from './metrics.js';
 import { createChangeFeed, type ChangeFeed } from './events/feed.js';
 import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
+import { streamPlugin } from './events/stream-route.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema, subgraphSchema } from './schema/index.js';
@@ -22,6 +23,8 @@ import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
 import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
+import { DEFAULT_TICKET_TTL_MS, memoryTickets, redisTickets } from './shared/tickets.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, callerOf } from './security/auth.js';
 import {
   batchingOf,
   corsOf,
@@ -133,8 +136,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
   });
   const writes = createWrites({ adapters, idempotency, locks, changed });
+  const ticketTtlMs = config.subscriptionTicketTtlMs ?? DEFAULT_TICKET_TTL_MS;
+  const tickets = redis ? redisTickets(redis, ticketTtlMs) : memoryTickets(ticketTtlMs);
 
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+  const yoga: YogaServerInstance<Record<string, unknown>, GatewayContext> = createYoga<
+    Record<string, unknown>,
+    GatewayContext
+  >({
     // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
     schema: schemaFor(config, schema, subgraphSchema),
     graphqlEndpoint: '/graphql',
@@ -186,6 +194,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         principal,
         changes,
         loaders,
+        issueTicket: () =>
+          tickets.issue(callerOf(request) ?? { principal, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE }),
         writes: writes.forRequest({
           caller: principal.id,
           assertVisible: loaders.assertVisible,
@@ -208,6 +218,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger,
         maxBodyBytes: config.maxBodyBytes,
       }) as Plugin<GatewayContext>,
+      // EventSource subscriptions by ticket: answered here, then run through the whole pipeline below as the
+      // ticket's caller.
+      streamPlugin({
+        config,
+        tickets,
+        logger,
+        run: (request): Promise<Response> => Promise.resolve(yoga.fetch(request)),
+      }),
       ...securityPlugins(security),
       usePartialErrors(),
       useIdempotentReplay(),
