@@ -79,7 +79,7 @@ export interface GatewayConfig {
   simulatorWebhookUrl?: string;
   /** How often the simulators change orders by themselves (SIMULATOR_CHANGE_INTERVAL_MS); 0: never. */
   simulatorChangeIntervalMs?: number;
-  /** How often the DotZero simulator deletes an order (and raises a new one) by itself; 0: never. */
+  /** How often the DotZero simulator deletes an order by itself (SIMULATOR_DELETE_INTERVAL_MS); 0: never. */
   simulatorDeleteIntervalMs?: number;
   /** How long a subscription ticket (GET /graphql/stream) stays good (SUBSCRIPTION_TICKET_TTL_MS). */
   subscriptionTicketTtlMs?: number;

@@ -8,7 +8,14 @@ import { VENDORS, type Vendor, type WorkOrder } from './domain/model.js';
 import { maskError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { createChangeFeed, type ChangeFeed } from './events/feed.js';
-import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } from './events/poller.js';
+import {
+  createPoller,
+  memoryRosters,
+  memoryWatermarks,
+  redisRosters,
+  redisWatermarks,
+  type ChangePoller,
+} from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
 import { streamPlugin } from './events/stream-route.js';
 import { createLoaders } from './loaders/index.js';
@@ -132,6 +139,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // A lease outlives a few rounds, so a slow round does not lose it; a dead holder's runs out soon after.
     lease: redis ? redisLease(redis, 'poll', Math.max(1_000, 3 * pollIntervalMs)) : alwaysHeld,
     watermarks: redis ? redisWatermarks(redis) : memoryWatermarks(),
+    rosters: redis ? redisRosters(redis) : memoryRosters(),
     intervalMs: pollIntervalMs,
     logger,
   });
