@@ -4,6 +4,7 @@
 // keys it by its SHA-256, so neither a Redis dump nor a log of keys hands out a usable ticket. With Redis any replica
 // redeems a ticket another replica issued (GETDEL: once, atomically); without it, this process's memory.
 import { createHash, randomBytes } from 'node:crypto';
+import { SharedStateUnavailableError } from '../domain/errors.js';
 import type { Caller } from '../security/auth.js';
 import type { SharedRedis } from './redis.js';
 
@@ -51,7 +52,14 @@ export function redisTickets(redis: SharedRedis, ttlMs = DEFAULT_TICKET_TTL_MS):
   return {
     async issue(caller) {
       const ticket = newTicket();
-      await redis.client.set(key(ticket), JSON.stringify(caller), 'PX', ttlMs);
+      try {
+        await redis.client.set(key(ticket), JSON.stringify(caller), 'PX', ttlMs);
+      } catch {
+        // A ticket only this replica knew would fail on any other: none, rather than one that works by chance.
+        throw new SharedStateUnavailableError(
+          'The shared store (Redis) is unavailable: no subscription ticket can be issued; retry later.',
+        );
+      }
       return { ticket, expiresAt: new Date(Date.now() + ttlMs) };
     },
     async redeem(ticket) {

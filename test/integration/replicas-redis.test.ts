@@ -10,6 +10,7 @@ import {
   startCluster,
   startReplica,
   sseSubscribe,
+  ticketSubscribe,
   wsSubscribe,
   type Cluster,
   type Replica,
@@ -137,13 +138,13 @@ describe('shared limits and registrations', () => {
   });
 });
 
-describe('live updates across replicas', () => {
-  async function untilSubscribed(r: Replica, n: number) {
-    for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++)
-      await new Promise((x) => setTimeout(x, 10));
-    expect(r.gateway.changes.subscriberCount()).toBe(n);
-  }
+async function untilSubscribed(r: Replica, n: number) {
+  for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++)
+    await new Promise((x) => setTimeout(x, 10));
+  expect(r.gateway.changes.subscriberCount()).toBe(n);
+}
 
+describe('live updates across replicas', () => {
   it('an SSE subscriber on A and a WebSocket subscriber on B each get every change once: webhook to B, poll, mutation on A', async () => {
     // The first round of polling learns the orders (whichever replica holds the lease).
     await Promise.all([A.gateway.poller.pollOnce(), B.gateway.poller.pollOnce()]);
@@ -218,6 +219,30 @@ describe('live updates across replicas', () => {
     await Promise.all([sse.close(), ws.close()]);
   });
 
+  it('a subscription ticket bought on A opens an EventSource stream on B, once; the stream gets a mutation on A', async () => {
+    const bought = await A.query('mutation { createSubscriptionTicket { ticket } }', undefined, key);
+    const ticket = bought.body.data!.createSubscriptionTicket.ticket as string;
+    const stream = await ticketSubscribe(B.origin, { ticket, query: SUBSCRIPTION });
+    expect(stream.status).toBe(200);
+    await untilSubscribed(B, 1);
+    const reused = await ticketSubscribe(A.origin, { ticket, query: SUBSCRIPTION });
+    expect(reused.status).toBe(401);
+    expect(reused.results[0]!.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect(A.gateway.changes.subscriberCount()).toBe(0);
+    const id = await openOrder();
+    expect((await start(A, id)).body.errors).toBeUndefined();
+    await stream.waitFor(1);
+    expect(stream.results[0]!.data!.workOrderChanged).toMatchObject({
+      source: 'MUTATION',
+      order: { vendor: 'GENERIC_MES', status: 'IN_PROGRESS' },
+    });
+    // Nothing about the ticket is left in Redis, and nothing in it is the ticket itself.
+    const left = await redis.client().keys('mesgw:ticket:*');
+    expect(left).toEqual([]);
+    await stream.close();
+    await untilSubscribed(B, 0);
+  });
+
   it('when the lease holder dies, polling resumes on the other replica', async () => {
     // A third and fourth replica, so A and B stay up for the other tests.
     const C = await startReplica(cluster.sims, { clients: [ALL], redisUrl: redis.url });
@@ -237,9 +262,22 @@ describe('live updates across replicas', () => {
       const sub = await sseSubscribe(D.origin, SUBSCRIPTION, {}, key);
       await untilSubscribed(D, 1);
       const pbId = cluster.pb.changeOrder();
+      // The roster of DotZero's orders lives in Redis too: D notices a deletion against what C (and A, B) read.
+      const goneId = cluster.dotzero.deleteOrder();
       expect(await D.gateway.poller.pollOnce()).toBe(true);
-      await sub.waitFor(1);
-      expect(sub.results[0]!.data!.workOrderChanged.order).toMatchObject({ vendor: 'PITNEY_BOWES', vendorId: pbId });
+      await sub.waitFor(2);
+      const got = sub.results.map((r) => r.data!.workOrderChanged);
+      expect(got).toHaveLength(2);
+      expect(got).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'UPDATED', order: expect.objectContaining({ vendorId: pbId }) }),
+          expect.objectContaining({
+            kind: 'DELETED',
+            source: 'POLL',
+            order: expect.objectContaining({ vendor: 'DOTZERO', vendorId: goneId }),
+          }),
+        ]),
+      );
       await sub.close();
     } finally {
       await C.close();
@@ -287,6 +325,14 @@ describe('one vendor session for all replicas', () => {
 describe('Redis lost while serving', () => {
   it('refuses writes that need a claim (nothing sent), keeps reads working, and recovers when Redis is back', async () => {
     const id = await openOrder();
+    // A subscriber on A from before the outage: after it, a change made on B still reaches it, once.
+    const sub = await sseSubscribe(A.origin, SUBSCRIPTION, {}, key);
+    await untilSubscribed(A, 1);
+    const listed = (await (
+      await fetch(`${cluster.gmes.apiUrl}/work-orders?status=IN_PROGRESS&limit=1`, {
+        headers: { authorization: `Bearer ${cluster.gmes.apiKey}` },
+      })
+    ).json()) as { data: Record<string, unknown>[] };
     await redis.stop();
     try {
       cluster.gmes.resetCounts();
@@ -310,6 +356,28 @@ describe('Redis lost while serving', () => {
       for (let i = 0; i < 5; i++)
         limited.push((await A.query('{ vendors { vendor } }', undefined, { 'x-api-key': LIMITED.apiKey })).status);
       expect(limited).toEqual([200, 200, 200, 200, 429]);
+      // A webhook cannot claim its delivery id: 503, so the vendor retries it later; nothing is published.
+      const raw = JSON.stringify({
+        id: 'dlv-outage',
+        type: 'work_order.updated',
+        createdAt: new Date().toISOString(),
+        data: { ...listed.data[0], completedQuantity: 31337 },
+      });
+      const hook = await fetch(`${A.origin}${GENERIC_MES_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-mes-signature': signBody(SECRET, raw),
+          'x-mes-delivery': 'dlv-outage',
+          'x-mes-timestamp': String(Math.floor(Date.now() / 1000)),
+        },
+        body: raw,
+      });
+      expect(hook.status).toBe(503);
+      // No subscription ticket either: one only this replica knew would fail on the other.
+      const ticket = await B.query('mutation { createSubscriptionTicket { ticket } }', undefined, key);
+      expect(codesOf(ticket)).toEqual(['SHARED_STATE_UNAVAILABLE']);
+      expect(sub.results).toEqual([]);
     } finally {
       await redis.start();
     }
@@ -321,8 +389,19 @@ describe('Redis lost while serving', () => {
       degraded: false,
       sharedState: 'redis',
     });
-    const after = await start(A, id, 'key-after-outage');
+    // Both replicas hear the change channel again (ioredis resubscribes by itself).
+    for (let i = 0; i < 100; i++) {
+      const [, listeners] = (await redis.client().pubsub('NUMSUB', 'mesgw:workOrderChanged')) as [string, number];
+      if (listeners >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await start(B, id, 'key-after-outage');
     expect(after.body.errors).toBeUndefined();
     expect(cluster.gmes.count(START)).toBe(1);
+    await sub.waitFor(1);
+    expect(sub.results.map((r) => r.data!.workOrderChanged.order)).toEqual([
+      expect.objectContaining({ vendor: 'GENERIC_MES', status: 'IN_PROGRESS' }),
+    ]);
+    await sub.close();
   });
 });
