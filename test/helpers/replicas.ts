@@ -86,7 +86,7 @@ export async function startReplica(
 export async function startCluster(
   n: number,
   config: Partial<GatewayConfig> & { clients?: GatewayClient[] } = {},
-  options: { dotzeroExpired?: boolean; logger?: Gateway['logger'] } = {},
+  options: { dotzeroExpired?: boolean; dotzeroConfigDir?: string; logger?: Gateway['logger'] } = {},
 ): Promise<Cluster> {
   const sims = await startSimulatorsFor({});
   if (options.dotzeroExpired) {
@@ -97,6 +97,7 @@ export async function startCluster(
       token: creds.token,
       refreshToken: creds.refreshToken,
       expiresAt: new Date(Date.now() - 1000),
+      ...(options.dotzeroConfigDir ? { configDir: options.dotzeroConfigDir } : {}),
     };
   }
   const replicas: Replica[] = [];

@@ -1,6 +1,9 @@
 // Two gateway replicas against one real Redis (started here on a free port): what a client relies on is not split
 // between them. Vendor writes are counted at the simulators.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
 import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
@@ -30,6 +33,7 @@ const LIMITED: GatewayClient = {
   scopes: ['workorders:read'],
   rateLimitPerMinute: 4,
 };
+const OTHER: GatewayClient = { ...ALL, name: 'other-writer', apiKey: 'other-writer-key-0123456789abcdef' };
 const SECRET = 'whsec-replicas-0123456789abcdef';
 const key = { 'x-api-key': ALL.apiKey };
 const START = 'POST /api/v2/work-orders/:id/start';
@@ -43,7 +47,11 @@ let B: Replica;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  cluster = await startCluster(2, { clients: [ALL, LIMITED], genericMesWebhookSecret: SECRET, redisUrl: redis.url });
+  cluster = await startCluster(2, {
+    clients: [ALL, LIMITED, OTHER],
+    genericMesWebhookSecret: SECRET,
+    redisUrl: redis.url,
+  });
   [A, B] = cluster.replicas as [Replica, Replica];
 });
 
@@ -83,6 +91,23 @@ describe('writes across replicas', () => {
     expect(again.body.data).toEqual(first.body.data);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(cluster.gmes.count(START)).toBe(1);
+  });
+
+  it("an idempotency key is its caller's own: the same key from another client on B is a new write, not a replay", async () => {
+    const [mine, theirs] = [await openOrder(), await openOrder()];
+    cluster.gmes.resetCounts();
+    const first = await start(A, mine, 'key-per-caller');
+    const other = await B.query(
+      'mutation($id: ID!, $k: String) { startWorkOrder(id: $id, idempotencyKey: $k) { status } }',
+      { id: theirs, k: 'key-per-caller' },
+      { 'x-api-key': OTHER.apiKey },
+    );
+    expect(first.body.errors).toBeUndefined();
+    expect(other.body.errors).toBeUndefined();
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(cluster.gmes.count(START)).toBe(2);
+    expect(await redis.client().exists('mesgw:idem:key:all:key-per-caller')).toBe(1);
+    expect(await redis.client().exists('mesgw:idem:key:other-writer:key-per-caller')).toBe(1);
   });
 
   it('the same key racing on both replicas makes one write and one IDEMPOTENCY_CONFLICT', async () => {
@@ -307,7 +332,14 @@ describe('start-up', () => {
 describe('one vendor session for all replicas', () => {
   it("200 concurrent queries over two replicas with DotZero's token expired make exactly one refresh call", async () => {
     await redis.client().del('mesgw:token:dotzero:' + cluster.dotzero.tenantId);
-    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url }, { dotzeroExpired: true });
+    // Both replicas use one `.dotzero/` folder (as two processes on one host would): the new token goes back there.
+    const dir = mkdtempSync(join(tmpdir(), 'dotzero-replicas-'));
+    writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ token: 'old', email: 'ops@acme.test' }));
+    const fresh = await startCluster(
+      2,
+      { clients: [ALL], redisUrl: redis.url },
+      { dotzeroExpired: true, dotzeroConfigDir: dir },
+    );
     try {
       const [X, Y] = fresh.replicas as [Replica, Replica];
       const q = '{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { id } } } }';
@@ -316,6 +348,27 @@ describe('one vendor session for all replicas', () => {
       );
       expect(answers.filter((a) => a.body.errors !== undefined)).toEqual([]);
       expect(fresh.dotzero.refreshCalls()).toBe(1);
+      const shared = JSON.parse((await redis.client().get('mesgw:token:dotzero:' + fresh.dotzero.tenantId))!);
+      const saved = JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8'));
+      expect(`Bearer ${saved.token}`).toBe(shared.header);
+      expect(saved.email).toBe('ops@acme.test');
+    } finally {
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('100 concurrent Pitney Bowes queries over two fresh replicas fetch one OAuth token, shared through Redis', async () => {
+    for (const k of await redis.client().keys('mesgw:token:pitney-bowes:*')) await redis.client().del(k);
+    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url });
+    try {
+      const [X, Y] = fresh.replicas as [Replica, Replica];
+      const q = '{ workOrders(first: 1, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id } } } }';
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? X : Y).query(q, undefined, key)),
+      );
+      expect(answers.filter((a) => a.body.errors !== undefined)).toEqual([]);
+      expect(fresh.pb.tokenCalls()).toBe(1);
     } finally {
       await fresh.close();
     }
