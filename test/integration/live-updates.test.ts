@@ -382,3 +382,61 @@ describe('DotZero deletions, noticed by polling', () => {
     await sse.close();
   });
 });
+
+describe('generic MES deletions', () => {
+  it("an order deleted through the gateway is published once, though the vendor's work_order.deleted webhook reports it too", async () => {
+    cluster.gmes.setWebhook({ url: `${gw.origin}${GENERIC_MES_WEBHOOK_PATH}`, secret: SECRET });
+    try {
+      const sse = await sseSubscribe(
+        gw.origin,
+        SUBSCRIPTION,
+        { filter: { vendors: ['GENERIC_MES', 'PITNEY_BOWES'] } },
+        key(ALL),
+      );
+      await untilSubscribed(1);
+      const order = await gmesOrder('OPEN');
+      const delivered = cluster.gmes.webhooksDelivered();
+      const deleted = await gw.query(
+        'mutation($id: ID!) { deleteWorkOrder(id: $id) { deletedId } }',
+        { id: order.id },
+        key(ALL),
+      );
+      expect(deleted.body.errors).toBeUndefined();
+      await cluster.gmes.settleWebhooks();
+      expect(cluster.gmes.webhooksDelivered()).toBe(delivered + 1);
+      // A later change marks the end: whatever came before it has come.
+      const pbId = cluster.pb.changeOrder();
+      await gw.gateway.poller.pollOnce();
+      await sse.waitFor(2);
+      const got = changesOf(sse);
+      expect(got).toHaveLength(2);
+      expect(got[0]).toMatchObject({ kind: 'DELETED', order: { id: order.id } });
+      expect(['MUTATION', 'WEBHOOK']).toContain(got[0].source);
+      expect(got[1]).toMatchObject({ source: 'POLL', order: { vendor: 'PITNEY_BOWES', vendorId: pbId } });
+      await sse.close();
+    } finally {
+      cluster.gmes.setWebhook(undefined);
+    }
+  });
+
+  it('a signed work_order.deleted delivery for an order never seen is published DELETED with the order it carries', async () => {
+    const feed = gw.gateway.changes.subscribe(() => true);
+    const order = await gmesDetail((await gmesOrder('OPEN')).vendorId);
+    const { id, raw } = delivery({ ...order, id: 'gm-gone-by-webhook' }, undefined, 'work_order.deleted');
+    expect((await sendWebhook(raw, signed(id, raw))).status).toBe(202);
+    const first = await feed.next();
+    expect(first.value).toMatchObject({
+      kind: 'DELETED',
+      source: 'WEBHOOK',
+      order: { vendor: 'GENERIC_MES', vendorId: 'gm-gone-by-webhook' },
+    });
+    // The same deletion told again (another delivery id): nothing more. A marker proves it.
+    const again = delivery({ ...order, id: 'gm-gone-by-webhook' }, undefined, 'work_order.deleted');
+    expect((await sendWebhook(again.raw, signed(again.id, again.raw))).status).toBe(202);
+    const marker = delivery({ ...order, completedQuantity: 424242 });
+    expect((await sendWebhook(marker.raw, signed(marker.id, marker.raw))).status).toBe(202);
+    const next = await feed.next();
+    await feed.return!();
+    expect(next.value).toMatchObject({ kind: 'UPDATED', order: { completedQuantity: 424242 } });
+  });
+});
