@@ -222,6 +222,27 @@ describe('GET /graphql/stream with a ticket (EventSource)', () => {
     expect(vendorCalls()).toBe(0);
   });
 
+  it('a page of an origin in CORS_ORIGINS may open the stream: 200 with its origin allowed, no credentials', async () => {
+    const ui = 'https://ui.example.com';
+    const cors = await startCluster(1, { clients: [ALL], corsOrigins: [ui] });
+    try {
+      const r = cors.replicas[0]!;
+      const bought = await r.query(TICKET, undefined, { ...key(ALL), origin: ui });
+      const ticket = bought.body.data!.createSubscriptionTicket.ticket as string;
+      const url = new URL('/graphql/stream', r.origin);
+      url.searchParams.set('ticket', ticket);
+      url.searchParams.set('query', SUBSCRIPTION);
+      const abort = new AbortController();
+      const res = await fetch(url, { headers: { accept: 'text/event-stream', origin: ui }, signal: abort.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe(ui);
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+      abort.abort();
+    } finally {
+      await cors.close();
+    }
+  });
+
   it('a ticket is bought only with a credential: none is 401; a form post (no preflight) is refused', async () => {
     const none = await gw.query(TICKET);
     expect(none.status).toBe(401);
