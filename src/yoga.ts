@@ -10,6 +10,7 @@ import { createMetrics } from './metrics.js';
 import { createChangeFeed, type ChangeFeed } from './events/feed.js';
 import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
+import { JitPlans, useJit } from './execution/jit.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema, subgraphSchema } from './schema/index.js';
@@ -28,7 +29,7 @@ import {
   principalOf,
   requestIdOf,
   schemaFor,
-  securityPlugins,
+  securityLayer,
   whenRequestIdKnown,
   type SecurityOptions,
 } from './security/index.js';
@@ -38,6 +39,7 @@ import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
 import type { VendorHealthSource } from './domain/health.js';
 import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
+import type { PreparedCatalog } from './security/prepared.js';
 import { MemoryIdempotencyStore } from './writes/idempotency.js';
 import { createWrites } from './writes/index.js';
 import { KeyedLock } from './writes/lock.js';
@@ -57,6 +59,8 @@ export interface GatewayOptions {
   observe?: CallObserver;
   /** Connected Redis (from REDIS_URL): shared state and pub/sub. Without it, memory. */
   redis?: SharedRedis;
+  /** Plugins run after all of the gateway's own (tests observe the pipeline with them). */
+  plugins?: Plugin<GatewayContext>[];
 }
 
 export interface Gateway {
@@ -72,6 +76,10 @@ export interface Gateway {
   ready: Promise<void>;
   /** Every vendor's health, from the gateway's own calls. */
   health: VendorHealthSource;
+  /** The catalog documents prepared at start-up for the lean path; undefined with GATEWAY_LEAN_PERSISTED=false. */
+  prepared: PreparedCatalog | undefined;
+  /** Compiled plans, with GATEWAY_JIT. */
+  jit: JitPlans | undefined;
   close(): Promise<void>;
 }
 
@@ -108,11 +116,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // With Redis, what replicas must agree on lives there; without it, in this process.
   const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(config.idempotencyTtlMs);
   const locks = redis ? new RedisKeyedLock(redis) : new KeyedLock();
+  const jit = config.jit ? new JitPlans() : undefined;
   const security: SecurityOptions = {
     config,
     logger,
+    schemas: [schema, subgraphSchema()],
+    ...(jit ? { jit } : {}),
     ...(redis ? { rateLimiter: redisRateLimiter(redis), apqStore: redisApqStore(redis) } : {}),
   };
+  const { plugins: securityPlugins, catalog: prepared } = securityLayer(security);
   const changes = createChangeFeed({ redis, logger });
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
     const told = after
@@ -208,9 +220,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger,
         maxBodyBytes: config.maxBodyBytes,
       }) as Plugin<GatewayContext>,
-      ...securityPlugins(security),
+      ...securityPlugins,
       usePartialErrors(),
       useIdempotentReplay(),
+      ...(jit ? [useJit(jit)] : []),
+      ...(options.plugins ?? []),
     ],
   });
 
@@ -228,6 +242,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     redis,
     ready: changes.ready,
     health: guards,
+    prepared,
+    jit,
     async close() {
       await poller.stop();
       await changes.close();
