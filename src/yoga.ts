@@ -1,4 +1,5 @@
 // createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -210,7 +211,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // turns it off).
     plugins: [
       // /ready also says where shared state lives and whether Redis is reachable (degraded while it is not).
-      healthPlugin(guards, simulated, undefined, () => sharedStateOf(redis)),
+      // In a cluster (WORKERS), which worker answered: operators (and the cluster test) see the load spread.
+      healthPlugin(guards, simulated, undefined, () => ({
+        ...sharedStateOf(redis),
+        ...(cluster.worker ? { worker: cluster.worker.id } : {}),
+      })),
       ...(metrics ? [metrics.plugin] : []),
       // Its own route, signed by the vendor: before the GraphQL security layer, which it is not part of.
       webhookPlugin({
