@@ -20,6 +20,8 @@ type Compiled = { query: CompiledQuery; operation: OperationDefinitionNode } | n
 /** Compiled plans: schema -> document -> operation name (or '') -> plan; null where the compiler refused. */
 export class JitPlans {
   private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Compiled>>>();
+  /** Plans compiled and refused, and executions through a plan (what the tests and an operator can check). */
+  readonly stats = { compiled: 0, refused: 0, runs: 0 };
 
   get(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Compiled {
     let byDocument = this.bySchema.get(schema);
@@ -38,6 +40,8 @@ export class JitPlans {
           d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
       );
       plan = isCompiledQuery(compiled) && operation ? { query: compiled, operation } : null;
+      if (plan) this.stats.compiled++;
+      else this.stats.refused++;
       // Operation names come from clients: a document's plans are bounded by its named operations, plus ''.
       if (byName.size < 32) byName.set(key, plan);
     }
@@ -57,6 +61,7 @@ export class JitPlans {
       });
       if (coerced.errors) return { errors: coerced.errors };
     }
+    this.stats.runs++;
     return plan.query.query(args.rootValue, args.contextValue, variables) as ExecutionResult | Promise<ExecutionResult>;
   };
 }
