@@ -12,8 +12,14 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { createRequire } from 'node:module';
+import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+
+// Loaded only when GATEWAY_JIT is on (the first JitPlans): a gateway without it carries none of the compiler.
+type Jit = typeof import('graphql-jit');
+let loaded: Jit | undefined;
+const jitModule = (): Jit => (loaded ??= createRequire(import.meta.url)('graphql-jit') as Jit);
 
 type Compiled = { query: CompiledQuery; operation: OperationDefinitionNode } | null;
 
@@ -22,6 +28,7 @@ export class JitPlans {
   private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Compiled>>>();
   /** Plans compiled and refused, and executions through a plan (what the tests and an operator can check). */
   readonly stats = { compiled: 0, refused: 0, runs: 0 };
+  private readonly jit = jitModule();
 
   get(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Compiled {
     let byDocument = this.bySchema.get(schema);
@@ -31,6 +38,7 @@ export class JitPlans {
     const key = operationName ?? '';
     let plan = byName.get(key);
     if (plan === undefined) {
+      const { compileQuery, isCompiledQuery } = this.jit;
       const compiled = compileQuery(schema, document, operationName ?? undefined, {
         // Stacks of field errors are never shown (errors.ts masks them) and capturing them is the costliest part.
         disablingCapturingStackErrors: true,
