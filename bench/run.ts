@@ -9,9 +9,14 @@
 //   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
 //   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
 //   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
+//   npm run bench -- --compare GATEWAY_LEAN_PERSISTED=false --only P1,P4   a second gateway with these settings,
+//                                      measured in the same rounds (here: the general path against the lean one)
+//   npm run bench -- --redis --env WORKERS=2 --compare WORKERS=1           a redis-server for the run (REDIS_URL),
+//                                      settings for both gateways (--env), the second with WORKERS=1
 //
 // Asserts nothing; it checks that gateway and direct give the same answers and make the same vendor calls, and says so.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -48,11 +53,24 @@ const o = {
   connections: Number(opt('connections', '50')),
   rate: Number(opt('rate', '100')),
   openDuration: Number(opt('open-duration', quick ? '3' : '5')),
-  only: opt('only', profile || (quick ? 'W1,W2,W3,W4' : 'W1,W2,W3,W4')).split(','),
+  only: opt('only', profile || 'W1,W2,W3,W4,P1,P4').split(','),
   nodeOptions: opt('node-options', ''),
   heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
   prewarm: Number(opt('prewarm', quick ? '2' : '4')),
+  /** Settings for both gateways, and for a second gateway measured beside the first: K=V,K=V. */
+  env: settings(opt('env', '')),
+  compare: opt('compare', '') ? settings(opt('compare', '')) : undefined,
+  redis: flag('redis'),
 };
+function settings(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new Error(`--env/--compare takes KEY=VALUE pairs, not "${pair}"`);
+    out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
 const scenarios = SCENARIOS.filter((s) => o.only.includes(s.name));
 if (scenarios.length === 0)
   throw new Error(`no scenario among ${o.only.join(',')}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -100,7 +118,13 @@ interface Gw {
   log: string;
 }
 
-async function startGateway(simEnv: Env, work: string, extraNodeOptions: string, extraEnv: Env = {}): Promise<Gw> {
+async function startGateway(
+  simEnv: Env,
+  work: string,
+  extraNodeOptions: string,
+  extraEnv: Env = {},
+  name = 'gateway',
+): Promise<Gw> {
   if (PRESTART) {
     const pre = spawn('sh', ['-c', PRESTART], {
       cwd: root,
@@ -123,7 +147,7 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
       },
     ]),
   );
-  const log = join(work, 'gateway.log');
+  const log = join(work, `${name}.log`);
   const out = createWriteStream(log);
   const nodeOptions = [process.env.NODE_OPTIONS, o.nodeOptions, extraNodeOptions].filter(Boolean).join(' ');
   const child = spawn('sh', ['-c', START], {
@@ -174,6 +198,39 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
   });
   if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
   return { child, url, log };
+}
+
+/** A redis-server of the run's own on a free loopback port (--redis), never the machine's. */
+async function startRedis(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => res(p));
+    });
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+    { stdio: 'ignore', detached: true },
+  );
+  children.push(child);
+  for (let i = 0; i < 100; i++) {
+    const { connect } = await import('node:net');
+    const ok = await new Promise<boolean>((res) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        res(true);
+      });
+      sock.once('error', () => res(false));
+    });
+    if (ok) return `redis://127.0.0.1:${port}`;
+    await sleep(50);
+  }
+  throw new Error('redis-server did not start');
 }
 
 // ---- /proc: the gateway's whole process tree (sh, a CLI wrapper if any, the server)
@@ -441,12 +498,29 @@ console.log(
 const sims = await startSimulators();
 const profDir = join(work, 'prof');
 mkdirSync(profDir);
+// Persisted scenarios: their documents join the catalog in a manifest of the run's own.
+const catalog = JSON.parse(readFileSync(join(root, 'src/generated/persisted-documents.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const idOf = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+for (const s of scenarios) if (s.persisted) catalog[idOf(s.query({ orderId: '' }))] = s.query({ orderId: '' });
+const manifestFile = join(work, 'persisted-documents.json');
+writeFileSync(manifestFile, JSON.stringify(catalog));
+const shared: Env = { PERSISTED_DOCUMENTS_FILE: manifestFile, ...o.env };
+if (o.redis) shared.REDIS_URL = await startRedis();
+if (Object.keys(o.env).length) console.log(`both gateways: ${JSON.stringify(o.env)}`);
 const gw = profile
   ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, {
       BENCH_PROFILE_DIR: profDir,
+      ...shared,
     })
-  : await startGateway(sims.env, work, '');
+  : await startGateway(sims.env, work, '', shared);
 const gwPid = gw.child.pid!;
+// The second gateway (--compare): the same start command with the settings to compare.
+const gw2 =
+  o.compare && !profile ? await startGateway(sims.env, work, '', { ...shared, ...o.compare }, 'gateway2') : undefined;
+if (gw2) console.log(`second gateway ("gw2"): ${JSON.stringify(o.compare)}`);
 await sleep(1000);
 const idle = usage(gwPid);
 const startedTree = tree(gwPid);
@@ -464,12 +538,18 @@ const orderUuid = Buffer.from(orderId, 'base64url').toString('utf8').split(':')[
 interface Prepared {
   s: Scenario;
   gateway: Send;
+  gateway2?: Send;
   direct: Send;
 }
+const pool2 = gw2 ? new Pool(gw2.url, { connections: o.connections, pipelining: 1 }) : undefined;
 const prepared: Prepared[] = scenarios.map((s) => {
-  const body = JSON.stringify({ query: s.query({ orderId }) });
-  const ask = async () => {
-    const res = await pool.request({
+  const body = JSON.stringify(
+    s.persisted
+      ? { documentId: idOf(s.query({ orderId: '' })), variables: s.persisted.variables({ orderId }) }
+      : { query: s.query({ orderId }) },
+  );
+  const ask = async (through = pool) => {
+    const res = await through.request({
       method: 'POST',
       path: '/graphql',
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
@@ -483,10 +563,11 @@ const prepared: Prepared[] = scenarios.map((s) => {
   return {
     s,
     gateway: async () => void (await ask()),
+    ...(pool2 ? { gateway2: async () => void (await ask(pool2)), ask2: () => ask(pool2) } : {}),
     // The lean handler would serialize its answer too.
     direct: async () => void JSON.stringify(await s.direct(direct, { orderUuid })),
     ask,
-  } as Prepared & { ask: () => Promise<unknown> };
+  } as Prepared & { ask: () => Promise<unknown>; ask2?: () => Promise<unknown> };
 });
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -508,6 +589,16 @@ for (const p of prepared as (Prepared & { ask: () => Promise<unknown> })[]) {
   );
   if (!same) {
     console.log(`    gateway: ${canonical(g).slice(0, 400)}\n    direct:  ${canonical(d).slice(0, 400)}`);
+  }
+  const ask2 = (p as { ask2?: () => Promise<unknown> }).ask2;
+  if (ask2) {
+    const c3 = await simCounts(sims.admin);
+    const g2 = await ask2();
+    const c4 = await simCounts(sims.admin);
+    const calls2 = routeDelta(c4.byRoute, c3.byRoute);
+    console.log(
+      `  ${p.s.name} gw2: vendor calls ${sum(calls2)}${canonical(calls2) === canonical(dRoutes) ? ' (same calls)' : ' — CALLS DIFFER'}; answers ${canonical(g2) === canonical(d) ? 'identical' : 'DIFFER'}`,
+    );
   }
 }
 
@@ -554,25 +645,29 @@ if (o.prewarm > 0) {
   console.log(`\nwarming up: ${o.prewarm} s of each scenario, gateway and direct, unmeasured`);
   for (const p of prepared) {
     await prewarm(p.gateway, o.prewarm);
+    if (p.gateway2) await prewarm(p.gateway2, o.prewarm);
     await prewarm(p.direct, o.prewarm);
   }
 }
 
 // Interleaved rounds: gateway then direct in odd rounds, direct then gateway in even ones.
-const results = new Map<string, { gw: Run[]; direct: Run[] }>();
-for (const p of prepared) results.set(p.s.name, { gw: [], direct: [] });
+const results = new Map<string, { gw: Run[]; gw2: Run[]; direct: Run[] }>();
+for (const p of prepared) results.set(p.s.name, { gw: [], gw2: [], direct: [] });
 console.log(
   `\nclosed loop: ${o.rounds} rounds x ${prepared.length} scenarios, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s each (heavy ones W2, W3: max(${o.warmup}, 2) s + ${o.duration * o.heavyFactor} s)`,
 );
 for (let r = 0; r < o.rounds; r++) {
   for (const p of prepared) {
     const res = results.get(p.s.name)!;
-    const order: ('gw' | 'direct')[] = r % 2 === 0 ? ['gw', 'direct'] : ['direct', 'gw'];
+    const modes: ('gw' | 'gw2' | 'direct')[] = p.gateway2 ? ['gw', 'gw2', 'direct'] : ['gw', 'direct'];
+    const order = r % 2 === 0 ? modes : [...modes].reverse();
     for (const mode of order) {
       const run =
         mode === 'gw'
           ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url)
-          : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
+          : mode === 'gw2'
+            ? await closedLoop(p.gateway2!, sims.admin, gw2!.child.pid!, p.s.heavy, gw2!.url)
+            : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
       res[mode].push(run);
       process.stdout.write(
         `  round ${r + 1} ${p.s.name} ${mode.padEnd(6)} ${fmt(run.rps).padStart(6)} req/s${run.errors ? ` ${run.errors} ERRORS` : ''}\n`,
@@ -637,6 +732,51 @@ for (const p of prepared) {
     ].join(' | '),
   );
 }
+if (gw2) {
+  console.log(
+    `\nsecond gateway (gw2: ${JSON.stringify(o.compare)}) against the first, same rounds; median (min-max) of per-round ratios`,
+  );
+  console.log(
+    [
+      'scenario',
+      'gw req/s',
+      'gw2 req/s',
+      'gw2 / gw',
+      'gw ratio to direct',
+      'gw2 ratio to direct',
+      'gw CPU ms/query',
+      'gw2 CPU ms/query',
+      'gw2 p50/p99 ms',
+      'gw2 max RSS MB server/tree',
+    ].join(' | '),
+  );
+  for (const p of prepared) {
+    const { gw: g, gw2: g2, direct: d } = results.get(p.s.name)!;
+    console.log(
+      [
+        p.s.name,
+        spread(g.map((x) => x.rps)),
+        spread(g2.map((x) => x.rps)),
+        spread(
+          g2.map((run, i) => run.rps / g[i]!.rps),
+          2,
+        ),
+        spread(
+          g.map((run, i) => run.rps / d[i]!.rps),
+          2,
+        ),
+        spread(
+          g2.map((run, i) => run.rps / d[i]!.rps),
+          2,
+        ),
+        fmt(median(g.map((x) => (x.gwCpu! * 10) / x.rps)), 2),
+        fmt(median(g2.map((x) => (x.gwCpu! * 10) / x.rps)), 2),
+        `${fmt(median(g2.map((x) => x.p50)), 1)} / ${fmt(median(g2.map((x) => x.p99)), 1)}`,
+        `${mb(Math.max(...g2.map((x) => x.maxServerRss!)))} / ${mb(Math.max(...g2.map((x) => x.maxTreeRss!)))}`,
+      ].join(' | '),
+    );
+  }
+}
 console.log(
   `idle RSS: after start server ${mb(idle.serverRss)} / tree ${mb(idle.treeRss)} MB; 3 s after the load server ${mb(after.serverRss)} / tree ${mb(after.treeRss)} MB`,
 );
@@ -667,6 +807,7 @@ if (o.openDuration > 0) {
 }
 
 await pool.close();
+await pool2?.close();
 await direct.close();
 if (existsSync(gw.log)) {
   const errs = readFileSync(gw.log, 'utf8')

@@ -71,7 +71,11 @@ function withEntityCounts(document: DocumentNode, counts: ReadonlyMap<FieldNode,
   });
 }
 
-export function federationPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
+/** `skipsStatic(document)`: a catalog document known at start-up to ask for no `_entities` (the lean path). */
+export function federationPlugins(
+  config: GatewayConfig,
+  skipsStatic: (document: DocumentNode) => boolean = () => false,
+): Plugin<GatewayContext>[] {
   const { maxEntities, maxCost } = limitsOf(config);
   const expose = !config.production;
   const costRule = costLimitRule({
@@ -92,6 +96,7 @@ export function federationPlugins(config: GatewayConfig): Plugin<GatewayContext>
   return [
     {
       onExecute({ args, setResultAndStopExecution }) {
+        if (skipsStatic(args.document)) return;
         const fields = entityFields(args.document, (args.variableValues ?? {}) as Record<string, unknown>);
         if (fields.length === 0) return;
         const total = fields.reduce((n, f) => n + f.count, 0);

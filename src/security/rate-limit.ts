@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import { callerOf } from './auth.js';
 import { limitsOf } from './limits.js';
 import { persistedIdOf, type PersistedStore } from './persisted.js';
+import type { PreparedCatalog } from './prepared.js';
 import { refusal } from './refusal.js';
 import { requestIdOf } from './request-id.js';
 
@@ -80,6 +81,7 @@ export function rateLimitPlugins(
   store: PersistedStore,
   logger: Logger,
   limiter: { take(key: string, cost: number, limit: number): Verdict | Promise<Verdict> } = new RateLimiter(),
+  catalog?: PreparedCatalog,
 ): Plugin<GatewayContext>[] {
   const { maxTokens, maxBatch } = limitsOf(config);
   // The same documents come again and again (persisted ones above all): count each text once.
@@ -90,9 +92,14 @@ export function rateLimitPlugins(
     let text: unknown = params.query;
     if (text == null) {
       const id = persistedIdOf(params, request);
+      // A catalog document: counted at start-up (the manifest answers every caller alike, before APQ).
+      const prepared = id ? catalog?.byId.get(id) : undefined;
+      if (prepared) return prepared.rootFields(params.operationName);
       text = id ? await store.lookup(id, request) : undefined;
     }
     if (typeof text !== 'string') return 1;
+    const known = catalog?.byText.get(text);
+    if (known) return known.rootFields(params.operationName);
     // Keyed by a digest, so the cache holds short keys however long the documents are.
     const key = createHash('sha256')
       .update(`${params.operationName ?? ''}\n${text}`)
