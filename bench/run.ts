@@ -8,6 +8,7 @@
 //   npm run bench -- --quick           ~2.5 min
 //   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
 //   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
+//   npm run bench -- --soak --only W2 --duration 600     gateway only, 10 min: RSS over time, start/end/peak
 //   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
 //   npm run bench -- --compare GATEWAY_LEAN_PERSISTED=false --only P1,P4   a second gateway with these settings,
 //                                      measured in the same rounds (here: the general path against the lean one)
@@ -61,6 +62,9 @@ const o = {
   env: settings(opt('env', '')),
   compare: opt('compare', '') ? settings(opt('compare', '')) : undefined,
   redis: flag('redis'),
+  /** Gateway only, one scenario, one long closed loop: RSS printed over time (start, end, peak), for flat memory. */
+  soak: flag('soak'),
+  rssEvery: Number(opt('rss-every', '30')),
 };
 function settings(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -163,6 +167,10 @@ async function startGateway(
       // (other test gateways on this machine) before the gateway binds it.
       PORT: '0',
       GATEWAY_CLIENTS_FILE: clients,
+      // The direct client queues every call on its 32 connections; the gateway's bulkhead (32 running, 256 waiting
+      // by default) would refuse most of W2's 50 x 54 calls at once instead. Same 32 connections, a queue long
+      // enough for the load (each call still waits no longer than its deadline), so both sides do the same work.
+      UPSTREAM_MAX_QUEUED: process.env.UPSTREAM_MAX_QUEUED ?? '100000',
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       ...extraEnv,
     },
@@ -628,6 +636,41 @@ if (profile) {
   writeFileSync(dest, readFileSync(join(profDir, file)));
   console.log(`  profile: ${dest} (open in Chrome DevTools or speedscope)\n`);
   console.log(analyzeProfile(JSON.parse(readFileSync(dest, 'utf8')), { root }));
+  await direct.close();
+  process.exit(0);
+}
+
+if (o.soak) {
+  const p = prepared[0]!;
+  console.log(
+    `\nsoak: the gateway under ${p.s.name}, closed loop, ${o.connections} connections, ${o.duration} s; RSS every ${o.rssEvery} s`,
+  );
+  const server = serverOf(tree(gwPid))!;
+  const samples: { t: number; rss: number }[] = [];
+  const t0 = performance.now();
+  const sample = () => samples.push({ t: (performance.now() - t0) / 1000, rss: readProc(server.pid)?.rssBytes ?? 0 });
+  sample();
+  let peak = 0;
+  const peakTimer = setInterval(() => (peak = Math.max(peak, readProc(server.pid)?.rssBytes ?? 0)), 250);
+  const timer = setInterval(() => {
+    sample();
+    const last = samples.at(-1)!;
+    console.log(`  t=${fmt(last.t).padStart(4)} s  RSS ${mb(last.rss)} MB`);
+  }, o.rssEvery * 1000);
+  // heavy=false: the duration is the one given, whatever the scenario.
+  const run = await closedLoop(p.gateway, sims.admin, gwPid, false, gw.url);
+  clearInterval(timer);
+  clearInterval(peakTimer);
+  sample();
+  const rss = samples.map((x) => x.rss);
+  const half = rss.slice(Math.floor(rss.length / 2));
+  console.log(
+    `  ${fmt(run.rps)} req/s, ${run.errors} errors, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, ${fmt(run.calls, 1)} vendor calls/query`,
+  );
+  console.log(
+    `  RSS start ${mb(rss[0])} MB, end ${mb(rss.at(-1))} MB, peak ${mb(Math.max(peak, ...rss))} MB; second half min ${mb(Math.min(...half))} / max ${mb(Math.max(...half))} MB`,
+  );
+  await pool.close();
   await direct.close();
   process.exit(0);
 }

@@ -47,6 +47,7 @@ import {
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
+import { bodyLimit } from './security/body-limit.js';
 import type { VendorHealthSource } from './domain/health.js';
 import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
@@ -197,8 +198,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
     batching: batchingOf(config),
-    // Checked on Content-Length and, for chunked bodies, while the body streams in: 413 over it.
-    maxRequestBodySize: config.maxBodyBytes,
+    // Checked on Content-Length and, for chunked bodies, while the body streams in: 413 over it. Our own plugin
+    // (security/body-limit.ts, last below) in place of yoga's, which pipes every body through a stream.
+    maxRequestBodySize: false,
     logging: false,
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
@@ -254,6 +256,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...securityPlugins,
       usePartialErrors(),
       useIdempotentReplay(),
+      bodyLimit(config.maxBodyBytes),
       ...(jit ? [useJit(jit)] : []),
       ...(options.plugins ?? []),
     ],

@@ -2,7 +2,7 @@
 // depth, alias, token and cost limits and our own directive count and introspection depth (each refusal with its
 // own code), introspection off by configuration, field suggestions hidden where callers authenticate, and CSRF
 // prevention. graphql-js's own rules refuse fragment cycles; yoga refuses mutations over GET,
-// over-long batches and over-large bodies (its options are set in yoga.ts from the same limits).
+// over-long batches (its options are set in yoga.ts from the same limits); body-limit.ts refuses over-large bodies.
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';

@@ -43,6 +43,9 @@ export function countRootFields(document: DocumentNode, operationName?: string |
   return Math.max(1, count(operation.selectionSet, new Set()));
 }
 
+/** Documents up to this length key the count cache as they are (2000 entries: a few MB at most). */
+const DIRECT_KEY_CHARS = 2048;
+
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /**
@@ -100,10 +103,10 @@ export function rateLimitPlugins(
     if (typeof text !== 'string') return 1;
     const known = catalog?.byText.get(text);
     if (known) return known.rootFields(params.operationName);
-    // Keyed by a digest, so the cache holds short keys however long the documents are.
-    const key = createHash('sha256')
-      .update(`${params.operationName ?? ''}\n${text}`)
-      .digest('base64url');
+    // A usual document is its own key (no hash per request); a long one is keyed by its digest, so no key is long
+    // however long the documents are. A digest key has no newline, so it never equals a document key.
+    const named = `${params.operationName ?? ''}\n${text}`;
+    const key = named.length <= DIRECT_KEY_CHARS ? named : `#${createHash('sha256').update(named).digest('base64url')}`;
     let n = counted.get(key);
     if (n === undefined) {
       try {

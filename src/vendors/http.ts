@@ -223,8 +223,8 @@ export class VendorHttp {
     const guard = this.guard;
     const queued = guard.bulkhead.executionSlots === 0;
     // A call waiting for a slot waits no longer than its deadline; when it gives up, its queue entry is cancelled
-    // (the bulkhead then skips it without running it).
-    const cancel = new AbortController();
+    // (the bulkhead then skips it without running it). A call that runs at once has nothing to cancel.
+    const cancel = queued ? new AbortController() : undefined;
     let timer: NodeJS.Timeout | undefined;
     if (queued) guard.queued++;
     let counted = queued;
@@ -242,13 +242,13 @@ export class VendorHttp {
       } finally {
         guard.inFlight--;
       }
-    }, cancel.signal);
+    }, cancel?.signal);
     try {
       if (!queued) return await run;
       const waited = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => {
-            cancel.abort();
+            cancel?.abort();
             reject(this.deadlineError(req, true));
           },
           Math.max(0, deadline - performance.now()),
