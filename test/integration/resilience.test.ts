@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '../../src/config.js';
 import { clearFaults, type Faults } from '../../src/simulators/harness.js';
 import { startGenericMesSimulator } from '../../src/simulators/generic-mes/index.js';
-import { startTcpProxy } from '../../src/simulators/tcp-proxy.js';
+import { startTcpProxy, startUnconnectable } from '../../src/simulators/tcp-proxy.js';
 import type { VendorPolicy } from '../../src/vendors/resilience.js';
 import { codes, startTestGateway, startTestGatewayWith, type TestGateway } from '../helpers/gateway.js';
 
@@ -534,6 +534,45 @@ describe('TCP-level faults through the proxy', () => {
       await gw.close();
       await proxy.close();
       await sim.close();
+    }
+  });
+});
+
+describe('connect deadline', () => {
+  it('a vendor that never completes a TCP connection answers UPSTREAM_TIMEOUT within its connect budget, for its part only; a write that met it was not sent', async () => {
+    const host = await startUnconnectable();
+    // Only the connect budget is short: the headers, body and call deadlines are 20 s, so an answer well before
+    // them can only be the connect deadline's.
+    const gw = await startTestGatewayWith(
+      { GENERIC_MES: { apiUrl: `${host.origin}/api/v2`, apiKey: 'unused-key' } },
+      {
+        config: config(
+          { timeoutMs: 20_000, headersTimeoutMs: 20_000, bodyTimeoutMs: 20_000, connectTimeoutMs: 300, retries: 0 },
+          { upstreamTimeoutMs: 20_000 },
+        ),
+      },
+    );
+    try {
+      const started = performance.now();
+      const res = await gw.query(ALL);
+      const took = performance.now() - started;
+      expect(res.body.errors!.map((e) => [e.extensions!.code, e.extensions!.vendor, e.path])).toEqual([
+        ['UPSTREAM_TIMEOUT', 'GENERIC_MES', ['gm']],
+      ]);
+      expect(res.body.errors![0]!.message).toMatch(/connect deadline \(300 ms\)/);
+      expect(vendorsIn(res)).toEqual(new Set(['DOTZERO', 'PITNEY_BOWES']));
+      // Generous bound (a shared 2-core machine), still far below the 20 s of every other deadline.
+      expect(took).toBeLessThan(10_000);
+      // A create that could not connect never reached the vendor: not UNKNOWN, and its key is free again.
+      const create = await gw.query(
+        `mutation($input: CreateWorkOrderInput!) { createWorkOrder(input: $input) { id } }`,
+        { input: { vendor: 'GENERIC_MES', orderNumber: 'WO-CONNECT-1', quantity: 1, product: 'Widget A' } },
+      );
+      expect(create.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', vendor: 'GENERIC_MES' });
+      expect(create.body.errors![0]!.extensions!.outcome).toBeUndefined();
+    } finally {
+      await gw.close();
+      await host.close();
     }
   });
 });
