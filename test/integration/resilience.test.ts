@@ -307,6 +307,79 @@ describe('writes', () => {
     expect(gw.gmes.count(START_GM)).toBe(2);
   });
 
+  const CREATE = `mutation($input: CreateWorkOrderInput!) { createWorkOrder(input: $input) { id vendor orderNumber quantity notes } }`;
+  const CREATE_ROUTE = { DOTZERO: 'POST /v1/workOrders', GENERIC_MES: 'POST /api/v2/work-orders' } as const;
+  it.each<['DOTZERO' | 'GENERIC_MES', string, Faults, boolean]>([
+    ['DOTZERO', 'the connection cut after the vendor created it', { resetAfterHandler: true }, true],
+    ['DOTZERO', 'the answer never coming after the vendor created it', { hangAfterHandler: true }, true],
+    ['DOTZERO', 'the connection cut before the vendor handled it', { reset: true }, false],
+    ['GENERIC_MES', 'the connection cut after the vendor created it', { resetAfterHandler: true }, true],
+    ['GENERIC_MES', 'the answer never coming after the vendor created it', { hangAfterHandler: true }, true],
+    ['GENERIC_MES', 'the connection cut before the vendor handled it', { reset: true }, false],
+  ])(
+    '%s create with %s: UNKNOWN, and its repeat looks the order up by its number, never creating it twice',
+    async (vendor, _name, faults, happened) => {
+      const sim = vendor === 'DOTZERO' ? gw.dotzero : gw.gmes;
+      const route = CREATE_ROUTE[vendor];
+      gw.resetCounts();
+      let created = 0;
+      sim.observeWrites((key, _body, status) => {
+        if (key === route && status < 300) created++;
+      });
+      try {
+        const orderNumber = `AMB-${vendor}-${Object.keys(faults)[0]}`;
+        const input = {
+          vendor,
+          orderNumber,
+          quantity: 7,
+          notes: 'ambiguous',
+          ...(vendor === 'GENERIC_MES' ? { product: 'Widget A' } : {}),
+        };
+        const key = { 'idempotency-key': `create-${orderNumber}` };
+        Object.assign(sim.faults, faults, { only: [route] });
+        const first = await gw.query(CREATE, { input }, key);
+        expect(first.body.errors![0]!.extensions).toMatchObject({ vendor, outcome: 'UNKNOWN' });
+        expect(sim.count(route)).toBe(1);
+        expect(created).toBe(happened ? 1 : 0);
+        clearFaults(sim.faults);
+        const repeat = await gw.query(CREATE, { input }, key);
+        expect(repeat.body.errors, JSON.stringify(repeat.body.errors)).toBeUndefined();
+        expect(repeat.body.data!.createWorkOrder).toMatchObject({
+          vendor,
+          orderNumber,
+          quantity: 7,
+          notes: 'ambiguous',
+        });
+        // Found: answered from the vendor without sending again. Not found: sent once more, and only once.
+        expect(sim.count(route)).toBe(happened ? 1 : 2);
+        expect(created).toBe(1);
+        expect((repeat.body as any).extensions?.idempotentReplayed).toBe(happened ? true : undefined);
+        // A third time answers the recorded order: nothing more is sent.
+        const third = await gw.query(CREATE, { input }, key);
+        expect(third.body.data!.createWorkOrder.id).toBe(repeat.body.data!.createWorkOrder.id);
+        expect(sim.count(route)).toBe(happened ? 1 : 2);
+        expect(created).toBe(1);
+      } finally {
+        sim.observeWrites(undefined);
+      }
+    },
+  );
+
+  it('an UNKNOWN create whose number the vendor holds with other values is not taken for it: the resend is refused as a duplicate', async () => {
+    const route = CREATE_ROUTE.GENERIC_MES;
+    const taken = (
+      await gw.query(`{ workOrders(first: 1, filter: { vendors: [GENERIC_MES] }) { edges { node { orderNumber } } } }`)
+    ).body.data!.workOrders.edges[0].node.orderNumber;
+    const input = { vendor: 'GENERIC_MES', orderNumber: taken, quantity: 999_999, product: 'Widget A' };
+    const key = { 'idempotency-key': 'create-not-ours' };
+    Object.assign(gw.gmes.faults, { reset: true, only: [route] });
+    expect((await gw.query(CREATE, { input }, key)).body.errors![0]!.extensions).toMatchObject({ outcome: 'UNKNOWN' });
+    clearFaults(gw.gmes.faults);
+    const repeat = await gw.query(CREATE, { input }, key);
+    expect(repeat.body.errors![0]!.extensions).toMatchObject({ code: 'VALIDATION_ERROR', field: 'input.orderNumber' });
+    expect(gw.gmes.count(route)).toBe(2);
+  });
+
   it('a write refused before sending (open circuit) is not UNKNOWN', async () => {
     const local = await startTestGateway({
       config: config({ breakerFailures: 1, breakerCooldownMs: 60_000, retries: 0 }),

@@ -209,6 +209,11 @@ export function listParams(page: number, limit: number, status?: GmesStatus): Gm
   return params;
 }
 
+/** The list newest first (`-createdAt`, the document's descending sort), to look among recent orders. */
+export function newestFirstParams(page: number, limit: number): GmesListParams {
+  return { page, limit, sort: '-createdAt' };
+}
+
 /** The list query without paging: what a segment key names. */
 export function listQueryKey(status?: GmesStatus): string {
   return status === undefined ? 'sort=createdAt' : `sort=createdAt&status=${status}`;
