@@ -629,6 +629,34 @@ describe('TCP-level faults through the proxy', () => {
   });
 });
 
+describe('fault knobs that act on a share of requests', () => {
+  it('a status on a share of requests (errorRate) fails exactly the reads it hit; jittered latency times out only the slow ones', async () => {
+    const gw = await startTestGateway({
+      config: config({ retries: 0, timeoutMs: 1_500, headersTimeoutMs: 1_000, bodyTimeoutMs: 1_200 }),
+    });
+    try {
+      Object.assign(gw.gmes.faults, { status: 503, errorRate: 0.5, only: [LIST_GM] });
+      const answers = await Promise.all(Array.from({ length: 40 }, () => gw.query(GM_ONLY)));
+      const failed = answers.filter((r) => codes(r).includes('UPSTREAM_UNAVAILABLE')).length;
+      // Each 503 the simulator chose is one failed read (no retry), and the rest succeeded.
+      expect(failed).toBe(gw.gmes.faultCounts()['status:503']);
+      expect(answers.filter((r) => codes(r).length === 0).length).toBe(40 - failed);
+      expect(failed).toBeGreaterThan(0);
+      expect(failed).toBeLessThan(40);
+      clearFaults(gw.gmes.faults);
+      // 0-3 s of jitter against a 1 s headers deadline: some reads time out, some do not (all or none: ~1e-3).
+      Object.assign(gw.gmes.faults, { latencyMs: 0, latencyJitterMs: 3_000, only: [LIST_GM] });
+      const slow = await Promise.all(Array.from({ length: 20 }, () => gw.query(GM_ONLY)));
+      const timedOut = slow.filter((r) => codes(r).includes('UPSTREAM_TIMEOUT')).length;
+      expect(timedOut + slow.filter((r) => codes(r).length === 0).length).toBe(20);
+      expect(timedOut).toBeGreaterThan(0);
+      expect(timedOut).toBeLessThan(20);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('connect deadline', () => {
   it('a vendor that never completes a TCP connection answers UPSTREAM_TIMEOUT within its connect budget, for its part only; a write that met it was not sent', async () => {
     const host = await startUnconnectable();
