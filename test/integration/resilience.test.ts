@@ -454,6 +454,7 @@ describe('bad payloads', () => {
     gw = await startTestGateway({ config: config({ maxResponseBytes: 1_000_000, retries: 0 }) });
     // Warm: the first call to each vendor (JIT, connections) must not meet the 400 ms deadline on a busy machine.
     await gw.query(ALL);
+    gw.resetCounts();
   });
   afterAll(() => gw.close());
   afterEach(() => {
