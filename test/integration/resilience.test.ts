@@ -451,8 +451,17 @@ describe('bulkhead and breaker', () => {
 describe('bad payloads', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ config: config({ maxResponseBytes: 1_000_000, retries: 0 }) });
-    // Warm: the first call to each vendor (JIT, connections) must not meet the 400 ms deadline on a busy machine.
+    // Roomy deadlines: nothing here is about time, and a shared 2-core machine under load can take 400 ms to answer.
+    gw = await startTestGateway({
+      config: config({
+        maxResponseBytes: 1_000_000,
+        retries: 0,
+        timeoutMs: 5_000,
+        headersTimeoutMs: 5_000,
+        bodyTimeoutMs: 5_000,
+      }),
+    });
+    // Warm: the first call to each vendor (JIT, connections) is not any test's.
     await gw.query(ALL);
     gw.resetCounts();
   });
