@@ -460,11 +460,13 @@ export class VendorHttp {
     ) {
       return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time${where}`);
     }
+    // A connection not made within the connect budget is a deadline passed (UPSTREAM_TIMEOUT, an outage for the
+    // breaker, retried on a read), but nothing was sent: a write that meets it did not reach the vendor.
     if (err instanceof undiciErrors.ConnectTimeoutError) {
       return new UpstreamError(
         this.vendor,
-        'unavailable',
-        `${this.vendor} could not be reached (connect timeout)${where}`,
+        'timeout',
+        `${this.vendor} could not be reached within its connect deadline (${this.policy.connectTimeoutMs} ms)${where}`,
         { notSent: true },
       );
     }
