@@ -335,9 +335,10 @@ describe('one vendor session for all replicas', () => {
     // Both replicas use one `.dotzero/` folder (as two processes on one host would): the new token goes back there.
     const dir = mkdtempSync(join(tmpdir(), 'dotzero-replicas-'));
     writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ token: 'old', email: 'ops@acme.test' }));
+    // Nothing here is about time: deadlines generous enough for 200 queries on a loaded 2-core machine.
     const fresh = await startCluster(
       2,
-      { clients: [ALL], redisUrl: redis.url },
+      { clients: [ALL], redisUrl: redis.url, upstreamTimeoutMs: 20_000 },
       { dotzeroExpired: true, dotzeroConfigDir: dir },
     );
     try {
@@ -360,7 +361,7 @@ describe('one vendor session for all replicas', () => {
 
   it('100 concurrent Pitney Bowes queries over two fresh replicas fetch one OAuth token, shared through Redis', async () => {
     for (const k of await redis.client().keys('mesgw:token:pitney-bowes:*')) await redis.client().del(k);
-    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url });
+    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url, upstreamTimeoutMs: 20_000 });
     try {
       const [X, Y] = fresh.replicas as [Replica, Replica];
       const q = '{ workOrders(first: 1, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id } } } }';
