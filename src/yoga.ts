@@ -20,6 +20,7 @@ import { RedisIdempotencyStore } from './shared/idempotency.js';
 import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
+import { RedisReadCache } from './shared/read-cache.js';
 import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import {
@@ -35,6 +36,7 @@ import {
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
+import { MemoryReadCache, ReadSharing } from './vendors/sharing.js';
 import type { VendorHealthSource } from './domain/health.js';
 import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
@@ -72,6 +74,8 @@ export interface Gateway {
   ready: Promise<void>;
   /** Every vendor's health, from the gateway's own calls. */
   health: VendorHealthSource;
+  /** Vendor reads shared across requests (counters for tests and the bench). */
+  sharing: ReadSharing;
   close(): Promise<void>;
 }
 
@@ -96,8 +100,22 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
+  // Vendor reads shared across requests, each part off unless turned on: in flight in this process, cached in
+  // Redis when there is one (every replica sees the same answers and the same invalidations), else in memory.
+  const cacheTtl = config.readCacheTtlMs ?? 0;
+  const sharing = new ReadSharing({
+    inflight: config.shareInflightReads === true,
+    ...(cacheTtl > 0
+      ? {
+          cache: options.redis
+            ? new RedisReadCache(options.redis, cacheTtl)
+            : new MemoryReadCache(cacheTtl, config.readCacheMaxEntries ?? 5_000),
+        }
+      : {}),
+  });
   const adapters = createVendorAdapters(options.vendors, {
     guards,
+    ...(sharing.active ? { sharing } : {}),
     timeoutMs: config.upstreamTimeoutMs,
     ...(options.redis ? { tokens: redisTokenStore(options.redis) } : {}),
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
@@ -132,7 +150,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     intervalMs: pollIntervalMs,
     logger,
   });
-  const writes = createWrites({ adapters, idempotency, locks, changed });
+  const writes = createWrites({
+    adapters,
+    idempotency,
+    locks,
+    changed,
+    ...(sharing.active ? { sharedReads: sharing } : {}),
+  });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
@@ -228,6 +252,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     redis,
     ready: changes.ready,
     health: guards,
+    sharing,
     async close() {
       await poller.stop();
       await changes.close();

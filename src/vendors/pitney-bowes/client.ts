@@ -92,17 +92,21 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     return keys.map((key) => found.get(key) ?? failed.get(key) ?? notFound('PITNEY_BOWES', 'work order', key));
   }
 
-  async allWorkOrders(): Promise<PitneyBowesWorkOrder[]> {
-    const fetchPage = (page: number, size: number) => this.search([], page, size, 'allWorkOrders');
-    const all = await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER);
-    return all.items;
+  allWorkOrders(): Promise<PitneyBowesWorkOrder[]> {
+    return this.scan([], 'allWorkOrders', true);
   }
 
-  /** Only what changed: the search takes a pbUpdateDate range (the document's own search field). */
-  async changedWorkOrders(since: Date | undefined): Promise<PitneyBowesWorkOrder[]> {
-    if (!since) return this.allWorkOrders();
-    const fields = [updatedSinceSearchField(since)];
-    const fetchPage = (page: number, size: number) => this.search(fields, page, size, 'pollWorkOrders');
+  /**
+   * Only what changed: the search takes a pbUpdateDate range (the document's own search field). Never shared or
+   * cached: change detection must see the vendor as it is now.
+   */
+  changedWorkOrders(since: Date | undefined): Promise<PitneyBowesWorkOrder[]> {
+    if (!since) return this.scan([], 'allWorkOrders', false);
+    return this.scan([updatedSinceSearchField(since)], 'pollWorkOrders', false);
+  }
+
+  private async scan(fields: PbSearchField[], operation: string, share: boolean): Promise<PitneyBowesWorkOrder[]> {
+    const fetchPage = (page: number, size: number) => this.search(fields, page, size, operation, share);
     return (await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER)).items;
   }
 
@@ -115,6 +119,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     page: number,
     size: number,
     operation: string,
+    share = true,
   ): Promise<Page<PitneyBowesWorkOrder>> {
     const query = searchQuery(page, size);
     // A 400/422 stays the UpstreamError VendorHttp made (UPSTREAM_ERROR with the vendor's code): the search body,
@@ -127,6 +132,10 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
       body: searchBody(this.clientId, fields),
       operation,
       idempotent: true,
+      // A search is a POST that only reads (the one documented call), with the gateway's own token and clientId:
+      // its answer is the same for every caller, so it may be shared. The per-attempt X-PB-TransactionId is not
+      // part of what is shared (see sharing.ts). The documented API has no writes to make it stale.
+      ...(share ? { share: 'orders' as const } : {}),
     });
     return mapSearchPage(answer.body, query);
   }
