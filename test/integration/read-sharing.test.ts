@@ -319,6 +319,29 @@ describe('read cache in Redis, two replicas', () => {
     expect(cluster.gmes.count(GM_ONE)).toBe(0);
   });
 
+  it('identical reads in flight on two replicas at once make one vendor call', async () => {
+    cluster.dotzero.faults.latencyMs = 200;
+    cluster.dotzero.faults.only = [DZ_LIST];
+    const query = '{ workOrders(first: 7, filter: { vendors: [DOTZERO] }) { edges { node { id status } } } }';
+    try {
+      reset();
+      const answers = await Promise.all([
+        ...Array.from({ length: 4 }, () => A.query(query)),
+        ...Array.from({ length: 4 }, () => B.query(query)),
+      ]);
+      for (const res of answers) {
+        expect(res.body.errors).toBeUndefined();
+        expect(res.body).toEqual(answers[0]!.body);
+      }
+      expect(cluster.dotzero.count(DZ_LIST)).toBe(1);
+      // One replica made the call; the other took its answer from Redis while it was in flight.
+      expect(A.gateway.sharing.stats.followed + B.gateway.sharing.stats.followed).toBe(1);
+    } finally {
+      cluster.dotzero.faults.latencyMs = undefined;
+      cluster.dotzero.faults.only = undefined;
+    }
+  });
+
   it('with Redis stopped, reads still answer, from the vendor', async () => {
     const list = await A.query(W1);
     const id = list.body.data!.workOrders.edges[5].node.id as string;
