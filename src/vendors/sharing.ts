@@ -40,12 +40,32 @@ export interface ReadCacheStore {
   set(vendor: Vendor, tag: ShareTag, key: string, answer: CachedAnswer, token: unknown): Promise<void>;
   /** Makes stale what depends on the order `key` and, with `lists`, every list of the vendor. */
   invalidate(vendor: Vendor, key: string | undefined, lists: boolean): Promise<void>;
+  /**
+   * In-flight sharing between processes (a store shared by replicas): `lead` claims the fetch of a missed entry
+   * for a short lease (true: this process fetches; false: another one already is). `follow` waits for the
+   * leader's answer to land in the store: the answer, or undefined once the leader gave up (its fetch failed, its
+   * lease ran out) or `maxWaitMs` passed, when the follower fetches by itself. `release` ends a lead.
+   */
+  lead?(vendor: Vendor, tag: ShareTag, key: string, token: unknown): Promise<boolean>;
+  follow?(
+    vendor: Vendor,
+    tag: ShareTag,
+    key: string,
+    token: unknown,
+    maxWaitMs: number,
+  ): Promise<CachedAnswer | undefined>;
+  release?(vendor: Vendor, tag: ShareTag, key: string, token: unknown): Promise<void>;
   close?(): void;
 }
 
 export interface ReadSharingOptions {
-  /** Identical reads in flight at once are sent once. */
+  /**
+   * Identical reads in flight at once are sent once: in this process, and across replicas when the cache is in a
+   * store they share (the leader's answer is handed over through it).
+   */
   inflight: boolean;
+  /** How long a replica waits for another replica's fetch before it makes the call itself; default 2000. */
+  followMs?: number;
   /** Short-lived answers; none when absent. */
   cache?: ReadCacheStore;
 }
@@ -57,6 +77,8 @@ export interface SharingStats {
   misses: number;
   /** Lookups that could not reach the store (Redis away): the read went to the vendor. */
   bypassed: number;
+  /** Reads answered by another replica's fetch of the same read (through the shared store). */
+  followed: number;
 }
 
 interface Pending {
@@ -67,7 +89,7 @@ interface Pending {
 
 /** One per process, shared by every vendor client (see TransportOptions.sharing). */
 export class ReadSharing {
-  readonly stats: SharingStats = { joined: 0, hits: 0, misses: 0, bypassed: 0 };
+  readonly stats: SharingStats = { joined: 0, hits: 0, misses: 0, bypassed: 0, followed: 0 };
   private readonly pending = new Map<string, Pending>();
 
   constructor(private readonly options: ReadSharingOptions) {}
@@ -135,15 +157,38 @@ export class ReadSharing {
       this.stats.hits++;
       return { status: lookup.hit.status, headers: {}, body: lookup.hit.body };
     }
-    if (lookup === undefined) this.stats.bypassed++;
-    else this.stats.misses++;
-    const answer = await fetch();
-    if (lookup !== undefined && answer.status >= 200 && answer.status < 300) {
-      void cache
-        .set(vendor, tag, key, { status: answer.status, body: answer.body }, lookup.token)
-        .catch(() => undefined);
+    if (lookup === undefined) {
+      this.stats.bypassed++;
+      return fetch();
     }
-    return answer;
+    this.stats.misses++;
+    const token = lookup.token;
+    // Another replica may be making this very call: wait for its answer rather than make it again.
+    let leading = false;
+    if (this.options.inflight && cache.lead && cache.follow) {
+      leading = await cache.lead(vendor, tag, key, token).catch(() => true);
+      if (!leading) {
+        const theirs = await cache
+          .follow(vendor, tag, key, token, this.options.followMs ?? 2_000)
+          .catch(() => undefined);
+        if (theirs) {
+          this.stats.followed++;
+          return { status: theirs.status, headers: {}, body: theirs.body };
+        }
+      }
+    }
+    try {
+      const answer = await fetch();
+      if (answer.status >= 200 && answer.status < 300) {
+        const stored = cache.set(vendor, tag, key, { status: answer.status, body: answer.body }, token);
+        // A leader's followers poll for the entry: store before letting go of the lead.
+        if (leading) await stored.catch(() => undefined);
+        else void stored.catch(() => undefined);
+      }
+      return answer;
+    } finally {
+      if (leading) void cache.release?.(vendor, tag, key, token).catch(() => undefined);
+    }
   }
 }
 
