@@ -111,7 +111,9 @@ export class ReadSharing {
     const running = this.pending.get(key);
     if (running) {
       this.stats.joined++;
-      return running.answer;
+      return running.answer.catch((err: unknown) => {
+        throw ownCopy(err);
+      });
     }
     const answer = this.cached(vendor, tag, key, fetch);
     const entry: Pending = { vendor, tag, answer };
@@ -190,6 +192,15 @@ export class ReadSharing {
       if (leading) void cache.release?.(vendor, tag, key, token).catch(() => undefined);
     }
   }
+}
+
+/**
+ * A joined request gets its own copy of a shared failure: errors are marked on their way up (a write's outcome,
+ * keyed by the error object), and one request's mark must not reach another's answer.
+ */
+function ownCopy(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  return Object.create(Object.getPrototypeOf(err) as object, Object.getOwnPropertyDescriptors(err)) as Error;
 }
 
 function dependsOn(tag: ShareTag, key: string | undefined, lists: boolean): boolean {

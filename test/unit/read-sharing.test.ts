@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import type { HttpRequest } from '../../src/vendors/http.js';
-import { MemoryReadCache, requestKey } from '../../src/vendors/sharing.js';
+import { MemoryReadCache, ReadSharing, requestKey } from '../../src/vendors/sharing.js';
+import { UpstreamError, markOutcome, outcomeOf } from '../../src/domain/errors.js';
 
 describe('SHARE_INFLIGHT_READS, READ_CACHE_TTL_MS, READ_CACHE_MAX_ENTRIES', () => {
   it('are off by default', () => {
@@ -92,5 +93,29 @@ describe('what makes two reads identical', () => {
     expect(requestKey('DOTZERO', 'http://pb', search)).not.toBe(key);
     // The label is for logs only: two operations asking the same thing share.
     expect(requestKey('PITNEY_BOWES', 'http://pb', { ...search, operation: 'allWorkOrders' })).toBe(key);
+  });
+});
+
+describe('a shared failure', () => {
+  it('reaches every joined request as its own error, so marking one marks no other', async () => {
+    const sharing = new ReadSharing({ inflight: true });
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 10));
+      throw new UpstreamError('GENERIC_MES', 'unavailable', 'GENERIC_MES could not be reached');
+    };
+    const req: HttpRequest = { method: 'GET', path: '/x', operation: 'x', idempotent: true, share: 'orders' };
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => sharing.read('GENERIC_MES', 'http://g', req, 'orders', fetch).catch((e: unknown) => e)),
+    );
+    expect(calls).toBe(1);
+    expect(a).toBeInstanceOf(UpstreamError);
+    expect(b).toBeInstanceOf(UpstreamError);
+    expect((b as UpstreamError).message).toBe((a as UpstreamError).message);
+    expect((b as UpstreamError).kind).toBe('unavailable');
+    markOutcome(a, 'APPLIED');
+    expect(outcomeOf(a)).toBe('APPLIED');
+    expect(outcomeOf(b)).toBeUndefined();
   });
 });
