@@ -79,6 +79,10 @@ export interface GatewayConfig {
   simulatorWebhookUrl?: string;
   /** How often the simulators change orders by themselves (SIMULATOR_CHANGE_INTERVAL_MS); 0: never. */
   simulatorChangeIntervalMs?: number;
+  /** How often the DotZero simulator deletes an order by itself (SIMULATOR_DELETE_INTERVAL_MS); 0: never. */
+  simulatorDeleteIntervalMs?: number;
+  /** How long a subscription ticket (GET /graphql/stream) stays good (SUBSCRIPTION_TICKET_TTL_MS). */
+  subscriptionTicketTtlMs?: number;
   /** Identical vendor reads in flight at once are sent once (SHARE_INFLIGHT_READS); off unless true. */
   shareInflightReads?: boolean;
   /** How long a vendor read's answer may be reused (READ_CACHE_TTL_MS); 0 or absent: no cache. */
@@ -269,6 +273,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     pollIntervalMs: int('CHANGE_POLL_INTERVAL_MS', 15_000, 0, 3_600_000),
     ...(simulatorWebhookUrl ? { simulatorWebhookUrl } : {}),
     simulatorChangeIntervalMs: int('SIMULATOR_CHANGE_INTERVAL_MS', 0, 0, 3_600_000),
+    simulatorDeleteIntervalMs: int('SIMULATOR_DELETE_INTERVAL_MS', 0, 0, 3_600_000),
+    subscriptionTicketTtlMs: int('SUBSCRIPTION_TICKET_TTL_MS', 30_000, 1_000, 600_000),
     shareInflightReads: bool('SHARE_INFLIGHT_READS', false),
     readCacheTtlMs: int('READ_CACHE_TTL_MS', 0, 0, 300_000),
     readCacheMaxEntries: int('READ_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),

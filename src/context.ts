@@ -5,6 +5,7 @@ import type { VendorHealthSource } from './domain/health.js';
 import type { Vendor } from './domain/model.js';
 import type { ChangeFeed } from './events/feed.js';
 import type { Loaders } from './loaders/index.js';
+import type { IssuedTicket } from './shared/tickets.js';
 import type { WorkOrderWrites } from './writes/index.js';
 
 export interface Principal {
@@ -36,4 +37,6 @@ export interface GatewayContext {
   partialErrors: GraphQLError[];
   /** Vendor health as the gateway's own calls see it (vendors { health }). */
   health: VendorHealthSource;
+  /** A single-use ticket standing for this caller, for GET /graphql/stream (a browser's EventSource). */
+  issueTicket(): Promise<IssuedTicket>;
 }

@@ -47,6 +47,7 @@ server.requestTimeout = 60_000;
 server.headersTimeout = 15_000;
 const sockets = attachWebSockets(server, gateway);
 let simulatorTimer: NodeJS.Timeout | undefined;
+let deleteTimer: NodeJS.Timeout | undefined;
 
 server.listen(config.port, () => {
   const address = server.address();
@@ -85,6 +86,13 @@ server.listen(config.port, () => {
     }, every);
     simulatorTimer.unref();
   }
+  // ...and DotZero's planners delete an order now and then (SIMULATOR_DELETE_INTERVAL_MS): polling reports it.
+  const deleteEvery = config.simulatorDeleteIntervalMs ?? 0;
+  if (deleteEvery > 0 && sims.simulators.DOTZERO) {
+    const dotzero = sims.simulators.DOTZERO;
+    deleteTimer = setInterval(() => dotzero.deleteOrder(), deleteEvery);
+    deleteTimer.unref();
+  }
   console.log(
     `  live updates: subscriptions over SSE and ws://localhost:${port}/graphql; polling every ${config.pollIntervalMs || 'never'} ms`,
   );
@@ -101,6 +109,7 @@ async function shutdown(signal: string) {
   const grace = config.shutdownGraceMs;
   logger.info({ signal, graceMs: grace }, 'shutting down');
   if (simulatorTimer) clearInterval(simulatorTimer);
+  if (deleteTimer) clearInterval(deleteTimer);
   // Subscriptions never finish by themselves: end them, so the server can drain.
   await sockets.close().catch(() => undefined);
   await gateway.changes.close().catch(() => undefined);

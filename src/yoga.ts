@@ -8,8 +8,16 @@ import { VENDORS, type Vendor, type WorkOrder } from './domain/model.js';
 import { maskError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { createChangeFeed, type ChangeFeed } from './events/feed.js';
-import { createPoller, memoryWatermarks, redisWatermarks, type ChangePoller } from './events/poller.js';
+import {
+  createPoller,
+  memoryRosters,
+  memoryWatermarks,
+  redisRosters,
+  redisWatermarks,
+  type ChangePoller,
+} from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
+import { streamPlugin } from './events/stream-route.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema, subgraphSchema } from './schema/index.js';
@@ -23,6 +31,8 @@ import { redisTokenStore } from './shared/tokens.js';
 import { RedisReadCache } from './shared/read-cache.js';
 import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
+import { DEFAULT_TICKET_TTL_MS, memoryTickets, redisTickets } from './shared/tickets.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, callerOf } from './security/auth.js';
 import {
   batchingOf,
   corsOf,
@@ -147,6 +157,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // A lease outlives a few rounds, so a slow round does not lose it; a dead holder's runs out soon after.
     lease: redis ? redisLease(redis, 'poll', Math.max(1_000, 3 * pollIntervalMs)) : alwaysHeld,
     watermarks: redis ? redisWatermarks(redis) : memoryWatermarks(),
+    rosters: redis ? redisRosters(redis) : memoryRosters(),
     intervalMs: pollIntervalMs,
     logger,
   });
@@ -157,8 +168,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     changed,
     ...(sharing.active ? { sharedReads: sharing } : {}),
   });
+  const ticketTtlMs = config.subscriptionTicketTtlMs ?? DEFAULT_TICKET_TTL_MS;
+  const tickets = redis ? redisTickets(redis, ticketTtlMs) : memoryTickets(ticketTtlMs);
 
-  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+  const yoga: YogaServerInstance<Record<string, unknown>, GatewayContext> = createYoga<
+    Record<string, unknown>,
+    GatewayContext
+  >({
     // Federation routers (and the open gateway) get the subgraph schema; partners and frontends the API schema.
     schema: schemaFor(config, schema, subgraphSchema),
     graphqlEndpoint: '/graphql',
@@ -210,6 +226,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         principal,
         changes,
         loaders,
+        issueTicket: () =>
+          tickets.issue(callerOf(request) ?? { principal, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE }),
         writes: writes.forRequest({
           caller: principal.id,
           assertVisible: loaders.assertVisible,
@@ -232,6 +250,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger,
         maxBodyBytes: config.maxBodyBytes,
       }) as Plugin<GatewayContext>,
+      // EventSource subscriptions by ticket: answered here, then run through the whole pipeline below as the
+      // ticket's caller.
+      streamPlugin({
+        config,
+        tickets,
+        logger,
+        run: (request): Promise<Response> => Promise.resolve(yoga.fetch(request)),
+      }),
       ...securityPlugins(security),
       usePartialErrors(),
       useIdempotentReplay(),

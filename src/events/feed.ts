@@ -22,29 +22,37 @@ const TOPIC = 'workOrderChanged';
 /** Views of orders nobody changed for a week are dropped; the next poll re-learns them silently. */
 const VIEW_TTL_SECONDS = 7 * 24 * 3600;
 
+/**
+ * A deleted order's view: the deletion was told. Kept (not the view dropped) so that the same deletion reported by a
+ * second source (the gateway's delete, then the vendor's webhook of it, or the next poll) is told once.
+ */
+interface Tombstone {
+  deleted: true;
+}
+const TOMBSTONE: Tombstone = { deleted: true };
+type View = Watched | Tombstone;
+const isTombstone = (v: View | null): v is Tombstone => v !== null && (v as Partial<Tombstone>).deleted === true;
+
 interface Views {
-  /** Stores `next` (or deletes, when null) and answers what was there before, atomically. */
-  swap(key: string, next: Watched | null): Promise<Watched | null>;
+  /** Stores `next` and answers what was there before, atomically. */
+  swap(key: string, next: View): Promise<View | null>;
 }
 
 class MemoryViews implements Views {
-  private readonly views = new Map<string, Watched>();
-  async swap(key: string, next: Watched | null) {
+  private readonly views = new Map<string, View>();
+  async swap(key: string, next: View) {
     const before = this.views.get(key) ?? null;
-    if (next) this.views.set(key, next);
-    else this.views.delete(key);
+    this.views.set(key, next);
     return before;
   }
 }
 
 class RedisViews implements Views {
   constructor(private readonly redis: SharedRedis) {}
-  async swap(key: string, next: Watched | null) {
+  async swap(key: string, next: View) {
     const k = `${this.redis.prefix}view:${key}`;
-    const before = next
-      ? await this.redis.client.set(k, JSON.stringify(next), 'EX', VIEW_TTL_SECONDS, 'GET')
-      : await this.redis.client.getdel(k);
-    return before ? (JSON.parse(before) as Watched) : null;
+    const before = await this.redis.client.set(k, JSON.stringify(next), 'EX', VIEW_TTL_SECONDS, 'GET');
+    return before ? (JSON.parse(before) as View) : null;
   }
 }
 
@@ -115,17 +123,26 @@ export function createChangeFeed(options: { redis?: SharedRedis | undefined; log
     ready,
     async observe(order, source, opts = {}) {
       const now = watchedOf(order);
-      const seen = await views.swap(`${order.vendor}:${order.vendorId}`, now);
-      if (opts.baseline && !seen) return null;
-      const before = seen ?? (opts.before ? watchedOf(opts.before) : null);
+      const key = `${order.vendor}:${order.vendorId}`;
+      const seen = await views.swap(key, now);
+      if (isTombstone(seen) && opts.kind !== 'CREATED') {
+        // A late report of an order whose deletion was told (a poll read before it, a webhook retried): not news.
+        await views.swap(key, TOMBSTONE);
+        return null;
+      }
+      const last = isTombstone(seen) ? null : seen;
+      if (opts.baseline && !last) return null;
+      const before = last ?? (opts.before ? watchedOf(opts.before) : null);
       const changedFields = diffWatched(before, now);
       if (changedFields.length === 0) return null;
       const kind: ChangeKind = opts.kind ?? (before ? 'UPDATED' : 'CREATED');
       return emit({ kind, source, order, changedFields, previous: before, occurredAt: new Date() });
     },
     async removed(order, source) {
-      const seen = await views.swap(`${order.vendor}:${order.vendorId}`, null);
-      // Deleted once: the second report of the same deletion finds no view left. An order never seen is reported.
+      const seen = await views.swap(`${order.vendor}:${order.vendorId}`, TOMBSTONE);
+      // Deleted once: the second report of the same deletion finds the tombstone. An order never seen is reported
+      // when the gateway deleted it or the vendor says so; a poll only reports what it had seen.
+      if (isTombstone(seen)) return null;
       if (!seen && source !== 'MUTATION' && source !== 'WEBHOOK') return null;
       return emit({ kind: 'DELETED', source, order, changedFields: [], previous: seen, occurredAt: new Date() });
     },

@@ -1,5 +1,6 @@
 import type { WorkOrder, WorkOrderQuery } from '../domain/model.js';
 import { WATCHED_FIELDS, type Watched, type WorkOrderChange } from '../events/changes.js';
+import type { IssuedTicket } from '../shared/tickets.js';
 import { builder } from './builder.js';
 import { WorkOrderStatusEnum } from './enums.js';
 import { WorkOrderFilter, WorkOrderInterface, toQuery, type FilterInput } from './work-order.js';
@@ -73,3 +74,21 @@ builder.subscriptionFields((t) => ({
     resolve: (change) => change,
   }),
 }));
+
+const SubscriptionTicket = builder.objectRef<IssuedTicket>('SubscriptionTicket').implement({
+  description:
+    'A pass for one subscription over GET /graphql/stream (a browser EventSource, which cannot send headers): good once, until expiresAt, as the caller who asked for it.',
+  fields: (t) => ({
+    ticket: t.exposeString('ticket'),
+    expiresAt: t.field({ type: 'DateTime', resolve: (x) => x.expiresAt }),
+  }),
+});
+
+builder.mutationField('createSubscriptionTicket', (t) =>
+  t.field({
+    type: SubscriptionTicket,
+    description:
+      'A single-use ticket for `new EventSource("/graphql/stream?ticket=…&query=…")`: the subscription runs as this caller, with its vendor scope.',
+    resolve: (_root, _args, ctx) => ctx.issueTicket(),
+  }),
+);

@@ -33,6 +33,22 @@ export function callerOf(request: Request): Caller | undefined {
   return callers.get(request);
 }
 
+const vouched = new WeakSet<Request>();
+
+/**
+ * A request the gateway makes to itself on behalf of a caller it has already authenticated another way (a redeemed
+ * subscription ticket): it carries no credential, and runs as that caller. Only code in this process holds such a
+ * Request object, so nothing from the network can be vouched for.
+ */
+export function vouchFor(request: Request, caller: Caller): void {
+  callers.set(request, caller);
+  vouched.add(request);
+}
+
+export function isVouched(request: Request): boolean {
+  return vouched.has(request);
+}
+
 type Credential = { kind: 'apiKey'; value: string } | { kind: 'jwt'; value: string };
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -187,6 +203,7 @@ export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<Gatew
 
   plugins.push({
     onRequestParse({ request, serverContext }) {
+      if (vouched.has(request)) return;
       const credential = credentialOf(request, jwt !== undefined);
       const refuse: (message: string, reason: string) => never = (message, reason) => {
         logger.debug({ requestId: requestIdOf(request), reason }, 'unauthenticated request');

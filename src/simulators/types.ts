@@ -39,6 +39,11 @@ export interface DotZeroSimulator extends SimulatorBase {
   refreshCalls(): number;
   /** Changes one unfinished order (started, or one more good piece), as the shop floor would; its uuid. */
   changeOrder(): string | undefined;
+  /**
+   * Deletes one order as a planner would (a finished one first, else one not yet started; never one in progress),
+   * with its op history; its uuid, or undefined when none is left to delete.
+   */
+  deleteOrder(): string | undefined;
 }
 
 export interface GenericMesSimulator extends SimulatorBase {

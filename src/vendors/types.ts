@@ -43,9 +43,20 @@ export interface WorkOrderSource<W extends WorkOrder = WorkOrder> {
    * update time where the vendor can filter on it, else every order (the caller diffs). `since` undefined: every
    * order. Absent: the gateway does not poll this vendor.
    */
-  changedWorkOrders?(since: Date | undefined): Promise<W[]>;
+  changedWorkOrders?(since: Date | undefined): Promise<PolledOrders<W>>;
   /** Closes the vendor's connection pool. */
   close(): Promise<void>;
+}
+
+/** One polling round's read of a vendor. */
+export interface PolledOrders<W extends WorkOrder = WorkOrder> {
+  orders: W[];
+  /**
+   * True only when `orders` is every order the vendor holds, read to the end with nothing the vendor itself
+   * contradicts (no page short of its own total): then an order missing from it may be gone, and the poller asks
+   * the vendor for it before it says so. False for a read of what changed, and for any read cut short.
+   */
+  complete: boolean;
 }
 
 /** A status change expressed in the vendor's own terms, planned by the vendor's states.ts. */

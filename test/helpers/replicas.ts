@@ -39,12 +39,16 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-export async function startReplica(sims: SimulatedVendors, config: Partial<GatewayConfig>): Promise<Replica> {
+export async function startReplica(
+  sims: SimulatedVendors,
+  config: Partial<GatewayConfig>,
+  options: { logger?: Gateway['logger'] } = {},
+): Promise<Replica> {
   const gateway = await startGateway({
     config: testConfig({ pollIntervalMs: 0, ...config }),
     vendors: sims.settings,
     simulated: sims.simulated,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
   const server = createServer(gateway.yoga);
   const ws = attachWebSockets(server, gateway);
@@ -82,7 +86,7 @@ export async function startReplica(sims: SimulatedVendors, config: Partial<Gatew
 export async function startCluster(
   n: number,
   config: Partial<GatewayConfig> & { clients?: GatewayClient[] } = {},
-  options: { dotzeroExpired?: boolean } = {},
+  options: { dotzeroExpired?: boolean; dotzeroConfigDir?: string; logger?: Gateway['logger'] } = {},
 ): Promise<Cluster> {
   const sims = await startSimulatorsFor({});
   if (options.dotzeroExpired) {
@@ -93,10 +97,12 @@ export async function startCluster(
       token: creds.token,
       refreshToken: creds.refreshToken,
       expiresAt: new Date(Date.now() - 1000),
+      ...(options.dotzeroConfigDir ? { configDir: options.dotzeroConfigDir } : {}),
     };
   }
   const replicas: Replica[] = [];
-  for (let i = 0; i < n; i++) replicas.push(await startReplica(sims, config));
+  for (let i = 0; i < n; i++)
+    replicas.push(await startReplica(sims, config, options.logger ? { logger: options.logger } : {}));
   return {
     sims,
     dotzero: sims.simulators.DOTZERO!,
@@ -141,6 +147,58 @@ function collector(): Collected & {
       await closer();
     },
   };
+}
+
+/**
+ * What a browser's EventSource does with GET /graphql/stream: a GET with `Accept: text/event-stream` and nothing
+ * else (no credential, no preflight header). Resolves with the HTTP status once the answer's head has come; a
+ * refusal's JSON body is its one result.
+ */
+export async function ticketSubscribe(
+  origin: string,
+  params: Record<string, string | undefined>,
+  headers: Record<string, string> = {},
+): Promise<Collected & { status: number; contentType: string }> {
+  const url = new URL('/graphql/stream', origin);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+  const c = collector();
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
+  c.onClose(() => abort.abort());
+  const contentType = res.headers.get('content-type') ?? '';
+  if (!contentType.includes('text/event-stream')) {
+    c.push((await res.json()) as Collected['results'][number]);
+    return Object.assign(c, { status: res.status, contentType });
+  }
+  readEvents(res.body!, c);
+  return Object.assign(c, { status: res.status, contentType });
+}
+
+function readEvents(body: ReadableStream<Uint8Array>, c: ReturnType<typeof collector>): void {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trim());
+          if (/^event: next/m.test(block) && data.length) c.push(JSON.parse(data.join('\n')));
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
 }
 
 /** A GraphQL-over-SSE subscriber (yoga's built-in: POST with Accept: text/event-stream). Resolves once it is open. */

@@ -285,3 +285,158 @@ describe('generic MES webhook receiver', () => {
     expect(seen).toEqual([7777, 9999]);
   });
 });
+
+describe('DotZero deletions, noticed by polling', () => {
+  const LIST = 'GET /v1/workOrders';
+  const LOOKUP = 'GET /v1/workOrders/:id';
+  const DELETED = `subscription { workOrderChanged(filter: { vendors: [DOTZERO] }) {
+    kind source changedFields previous { status } order { vendor vendorId orderNumber status } } }`;
+
+  it('an order the simulator deletes is published DELETED once, as last seen, after one lookup confirms it', async () => {
+    await gw.gateway.poller.pollOnce();
+    const sse = await sseSubscribe(gw.origin, DELETED, {}, key(ALL));
+    await untilSubscribed(1);
+    const before = await gw.query(
+      '{ workOrders(first: 100, filter: { vendors: [DOTZERO], statuses: [COMPLETED] }) { edges { node { vendorId orderNumber status } } } }',
+      undefined,
+      key(ALL),
+    );
+    const uuid = cluster.dotzero.deleteOrder();
+    const last = before.body.data!.workOrders.edges.find(
+      (e: { node: { vendorId: string } }) => e.node.vendorId === uuid,
+    ).node;
+    cluster.dotzero.resetCounts();
+    await gw.gateway.poller.pollOnce();
+    await sse.waitFor(1);
+    expect(changesOf(sse)[0]).toEqual({
+      kind: 'DELETED',
+      source: 'POLL',
+      changedFields: [],
+      previous: { status: 'COMPLETED' },
+      order: { vendor: 'DOTZERO', vendorId: uuid, orderNumber: last.orderNumber, status: 'COMPLETED' },
+    });
+    expect(cluster.dotzero.count(LOOKUP)).toBe(1);
+    // The next round: nothing to say, nothing to ask. A Pitney Bowes change is the marker.
+    cluster.dotzero.resetCounts();
+    await gw.gateway.poller.pollOnce();
+    expect(cluster.dotzero.count(LOOKUP)).toBe(0);
+    expect(cluster.dotzero.count(LIST)).toBeGreaterThan(0);
+    expect(sse.results).toHaveLength(1);
+    await sse.close();
+  });
+
+  it('a list read that fails, or is cut short of its own total, reports no deletion; the next full read does', async () => {
+    await gw.gateway.poller.pollOnce();
+    const sse = await sseSubscribe(gw.origin, DELETED, {}, key(ALL));
+    await untilSubscribed(1);
+    const uuid = cluster.dotzero.deleteOrder();
+    cluster.dotzero.resetCounts();
+    // 1. The list fails (every page 500).
+    cluster.dotzero.faults.routeStatus = { [LIST]: 500 };
+    await gw.gateway.poller.pollOnce();
+    cluster.dotzero.faults.routeStatus = undefined;
+    // 2. The list answers a first page of nothing while saying 300 orders exist.
+    cluster.dotzero.faults.only = [LIST];
+    cluster.dotzero.faults.next = [{ status: 200, body: { data: [], total: 300 } }];
+    await gw.gateway.poller.pollOnce();
+    cluster.dotzero.faults.only = undefined;
+    cluster.dotzero.faults.next = undefined;
+    expect(cluster.dotzero.count(LOOKUP)).toBe(0);
+    expect(sse.results).toHaveLength(0);
+    // 3. A full read: the deletion, once.
+    await gw.gateway.poller.pollOnce();
+    await sse.waitFor(1);
+    expect(changesOf(sse)[0]).toMatchObject({ kind: 'DELETED', source: 'POLL', order: { vendorId: uuid } });
+    expect(cluster.dotzero.count(LOOKUP)).toBe(1);
+    await sse.close();
+  });
+
+  it('an order deleted through the gateway is published once (MUTATION); the poll after it adds nothing', async () => {
+    await gw.gateway.poller.pollOnce();
+    const sse = await sseSubscribe(gw.origin, DELETED, {}, key(ALL));
+    await untilSubscribed(1);
+    const open = await gw.query(
+      '{ workOrders(first: 1, filter: { vendors: [DOTZERO], statuses: [OPEN] }) { edges { node { id vendorId } } } }',
+      undefined,
+      key(ALL),
+    );
+    const target = open.body.data!.workOrders.edges[0].node as { id: string; vendorId: string };
+    const deleted = await gw.query(
+      'mutation($id: ID!) { deleteWorkOrder(id: $id) { deletedId } }',
+      { id: target.id },
+      key(ALL),
+    );
+    expect(deleted.body.errors).toBeUndefined();
+    await sse.waitFor(1);
+    cluster.dotzero.resetCounts();
+    await gw.gateway.poller.pollOnce();
+    // The poll asks once (the order left the list) and learns it is gone; the feed has told it already.
+    expect(cluster.dotzero.count(LOOKUP)).toBe(1);
+    const marker = cluster.dotzero.changeOrder();
+    await gw.gateway.poller.pollOnce();
+    await sse.waitFor(2);
+    expect(changesOf(sse).map((c) => [c.kind, c.source, c.order.vendorId])).toEqual([
+      ['DELETED', 'MUTATION', target.vendorId],
+      ['UPDATED', 'POLL', marker],
+    ]);
+    await sse.close();
+  });
+});
+
+describe('generic MES deletions', () => {
+  it("an order deleted through the gateway is published once, though the vendor's work_order.deleted webhook reports it too", async () => {
+    cluster.gmes.setWebhook({ url: `${gw.origin}${GENERIC_MES_WEBHOOK_PATH}`, secret: SECRET });
+    try {
+      const sse = await sseSubscribe(
+        gw.origin,
+        SUBSCRIPTION,
+        { filter: { vendors: ['GENERIC_MES', 'PITNEY_BOWES'] } },
+        key(ALL),
+      );
+      await untilSubscribed(1);
+      const order = await gmesOrder('OPEN');
+      const delivered = cluster.gmes.webhooksDelivered();
+      const deleted = await gw.query(
+        'mutation($id: ID!) { deleteWorkOrder(id: $id) { deletedId } }',
+        { id: order.id },
+        key(ALL),
+      );
+      expect(deleted.body.errors).toBeUndefined();
+      await cluster.gmes.settleWebhooks();
+      expect(cluster.gmes.webhooksDelivered()).toBe(delivered + 1);
+      // A later change marks the end: whatever came before it has come.
+      const pbId = cluster.pb.changeOrder();
+      await gw.gateway.poller.pollOnce();
+      await sse.waitFor(2);
+      const got = changesOf(sse);
+      expect(got).toHaveLength(2);
+      expect(got[0]).toMatchObject({ kind: 'DELETED', order: { id: order.id } });
+      expect(['MUTATION', 'WEBHOOK']).toContain(got[0].source);
+      expect(got[1]).toMatchObject({ source: 'POLL', order: { vendor: 'PITNEY_BOWES', vendorId: pbId } });
+      await sse.close();
+    } finally {
+      cluster.gmes.setWebhook(undefined);
+    }
+  });
+
+  it('a signed work_order.deleted delivery for an order never seen is published DELETED with the order it carries', async () => {
+    const feed = gw.gateway.changes.subscribe(() => true);
+    const order = await gmesDetail((await gmesOrder('OPEN')).vendorId);
+    const { id, raw } = delivery({ ...order, id: 'gm-gone-by-webhook' }, undefined, 'work_order.deleted');
+    expect((await sendWebhook(raw, signed(id, raw))).status).toBe(202);
+    const first = await feed.next();
+    expect(first.value).toMatchObject({
+      kind: 'DELETED',
+      source: 'WEBHOOK',
+      order: { vendor: 'GENERIC_MES', vendorId: 'gm-gone-by-webhook' },
+    });
+    // The same deletion told again (another delivery id): nothing more. A marker proves it.
+    const again = delivery({ ...order, id: 'gm-gone-by-webhook' }, undefined, 'work_order.deleted');
+    expect((await sendWebhook(again.raw, signed(again.id, again.raw))).status).toBe(202);
+    const marker = delivery({ ...order, completedQuantity: 424242 });
+    expect((await sendWebhook(marker.raw, signed(marker.id, marker.raw))).status).toBe(202);
+    const next = await feed.next();
+    await feed.return!();
+    expect(next.value).toMatchObject({ kind: 'UPDATED', order: { completedQuantity: 424242 } });
+  });
+});

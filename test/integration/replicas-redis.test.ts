@@ -1,6 +1,9 @@
 // Two gateway replicas against one real Redis (started here on a free port): what a client relies on is not split
 // between them. Vendor writes are counted at the simulators.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
 import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
@@ -10,6 +13,7 @@ import {
   startCluster,
   startReplica,
   sseSubscribe,
+  ticketSubscribe,
   wsSubscribe,
   type Cluster,
   type Replica,
@@ -29,6 +33,7 @@ const LIMITED: GatewayClient = {
   scopes: ['workorders:read'],
   rateLimitPerMinute: 4,
 };
+const OTHER: GatewayClient = { ...ALL, name: 'other-writer', apiKey: 'other-writer-key-0123456789abcdef' };
 const SECRET = 'whsec-replicas-0123456789abcdef';
 const key = { 'x-api-key': ALL.apiKey };
 const START = 'POST /api/v2/work-orders/:id/start';
@@ -42,7 +47,11 @@ let B: Replica;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  cluster = await startCluster(2, { clients: [ALL, LIMITED], genericMesWebhookSecret: SECRET, redisUrl: redis.url });
+  cluster = await startCluster(2, {
+    clients: [ALL, LIMITED, OTHER],
+    genericMesWebhookSecret: SECRET,
+    redisUrl: redis.url,
+  });
   [A, B] = cluster.replicas as [Replica, Replica];
 });
 
@@ -82,6 +91,23 @@ describe('writes across replicas', () => {
     expect(again.body.data).toEqual(first.body.data);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(cluster.gmes.count(START)).toBe(1);
+  });
+
+  it("an idempotency key is its caller's own: the same key from another client on B is a new write, not a replay", async () => {
+    const [mine, theirs] = [await openOrder(), await openOrder()];
+    cluster.gmes.resetCounts();
+    const first = await start(A, mine, 'key-per-caller');
+    const other = await B.query(
+      'mutation($id: ID!, $k: String) { startWorkOrder(id: $id, idempotencyKey: $k) { status } }',
+      { id: theirs, k: 'key-per-caller' },
+      { 'x-api-key': OTHER.apiKey },
+    );
+    expect(first.body.errors).toBeUndefined();
+    expect(other.body.errors).toBeUndefined();
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(cluster.gmes.count(START)).toBe(2);
+    expect(await redis.client().exists('mesgw:idem:key:all:key-per-caller')).toBe(1);
+    expect(await redis.client().exists('mesgw:idem:key:other-writer:key-per-caller')).toBe(1);
   });
 
   it('the same key racing on both replicas makes one write and one IDEMPOTENCY_CONFLICT', async () => {
@@ -137,13 +163,13 @@ describe('shared limits and registrations', () => {
   });
 });
 
-describe('live updates across replicas', () => {
-  async function untilSubscribed(r: Replica, n: number) {
-    for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++)
-      await new Promise((x) => setTimeout(x, 10));
-    expect(r.gateway.changes.subscriberCount()).toBe(n);
-  }
+async function untilSubscribed(r: Replica, n: number) {
+  for (let i = 0; i < 300 && r.gateway.changes.subscriberCount() !== n; i++)
+    await new Promise((x) => setTimeout(x, 10));
+  expect(r.gateway.changes.subscriberCount()).toBe(n);
+}
 
+describe('live updates across replicas', () => {
   it('an SSE subscriber on A and a WebSocket subscriber on B each get every change once: webhook to B, poll, mutation on A', async () => {
     // The first round of polling learns the orders (whichever replica holds the lease).
     await Promise.all([A.gateway.poller.pollOnce(), B.gateway.poller.pollOnce()]);
@@ -218,6 +244,30 @@ describe('live updates across replicas', () => {
     await Promise.all([sse.close(), ws.close()]);
   });
 
+  it('a subscription ticket bought on A opens an EventSource stream on B, once; the stream gets a mutation on A', async () => {
+    const bought = await A.query('mutation { createSubscriptionTicket { ticket } }', undefined, key);
+    const ticket = bought.body.data!.createSubscriptionTicket.ticket as string;
+    const stream = await ticketSubscribe(B.origin, { ticket, query: SUBSCRIPTION });
+    expect(stream.status).toBe(200);
+    await untilSubscribed(B, 1);
+    const reused = await ticketSubscribe(A.origin, { ticket, query: SUBSCRIPTION });
+    expect(reused.status).toBe(401);
+    expect(reused.results[0]!.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    expect(A.gateway.changes.subscriberCount()).toBe(0);
+    const id = await openOrder();
+    expect((await start(A, id)).body.errors).toBeUndefined();
+    await stream.waitFor(1);
+    expect(stream.results[0]!.data!.workOrderChanged).toMatchObject({
+      source: 'MUTATION',
+      order: { vendor: 'GENERIC_MES', status: 'IN_PROGRESS' },
+    });
+    // Nothing about the ticket is left in Redis, and nothing in it is the ticket itself.
+    const left = await redis.client().keys('mesgw:ticket:*');
+    expect(left).toEqual([]);
+    await stream.close();
+    await untilSubscribed(B, 0);
+  });
+
   it('when the lease holder dies, polling resumes on the other replica', async () => {
     // A third and fourth replica, so A and B stay up for the other tests.
     const C = await startReplica(cluster.sims, { clients: [ALL], redisUrl: redis.url });
@@ -237,9 +287,22 @@ describe('live updates across replicas', () => {
       const sub = await sseSubscribe(D.origin, SUBSCRIPTION, {}, key);
       await untilSubscribed(D, 1);
       const pbId = cluster.pb.changeOrder();
+      // The roster of DotZero's orders lives in Redis too: D notices a deletion against what C (and A, B) read.
+      const goneId = cluster.dotzero.deleteOrder();
       expect(await D.gateway.poller.pollOnce()).toBe(true);
-      await sub.waitFor(1);
-      expect(sub.results[0]!.data!.workOrderChanged.order).toMatchObject({ vendor: 'PITNEY_BOWES', vendorId: pbId });
+      await sub.waitFor(2);
+      const got = sub.results.map((r) => r.data!.workOrderChanged);
+      expect(got).toHaveLength(2);
+      expect(got).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'UPDATED', order: expect.objectContaining({ vendorId: pbId }) }),
+          expect.objectContaining({
+            kind: 'DELETED',
+            source: 'POLL',
+            order: expect.objectContaining({ vendor: 'DOTZERO', vendorId: goneId }),
+          }),
+        ]),
+      );
       await sub.close();
     } finally {
       await C.close();
@@ -269,7 +332,14 @@ describe('start-up', () => {
 describe('one vendor session for all replicas', () => {
   it("200 concurrent queries over two replicas with DotZero's token expired make exactly one refresh call", async () => {
     await redis.client().del('mesgw:token:dotzero:' + cluster.dotzero.tenantId);
-    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url }, { dotzeroExpired: true });
+    // Both replicas use one `.dotzero/` folder (as two processes on one host would): the new token goes back there.
+    const dir = mkdtempSync(join(tmpdir(), 'dotzero-replicas-'));
+    writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ token: 'old', email: 'ops@acme.test' }));
+    const fresh = await startCluster(
+      2,
+      { clients: [ALL], redisUrl: redis.url },
+      { dotzeroExpired: true, dotzeroConfigDir: dir },
+    );
     try {
       const [X, Y] = fresh.replicas as [Replica, Replica];
       const q = '{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { id } } } }';
@@ -278,6 +348,27 @@ describe('one vendor session for all replicas', () => {
       );
       expect(answers.filter((a) => a.body.errors !== undefined)).toEqual([]);
       expect(fresh.dotzero.refreshCalls()).toBe(1);
+      const shared = JSON.parse((await redis.client().get('mesgw:token:dotzero:' + fresh.dotzero.tenantId))!);
+      const saved = JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8'));
+      expect(`Bearer ${saved.token}`).toBe(shared.header);
+      expect(saved.email).toBe('ops@acme.test');
+    } finally {
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('100 concurrent Pitney Bowes queries over two fresh replicas fetch one OAuth token, shared through Redis', async () => {
+    for (const k of await redis.client().keys('mesgw:token:pitney-bowes:*')) await redis.client().del(k);
+    const fresh = await startCluster(2, { clients: [ALL], redisUrl: redis.url });
+    try {
+      const [X, Y] = fresh.replicas as [Replica, Replica];
+      const q = '{ workOrders(first: 1, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id } } } }';
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? X : Y).query(q, undefined, key)),
+      );
+      expect(answers.filter((a) => a.body.errors !== undefined)).toEqual([]);
+      expect(fresh.pb.tokenCalls()).toBe(1);
     } finally {
       await fresh.close();
     }
@@ -287,6 +378,14 @@ describe('one vendor session for all replicas', () => {
 describe('Redis lost while serving', () => {
   it('refuses writes that need a claim (nothing sent), keeps reads working, and recovers when Redis is back', async () => {
     const id = await openOrder();
+    // A subscriber on A from before the outage: after it, a change made on B still reaches it, once.
+    const sub = await sseSubscribe(A.origin, SUBSCRIPTION, {}, key);
+    await untilSubscribed(A, 1);
+    const listed = (await (
+      await fetch(`${cluster.gmes.apiUrl}/work-orders?status=IN_PROGRESS&limit=1`, {
+        headers: { authorization: `Bearer ${cluster.gmes.apiKey}` },
+      })
+    ).json()) as { data: Record<string, unknown>[] };
     await redis.stop();
     try {
       cluster.gmes.resetCounts();
@@ -310,6 +409,28 @@ describe('Redis lost while serving', () => {
       for (let i = 0; i < 5; i++)
         limited.push((await A.query('{ vendors { vendor } }', undefined, { 'x-api-key': LIMITED.apiKey })).status);
       expect(limited).toEqual([200, 200, 200, 200, 429]);
+      // A webhook cannot claim its delivery id: 503, so the vendor retries it later; nothing is published.
+      const raw = JSON.stringify({
+        id: 'dlv-outage',
+        type: 'work_order.updated',
+        createdAt: new Date().toISOString(),
+        data: { ...listed.data[0], completedQuantity: 31337 },
+      });
+      const hook = await fetch(`${A.origin}${GENERIC_MES_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-mes-signature': signBody(SECRET, raw),
+          'x-mes-delivery': 'dlv-outage',
+          'x-mes-timestamp': String(Math.floor(Date.now() / 1000)),
+        },
+        body: raw,
+      });
+      expect(hook.status).toBe(503);
+      // No subscription ticket either: one only this replica knew would fail on the other.
+      const ticket = await B.query('mutation { createSubscriptionTicket { ticket } }', undefined, key);
+      expect(codesOf(ticket)).toEqual(['SHARED_STATE_UNAVAILABLE']);
+      expect(sub.results).toEqual([]);
     } finally {
       await redis.start();
     }
@@ -321,8 +442,19 @@ describe('Redis lost while serving', () => {
       degraded: false,
       sharedState: 'redis',
     });
-    const after = await start(A, id, 'key-after-outage');
+    // Both replicas hear the change channel again (ioredis resubscribes by itself).
+    for (let i = 0; i < 100; i++) {
+      const [, listeners] = (await redis.client().pubsub('NUMSUB', 'mesgw:workOrderChanged')) as [string, number];
+      if (listeners >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await start(B, id, 'key-after-outage');
     expect(after.body.errors).toBeUndefined();
     expect(cluster.gmes.count(START)).toBe(1);
+    await sub.waitFor(1);
+    expect(sub.results.map((r) => r.data!.workOrderChanged.order)).toEqual([
+      expect.objectContaining({ vendor: 'GENERIC_MES', status: 'IN_PROGRESS' }),
+    ]);
+    await sub.close();
   });
 });

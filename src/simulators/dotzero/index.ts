@@ -77,6 +77,15 @@ export async function startDotZeroSimulator(options: { seed?: number } = {}): Pr
       order.updated_at = at;
       return order.uuid;
     },
+    deleteOrder() {
+      // 3 completed, 1 pending (the skill's status codes); an order in progress is never pulled from the floor.
+      const orders = [...ctx.store.workOrders.values()];
+      const order = orders.find((o) => o.status === 3) ?? orders.find((o) => o.status === 1);
+      if (!order) return undefined;
+      ctx.store.workOrders.delete(order.uuid);
+      ctx.store.opHistory = ctx.store.opHistory.filter((rec) => rec.work_order_uuid !== order.uuid);
+      return order.uuid;
+    },
     close: async () => {
       await Promise.all(servers.map((s) => s.close()));
     },

@@ -31,7 +31,7 @@ import {
   type Segment,
 } from '../paging.js';
 import { badResponse, lookupEach, refusal, type RefusalContext } from '../client-kit.js';
-import type { DotZeroClient, TransitionRequest } from '../types.js';
+import type { DotZeroClient, PolledOrders, TransitionRequest } from '../types.js';
 import { DotZeroAuth } from './auth.js';
 import {
   createWorkOrderBody,
@@ -127,11 +127,17 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   /**
-   * DotZero's list filters by start time, status and ASAP only, never by update time: every order, to be diffed.
-   * Never shared or cached: change detection must see the vendor as it is now.
+   * DotZero's list filters by start time, status and ASAP only, never by update time: every order, to be diffed,
+   * and (DotZero has no webhooks nor a deleted-orders list) the only way to notice a deletion. The read counts as
+   * complete only when it holds as many distinct orders as the vendor's own total says: offset paging over a list
+   * that changes while it is read can skip an order, and a skipped order must not read as a deleted one. Never
+   * shared or cached: change detection must see the vendor as it is now.
    */
-  async changedWorkOrders(): Promise<DotZeroWorkOrder[]> {
-    return (await this.readAll('/v1/workOrders/', 'pollWorkOrders', 'work order')).map(mapWorkOrder);
+  async changedWorkOrders(): Promise<PolledOrders<DotZeroWorkOrder>> {
+    const read = await this.readAllCounted('/v1/workOrders/', 'pollWorkOrders', 'work order');
+    const orders = read.items.map(mapWorkOrder);
+    const distinct = new Set(orders.map((o) => o.vendorId)).size;
+    return { orders, complete: read.total === undefined || distinct >= read.total };
   }
 
   getWorkOrders(keys: readonly string[]): Promise<(DotZeroWorkOrder | Error)[]> {
@@ -392,17 +398,27 @@ export class DotZeroRestClient implements DotZeroClient {
 
   /** A whole list: the first page, then the rest in parallel when the total is known, else page by page. */
   private async readAll(path: string, operation: string, what: string, share?: ShareTag): Promise<unknown[]> {
+    return (await this.readAllCounted(path, operation, what, share)).items;
+  }
+
+  /** Every item of a list, and the total the vendor gave with its first page (when it gave one). */
+  private async readAllCounted(
+    path: string,
+    operation: string,
+    what: string,
+    share?: ShareTag,
+  ): Promise<{ items: unknown[]; total: number | undefined }> {
     const first = await this.getList(path, operation, what, rangeParams(0, MAX_VENDOR_PAGE), share);
     const step = first.items.length;
     // A vendor that ignored `limit` has answered everything at once.
-    if (step === 0 || step > MAX_VENDOR_PAGE) return first.items;
+    if (step === 0 || step > MAX_VENDOR_PAGE) return { items: first.items, total: first.total };
     if (first.total !== undefined) {
       const starts: number[] = [];
       for (let start = step; start < first.total; start += step) starts.push(start);
       const rest = await mapLimited(starts, SCAN_CONCURRENCY, (start) =>
         this.getList(path, operation, what, rangeParams(start, step), share),
       );
-      return [first, ...rest].flatMap((page) => page.items);
+      return { items: [first, ...rest].flatMap((page) => page.items), total: first.total };
     }
     const items = [...first.items];
     let last = step;
@@ -413,7 +429,7 @@ export class DotZeroRestClient implements DotZeroClient {
       items.push(...page.items);
       last = page.items.length;
     }
-    return items;
+    return { items, total: undefined };
   }
 
   /**

@@ -4,7 +4,7 @@ import type { PitneyBowesWorkOrder, VendorCapabilities, WorkOrderQuery } from '.
 import { VendorHttp } from '../http.js';
 import { MAX_VENDOR_PAGE, pagedWindow, scanningWindow, type Page, type Segment } from '../paging.js';
 import { badResponse, notFound } from '../client-kit.js';
-import type { PitneyBowesClient } from '../types.js';
+import type { PitneyBowesClient, PolledOrders } from '../types.js';
 import { newTransactionId, PitneyBowesAuth } from './auth.js';
 import {
   updatedSinceSearchField,
@@ -99,10 +99,14 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
   /**
    * Only what changed: the search takes a pbUpdateDate range (the document's own search field). Never shared or
    * cached: change detection must see the vendor as it is now.
+   *
+   * The document has no deletion (no delete call, no webhooks; an order that ends is CANCELED or CLOSED, a status
+   * change this read catches), and a read by update date cannot tell a missing order from an unchanged one: never
+   * complete, so polling never reports a Pitney Bowes order deleted.
    */
-  changedWorkOrders(since: Date | undefined): Promise<PitneyBowesWorkOrder[]> {
-    if (!since) return this.scan([], 'allWorkOrders', false);
-    return this.scan([updatedSinceSearchField(since)], 'pollWorkOrders', false);
+  async changedWorkOrders(since: Date | undefined): Promise<PolledOrders<PitneyBowesWorkOrder>> {
+    if (!since) return { orders: await this.scan([], 'allWorkOrders', false), complete: false };
+    return { orders: await this.scan([updatedSinceSearchField(since)], 'pollWorkOrders', false), complete: false };
   }
 
   private async scan(fields: PbSearchField[], operation: string, share: boolean): Promise<PitneyBowesWorkOrder[]> {
