@@ -11,10 +11,16 @@
 //   npm run bench -- --sharing         the gateway with reads shared across requests (SHARE_INFLIGHT_READS=true and
 //                                      READ_CACHE_TTL_MS=1000); `--sharing inflight` or `--sharing cache` for one of
 //                                      them, `--cache-ttl 250` for another TTL. Direct stays the unshared ceiling.
+//   npm run bench -- --soak --only W2 --duration 600     gateway only, 10 min: RSS over time, start/end/peak
 //   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
+//   npm run bench -- --compare GATEWAY_LEAN_PERSISTED=false --only P1,P4   a second gateway with these settings,
+//                                      measured in the same rounds (here: the general path against the lean one)
+//   npm run bench -- --redis --env WORKERS=2 --compare WORKERS=1           a redis-server for the run (REDIS_URL),
+//                                      settings for both gateways (--env), the second with WORKERS=1
 //
 // Asserts nothing; it checks that gateway and direct give the same answers and make the same vendor calls, and says so.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -69,11 +75,27 @@ const o = {
   connections: Number(opt('connections', '50')),
   rate: Number(opt('rate', '100')),
   openDuration: Number(opt('open-duration', quick ? '3' : '5')),
-  only: opt('only', profile || (quick ? 'W1,W2,W3,W4' : 'W1,W2,W3,W4')).split(','),
+  only: opt('only', profile || 'W1,W2,W3,W4,P1,P4').split(','),
   nodeOptions: opt('node-options', ''),
   heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
   prewarm: Number(opt('prewarm', quick ? '2' : '4')),
+  /** Settings for both gateways, and for a second gateway measured beside the first: K=V,K=V. */
+  env: settings(opt('env', '')),
+  compare: opt('compare', '') ? settings(opt('compare', '')) : undefined,
+  redis: flag('redis'),
+  /** Gateway only, one scenario, one long closed loop: RSS printed over time (start, end, peak), for flat memory. */
+  soak: flag('soak'),
+  rssEvery: Number(opt('rss-every', '30')),
 };
+function settings(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',').filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new Error(`--env/--compare takes KEY=VALUE pairs, not "${pair}"`);
+    out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
 const scenarios = SCENARIOS.filter((s) => o.only.includes(s.name));
 if (scenarios.length === 0)
   throw new Error(`no scenario among ${o.only.join(',')}: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -121,7 +143,13 @@ interface Gw {
   log: string;
 }
 
-async function startGateway(simEnv: Env, work: string, extraNodeOptions: string, extraEnv: Env = {}): Promise<Gw> {
+async function startGateway(
+  simEnv: Env,
+  work: string,
+  extraNodeOptions: string,
+  extraEnv: Env = {},
+  name = 'gateway',
+): Promise<Gw> {
   if (PRESTART) {
     const pre = spawn('sh', ['-c', PRESTART], {
       cwd: root,
@@ -144,7 +172,7 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
       },
     ]),
   );
-  const log = join(work, 'gateway.log');
+  const log = join(work, `${name}.log`);
   const out = createWriteStream(log);
   const nodeOptions = [process.env.NODE_OPTIONS, o.nodeOptions, extraNodeOptions].filter(Boolean).join(' ');
   const child = spawn('sh', ['-c', START], {
@@ -160,6 +188,10 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
       // (other test gateways on this machine) before the gateway binds it.
       PORT: '0',
       GATEWAY_CLIENTS_FILE: clients,
+      // The direct client queues every call on its 32 connections; the gateway's bulkhead (32 running, 256 waiting
+      // by default) would refuse most of W2's 50 x 54 calls at once instead. Same 32 connections, a queue long
+      // enough for the load (each call still waits no longer than its deadline), so both sides do the same work.
+      UPSTREAM_MAX_QUEUED: process.env.UPSTREAM_MAX_QUEUED ?? '100000',
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       ...extraEnv,
     },
@@ -195,6 +227,39 @@ async function startGateway(simEnv: Env, work: string, extraNodeOptions: string,
   });
   if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${await res.text()}`);
   return { child, url, log };
+}
+
+/** A redis-server of the run's own on a free loopback port (--redis), never the machine's. */
+async function startRedis(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => res(p));
+    });
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+    { stdio: 'ignore', detached: true },
+  );
+  children.push(child);
+  for (let i = 0; i < 100; i++) {
+    const { connect } = await import('node:net');
+    const ok = await new Promise<boolean>((res) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        res(true);
+      });
+      sock.once('error', () => res(false));
+    });
+    if (ok) return `redis://127.0.0.1:${port}`;
+    await sleep(50);
+  }
+  throw new Error('redis-server did not start');
 }
 
 // ---- /proc: the gateway's whole process tree (sh, a CLI wrapper if any, the server)
@@ -462,12 +527,25 @@ console.log(
 const sims = await startSimulators();
 const profDir = join(work, 'prof');
 mkdirSync(profDir);
+// Persisted scenarios: their documents join the catalog in a manifest of the run's own.
+const catalog = JSON.parse(readFileSync(join(root, 'src/generated/persisted-documents.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const idOf = (text: string) => `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+for (const s of scenarios) if (s.persisted) catalog[idOf(s.query({ orderId: '' }))] = s.query({ orderId: '' });
+const manifestFile = join(work, 'persisted-documents.json');
+writeFileSync(manifestFile, JSON.stringify(catalog));
+const shared: Env = { PERSISTED_DOCUMENTS_FILE: manifestFile, ...o.env };
+if (o.redis) shared.REDIS_URL = await startRedis();
+if (Object.keys(o.env).length) console.log(`both gateways: ${JSON.stringify(o.env)}`);
 const gw = profile
   ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, {
       BENCH_PROFILE_DIR: profDir,
+      ...shared,
       ...sharingEnv,
     })
-  : await startGateway(sims.env, work, '', sharingEnv);
+  : await startGateway(sims.env, work, '', { ...shared, ...sharingEnv });
 const gwPid = gw.child.pid!;
 if (sharing !== undefined) {
   console.log(
@@ -477,6 +555,12 @@ if (sharing !== undefined) {
       ' show fewer gateway calls where an earlier check left an answer in the cache)',
   );
 }
+// The second gateway (--compare): the same start command with the settings to compare.
+const gw2 =
+  o.compare && !profile
+    ? await startGateway(sims.env, work, '', { ...shared, ...sharingEnv, ...o.compare }, 'gateway2')
+    : undefined;
+if (gw2) console.log(`second gateway ("gw2"): ${JSON.stringify(o.compare)}`);
 await sleep(1000);
 const idle = usage(gwPid);
 const startedTree = tree(gwPid);
@@ -494,12 +578,18 @@ const orderUuid = Buffer.from(orderId, 'base64url').toString('utf8').split(':')[
 interface Prepared {
   s: Scenario;
   gateway: Send;
+  gateway2?: Send;
   direct: Send;
 }
+const pool2 = gw2 ? new Pool(gw2.url, { connections: o.connections, pipelining: 1 }) : undefined;
 const prepared: Prepared[] = scenarios.map((s) => {
-  const body = JSON.stringify({ query: s.query({ orderId }) });
-  const ask = async () => {
-    const res = await pool.request({
+  const body = JSON.stringify(
+    s.persisted
+      ? { documentId: idOf(s.query({ orderId: '' })), variables: s.persisted.variables({ orderId }) }
+      : { query: s.query({ orderId }) },
+  );
+  const ask = async (through = pool) => {
+    const res = await through.request({
       method: 'POST',
       path: '/graphql',
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
@@ -513,10 +603,11 @@ const prepared: Prepared[] = scenarios.map((s) => {
   return {
     s,
     gateway: async () => void (await ask()),
+    ...(pool2 ? { gateway2: async () => void (await ask(pool2)), ask2: () => ask(pool2) } : {}),
     // The lean handler would serialize its answer too.
     direct: async () => void JSON.stringify(await s.direct(direct, { orderUuid })),
     ask,
-  } as Prepared & { ask: () => Promise<unknown> };
+  } as Prepared & { ask: () => Promise<unknown>; ask2?: () => Promise<unknown> };
 });
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -538,6 +629,16 @@ for (const p of prepared as (Prepared & { ask: () => Promise<unknown> })[]) {
   );
   if (!same) {
     console.log(`    gateway: ${canonical(g).slice(0, 400)}\n    direct:  ${canonical(d).slice(0, 400)}`);
+  }
+  const ask2 = (p as { ask2?: () => Promise<unknown> }).ask2;
+  if (ask2) {
+    const c3 = await simCounts(sims.admin);
+    const g2 = await ask2();
+    const c4 = await simCounts(sims.admin);
+    const calls2 = routeDelta(c4.byRoute, c3.byRoute);
+    console.log(
+      `  ${p.s.name} gw2: vendor calls ${sum(calls2)}${canonical(calls2) === canonical(dRoutes) ? ' (same calls)' : ' — CALLS DIFFER'}; answers ${canonical(g2) === canonical(d) ? 'identical' : 'DIFFER'}`,
+    );
   }
 }
 
@@ -571,6 +672,41 @@ if (profile) {
   process.exit(0);
 }
 
+if (o.soak) {
+  const p = prepared[0]!;
+  console.log(
+    `\nsoak: the gateway under ${p.s.name}, closed loop, ${o.connections} connections, ${o.duration} s; RSS every ${o.rssEvery} s`,
+  );
+  const server = serverOf(tree(gwPid))!;
+  const samples: { t: number; rss: number }[] = [];
+  const t0 = performance.now();
+  const sample = () => samples.push({ t: (performance.now() - t0) / 1000, rss: readProc(server.pid)?.rssBytes ?? 0 });
+  sample();
+  let peak = 0;
+  const peakTimer = setInterval(() => (peak = Math.max(peak, readProc(server.pid)?.rssBytes ?? 0)), 250);
+  const timer = setInterval(() => {
+    sample();
+    const last = samples.at(-1)!;
+    console.log(`  t=${fmt(last.t).padStart(4)} s  RSS ${mb(last.rss)} MB`);
+  }, o.rssEvery * 1000);
+  // heavy=false: the duration is the one given, whatever the scenario.
+  const run = await closedLoop(p.gateway, sims.admin, gwPid, false, gw.url);
+  clearInterval(timer);
+  clearInterval(peakTimer);
+  sample();
+  const rss = samples.map((x) => x.rss);
+  const half = rss.slice(Math.floor(rss.length / 2));
+  console.log(
+    `  ${fmt(run.rps)} req/s, ${run.errors} errors, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, ${fmt(run.calls, 1)} vendor calls/query`,
+  );
+  console.log(
+    `  RSS start ${mb(rss[0])} MB, end ${mb(rss.at(-1))} MB, peak ${mb(Math.max(peak, ...rss))} MB; second half min ${mb(Math.min(...half))} / max ${mb(Math.max(...half))} MB`,
+  );
+  await pool.close();
+  await direct.close();
+  process.exit(0);
+}
+
 // JIT warm-up before anything is measured: otherwise the first round's gateway runs pay for the tier-up alone.
 async function prewarm(send: Send, seconds: number) {
   const until = performance.now() + seconds * 1000;
@@ -584,25 +720,29 @@ if (o.prewarm > 0) {
   console.log(`\nwarming up: ${o.prewarm} s of each scenario, gateway and direct, unmeasured`);
   for (const p of prepared) {
     await prewarm(p.gateway, o.prewarm);
+    if (p.gateway2) await prewarm(p.gateway2, o.prewarm);
     await prewarm(p.direct, o.prewarm);
   }
 }
 
 // Interleaved rounds: gateway then direct in odd rounds, direct then gateway in even ones.
-const results = new Map<string, { gw: Run[]; direct: Run[] }>();
-for (const p of prepared) results.set(p.s.name, { gw: [], direct: [] });
+const results = new Map<string, { gw: Run[]; gw2: Run[]; direct: Run[] }>();
+for (const p of prepared) results.set(p.s.name, { gw: [], gw2: [], direct: [] });
 console.log(
   `\nclosed loop: ${o.rounds} rounds x ${prepared.length} scenarios, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s each (heavy ones W2, W3: max(${o.warmup}, 2) s + ${o.duration * o.heavyFactor} s)`,
 );
 for (let r = 0; r < o.rounds; r++) {
   for (const p of prepared) {
     const res = results.get(p.s.name)!;
-    const order: ('gw' | 'direct')[] = r % 2 === 0 ? ['gw', 'direct'] : ['direct', 'gw'];
+    const modes: ('gw' | 'gw2' | 'direct')[] = p.gateway2 ? ['gw', 'gw2', 'direct'] : ['gw', 'direct'];
+    const order = r % 2 === 0 ? modes : [...modes].reverse();
     for (const mode of order) {
       const run =
         mode === 'gw'
           ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url)
-          : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
+          : mode === 'gw2'
+            ? await closedLoop(p.gateway2!, sims.admin, gw2!.child.pid!, p.s.heavy, gw2!.url)
+            : await closedLoop(p.direct, sims.admin, undefined, p.s.heavy);
       res[mode].push(run);
       process.stdout.write(
         `  round ${r + 1} ${p.s.name} ${mode.padEnd(6)} ${fmt(run.rps).padStart(6)} req/s${run.errors ? ` ${run.errors} ERRORS` : ''}\n`,
@@ -667,6 +807,51 @@ for (const p of prepared) {
     ].join(' | '),
   );
 }
+if (gw2) {
+  console.log(
+    `\nsecond gateway (gw2: ${JSON.stringify(o.compare)}) against the first, same rounds; median (min-max) of per-round ratios`,
+  );
+  console.log(
+    [
+      'scenario',
+      'gw req/s',
+      'gw2 req/s',
+      'gw2 / gw',
+      'gw ratio to direct',
+      'gw2 ratio to direct',
+      'gw CPU ms/query',
+      'gw2 CPU ms/query',
+      'gw2 p50/p99 ms',
+      'gw2 max RSS MB server/tree',
+    ].join(' | '),
+  );
+  for (const p of prepared) {
+    const { gw: g, gw2: g2, direct: d } = results.get(p.s.name)!;
+    console.log(
+      [
+        p.s.name,
+        spread(g.map((x) => x.rps)),
+        spread(g2.map((x) => x.rps)),
+        spread(
+          g2.map((run, i) => run.rps / g[i]!.rps),
+          2,
+        ),
+        spread(
+          g.map((run, i) => run.rps / d[i]!.rps),
+          2,
+        ),
+        spread(
+          g2.map((run, i) => run.rps / d[i]!.rps),
+          2,
+        ),
+        fmt(median(g.map((x) => (x.gwCpu! * 10) / x.rps)), 2),
+        fmt(median(g2.map((x) => (x.gwCpu! * 10) / x.rps)), 2),
+        `${fmt(median(g2.map((x) => x.p50)), 1)} / ${fmt(median(g2.map((x) => x.p99)), 1)}`,
+        `${mb(Math.max(...g2.map((x) => x.maxServerRss!)))} / ${mb(Math.max(...g2.map((x) => x.maxTreeRss!)))}`,
+      ].join(' | '),
+    );
+  }
+}
 console.log(
   `idle RSS: after start server ${mb(idle.serverRss)} / tree ${mb(idle.treeRss)} MB; 3 s after the load server ${mb(after.serverRss)} / tree ${mb(after.treeRss)} MB`,
 );
@@ -697,6 +882,7 @@ if (o.openDuration > 0) {
 }
 
 await pool.close();
+await pool2?.close();
 await direct.close();
 if (existsSync(gw.log)) {
   const errs = readFileSync(gw.log, 'utf8')

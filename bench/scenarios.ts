@@ -7,6 +7,11 @@ export interface Scenario {
   /** Many vendor calls per query: a query takes seconds under 50 connections, so its runs are longer (see run.ts). */
   heavy?: boolean;
   query: (ctx: { orderId: string }) => string;
+  /**
+   * Sent by documentId, as partners send the catalog's operations: the bench adds the document to the gateway's
+   * manifest (PERSISTED_DOCUMENTS_FILE), so it is prepared at start-up like the catalog.
+   */
+  persisted?: { variables: (ctx: { orderId: string }) => Record<string, unknown> };
   direct: (d: Direct, ctx: { orderUuid: string }) => Promise<unknown>;
 }
 
@@ -43,6 +48,21 @@ export const SCENARIOS: Scenario[] = [
     name: 'W4',
     what: 'one DotZero order by id',
     query: ({ orderId }) => `{ workOrder(id: "${orderId}") { id orderNumber status vendorStatus quantity } }`,
+    direct: (d, { orderUuid }) => d.W4(orderUuid),
+  },
+  {
+    name: 'P1',
+    what: 'W1 as a persisted operation (documentId)',
+    persisted: { variables: () => ({}) },
+    query: () =>
+      'query P1 { workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status } } } }',
+    direct: (d) => d.W1(),
+  },
+  {
+    name: 'P4',
+    what: 'W4 as a persisted operation (documentId, the id a variable)',
+    persisted: { variables: ({ orderId }) => ({ id: orderId }) },
+    query: () => 'query P4($id: ID!) { workOrder(id: $id) { id orderNumber status vendorStatus quantity } }',
     direct: (d, { orderUuid }) => d.W4(orderUuid),
   },
 ];

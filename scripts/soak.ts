@@ -1,11 +1,16 @@
 // `npm run soak -- --minutes N [--concurrency C]`: the gateway on a loopback port against the embedded simulators,
-// driven by C workers for N minutes with mixed reads and idempotent mutations (notes updates on DotZero and the
-// generic MES), while every simulator fault is cycled through, one vendor at a time. Then a reconciliation against
-// what the simulators actually carried out (their write observers, which see a write even when its answer is lost):
+// driven by C workers for N minutes with mixed reads and idempotent mutations on DotZero and the generic MES (creates,
+// status transitions and notes updates), while every simulator fault is cycled through, one vendor at a time, with
+// the default idempotency TTL (24 h). Then a reconciliation against what the simulators actually carried out (their
+// write observers, which see a write even when its answer is lost):
 //   - every mutation reported done happened exactly once;
 //   - every mutation reported failed (an error without `outcome`) did not happen;
 //   - every ambiguous one (`outcome` UNKNOWN or APPLIED) is repeated with its key until it answers, and then
 //     happened exactly once.
+// Creates and notes updates carry a marker (the order number, the notes) that the vendor's write body holds; a
+// transition carries none, so each order's transitions are compared as a sequence: one worker owns an order and
+// settles each write before the next, so the targets the vendor applied to it must be exactly the targets reported
+// done, in order.
 // Prints requests, errors by code, retries, breaker trips and RSS at start (after warm-up) and end. Exits 1 when
 // the reconciliation finds anything lost or doubled, or RSS grew by 10% or more.
 import { createServer } from 'node:http';
@@ -63,10 +68,7 @@ const config: GatewayConfig = testConfig({
     },
   },
   metrics: true,
-  // Keys live 24 hours by default, so every mutation's outcome stays in memory for the whole run: that is growth
-  // by design, bounded by the TTL, not a leak. One minute (the least allowed) lets the store reach its steady size
-  // during the warm-up; every ambiguous write is repeated within seconds, well inside it.
-  idempotencyTtlMs: 60_000,
+  // The default idempotency TTL (24 h, as deployed): every mutation's outcome stays in memory for the whole run.
 });
 
 const sims = await startSimulatorsFor({});
@@ -87,18 +89,42 @@ const dz = sims.simulators.DOTZERO!;
 const gm = sims.simulators.GENERIC_MES!;
 const pb = sims.simulators.PITNEY_BOWES!;
 
-// Ground truth: how many times each marker was written by a vendor (counted by the simulators, answer or not).
+// Ground truth, from the simulators' write observers (a write counts when the vendor carried it out, answer or
+// not): how many times each marker was written, and the status targets each order was moved to, in order.
 const happened = new Map<string, number>();
-const MARKER = /soak-\d+-\d+/g;
-for (const sim of [dz, gm] as SimulatorBase[]) {
-  sim.observeWrites((_key, body) => {
-    for (const m of body.match(MARKER) ?? []) happened.set(m, (happened.get(m) ?? 0) + 1);
-  });
-}
+const applied = new Map<string, string[]>();
+const MARKER = /soak[a-z]?-\d+-\d+/g;
+const DZ_STATUS: Record<number, string> = { 1: 'OPEN', 2: 'IN_PROGRESS', 3: 'COMPLETED', 4: 'INCOMPLETE' };
+const moved = (order: string, to: string) => applied.set(order, [...(applied.get(order) ?? []), to]);
+dz.observeWrites((key, body, _status, path) => {
+  for (const m of body.match(MARKER) ?? []) happened.set(m, (happened.get(m) ?? 0) + 1);
+  const status = key === 'PATCH /v1/workOrders/:uuid' ? (JSON.parse(body) as { status?: number }).status : undefined;
+  if (status !== undefined) moved(`DOTZERO:${decodeURIComponent(path.split('/').pop()!)}`, DZ_STATUS[status] ?? '?');
+});
+gm.observeWrites((key, body, _status, path) => {
+  for (const m of body.match(MARKER) ?? []) happened.set(m, (happened.get(m) ?? 0) + 1);
+  const id = decodeURIComponent(/\/work-orders\/([^/]+)/.exec(path)?.[1] ?? '');
+  if (key.endsWith('/:id/start')) moved(`GENERIC_MES:${id}`, 'IN_PROGRESS');
+  else if (key.endsWith('/:id/complete')) moved(`GENERIC_MES:${id}`, 'COMPLETED');
+  else if (key === 'PUT /api/v2/work-orders/:id') {
+    const status = (JSON.parse(body) as { status?: string }).status;
+    if (status !== undefined) moved(`GENERIC_MES:${id}`, status);
+  }
+});
 
+interface Order {
+  id: string;
+  vendor: string;
+  vendorId: string;
+  status: string;
+  allowedTransitions: string[];
+}
 interface Gql {
-  data?: { workOrders?: { edges: { node: { id: string } }[] } } & Record<string, unknown>;
-  errors?: { message: string; extensions?: { code?: string; outcome?: string } }[];
+  data?: { workOrders?: { edges: { node: Order }[] } } & Record<string, Order | undefined>;
+  errors?: {
+    message: string;
+    extensions?: { code?: string; outcome?: string; currentStatus?: string; allowedTransitions?: string[] };
+  }[];
 }
 let requests = 0;
 const errorsByCode = new Map<string, number>();
@@ -124,16 +150,17 @@ async function gql(
   return json;
 }
 
-// Orders to update, split among the workers so no two workers touch one order (a repeat's check reads the
-// order's notes; another worker's write in between would make that check wrong).
-const orders: string[] = [];
+// Orders to change, split among the workers so no two workers touch one order (a repeat's check reads the order;
+// another worker's write in between would make that check wrong). Each worker also owns the orders it creates.
+const ORDER = 'id vendor vendorId status allowedTransitions';
+const orders: Order[] = [];
 for (const vendor of ['DOTZERO', 'GENERIC_MES']) {
   const res = await gql(
-    `query($v: [Vendor!]) { workOrders(first: 60, filter: { vendors: $v }) { edges { node { id } } } }`,
+    `query($v: [Vendor!]) { workOrders(first: 60, filter: { vendors: $v }) { edges { node { ${ORDER} } } } }`,
     { v: [vendor] },
   );
   if (res.errors) throw new Error(`cannot list ${vendor} orders: ${res.errors[0]!.message}`);
-  orders.push(...res.data!.workOrders!.edges.map((e) => e.node.id));
+  orders.push(...res.data!.workOrders!.edges.map((e) => e.node));
 }
 
 // ---- faults, cycled one vendor at a time
@@ -201,17 +228,27 @@ const READS = [
   `{ workOrders(first: 10, filter: { vendors: [PITNEY_BOWES] }) { edges { node { id status } } } }`,
   `{ vendors { vendor health { state breaker errorRate } } }`,
 ];
-const UPDATE = `mutation($id: ID!, $notes: String!) { updateWorkOrder(id: $id, input: { notes: $notes }) { id notes } }`;
+const UPDATE = `mutation($id: ID!, $notes: String!) { updateWorkOrder(id: $id, input: { notes: $notes }) { ${ORDER} } }`;
+const TRANSITION = `mutation($id: ID!, $to: WorkOrderStatus!) { transitionWorkOrder(id: $id, to: $to) { ${ORDER} } }`;
+const CREATE = `mutation($input: CreateWorkOrderInput!) { createWorkOrder(input: $input) { ${ORDER} } }`;
 
 type Outcome = 'done' | 'failed' | 'ambiguous';
 interface Mutation {
-  marker: string;
-  id: string;
+  kind: 'notes' | 'transition' | 'create';
+  /** What the vendor's write body holds (notes, order number); none for a transition. */
+  marker: string | undefined;
+  /** `VENDOR:vendorId` and the target, for a transition. */
+  order: string | undefined;
+  to: string | undefined;
   first: Outcome;
   /** The first answer's error codes, for the report. */
   codes: string;
   final: Outcome;
   repeats: number;
+  /** The same mutation with the same key. */
+  send: () => Promise<Gql>;
+  /** Told the order as the (first or repeated) answer shows it. */
+  settled: (order: Order) => void;
 }
 const mutations: Mutation[] = [];
 const deadline = Date.now() + MINUTES * 60_000;
@@ -224,14 +261,21 @@ const classify = (res: Gql): Outcome => {
     : 'failed';
 };
 
+const answered = (res: Gql): Order | undefined =>
+  Object.values(res.data ?? {}).find((v): v is Order => v !== undefined && v !== null && 'vendorId' in v);
+
 /** Repeats an ambiguous write with its key until it answers (faults stop at the end, so it will). */
 async function resolve(m: Mutation) {
   while (m.final === 'ambiguous') {
     await new Promise((r) => setTimeout(r, REPEAT_AFTER_MS));
     m.repeats++;
-    const res = await gql(UPDATE, { id: m.id, notes: m.marker }, { 'idempotency-key': m.marker });
-    if (!res.errors) m.final = 'done';
-    else if (m.repeats > 200) throw new Error(`${m.marker} unresolved after 200 repeats: ${res.errors[0]!.message}`);
+    const res = await m.send();
+    const order = answered(res);
+    if (!res.errors && order) {
+      m.final = 'done';
+      m.settled(order);
+    } else if (m.repeats > 200)
+      throw new Error(`${m.marker ?? m.order} unresolved after 200 repeats: ${res.errors?.[0]?.message}`);
   }
 }
 
@@ -243,22 +287,71 @@ async function worker(w: number) {
       await gql(READS[Math.floor(Math.random() * READS.length)]!);
       continue;
     }
-    const id = mine[n % mine.length]!;
-    const marker = `soak-${w}-${n++}`;
-    const res = await gql(UPDATE, { id, notes: marker }, { 'idempotency-key': marker });
+    const key = `soak-${w}-${n++}`;
+    const headers = { 'idempotency-key': key };
+    const r = Math.random();
+    const movable = mine.filter((o) => o.allowedTransitions.length > 0);
+    let m: Omit<Mutation, 'first' | 'final' | 'codes' | 'repeats'>;
+    if (r < 0.2) {
+      // A create: the order number is the marker; a created order joins this worker's orders.
+      const vendor = n % 2 === 0 ? 'DOTZERO' : 'GENERIC_MES';
+      const marker = `soakc-${w}-${n}`;
+      const input = {
+        vendor,
+        orderNumber: marker,
+        quantity: 5,
+        ...(vendor === 'GENERIC_MES' ? { product: 'Widget A' } : {}),
+      };
+      m = {
+        kind: 'create',
+        marker,
+        order: undefined,
+        to: undefined,
+        send: () => gql(CREATE, { input }, headers),
+        settled: (o) => void mine.push(o),
+      };
+    } else if (r < 0.6 && movable.length > 0) {
+      const order = movable[Math.floor(Math.random() * movable.length)]!;
+      const to = order.allowedTransitions[Math.floor(Math.random() * order.allowedTransitions.length)]!;
+      m = {
+        kind: 'transition',
+        marker: undefined,
+        order: `${order.vendor}:${order.vendorId}`,
+        to,
+        send: () => gql(TRANSITION, { id: order.id, to }, headers),
+        settled: (o) => Object.assign(order, o),
+      };
+    } else {
+      const order = mine[n % mine.length]!;
+      m = {
+        kind: 'notes',
+        marker: key,
+        order: undefined,
+        to: undefined,
+        send: () => gql(UPDATE, { id: order.id, notes: key }, headers),
+        settled: (o) => Object.assign(order, o),
+      };
+    }
+    const res = await m.send();
     const first = classify(res);
-    const fault = current;
-    const m: Mutation = {
-      marker,
-      id,
+    const mutation: Mutation = {
+      ...m,
       first,
       final: first,
       repeats: 0,
-      codes: `${(res.errors ?? []).map((e) => e.extensions?.code).join(',')} during "${fault}"`,
+      codes: `${(res.errors ?? []).map((e) => e.extensions?.code).join(',')} during "${current}"`,
     };
-    mutations.push(m);
-    // The next write to this order waits for this one to be settled (see the order split above).
-    if (first === 'ambiguous') await resolve(m);
+    mutations.push(mutation);
+    const order = answered(res);
+    if (first === 'done' && order) m.settled(order);
+    // A refused move says where the order stands.
+    const refused = res.errors?.find((e) => e.extensions?.code === 'INVALID_STATE_TRANSITION')?.extensions;
+    if (refused && m.kind === 'transition') {
+      const o = mine.find((x) => `${x.vendor}:${x.vendorId}` === m.order);
+      if (o) Object.assign(o, { status: refused.currentStatus, allowedTransitions: refused.allowedTransitions ?? [] });
+    }
+    // The next write to this worker's orders waits for this one to be settled (see the order split above).
+    if (first === 'ambiguous') await resolve(mutation);
   }
 }
 
@@ -272,7 +365,7 @@ const mem = () => {
 };
 const started = Date.now();
 console.log(
-  `soak: ${MINUTES} min, ${CONCURRENCY} workers, a new fault every ${CYCLE_MS / 1000}s, ${orders.length} orders to update`,
+  `soak: ${MINUTES} min, ${CONCURRENCY} workers, a new fault every ${CYCLE_MS / 1000}s, ${orders.length} orders to start with`,
 );
 let current = nextFault();
 const cycler = setInterval(() => {
@@ -310,13 +403,24 @@ if (rssStart === 0) rssStart = rssEnd;
 // ---- reconciliation
 const problems: string[] = [];
 for (const m of mutations) {
+  if (m.marker === undefined) continue;
   const times = happened.get(m.marker) ?? 0;
   if (m.final === 'done' && times !== 1)
     problems.push(
-      `${m.marker} reported done (first: ${m.first} ${m.codes}, ${m.repeats} repeats) but happened ${times} times`,
+      `${m.kind} ${m.marker} reported done (first: ${m.first} ${m.codes}, ${m.repeats} repeats) but happened ${times} times`,
     );
   if (m.final === 'failed' && times !== 0)
-    problems.push(`${m.marker} reported failed (${m.codes}) but happened ${times} times`);
+    problems.push(`${m.kind} ${m.marker} reported failed (${m.codes}) but happened ${times} times`);
+}
+// Transitions, order by order: the targets the vendor applied are the targets reported done, in the same order.
+const reported = new Map<string, string[]>();
+for (const m of mutations)
+  if (m.kind === 'transition' && m.final === 'done') reported.set(m.order!, [...(reported.get(m.order!) ?? []), m.to!]);
+for (const order of new Set([...reported.keys(), ...applied.keys()])) {
+  const want = (reported.get(order) ?? []).join('>');
+  const got = (applied.get(order) ?? []).join('>');
+  if (want !== got)
+    problems.push(`transitions of ${order}: reported done ${want || '(none)'}, the vendor applied ${got || '(none)'}`);
 }
 const count = (f: (m: Mutation) => boolean) => mutations.filter(f).length;
 const h = gateway.health.health();
@@ -344,6 +448,15 @@ console.log(`bulkhead refusals   ${h.reduce((n, v) => n + v.bulkheadRejections, 
 console.log(`faults applied      ${faultsApplied.size} kinds, ${step} windows`);
 console.log(
   `mutations           ${mutations.length}: done ${count((m) => m.first === 'done')}, failed ${count((m) => m.final === 'failed')}, ambiguous ${count((m) => m.first === 'ambiguous')} (all resolved: ${count((m) => m.first === 'ambiguous' && m.final === 'done')} done by their repeat)`,
+);
+for (const kind of ['create', 'transition', 'notes'] as const) {
+  const of = mutations.filter((m) => m.kind === kind);
+  console.log(
+    `  ${`${kind === 'notes' ? 'notes updates' : `${kind}s`}`.padEnd(18)}${of.length}: done ${of.filter((m) => m.first === 'done').length}, failed ${of.filter((m) => m.final === 'failed').length}, ambiguous ${of.filter((m) => m.first === 'ambiguous').length} (${of.filter((m) => m.first === 'ambiguous' && m.final === 'done').length} resolved done)`,
+  );
+}
+console.log(
+  `  vendor writes     ${[...happened.values()].reduce((a, b) => a + b, 0)} marked, ${[...applied.values()].reduce((a, b) => a + b.length, 0)} transitions applied`,
 );
 console.log(
   `reconciliation      ${problems.length === 0 ? 'OK: nothing lost, nothing doubled' : `${problems.length} PROBLEMS`}`,

@@ -83,6 +83,12 @@ export interface GatewayConfig {
   simulatorDeleteIntervalMs?: number;
   /** How long a subscription ticket (GET /graphql/stream) stays good (SUBSCRIPTION_TICKET_TTL_MS). */
   subscriptionTicketTtlMs?: number;
+  /** Known persisted documents served by their start-up plan (GATEWAY_LEAN_PERSISTED); on unless false. */
+  leanPersisted?: boolean;
+  /** Queries and mutations run through graphql-jit's compiled plans (GATEWAY_JIT); off unless true. */
+  jit?: boolean;
+  /** Serving processes (WORKERS, node cluster); 1 unless set. More than one needs REDIS_URL. */
+  workers?: number;
   /** Identical vendor reads in flight at once are sent once (SHARE_INFLIGHT_READS); off unless true. */
   shareInflightReads?: boolean;
   /** How long a vendor read's answer may be reused (READ_CACHE_TTL_MS); 0 or absent: no cache. */
@@ -275,6 +281,9 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     simulatorChangeIntervalMs: int('SIMULATOR_CHANGE_INTERVAL_MS', 0, 0, 3_600_000),
     simulatorDeleteIntervalMs: int('SIMULATOR_DELETE_INTERVAL_MS', 0, 0, 3_600_000),
     subscriptionTicketTtlMs: int('SUBSCRIPTION_TICKET_TTL_MS', 30_000, 1_000, 600_000),
+    leanPersisted: bool('GATEWAY_LEAN_PERSISTED', true),
+    jit: bool('GATEWAY_JIT', false),
+    workers: workersOf(int('WORKERS', 1, 1, 64), redisUrl),
     shareInflightReads: bool('SHARE_INFLIGHT_READS', false),
     readCacheTtlMs: int('READ_CACHE_TTL_MS', 0, 0, 300_000),
     readCacheMaxEntries: int('READ_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),
@@ -290,6 +299,20 @@ export function readConfig(env: Env = process.env): GatewayConfig {
       maxEntities: int('GATEWAY_MAX_ENTITIES', DEFAULT_LIMITS.maxEntities, 1, 10_000),
     },
   };
+}
+
+/**
+ * Several serving processes keep no state of their own that clients rely on only if that state is in Redis: rate
+ * windows, idempotency keys, APQ registrations, write locks, vendor tokens and the polling lease would otherwise be
+ * split between the workers, each with its own copy. So more than one worker needs REDIS_URL.
+ */
+function workersOf(workers: number, redisUrl: string | undefined): number {
+  if (workers > 1 && !redisUrl)
+    throw new ConfigError(
+      'WORKERS',
+      `is ${workers}, which needs REDIS_URL: without it each worker would keep its own rate limits, idempotency keys, APQ registrations, write locks and vendor tokens. Set REDIS_URL, or WORKERS=1`,
+    );
+  return workers;
 }
 
 /**

@@ -1,4 +1,5 @@
 // createGateway(config) -> a yoga instance wired to the vendor clients. main.ts serves it; tests call yoga.fetch.
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -18,6 +19,7 @@ import {
 } from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
 import { streamPlugin } from './events/stream-route.js';
+import { JitPlans, useJit } from './execution/jit.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema, subgraphSchema } from './schema/index.js';
@@ -39,7 +41,7 @@ import {
   principalOf,
   requestIdOf,
   schemaFor,
-  securityPlugins,
+  securityLayer,
   whenRequestIdKnown,
   type SecurityOptions,
 } from './security/index.js';
@@ -47,9 +49,11 @@ import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
 import { MemoryReadCache, ReadSharing } from './vendors/sharing.js';
+import { bodyLimit } from './security/body-limit.js';
 import type { VendorHealthSource } from './domain/health.js';
 import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
+import type { PreparedCatalog } from './security/prepared.js';
 import { MemoryIdempotencyStore } from './writes/idempotency.js';
 import { createWrites } from './writes/index.js';
 import { KeyedLock } from './writes/lock.js';
@@ -69,6 +73,8 @@ export interface GatewayOptions {
   observe?: CallObserver;
   /** Connected Redis (from REDIS_URL): shared state and pub/sub. Without it, memory. */
   redis?: SharedRedis;
+  /** Plugins run after all of the gateway's own (tests observe the pipeline with them). */
+  plugins?: Plugin<GatewayContext>[];
 }
 
 export interface Gateway {
@@ -86,6 +92,10 @@ export interface Gateway {
   health: VendorHealthSource;
   /** Vendor reads shared across requests (counters for tests and the bench). */
   sharing: ReadSharing;
+  /** The catalog documents prepared at start-up for the lean path; undefined with GATEWAY_LEAN_PERSISTED=false. */
+  prepared: PreparedCatalog | undefined;
+  /** Compiled plans, with GATEWAY_JIT. */
+  jit: JitPlans | undefined;
   close(): Promise<void>;
 }
 
@@ -136,11 +146,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // With Redis, what replicas must agree on lives there; without it, in this process.
   const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(config.idempotencyTtlMs);
   const locks = redis ? new RedisKeyedLock(redis) : new KeyedLock();
+  const jit = config.jit ? new JitPlans() : undefined;
   const security: SecurityOptions = {
     config,
     logger,
+    schemas: [schema, subgraphSchema()],
+    ...(jit ? { jit } : {}),
     ...(redis ? { rateLimiter: redisRateLimiter(redis), apqStore: redisApqStore(redis) } : {}),
   };
+  const { plugins: securityPlugins, catalog: prepared } = securityLayer(security);
   const changes = createChangeFeed({ redis, logger });
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
     const told = after
@@ -208,8 +222,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
     batching: batchingOf(config),
-    // Checked on Content-Length and, for chunked bodies, while the body streams in: 413 over it.
-    maxRequestBodySize: config.maxBodyBytes,
+    // Checked on Content-Length and, for chunked bodies, while the body streams in: 413 over it. Our own plugin
+    // (security/body-limit.ts, last below) in place of yoga's, which pipes every body through a stream.
+    maxRequestBodySize: false,
     logging: false,
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
     context: ({ request }): GatewayContext => {
@@ -240,7 +255,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // turns it off).
     plugins: [
       // /ready also says where shared state lives and whether Redis is reachable (degraded while it is not).
-      healthPlugin(guards, simulated, undefined, () => sharedStateOf(redis)),
+      // In a cluster (WORKERS), which worker answered: operators (and the cluster test) see the load spread.
+      healthPlugin(guards, simulated, undefined, () => ({
+        ...sharedStateOf(redis),
+        ...(cluster.worker ? { worker: cluster.worker.id } : {}),
+      })),
       ...(metrics ? [metrics.plugin] : []),
       // Its own route, signed by the vendor: before the GraphQL security layer, which it is not part of.
       webhookPlugin({
@@ -258,9 +277,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger,
         run: (request): Promise<Response> => Promise.resolve(yoga.fetch(request)),
       }),
-      ...securityPlugins(security),
+      ...securityPlugins,
       usePartialErrors(),
       useIdempotentReplay(),
+      bodyLimit(config.maxBodyBytes),
+      ...(jit ? [useJit(jit)] : []),
+      ...(options.plugins ?? []),
     ],
   });
 
@@ -279,6 +301,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ready: changes.ready,
     health: guards,
     sharing,
+    prepared,
+    jit,
     async close() {
       await poller.stop();
       await changes.close();

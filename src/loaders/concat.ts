@@ -21,6 +21,21 @@ export interface Edge<T> {
   node: T;
 }
 
+/** An edge whose cursor is encoded only when read: most queries select the nodes and never a cursor. */
+class PagedEdge<T> implements Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly list: string,
+    private readonly fp: string,
+    private readonly segment: number,
+    private readonly offset: number,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.list, this.fp, { segment: this.segment, offset: this.offset });
+  }
+}
+
 export interface ConnectionPage<T> {
   edges: Edge<T>[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
@@ -79,7 +94,7 @@ export async function pageOver<T>(
     const items = windows[j]?.items ?? [];
     for (let i = 0; i < items.length && edges.length < first; i++) {
       last = { segment: j, offset: base + i };
-      edges.push({ cursor: encodeCursor(list, fp, last), node: items[i] as T });
+      edges.push(new PagedEdge(items[i] as T, list, fp, j, base + i));
     }
   }
 

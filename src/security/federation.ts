@@ -71,7 +71,30 @@ function withEntityCounts(document: DocumentNode, counts: ReadonlyMap<FieldNode,
   });
 }
 
-export function federationPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
+/**
+ * Whether a document asks for `_entities` at all, once per document: yoga's parse cache hands the same document
+ * object for the same text, so the usual request (no `_entities`) costs a WeakMap lookup instead of a walk.
+ */
+const asksForEntities = new WeakMap<DocumentNode, boolean>();
+function hasEntities(document: DocumentNode): boolean {
+  let known = asksForEntities.get(document);
+  if (known === undefined) {
+    known = false;
+    visit(document, {
+      Field(node) {
+        if (node.name.value === '_entities') known = true;
+      },
+    });
+    asksForEntities.set(document, known);
+  }
+  return known;
+}
+
+/** `skipsStatic(document)`: a catalog document known at start-up to ask for no `_entities` (the lean path). */
+export function federationPlugins(
+  config: GatewayConfig,
+  skipsStatic: (document: DocumentNode) => boolean = () => false,
+): Plugin<GatewayContext>[] {
   const { maxEntities, maxCost } = limitsOf(config);
   const expose = !config.production;
   const costRule = costLimitRule({
@@ -92,6 +115,7 @@ export function federationPlugins(config: GatewayConfig): Plugin<GatewayContext>
   return [
     {
       onExecute({ args, setResultAndStopExecution }) {
+        if (skipsStatic(args.document) || !hasEntities(args.document)) return;
         const fields = entityFields(args.document, (args.variableValues ?? {}) as Record<string, unknown>);
         if (fields.length === 0) return;
         const total = fields.reduce((n, f) => n + f.count, 0);

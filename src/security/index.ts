@@ -14,6 +14,9 @@ import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
 import { federationPlugins } from './federation.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
+import { leanPlugins, prepareCatalog, type PreparedCatalog } from './prepared.js';
+import type { GraphQLSchema } from 'graphql';
+import type { JitPlans } from '../execution/jit.js';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { SharedLimiter } from '../shared/rate-limit.js';
 import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
@@ -31,6 +34,10 @@ export interface SecurityOptions {
   rateLimiter?: RateLimiter | SharedLimiter;
   /** APQ registrations shared by replicas (Redis); this process's memory when absent. */
   apqStore?: APQStore;
+  /** Every schema the gateway may serve: catalog documents are prepared against each (the lean path). */
+  schemas?: readonly GraphQLSchema[];
+  /** Compiled plans (GATEWAY_JIT): catalog documents are compiled at start-up. */
+  jit?: JitPlans;
 }
 
 /**
@@ -46,20 +53,36 @@ export function principalOf(request: Request, config: GatewayConfig): Principal 
 }
 
 export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext>[] {
+  return securityLayer(options).plugins;
+}
+
+/** The security plugins, and the catalog prepared at start-up for the lean path (undefined when it is off). */
+export function securityLayer(options: SecurityOptions): {
+  plugins: Plugin<GatewayContext>[];
+  catalog: PreparedCatalog | undefined;
+} {
   const { config, logger } = options;
   const store = createPersistedStore(
     loadManifest(config.persistedDocumentsFile),
     config.apq !== false,
     options.apqStore,
   );
-  return [
+  // GATEWAY_LEAN_PERSISTED=false: every request takes the general path (kept to compare, and as a way back).
+  const catalog =
+    config.leanPersisted !== false && options.schemas
+      ? prepareCatalog(store.manifest, config, options.schemas, options.jit)
+      : undefined;
+  const skipsStatic = catalog ? catalog.skipsStatic : () => false;
+  const plugins: Plugin<GatewayContext>[] = [
     useRequestId(),
     useOriginCheck(config),
     csrfPrevention(),
     ...authPlugins(config, logger),
-    ...rateLimitPlugins(config, store, logger, options.rateLimiter),
+    ...rateLimitPlugins(config, store, logger, options.rateLimiter, catalog),
     ...persistedPlugins(store),
-    ...limitPlugins(config),
-    ...federationPlugins(config),
+    ...(catalog ? leanPlugins(catalog) : []),
+    ...limitPlugins(config, skipsStatic),
+    ...federationPlugins(config, skipsStatic),
   ];
+  return { plugins, catalog };
 }

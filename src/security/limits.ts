@@ -2,11 +2,11 @@
 // depth, alias, token and cost limits and our own directive count and introspection depth (each refusal with its
 // own code), introspection off by configuration, field suggestions hidden where callers authenticate, and CSRF
 // prevention. graphql-js's own rules refuse fragment cycles; yoga refuses mutations over GET,
-// over-long batches and over-large bodies (its options are set in yoga.ts from the same limits).
+// over-long batches (its options are set in yoga.ts from the same limits); body-limit.ts refuses over-large bodies.
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
-import { costLimitPlugin, costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import {
@@ -289,17 +289,68 @@ export function hidesSuggestions(config: GatewayConfig): boolean {
   return !isOpen(config) || !config.introspection;
 }
 
-export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
+/**
+ * The limits that depend on the document alone (and the schema), as validation rules, in the order they report:
+ * depth, aliases, directives, introspection depth, cost of literal page sizes, introspection. The general path adds
+ * them to every validation (yoga caches the verdict per document); the lean path (prepared.ts) runs them once at
+ * start-up over each catalog document.
+ */
+export function staticLimitRules(config: GatewayConfig): ValidationRule[] {
+  const limits = limitsOf(config);
+  const expose = !config.production;
+  const armor = { exposeLimits: expose, propagateOnRejection: false };
+  const rules: ValidationRule[] = [
+    maxDepthRule({
+      ...armor,
+      n: limits.maxDepth,
+      // `__schema` is held to its own limit below (GraphiQL's introspection query is deeper than any operation);
+      // `__type` counts here like any field.
+      ignoreIntrospection: true,
+      onReject: [rejectWith('DEPTH_LIMIT_EXCEEDED', 'The operation is nested too deeply.', expose)],
+    }),
+    maxAliasesRule({
+      ...armor,
+      n: limits.maxAliases,
+      onReject: [rejectWith('ALIAS_LIMIT_EXCEEDED', 'The operation has too many aliases.', expose)],
+    }),
+    // Our own count, not armor's: armor skips the directives on a fragment spread once it has seen the fragment.
+    maxDirectivesRule(limits.maxDirectives, expose),
+    introspectionDepthRule(Math.max(limits.maxDepth, STANDARD_INTROSPECTION_DEPTH), expose),
+    costLimitRule(costOptionsOf(config)),
+  ];
+  if (!config.introspection) rules.push(NoIntrospectionRule);
+  return rules;
+}
+
+function costOptionsOf(config: GatewayConfig) {
+  const expose = !config.production;
+  return {
+    exposeLimits: expose,
+    propagateOnRejection: false,
+    maxCost: limitsOf(config).maxCost,
+    onReject: [rejectWith('COST_LIMIT_EXCEEDED', 'The operation costs more than this gateway allows.', expose)],
+  };
+}
+
+/** Whether the cost of a document depends on its variables (page sizes given as variables, or left to default). */
+export function costDependsOnVariables(document: DocumentNode): boolean {
+  return pageSizeVariables(document).length > 0 || hasDefaultPageSizes(document);
+}
+
+/**
+ * The limits as plugins. `skipsStatic(document)`: a document whose static limits were checked at start-up (the lean
+ * path) and whose cost does not depend on its variables; the per-request cost check leaves it alone.
+ */
+export function limitPlugins(
+  config: GatewayConfig,
+  skipsStatic: (document: DocumentNode) => boolean = () => false,
+): Plugin<GatewayContext>[] {
   const limits = limitsOf(config);
   // Limits are no secret, and a client that hits one should learn which; production still says less.
   const expose = !config.production;
   const armor = { exposeLimits: expose, propagateOnRejection: false };
-  const costOptions = {
-    ...armor,
-    maxCost: limits.maxCost,
-    onReject: [rejectWith('COST_LIMIT_EXCEEDED', 'The operation costs more than this gateway allows.', expose)],
-  };
-  const costWithVariables = costLimitRule(costOptions);
+  const costWithVariables = costLimitRule(costOptionsOf(config));
+  const rules = staticLimitRules(config);
   // Per document (yoga's parse cache hands out the same one for the same text): its page-size variables, and the
   // verdict for each set of their values, since catalog operations come again and again with the same few sizes.
   const byDocument = new WeakMap<
@@ -313,37 +364,18 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
       n: limits.maxTokens,
       onReject: [rejectWith('TOKEN_LIMIT_EXCEEDED', 'The operation has too many tokens.', expose)],
     }),
-    maxDepthPlugin({
-      ...armor,
-      n: limits.maxDepth,
-      // `__schema` is held to its own limit below (GraphiQL's introspection query is deeper than any operation);
-      // `__type` counts here like any field.
-      ignoreIntrospection: true,
-      onReject: [rejectWith('DEPTH_LIMIT_EXCEEDED', 'The operation is nested too deeply.', expose)],
-    }),
-    maxAliasesPlugin({
-      ...armor,
-      n: limits.maxAliases,
-      onReject: [rejectWith('ALIAS_LIMIT_EXCEEDED', 'The operation has too many aliases.', expose)],
-    }),
-    {
-      // Our own count, not armor's: armor skips the directives on a fragment spread once it has seen the fragment.
-      onValidate({ addValidationRule }) {
-        addValidationRule(maxDirectivesRule(limits.maxDirectives, expose));
-      },
-    },
     {
       onValidate({ addValidationRule }) {
-        addValidationRule(introspectionDepthRule(Math.max(limits.maxDepth, STANDARD_INTROSPECTION_DEPTH), expose));
+        for (const rule of rules) addValidationRule(rule);
       },
     },
-    costLimitPlugin(costOptions),
     {
       // Page sizes given as variables, or left to their default: the same cost rule over the document with the
       // request's values written in. Here, not in validation, because validation results are cached per
       // document, whatever the variables.
       onExecute({ args, setResultAndStopExecution }) {
         const document = args.document;
+        if (skipsStatic(document)) return;
         let entry = byDocument.get(document);
         if (!entry) {
           entry = { names: pageSizeVariables(document), defaults: hasDefaultPageSizes(document), verdicts: new Map() };
@@ -361,13 +393,6 @@ export function limitPlugins(config: GatewayConfig): Plugin<GatewayContext>[] {
       },
     },
   ];
-  if (!config.introspection) {
-    plugins.push({
-      onValidate({ addValidationRule }) {
-        addValidationRule(NoIntrospectionRule);
-      },
-    });
-  }
   if (hidesSuggestions(config)) plugins.push(blockFieldSuggestionsPlugin());
   return plugins;
 }

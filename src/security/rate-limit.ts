@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import { callerOf } from './auth.js';
 import { limitsOf } from './limits.js';
 import { persistedIdOf, type PersistedStore } from './persisted.js';
+import type { PreparedCatalog } from './prepared.js';
 import { refusal } from './refusal.js';
 import { requestIdOf } from './request-id.js';
 
@@ -41,6 +42,9 @@ export function countRootFields(document: DocumentNode, operationName?: string |
   };
   return Math.max(1, count(operation.selectionSet, new Set()));
 }
+
+/** Documents up to this length key the count cache as they are (2000 entries: a few MB at most). */
+const DIRECT_KEY_CHARS = 2048;
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -80,6 +84,7 @@ export function rateLimitPlugins(
   store: PersistedStore,
   logger: Logger,
   limiter: { take(key: string, cost: number, limit: number): Verdict | Promise<Verdict> } = new RateLimiter(),
+  catalog?: PreparedCatalog,
 ): Plugin<GatewayContext>[] {
   const { maxTokens, maxBatch } = limitsOf(config);
   // The same documents come again and again (persisted ones above all): count each text once.
@@ -90,13 +95,18 @@ export function rateLimitPlugins(
     let text: unknown = params.query;
     if (text == null) {
       const id = persistedIdOf(params, request);
+      // A catalog document: counted at start-up (the manifest answers every caller alike, before APQ).
+      const prepared = id ? catalog?.byId.get(id) : undefined;
+      if (prepared) return prepared.rootFields(params.operationName);
       text = id ? await store.lookup(id, request) : undefined;
     }
     if (typeof text !== 'string') return 1;
-    // Keyed by a digest, so the cache holds short keys however long the documents are.
-    const key = createHash('sha256')
-      .update(`${params.operationName ?? ''}\n${text}`)
-      .digest('base64url');
+    const known = catalog?.byText.get(text);
+    if (known) return known.rootFields(params.operationName);
+    // A usual document is its own key (no hash per request); a long one is keyed by its digest, so no key is long
+    // however long the documents are. A digest key has no newline, so it never equals a document key.
+    const named = `${params.operationName ?? ''}\n${text}`;
+    const key = named.length <= DIRECT_KEY_CHARS ? named : `#${createHash('sha256').update(named).digest('base64url')}`;
     let n = counted.get(key);
     if (n === undefined) {
       try {

@@ -121,7 +121,7 @@ export interface SimServer {
    * Called for every request other than GET that the route handler carried out (2xx), whether or not its answer
    * then reached the client: the ground truth of what happened, for the soak's reconciliation.
    */
-  onHandled: ((key: string, rawBody: string, status: number) => void) | undefined;
+  onHandled: ((key: string, rawBody: string, status: number, path: string) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -369,7 +369,8 @@ export async function startSimServer(
               ? err.response
               : { status: 500, body: { error: { code: 'INTERNAL', message: 'simulator failure' } } };
         }
-        if (method !== 'GET' && out.status >= 200 && out.status < 300) sim.onHandled?.(key, rawBody, out.status);
+        if (method !== 'GET' && out.status >= 200 && out.status < 300)
+          sim.onHandled?.(key, rawBody, out.status, url.pathname);
         if (faulty && faults.hangAfterHandler) {
           mark('hangAfterHandler');
           hung.add(res);

@@ -1,6 +1,12 @@
 // Starts the embedded simulators of the vendors that have no real deployment configured, and hands back the
 // settings that point the gateway's clients at them (loopback URLs and the simulators' own credentials).
-import type { DotZeroSettings, GenericMesSettings, PitneyBowesSettings, VendorSettings } from '../config.js';
+import type {
+  DotZeroSettings,
+  GatewayConfig,
+  GenericMesSettings,
+  PitneyBowesSettings,
+  VendorSettings,
+} from '../config.js';
 import { startDotZeroSimulator } from './dotzero/index.js';
 import { startGenericMesSimulator } from './generic-mes/index.js';
 import { startPitneyBowesSimulator } from './pitney-bowes/index.js';
@@ -67,5 +73,51 @@ export async function startSimulatorsFor(configured: VendorSettings): Promise<Si
     close: async () => {
       await Promise.all(Object.values(simulators).map((s) => s.close()));
     },
+  };
+}
+
+export interface ShopFloorSettings {
+  /** Where the simulated generic MES sends its signed webhooks, and the secret it signs them with. */
+  webhook?: { url: string; secret: string };
+  /** Every so often each simulator changes an order by itself (SIMULATOR_CHANGE_INTERVAL_MS); 0: never. */
+  changeEveryMs: number;
+  /** Every so often the DotZero simulator deletes an order (SIMULATOR_DELETE_INTERVAL_MS); 0: never. */
+  deleteEveryMs: number;
+}
+
+/**
+ * Sets the simulated shop floor moving once the gateway listens, so `npm start` shows webhooks, changes and
+ * deletions with no vendor account. Returns what stops it.
+ */
+export function animateSimulators(simulators: Simulators, settings: ShopFloorSettings): () => void {
+  if (settings.webhook) simulators.GENERIC_MES?.setWebhook(settings.webhook);
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, tick: () => void) => {
+    if (ms <= 0) return;
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  if (simulators.DOTZERO || simulators.GENERIC_MES || simulators.PITNEY_BOWES) {
+    every(settings.changeEveryMs, () => {
+      simulators.DOTZERO?.changeOrder();
+      simulators.GENERIC_MES?.changeOrder();
+      simulators.PITNEY_BOWES?.changeOrder();
+    });
+  }
+  const dotzero = simulators.DOTZERO;
+  if (dotzero) every(settings.deleteEveryMs, () => dotzero.deleteOrder());
+  return () => timers.forEach((timer) => clearInterval(timer));
+}
+
+/** The shop floor's settings for a gateway listening on `port`. */
+export function shopFloorOf(config: GatewayConfig, port: number): ShopFloorSettings {
+  const secret = config.genericMesWebhookSecret;
+  return {
+    ...(secret
+      ? { webhook: { url: config.simulatorWebhookUrl ?? `http://127.0.0.1:${port}/webhooks/generic-mes`, secret } }
+      : {}),
+    changeEveryMs: config.simulatorChangeIntervalMs ?? 0,
+    deleteEveryMs: config.simulatorDeleteIntervalMs ?? 0,
   };
 }

@@ -13,7 +13,7 @@ export interface SimulatorBase {
   /** Requests the faults acted on, by fault (e.g. `hang`, `status:503`). */
   faultCounts(): Record<string, number>;
   /** Watches every write (non-GET request) the vendor carried out, answered or not (see SimServer.onHandled). */
-  observeWrites(fn: ((key: string, rawBody: string, status: number) => void) | undefined): void;
+  observeWrites(fn: ((key: string, rawBody: string, status: number, path: string) => void) | undefined): void;
   /** Reseed the data, clear counters and faults. */
   reset(): void;
   close(): Promise<void>;

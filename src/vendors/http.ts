@@ -239,8 +239,8 @@ export class VendorHttp {
     const guard = this.guard;
     const queued = guard.bulkhead.executionSlots === 0;
     // A call waiting for a slot waits no longer than its deadline; when it gives up, its queue entry is cancelled
-    // (the bulkhead then skips it without running it).
-    const cancel = new AbortController();
+    // (the bulkhead then skips it without running it). A call that runs at once has nothing to cancel.
+    const cancel = queued ? new AbortController() : undefined;
     let timer: NodeJS.Timeout | undefined;
     if (queued) guard.queued++;
     let counted = queued;
@@ -258,13 +258,13 @@ export class VendorHttp {
       } finally {
         guard.inFlight--;
       }
-    }, cancel.signal);
+    }, cancel?.signal);
     try {
       if (!queued) return await run;
       const waited = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => {
-            cancel.abort();
+            cancel?.abort();
             reject(this.deadlineError(req, true));
           },
           Math.max(0, deadline - performance.now()),
@@ -476,11 +476,13 @@ export class VendorHttp {
     ) {
       return new UpstreamError(this.vendor, 'timeout', `${this.vendor} did not answer in time${where}`);
     }
+    // A connection not made within the connect budget is a deadline passed (UPSTREAM_TIMEOUT, an outage for the
+    // breaker, retried on a read), but nothing was sent: a write that meets it did not reach the vendor.
     if (err instanceof undiciErrors.ConnectTimeoutError) {
       return new UpstreamError(
         this.vendor,
-        'unavailable',
-        `${this.vendor} could not be reached (connect timeout)${where}`,
+        'timeout',
+        `${this.vendor} could not be reached within its connect deadline (${this.policy.connectTimeoutMs} ms)${where}`,
         { notSent: true },
       );
     }

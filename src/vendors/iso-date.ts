@@ -11,6 +11,66 @@ const ISO_DATE =
  * accepted too. Anything else is null.
  */
 export function parseIsoDate(v: unknown): Date | null {
+  // Every list row carries several dates, so the common exact form is read without a regex (same result, checked
+  // against the general reading in test/unit/iso-date.test.ts); anything else takes the general reading.
+  if (typeof v === 'string') {
+    const t = canonicalUtc(v);
+    if (t !== undefined) return t === null ? null : new Date(t);
+  }
+  return readIsoDate(v);
+}
+
+/** Two ASCII digits at i as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * `YYYY-MM-DDThh:mm:ssZ` or `YYYY-MM-DDThh:mm:ss.sssZ` (years 1000-9999): its time value, null for an impossible
+ * date, undefined for any other form.
+ */
+function canonicalUtc(v: string): number | null | undefined {
+  const n = v.length;
+  if (n !== 20 && n !== 24) return undefined;
+  // - - T : : Z (and the dot of the milliseconds)
+  if (
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58 ||
+    v.charCodeAt(n - 1) !== 90 ||
+    (n === 24 && v.charCodeAt(19) !== 46)
+  )
+    return undefined;
+  const c = twoDigits(v, 0);
+  const y = twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  const hour = twoDigits(v, 11);
+  const minute = twoDigits(v, 14);
+  const second = twoDigits(v, 17);
+  let ms = 0;
+  if (n === 24) {
+    const hi = twoDigits(v, 20);
+    const lo = v.charCodeAt(22) - 48;
+    if (hi < 0 || lo < 0 || lo > 9) return undefined;
+    ms = hi * 10 + lo;
+  }
+  if (c < 10 || y < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const year = c * 100 + y;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  if (day > daysInMonth) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** The general reading: every form the pattern allows, and epoch milliseconds. */
+export function readIsoDate(v: unknown): Date | null {
   if (typeof v === 'number') {
     const d = new Date(v);
     return Number.isFinite(v) && !Number.isNaN(d.getTime()) ? d : null;

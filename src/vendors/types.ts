@@ -72,6 +72,12 @@ export interface WritableWorkOrderSource<W extends WorkOrder = WorkOrder> extend
   checkCreate(input: WorkOrderCreate): void;
   checkUpdate(input: WorkOrderUpdate): void;
   createWorkOrder(input: WorkOrderCreate): Promise<W>;
+  /**
+   * For the repeat of a create whose outcome was unknown (its answer lost after sending): the order the vendor
+   * holds under the order number the client gave, or undefined when it holds none. `sentAt` is when the first
+   * attempt was sent, for vendors that can only look among recent orders. Absent: the vendor has no way to tell.
+   */
+  findCreated?(input: WorkOrderCreate, sentAt: Date): Promise<W | undefined>;
   updateWorkOrder(key: string, input: WorkOrderUpdate): Promise<void>;
   /** Applies one status change with the vendor's own mechanism; the caller re-reads the order afterwards. */
   transition(key: string, current: WorkOrderStatus, change: TransitionRequest): Promise<void>;

@@ -231,6 +231,21 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     validateCreate(input);
     client.checkCreate(input);
     return idempotent(idempotencyKey, 'create', input, async (attempt) => {
+      // Whether a create whose answer was lost happened: the vendor holds an order under the client's order number
+      // with the values sent. One that holds other values is not ours (the resend is then refused as a duplicate).
+      const sentAt = new Date();
+      const find = client.findCreated?.bind(client);
+      if (find) {
+        attempt.verify = async () => {
+          const found = await find(input, sentAt);
+          if (!found) return { done: false };
+          // Read whole: a list record may lack fields the create set (the generic MES list has no notes).
+          const now = await deps.read(input.vendor, found.vendorId);
+          if (!holdsCreate(now, input)) return { done: false };
+          services.changed?.(now, undefined);
+          return { done: true, value: now };
+        };
+      }
       const created = await send(
         attempt,
         input.vendor,
@@ -311,8 +326,21 @@ export type WorkOrderWrites = ReturnType<typeof bindWrites>;
 interface Attempt {
   sent: boolean;
   written: { vendor: Vendor; key: string } | undefined;
-  /** How a repeat learns whether this write took effect when its answer was lost; none for creates (see README). */
+  /** How a repeat learns whether this write took effect when its answer was lost (a create: by its order number). */
   verify: Verify | undefined;
+}
+
+/** The order holds what the create sent (the values every vendor keeps as given). */
+function holdsCreate(wo: WorkOrder, input: WorkOrderCreate): boolean {
+  return (
+    wo.orderNumber === input.orderNumber &&
+    holdsUpdate(wo, {
+      quantity: input.quantity,
+      ...(input.dueDate !== undefined ? { dueDate: input.dueDate } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(input.customer !== undefined ? { customer: input.customer } : {}),
+    })
+  );
 }
 
 /** The order holds every value the update set (what the vendor keeps of it: dates to the second). */

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import type { CallObserver } from '../../src/vendors/http.js';
 import { startSimulatorsFor } from '../../src/simulators/index.js';
 import type { DotZeroSimulator, GenericMesSimulator, PitneyBowesSimulator } from '../../src/simulators/types.js';
-import { createGateway, type Gateway } from '../../src/yoga.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/yoga.js';
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -47,6 +47,10 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     persistedDocumentsFile: 'src/generated/persisted-documents.json',
     maxBodyBytes: 100_000,
     shutdownGraceMs: 10_000,
+    // The whole suite runs both ways in `npm test` (vitest.config.ts): with graphql-js and with graphql-jit.
+    ...(process.env.GATEWAY_JIT === 'true' ? { jit: true } : {}),
+    // The persisted-operation tests run both ways (vitest.config.ts): by the lean path (the default) and without it.
+    ...(process.env.GATEWAY_LEAN_PERSISTED === 'false' ? { leanPersisted: false } : {}),
     ...overrides,
   };
 }
@@ -55,6 +59,8 @@ export interface TestGatewayOptions {
   config?: Partial<GatewayConfig>;
   clients?: GatewayClient[];
   logger?: Gateway['logger'];
+  /** Extra yoga plugins, after the gateway's own (to observe the pipeline). */
+  plugins?: GatewayOptions['plugins'];
   /** Lifetime of the DotZero access token the gateway starts with (default: one hour). */
   dotzeroTokenTtlSeconds?: number;
   /** Told of every vendor call attempt (with its trace header, e.g. X-PB-TransactionId). */
@@ -89,6 +95,7 @@ export async function startTestGateway(
     simulated: sims.simulated,
     logger: options.logger ?? silentLogger,
     ...(options.observe ? { observe: options.observe } : {}),
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   // A vendor given real settings has no simulator here: its counters read zero.
   const none = { total: () => 0, counts: () => ({}), count: () => 0, resetCounts: () => {} };

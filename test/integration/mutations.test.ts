@@ -265,7 +265,7 @@ describe('lifecycles end to end, with a query after each step', () => {
 });
 
 describe('an order in a status the vendor document does not name', () => {
-  it('shows no allowed transitions and refuses every change without a vendor write', async () => {
+  it('is refused as the vendor answered it (UPSTREAM_ERROR naming the vendor), and no change is written', async () => {
     const order = take('GENERIC_MES', 'OPEN');
     const archived = {
       status: 200,
@@ -282,15 +282,13 @@ describe('an order in a status the vendor document does not name', () => {
     };
     gw.gmes.faults.next = [archived];
     const read = await gw.query(READ, { id: order.id });
-    expect(read.body.data!.workOrder).toMatchObject({ vendorStatus: 'ARCHIVED', allowedTransitions: [] });
+    expect(read.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'GENERIC_MES' });
+    expect(read.body.errors![0]!.message).toMatch(/status its document does not name \(ARCHIVED\)/);
     gw.gmes.faults.next = [archived];
     gw.resetCounts();
     const res = await gw.query(`mutation($id: ID!) { cancelWorkOrder(id: $id) { status } }`, { id: order.id });
-    expect(res.body.errors![0]!.extensions).toMatchObject({
-      code: 'INVALID_STATE_TRANSITION',
-      vendor: 'GENERIC_MES',
-      allowedTransitions: [],
-    });
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', vendor: 'GENERIC_MES' });
+    expect(res.body.errors![0]!.extensions!.outcome).toBeUndefined();
     expect(writes('GENERIC_MES')).toBe(0);
   });
 });

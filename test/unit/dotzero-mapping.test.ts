@@ -113,24 +113,14 @@ describe('mapWorkOrder', () => {
       { qty: '12', good: '3.5', work_order_priority_ranking: '2' },
       { quantity: 12, completedQuantity: 3.5, priorityRanking: 2 },
     ],
-    [
-      'unparseable numbers',
-      { qty: 'many', good: 'some', work_order_priority_ranking: '' },
-      { quantity: 0, completedQuantity: 0, priorityRanking: null },
-    ],
     ['missing qty and good', {}, { quantity: 0, completedQuantity: 0 }],
     ['is_asap "true"', { is_asap: 'true' }, { isAsap: true, priority: 'HIGH' }],
     ['is_asap 1', { is_asap: 1 }, { isAsap: true, priority: 'HIGH' }],
     ['is_asap "0"', { is_asap: '0' }, { isAsap: false, priority: 'NORMAL' }],
     ['is_asap false', { is_asap: false }, { isAsap: false, priority: 'NORMAL' }],
     ['is_asap null', { is_asap: null }, { isAsap: false, priority: 'NORMAL' }],
-    ['is_asap gibberish', { is_asap: 'maybe' }, { isAsap: false, priority: 'NORMAL' }],
     ['a malformed date (PB example)', { deadline: '2022-04-07T016:00:00-07:00' }, { dueDate: null }],
-    [
-      'a date that is not a date',
-      { deadline: 'tomorrow', start_time: '1', end_time: 17 },
-      { dueDate: null, startDate: null, completionDate: null },
-    ],
+    ['a date string that is not a date', { deadline: 'tomorrow', start_time: '1' }, { dueDate: null, startDate: null }],
     ['an empty date', { deadline: '' }, { dueDate: null }],
     ['a date-only deadline', { deadline: '2024-12-31' }, { dueDate: new Date('2024-12-31T00:00:00Z') }],
     [
@@ -145,6 +135,21 @@ describe('mapWorkOrder', () => {
     ['a customer the vendor does not have', { customer: 'ACME' }, { customer: null }],
   ])('tolerates %s', (_name, patch, expected) => {
     expect(mapWorkOrder({ uuid: 'u', work_order_id: 'W', status: 1, ...patch })).toMatchObject(expected);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a quantity that is not a number', { qty: 'many' }],
+    ['a good count that is not a number', { good: 'some' }],
+    ['an empty priority ranking', { work_order_priority_ranking: '' }],
+    ['is_asap gibberish', { is_asap: 'maybe' }],
+    ['a date that is a number', { end_time: 17 }],
+    ['a memo that is an object', { memo: { text: 'x' } }],
+    ['a route uuid that is a list', { route_uuid: ['r'] }],
+    ['no status', { status: undefined }],
+  ])('refuses %s, naming DOTZERO (UPSTREAM_ERROR)', (_name, patch) => {
+    const wire = { uuid: 'u', work_order_id: 'W', status: 1, ...patch };
+    expect(() => mapWorkOrder(wire)).toThrow(UpstreamError);
+    expect(() => mapWorkOrder(wire)).toThrow(/^DOTZERO answered a work order/);
   });
 
   it.each([null, 'text', 42, []])('refuses a body that is not an object: %j', (body) => {
@@ -187,17 +192,19 @@ describe('readStatus: every status value', () => {
     ['in progress', 'IN_PROGRESS', 'in progress'],
     ['Completed', 'COMPLETED', 'Completed'],
     ['INCOMPLETE', 'INCOMPLETE', 'INCOMPLETE'],
-    // Unknown values: a sensible unified status, the vendor's value kept exactly.
-    [0, 'OPEN', '0'],
-    [5, 'OPEN', '5'],
-    [2.5, 'OPEN', '2.5'],
-    ['Paused', 'OPEN', 'Paused'],
-    [null, 'OPEN', ''],
-    [undefined, 'OPEN', ''],
   ])('%j -> %s (vendorStatus %j)', (value, status, vendorStatus) => {
     expect(readStatus(value)).toEqual({ status, vendorStatus });
     expect(mapWorkOrder({ uuid: 'u', status: value })).toMatchObject({ status, vendorStatus });
   });
+
+  // Unknown values: no guess; the work order (and the answer it came in) is refused, naming the vendor.
+  it.each<[unknown]>([[0], [5], [2.5], ['Paused'], [null], [undefined], [''], [true], [{ id: 1 }]])(
+    '%j is no status: refused',
+    (value) => {
+      expect(readStatus(value)).toBeUndefined();
+      expect(() => mapWorkOrder({ uuid: 'u', status: value })).toThrow(/^DOTZERO answered a work order/);
+    },
+  );
 });
 
 describe('relations', () => {
@@ -611,8 +618,8 @@ describe('work-order list plans (query parameters)', () => {
     expect(plans).toHaveLength(1);
     const [plan] = plans;
     expect(plan?.params).toEqual({ status: 1 });
-    expect(plan?.keep?.(mapWorkOrder({ uuid: 'a', is_asap: false }))).toBe(true);
-    expect(plan?.keep?.(mapWorkOrder({ uuid: 'b', is_asap: true }))).toBe(false);
+    expect(plan?.keep?.(mapWorkOrder({ uuid: 'a', status: 1, is_asap: false }))).toBe(true);
+    expect(plan?.keep?.(mapWorkOrder({ uuid: 'b', status: 1, is_asap: true }))).toBe(false);
     expect(plan?.key).toContain('is_asap!=true');
   });
 
@@ -920,6 +927,8 @@ describe('DotZero dates are read strictly, whatever the host time zone', () => {
     ['2024-02-30T00:00:00Z', null],
     ['2022-04-07T016:00:00-07:00', null],
   ])('%s -> %s', (deadline, expected) => {
-    expect(mapWorkOrder({ uuid: 'u', work_order_id: 'W', deadline })?.dueDate?.toISOString() ?? null).toBe(expected);
+    expect(mapWorkOrder({ uuid: 'u', status: 1, work_order_id: 'W', deadline })?.dueDate?.toISOString() ?? null).toBe(
+      expected,
+    );
   });
 });

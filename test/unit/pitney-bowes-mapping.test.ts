@@ -99,7 +99,6 @@ const EVERYTHING = {
   scrappedQuantity: '2',
   workOrderLines: [
     { childSKU: 'C1', lotNumbers: ['L2'], serialNumbers: ['S2'], issuedQuantity: '7' },
-    'not a line',
     { childSKU: 42 },
   ],
   cancelDate: '2024-03-01T00:00:00Z',
@@ -209,11 +208,11 @@ describe('mapWorkOrder', () => {
   });
 
   it('maps a minimal record to defaults', () => {
-    expect(mapWorkOrder({ workOrderId: 'WO-2' })).toMatchObject({
+    expect(mapWorkOrder({ workOrderId: 'WO-2', status: 'CREATED' })).toMatchObject({
       vendorId: 'WO-2',
       orderNumber: '',
       status: 'OPEN',
-      vendorStatus: '',
+      vendorStatus: 'CREATED',
       quantity: 0,
       completedQuantity: 0,
       priority: 'NORMAL',
@@ -236,10 +235,11 @@ describe('mapWorkOrder', () => {
     ['in_progress', 'IN_PROGRESS'],
     ['Completed', 'COMPLETED'],
     ['CANCELLED', 'CANCELLED'],
-    ['ON_HOLD_SOMEHOW', 'OPEN'],
-    ['', 'OPEN'],
   ])('status %j maps to %s and keeps vendorStatus exact', (status, unified) => {
-    expect(mapWorkOrder({ workOrderId: 'x', status })).toMatchObject({ status: unified, vendorStatus: status });
+    expect(mapWorkOrder({ workOrderId: 'x', status })).toMatchObject({
+      status: unified,
+      vendorStatus: status,
+    });
   });
 
   it.each([
@@ -252,35 +252,47 @@ describe('mapWorkOrder', () => {
     [3, 'NORMAL'],
   ])('priority %j maps to %s', (priority, unified) => {
     expect(priorityOf(priority)).toBe(unified);
-    expect(mapWorkOrder({ workOrderId: 'x', priority })?.priority).toBe(unified);
+    expect(mapWorkOrder({ workOrderId: 'x', status: 'CREATED', priority })?.priority).toBe(unified);
   });
 
   it.each([
     ['null', null],
     ['a string', 'WO-1'],
-    ['an array', [{ workOrderId: 'WO-1' }]],
-    ['no workOrderId', { clientWorkOrderId: 'W-1' }],
-    ['an empty workOrderId', { workOrderId: '' }],
-    ['an object workOrderId', { workOrderId: { id: 1 } }],
-  ])('returns null for %s', (_label, input) => {
-    expect(mapWorkOrder(input)).toBeNull();
+    ['an array', [{ workOrderId: 'WO-1', status: 'CREATED' }]],
+    ['no workOrderId', { clientWorkOrderId: 'W-1', status: 'CREATED' }],
+    ['an empty workOrderId', { workOrderId: '', status: 'CREATED' }],
+    ['an object workOrderId', { workOrderId: { id: 1 }, status: 'CREATED' }],
+    ['no status', { workOrderId: 'x' }],
+    ['an empty status', { workOrderId: 'x', status: '' }],
+    ['a status the document does not list', { workOrderId: 'x', status: 'ON_HOLD_SOMEHOW' }],
+    ['a numeric status', { workOrderId: 'x', status: 2 }],
+    ['a quantity that is not a number', { workOrderId: 'x', status: 'CREATED', workOrderQuantity: 'abc' }],
+    ['an empty quantity', { workOrderId: 'x', status: 'CREATED', completedQuantity: '' }],
+    ['a boolean quantity', { workOrderId: 'x', status: 'CREATED', scrappedQuantity: true }],
+    ['a date that is a number', { workOrderId: 'x', status: 'CREATED', pbCreateDate: 20 }],
+    ['a text that is an object', { workOrderId: 'x', status: 'CREATED', brand: { name: 'Acme' } }],
+    ['lines that are not a list', { workOrderId: 'x', status: 'CREATED', workOrderLines: 'nope' }],
+    ['a line that is not an object', { workOrderId: 'x', status: 'CREATED', workOrderLines: [null] }],
+    ['a line of the wrong shape', { workOrderId: 'x', status: 'CREATED', workOrderLines: [{ issuedQuantity: 'x' }] }],
+    ['lot numbers that are not texts', { workOrderId: 'x', status: 'CREATED', lotNumbers: [{}] }],
+  ])('refuses %s, naming PITNEY_BOWES (UPSTREAM_ERROR)', (_label, input) => {
+    expect(() => mapWorkOrder(input)).toThrow(UpstreamError);
+    expect(() => mapWorkOrder(input)).toThrow(/^PITNEY_BOWES answered /);
   });
 
   it('reads a numeric workOrderId as a string key', () => {
-    expect(mapWorkOrder({ workOrderId: 12 })?.vendorId).toBe('12');
+    expect(mapWorkOrder({ workOrderId: 12, status: 'CREATED' })?.vendorId).toBe('12');
   });
 
   it.each([
-    ['workOrderQuantity', 'abc', 'quantity', 0],
     ['workOrderQuantity', null, 'quantity', 0],
     ['workOrderQuantity', ' 12 ', 'quantity', 12],
-    ['completedQuantity', '', 'completedQuantity', 0],
     ['completedQuantity', '1e2', 'completedQuantity', 100],
-    ['startQuantity', 'n/a', 'startQuantity', null],
-    ['rejectedQuantity', Infinity, 'rejectedQuantity', null],
-    ['scrappedQuantity', true, 'scrappedQuantity', null],
+    ['startQuantity', null, 'startQuantity', null],
   ])('number field %s = %j maps %s to %j', (wireField, value, field, expected) => {
-    expect(mapWorkOrder({ workOrderId: 'x', [wireField]: value })).toMatchObject({ [field]: expected });
+    expect(mapWorkOrder({ workOrderId: 'x', status: 'CREATED', [wireField]: value })).toMatchObject({
+      [field]: expected,
+    });
   });
 
   it.each([
@@ -294,10 +306,12 @@ describe('mapWorkOrder', () => {
     ['pbCreateDate', 'pbCreateDate'],
     ['pbUpdateDate', 'pbUpdateDate'],
   ])('date field %s maps to %s, and an unparseable one to null', (wireField, field) => {
-    expect(mapWorkOrder({ workOrderId: 'x', [wireField]: '2023-05-06T07:08:09Z' })).toMatchObject({
+    expect(mapWorkOrder({ workOrderId: 'x', status: 'CREATED', [wireField]: '2023-05-06T07:08:09Z' })).toMatchObject({
       [field]: new Date('2023-05-06T07:08:09Z'),
     });
-    expect(mapWorkOrder({ workOrderId: 'x', [wireField]: '2022-04-07T016:00:00-07:00' })).toMatchObject({
+    expect(
+      mapWorkOrder({ workOrderId: 'x', status: 'CREATED', [wireField]: '2022-04-07T016:00:00-07:00' }),
+    ).toMatchObject({
       [field]: null,
     });
   });
@@ -313,12 +327,14 @@ describe('mapWorkOrder', () => {
     ['cancelReason', 'cancelReason'],
     ['clientWorkOrderId', 'orderNumber'],
   ])('string field %s maps to %s', (wireField, field) => {
-    expect(mapWorkOrder({ workOrderId: 'x', [wireField]: 'value' })).toMatchObject({ [field]: 'value' });
+    expect(mapWorkOrder({ workOrderId: 'x', status: 'CREATED', [wireField]: 'value' })).toMatchObject({
+      [field]: 'value',
+    });
   });
 
-  it('tolerates odd line lists', () => {
-    expect(mapWorkOrder({ workOrderId: 'x', workOrderLines: 'nope' })?.lines).toEqual([]);
-    expect(mapWorkOrder({ workOrderId: 'x', workOrderLines: [null, 1, {}] })?.lines).toEqual([
+  it('reads an empty line and a missing line list', () => {
+    expect(mapWorkOrder({ workOrderId: 'x', status: 'CREATED' }).lines).toEqual([]);
+    expect(mapWorkOrder({ workOrderId: 'x', status: 'CREATED', workOrderLines: [{}] }).lines).toEqual([
       { childSku: null, lotNumbers: [], serialNumbers: [], issuedQuantity: null },
     ]);
   });
@@ -438,19 +454,20 @@ describe('mapSearchPage', () => {
     ['totalElements as a string', { totalElements: '78', workOrders: [] }, 78],
     ['no totalElements, last page', { last: true, workOrders: [DOC_FULL] }, 21],
     ['no totalElements, not the last page', { last: false, workOrders: [DOC_FULL] }, 22],
-    ['garbage totalElements', { totalElements: 'many', workOrders: [] }, 20],
     ['a bare array', [DOC_FULL, DOC_SUBSET], 22],
     ['the status-search list name', { totalElements: 3, workOrderStatusList: [DOC_SUBSET] }, 3],
   ])('total with %s', (_label, body, total) => {
     expect(mapSearchPage(body, requested).total).toBe(total);
   });
 
-  it('drops entries that are not work orders', () => {
-    const page = mapSearchPage(
-      { totalElements: 3, workOrders: [DOC_FULL, null, { clientWorkOrderId: 'x' }] },
-      requested,
-    );
-    expect(page.items).toHaveLength(1);
+  it.each([
+    ['an entry that is not a work order', { totalElements: 2, workOrders: [DOC_FULL, null] }],
+    ['an entry without its id', { totalElements: 2, workOrders: [DOC_FULL, { clientWorkOrderId: 'x' }] }],
+    ['garbage totalElements', { totalElements: 'many', workOrders: [] }],
+    ['a last flag that is not one', { last: 'perhaps', workOrders: [] }],
+    ['a list that is not one', { totalElements: 1, workOrders: { 0: DOC_FULL } }],
+  ])('refuses the whole page for %s, naming PITNEY_BOWES', (_label, body) => {
+    expect(() => mapSearchPage(body, requested)).toThrow(/^PITNEY_BOWES answered /);
   });
 
   it.each([
@@ -581,7 +598,7 @@ describe('planSearch', () => {
   });
 
   const order = (over: Partial<PitneyBowesWorkOrder>): PitneyBowesWorkOrder => ({
-    ...(mapWorkOrder({ workOrderId: 'x' }) as PitneyBowesWorkOrder),
+    ...(mapWorkOrder({ workOrderId: 'x', status: 'CREATED' }) as PitneyBowesWorkOrder),
     ...over,
   });
   const due = (iso: string) => new Date(iso);

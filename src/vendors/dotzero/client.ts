@@ -1,7 +1,7 @@
 // The DotZero client: made once per process, it owns the work-order API's pool and the token. Every call goes
 // through VendorHttp; what DotZero's answers mean (field names, envelopes, status values) is mapping.ts's and
 // states.ts's business, and this file only decides which calls to make, how many, and what their failures become.
-import { InvalidTransitionError, UpstreamError, ValidationError } from '../../domain/errors.js';
+import { InvalidTransitionError, NotFoundError, UpstreamError, ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
   Inventory,
@@ -261,6 +261,14 @@ export class DotZeroRestClient implements DotZeroClient {
         'DOTZERO answered a create without the work order, and it could not be read back',
       );
     }
+    return found;
+  }
+
+  /** The document's `GET /v1/workOrders/{id}` takes a work_order_id as well as a uuid: one call tells. */
+  async findCreated(input: WorkOrderCreate): Promise<DotZeroWorkOrder | undefined> {
+    const [found] = await this.getWorkOrders([input.orderNumber]);
+    if (found instanceof NotFoundError) return undefined;
+    if (found === undefined || found instanceof Error) throw found ?? badResponse(VENDOR, 'nothing for a lookup');
     return found;
   }
 

@@ -1,7 +1,10 @@
 // The only place that knows DotZero's field names: pure functions from wire shapes to the domain model, and from
-// domain inputs to request bodies and query parameters. Reading is tolerant on purpose: the document describes
-// requests, not responses, so a real deployment may differ from our assumptions in small ways (numbers sent as
-// strings, missing optional fields, a status label instead of its number) and should still map rather than fail.
+// domain inputs to request bodies and query parameters. A work order is checked against its shape first (below:
+// the fields of the document's create and update bodies, typed as there, plus the assumed uuid and times): a value
+// of the wrong type or a status that is none of 1-4 (nor its label) refuses the answer, UPSTREAM_ERROR naming
+// DOTZERO, rather than show a guess. Within a field the reading is tolerant where nothing is lost: the document
+// describes requests, not responses, so numbers sent as decimal strings, missing optional fields and a status
+// label instead of its number still map.
 import { parseIsoDate } from '../iso-date.js';
 import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readFlag, readNumber, readText, safeCode } from '../scalars.js';
@@ -20,7 +23,7 @@ import type {
   WorkOrderStatus,
   WorkOrderUpdate,
 } from '../../domain/model.js';
-import { UNKNOWN_STATUS } from '../states.js';
+import { checked, type Shape } from '../shape.js';
 import type { TransitionRequest } from '../types.js';
 import {
   DOTZERO_CHANGE_MECHANISM,
@@ -140,23 +143,53 @@ export function rangeParams(start: number, limit: number): { start: number; limi
 // Wire -> domain
 
 /** Unified status of a wire status value: its number (or numeric string), else its label, else the fallback. */
-export function readStatus(value: unknown): { status: WorkOrderStatus; vendorStatus: string } {
+/** A status 1-4 (as a number or its decimal text) or its label; undefined for anything else. */
+export function readStatus(value: unknown): { status: WorkOrderStatus; vendorStatus: string } | undefined {
   const vendorStatus = text(value) ?? '';
   const n = readNumber(value);
   if (n !== null && isDotZeroStatus(n)) return { status: DOTZERO_STATUSES[n].unified, vendorStatus };
   const label = typeof value === 'string' ? value.trim().toLowerCase() : '';
   const byLabel = DOTZERO_STATUS_VALUES.find((v) => DOTZERO_STATUSES[v].label.toLowerCase() === label);
-  return { status: byLabel === undefined ? UNKNOWN_STATUS : DOTZERO_STATUSES[byLabel].unified, vendorStatus };
+  return byLabel === undefined ? undefined : { status: DOTZERO_STATUSES[byLabel].unified, vendorStatus };
 }
 
+const DATE = 'date' as const;
+const NUMBER = 'number' as const;
+
+/** A work order: the create/update body's fields as the document types them, plus uuid and the assumed times. */
+export const WORK_ORDER_SHAPE: Shape = {
+  uuid: { kind: 'text', required: true },
+  status: { kind: 'text', required: true },
+  work_order_id: 'text',
+  qty: NUMBER,
+  good: NUMBER,
+  is_asap: 'flag',
+  work_order_priority_ranking: NUMBER,
+  memo: 'text',
+  route_uuid: 'text',
+  default_warehouse_uuid: 'text',
+  default_warehouse_storage_uuid: 'text',
+  deadline: DATE,
+  order_due_date: DATE,
+  start_time: DATE,
+  end_time: DATE,
+  created_at: DATE,
+  updated_at: DATE,
+};
+
 export function mapWorkOrder(wire: unknown): DotZeroWorkOrder {
-  const r = requireRecord(wire, 'work order');
+  const r = checked('DOTZERO', 'a work order', wire, WORK_ORDER_SHAPE);
   const isAsap = readFlag(r.is_asap) ?? false;
+  const status = readStatus(r.status);
+  if (status === undefined) {
+    const raw = text(r.status) ?? '';
+    throw badResponse(`a work order whose status is none of 1-4${safeCode(raw) ? ` (${raw})` : ''}`);
+  }
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'work order'),
     orderNumber: text(r.work_order_id) ?? '',
-    ...readStatus(r.status),
+    ...status,
     quantity: readNumber(r.qty) ?? 0,
     completedQuantity: readNumber(r.good) ?? 0,
     priority: isAsap ? 'HIGH' : 'NORMAL',

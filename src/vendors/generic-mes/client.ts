@@ -23,6 +23,7 @@ import {
   createBody,
   describeError,
   listParams,
+  newestFirstParams,
   statusBody,
   toOperation,
   toWorkOrder,
@@ -35,6 +36,11 @@ import { genericMesStateRules, planTransition, type TransitionMechanism } from '
 import type { GmesStatus } from './states.js';
 
 const VENDOR = 'GENERIC_MES' as const;
+
+/** How far before the first attempt a created order may be dated (the vendor's clock against ours). */
+const CLOCK_MARGIN_MS = 10 * 60_000;
+/** Pages of 100 an ambiguous create's repeat reads at most, looking for the order. */
+const FIND_PAGES = 20;
 
 export interface GenericMesConfig {
   /** Base URL including `/api/v2`, e.g. https://api.mes.company.com/api/v2. */
@@ -190,6 +196,31 @@ class GenericMesHttpClient implements GenericMesClient {
     // The create answer is not the detail (the document's example has no customer, notes or operationIds), so
     // it is marked as a list-like record and the loaders fetch the detail when a field needs it.
     return toWorkOrder(unwrapOne(res.body), false);
+  }
+
+  /**
+   * The document has no lookup by order number, so the list is read newest first (`sort=-createdAt`), 100 at a
+   * time, until the order shows up or the orders get older than the first attempt (less a margin for the two
+   * clocks), at most FIND_PAGES pages. Not finding it means it was not created: a resend is then safe, and even if
+   * the scan missed it the vendor refuses a second order with the same number (409).
+   */
+  async findCreated(input: WorkOrderCreate, sentAt: Date): Promise<GenericMesWorkOrder | undefined> {
+    const oldest = sentAt.getTime() - CLOCK_MARGIN_MS;
+    for (let page = 1; page <= FIND_PAGES; page++) {
+      const res = await this.http.request({
+        method: 'GET',
+        path: path.workOrders,
+        query: newestFirstParams(page, MAX_VENDOR_PAGE),
+        operation: 'findCreatedWorkOrder',
+        idempotent: true,
+      });
+      const { items } = toWorkOrderPage(res.body, page, MAX_VENDOR_PAGE);
+      const found = items.find((wo) => wo.orderNumber === input.orderNumber);
+      if (found) return found;
+      const older = items.some((wo) => wo.createdAt !== null && wo.createdAt.getTime() < oldest);
+      if (older || items.length < MAX_VENDOR_PAGE) return undefined;
+    }
+    return undefined;
   }
 
   async updateWorkOrder(key: string, input: WorkOrderUpdate): Promise<void> {

@@ -1,8 +1,9 @@
 // The only place that knows the generic MES field names: pure functions from its wire shapes to the domain model,
-// and from domain inputs to its request bodies and query parameters. Mapping is tolerant on the way in (missing
-// optional fields become null, numbers may come as strings, a date that does not parse is null, an unknown status
-// keeps its exact value in vendorStatus) because a real deployment drifts from any document in small ways, and one
-// odd record must not fail a whole list.
+// and from domain inputs to its request bodies and query parameters. Every answer is checked against its shape
+// first (below: the document's field table, every field optional but the id and the status): a value of the wrong
+// type, or a status neither the document nor a known spelling of it names, refuses the answer (UPSTREAM_ERROR
+// naming the vendor), so a wrong record is never shown as a guess. Within a field the reading is tolerant of the
+// small drifts that lose nothing (numbers as decimal strings, ids as numbers, a date that does not parse is null).
 import { parseIsoDate } from '../iso-date.js';
 import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
@@ -15,7 +16,8 @@ import {
   type WorkOrderUpdate,
 } from '../../domain/model.js';
 import type { Page } from '../paging.js';
-import { GMES_OPERATION_STATUSES, unifiedStatus, type GmesStatus } from './states.js';
+import { GMES_OPERATION_STATUSES, knownUnifiedStatus, type GmesStatus } from './states.js';
+import { checked, type Shape } from '../shape.js';
 import type {
   GmesCompleteBody,
   GmesCreateBody,
@@ -59,6 +61,43 @@ export function toPriority(value: unknown): Priority {
 
 const badResponse = (what: string) => answered(VENDOR, what);
 
+/** A work order as the document's field table types it (the list leaves the detail-only fields out). */
+export const WORK_ORDER_SHAPE: Shape = {
+  id: { kind: 'text', required: true },
+  orderNumber: 'text',
+  status: { kind: 'text', required: true },
+  product: 'text',
+  quantity: 'number',
+  completedQuantity: 'number',
+  priority: 'text',
+  dueDate: 'date',
+  startDate: 'date',
+  completionDate: 'date',
+  estimatedCompletionDate: 'date',
+  customer: 'text',
+  notes: 'text',
+  operationIds: 'texts',
+  createdAt: 'date',
+  updatedAt: 'date',
+};
+
+/** `GET /operations/{id}` (assumed, like the work orders). */
+export const OPERATION_SHAPE: Shape = {
+  id: { kind: 'text', required: true },
+  workOrderId: 'text',
+  name: 'text',
+  sequence: 'number',
+  status: 'text',
+  startedAt: 'date',
+  completedAt: 'date',
+};
+
+/** The list's `pagination`. */
+export const PAGINATION_SHAPE: Shape = { page: 'number', limit: 'number', total: 'number', hasMore: 'flag' };
+
+/** A vendor value in a message only when it looks like a code (it may be anything). */
+const named = (value: string): string => (safeCode(value) ? ` (${value})` : '');
+
 /** The resource inside `{ data: {...} }`; a bare object is taken as it is. */
 export function unwrapOne(body: unknown): unknown {
   if (isRecord(body) && isRecord(body.data)) return body.data;
@@ -70,16 +109,20 @@ export function unwrapOne(body: unknown): unknown {
  * fetch the detail when a field needs them) or from the detail call (`detailed: true`).
  */
 export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrder {
-  if (!isRecord(wire)) throw badResponse('a work order that is not an object');
-  const w = wire as GmesWorkOrderWire & Loose;
+  const w = checked(VENDOR, 'a work order', wire, WORK_ORDER_SHAPE) as GmesWorkOrderWire & Loose;
   const vendorId = toText(w.id);
   if (vendorId === null) throw badResponse('a work order without an id');
-  const vendorStatus = toText(w.status) ?? '';
+  // The document types status as a string and lists its values; anything else is not a state the gateway can show.
+  if (typeof w.status !== 'string') throw badResponse('a work order whose status is not a text');
+  const vendorStatus = w.status;
+  const status = knownUnifiedStatus(vendorStatus);
+  if (status === undefined)
+    throw badResponse(`a work order with a status its document does not name${named(vendorStatus)}`);
   return {
     vendor: VENDOR,
     vendorId,
     orderNumber: toText(w.orderNumber) ?? '',
-    status: unifiedStatus(vendorStatus),
+    status,
     vendorStatus,
     productName: toText(w.product),
     quantity: toNumber(w.quantity) ?? 0,
@@ -94,9 +137,9 @@ export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrd
     customer: toText(w.customer),
     notes: toText(w.notes),
     detailed,
-    operationIds: Array.isArray(w.operationIds)
-      ? w.operationIds.map(toText).filter((id): id is string => id !== null)
-      : [],
+    operationIds: (typeof w.operationIds === 'string' ? [w.operationIds] : (w.operationIds ?? []))
+      .map(toText)
+      .filter((id): id is string => id !== null),
   };
 }
 
@@ -112,8 +155,7 @@ export function toOperationStatus(vendorStatus: string | null): Operation['statu
 
 /** `GET /operations/{id}`: the unified status beside the vendor's own value. */
 export function toOperation(wire: unknown): Operation {
-  if (!isRecord(wire)) throw badResponse('an operation that is not an object');
-  const o = wire as GmesOperationWire & Loose;
+  const o = checked(VENDOR, 'an operation', wire, OPERATION_SHAPE) as GmesOperationWire & Loose;
   const vendorId = toText(o.id);
   if (vendorId === null) throw badResponse('an operation without an id');
   return {
@@ -148,7 +190,9 @@ export function toWorkOrderPage(body: unknown, page: number, size: number): Page
   const data = raw === null && isRecord(body) ? [] : raw;
   if (!Array.isArray(data)) throw badResponse('a work-order list without a data array');
   const items = data.map((item) => toWorkOrder(item, false));
-  const pagination = isRecord(body) && isRecord(body.pagination) ? body.pagination : {};
+  const given = isRecord(body) ? body.pagination : undefined;
+  const pagination =
+    given === undefined || given === null ? {} : checked(VENDOR, 'a list pagination', given, PAGINATION_SHAPE);
   const total = toNumber(pagination.total);
   if (total !== null) return { items, total };
   const seen = items.length > 0 ? (page - 1) * size + items.length : 0;
@@ -163,6 +207,11 @@ export function listParams(page: number, limit: number, status?: GmesStatus): Gm
   const params: GmesListParams = { page, limit, sort: 'createdAt' };
   if (status !== undefined) params.status = status;
   return params;
+}
+
+/** The list newest first (`-createdAt`, the document's descending sort), to look among recent orders. */
+export function newestFirstParams(page: number, limit: number): GmesListParams {
+  return { page, limit, sort: '-createdAt' };
 }
 
 /** The list query without paging: what a segment key names. */

@@ -117,15 +117,20 @@ function isGmesStatus(value: string): value is GmesStatus {
   return (GMES_STATUSES as readonly string[]).includes(value);
 }
 
-/** A vendor status value, documented or not, as a unified status. */
-export function unifiedStatus(vendorStatus: string): WorkOrderStatus {
+/** The unified status of a documented vendor status or a known spelling of one; undefined for any other value. */
+export function knownUnifiedStatus(vendorStatus: string): WorkOrderStatus | undefined {
   if (isGmesStatus(vendorStatus)) return GMES_TO_UNIFIED[vendorStatus];
   const normal = vendorStatus
     .trim()
     .toUpperCase()
     .replace(/[\s-]+/g, '_');
   if (isGmesStatus(normal)) return GMES_TO_UNIFIED[normal];
-  return GMES_STATUS_ALIASES[normal] ?? GMES_STATUS_ALIASES[normal.replace(/_/g, '')] ?? UNKNOWN_STATUS;
+  return GMES_STATUS_ALIASES[normal] ?? GMES_STATUS_ALIASES[normal.replace(/_/g, '')];
+}
+
+/** A vendor status value, documented or not, as a unified status (a best guess for an unknown one). */
+export function unifiedStatus(vendorStatus: string): WorkOrderStatus {
+  return knownUnifiedStatus(vendorStatus) ?? UNKNOWN_STATUS;
 }
 
 export interface PlannedTransition {

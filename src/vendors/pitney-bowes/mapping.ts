@@ -1,7 +1,9 @@
 // The only file that knows Pitney Bowes' field names: pure functions from its wire shapes to the domain model, and
-// from a domain query to its search bodies. Mapping is tolerant on purpose: the document's own examples carry
-// dates like "2022-04-07T016:00:00-07:00" and quotes that are not JSON, so a value that does not read as promised
-// becomes null (or the documented default) instead of failing the whole page.
+// from a domain query to its search bodies. Every answer is checked against its shape first (below: the document's
+// Response Elements and Work Orders object): a value of the wrong type, a work order without its id, or a status
+// the document does not list (nor a known spelling of one) refuses the answer, UPSTREAM_ERROR naming the vendor.
+// Within a field the reading stays tolerant where nothing is lost: the document's own examples carry dates like
+// "2022-04-07T016:00:00-07:00", so a date string that does not parse is null rather than a failed page.
 import { parseIsoDate } from '../iso-date.js';
 import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
 import { UpstreamError } from '../../domain/errors.js';
@@ -12,7 +14,8 @@ import {
   type Priority,
 } from '../../domain/model.js';
 import { MAX_VENDOR_PAGE, type Page } from '../paging.js';
-import { unifiedStatusOf, type PbStatus } from './states.js';
+import { PB_STATUS_TO_UNIFIED, pbStatusOf, type PbStatus } from './states.js';
+import { checked, type Shape } from '../shape.js';
 import {
   PB_DATE_SEARCH_FIELDS,
   type PbErrorWire,
@@ -108,7 +111,67 @@ export const dateOrNull = parseIsoDate;
 // ---------------------------------------------------------------------------------------------------------------
 // Wire → domain
 
-export function mapWorkOrderLine(wire: PbWorkOrderLineWire): PitneyBowesWorkOrderLine {
+const refused = (what: string) => new UpstreamError('PITNEY_BOWES', 'bad_response', `PITNEY_BOWES answered ${what}`);
+
+const DATE = 'date' as const;
+const NUMBER = 'number' as const;
+
+/** One Work Orders object, typed as the document's table types it; every field optional but the id and status. */
+export const WORK_ORDER_SHAPE: Shape = {
+  workOrderId: { kind: 'text', required: true },
+  status: { kind: 'text', required: true },
+  clientId: 'text',
+  clientWorkOrderId: 'text',
+  workOrderName: 'text',
+  description: 'text',
+  type: 'text',
+  node: 'text',
+  sku: 'text',
+  brand: 'text',
+  priority: 'text',
+  cancelReason: 'text',
+  createDate: DATE,
+  updateDate: DATE,
+  pbCreateDate: DATE,
+  pbUpdateDate: DATE,
+  requestedStartDate: DATE,
+  requestedCompletionDate: DATE,
+  startDate: DATE,
+  completionDate: DATE,
+  cancelDate: DATE,
+  workOrderQuantity: NUMBER,
+  startQuantity: NUMBER,
+  completedQuantity: NUMBER,
+  rejectedQuantity: NUMBER,
+  scrappedQuantity: NUMBER,
+  lotNumbers: 'texts',
+  serialNumbers: 'texts',
+  workOrderLines: 'list',
+};
+
+/** `workOrderLines` items. */
+export const WORK_ORDER_LINE_SHAPE: Shape = {
+  childSKU: 'text',
+  lotNumbers: 'texts',
+  serialNumbers: 'texts',
+  issuedQuantity: NUMBER,
+};
+
+/** A search answer's Response Elements (the list itself is checked item by item). */
+export const SEARCH_PAGE_SHAPE: Shape = {
+  totalPages: NUMBER,
+  totalElements: NUMBER,
+  first: 'flag',
+  last: 'flag',
+  size: NUMBER,
+  page: NUMBER,
+  sort: 'texts',
+  workOrders: 'list',
+  workOrderStatusList: 'list',
+};
+
+export function mapWorkOrderLine(input: PbWorkOrderLineWire | unknown): PitneyBowesWorkOrderLine {
+  const wire = checked('PITNEY_BOWES', 'a work order line', input, WORK_ORDER_LINE_SHAPE) as PbWorkOrderLineWire;
   return {
     childSku: stringOrNull(wire.childSKU),
     lotNumbers: stringArray(wire.lotNumbers),
@@ -119,20 +182,26 @@ export function mapWorkOrderLine(wire: PbWorkOrderLineWire): PitneyBowesWorkOrde
 
 /**
  * Maps one Work Orders object (full search; the status/search subset maps too, with the missing fields null).
- * Returns null for something that is not an object or has no workOrderId: without its key an order can be
- * neither shown as a node nor fetched again.
+ * Refuses (UpstreamError) something that is not an object, has no workOrderId (without its key an order can be
+ * neither shown as a node nor fetched again), holds a value of the wrong type, or a status the document does not
+ * list: the page it came in fails, rather than shows a guess.
  */
-export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder | null {
-  if (!isRecord(input)) return null;
-  const wire = input as PbWorkOrderWire;
-  const vendorId = stringOrNull(wire.workOrderId);
-  if (vendorId === null) return null;
-  const vendorStatus = stringOrNull(wire.status) ?? '';
+export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder {
+  const wire = checked('PITNEY_BOWES', 'a work order', input, WORK_ORDER_SHAPE) as PbWorkOrderWire;
+  const vendorId = stringOrNull(wire.workOrderId) as string;
+  if (typeof wire.status !== 'string') throw refused('a work order whose status is not a text');
+  const vendorStatus = wire.status;
+  const known = pbStatusOf(vendorStatus);
+  if (known === undefined) {
+    throw refused(
+      `a work order with a status its document does not list${safeCode(vendorStatus) ? ` (${vendorStatus})` : ''}`,
+    );
+  }
   return {
     vendor: 'PITNEY_BOWES',
     vendorId,
     orderNumber: stringOrNull(wire.clientWorkOrderId) ?? '',
-    status: unifiedStatusOf(vendorStatus),
+    status: PB_STATUS_TO_UNIFIED[known],
     vendorStatus,
     quantity: numberOrNull(wire.workOrderQuantity) ?? 0,
     completedQuantity: numberOrNull(wire.completedQuantity) ?? 0,
@@ -154,9 +223,7 @@ export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder | null {
     rejectedQuantity: numberOrNull(wire.rejectedQuantity),
     scrappedQuantity: numberOrNull(wire.scrappedQuantity),
     lotNumbers: stringArray(wire.lotNumbers),
-    lines: Array.isArray(wire.workOrderLines)
-      ? wire.workOrderLines.filter(isRecord).map((line) => mapWorkOrderLine(line as PbWorkOrderLineWire))
-      : [],
+    lines: ((wire.workOrderLines ?? []) as unknown[]).map((line) => mapWorkOrderLine(line)),
     cancelDate: dateOrNull(wire.cancelDate),
     cancelReason: stringOrNull(wire.cancelReason),
     pbCreateDate: dateOrNull(wire.pbCreateDate),
@@ -176,6 +243,7 @@ export function mapSearchPage(body: unknown, requested: PbSearchQuery): Page<Pit
   if (Array.isArray(body)) {
     list = body;
   } else if (isRecord(body)) {
+    checked('PITNEY_BOWES', 'a search page', body, SEARCH_PAGE_SHAPE);
     list = body.workOrders ?? body.workOrderStatusList;
     total = numberOrNull(body.totalElements);
     last = body.last;
@@ -186,10 +254,7 @@ export function mapSearchPage(body: unknown, requested: PbSearchQuery): Page<Pit
     throw new UpstreamError('PITNEY_BOWES', 'bad_response', 'PITNEY_BOWES search answered without a workOrders list');
   }
   const items: PitneyBowesWorkOrder[] = [];
-  for (const raw of list) {
-    const mapped = mapWorkOrder(raw);
-    if (mapped !== null) items.push(mapped);
-  }
+  for (const raw of list) items.push(mapWorkOrder(raw));
   const seen = (requested.page - 1) * requested.size + list.length;
   if (total === null || total < 0) total = last === false ? seen + 1 : seen;
   return { items, total: Math.floor(total) };

@@ -1,0 +1,133 @@
+// The lean path for known documents (GATEWAY_LEAN_PERSISTED, on by default). Partners send only the persisted
+// operations of the catalog, so their plans are prepared once, at start-up: each document parsed, validated against
+// every schema the gateway serves with the same rules and limits as any request (token count, depth, aliases,
+// directives, introspection, cost of literal page sizes), its root-field count kept for the rate limit, whether it
+// can reach the per-request checks at all (`_entities`, page sizes from variables), and, with GATEWAY_JIT, its
+// compiled plan. A request for such a document then skips the re-parse, the re-validation and those checks; what
+// depends on the request (auth, scopes, vendor scope, the rate limit, variables and their coercion, the cost of page
+// sizes given as variables) runs as on the general path. A document that fails any static check is not prepared:
+// it takes the general path, which refuses it with the very same errors.
+import { Kind, parse, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayConfig } from '../config.js';
+import type { GatewayContext } from '../context.js';
+import type { JitPlans } from '../execution/jit.js';
+import { costDependsOnVariables, limitsOf, staticLimitRules } from './limits.js';
+import type { Manifest } from './persisted.js';
+import { countRootFields } from './rate-limit.js';
+
+export interface PreparedDocument {
+  text: string;
+  document: DocumentNode;
+  /** Schemas against which every static check passed at start-up. */
+  clean: ReadonlySet<GraphQLSchema>;
+  /** No `_entities` field and no page size that depends on variables: nothing to check per request. */
+  static: boolean;
+  /** Root fields (the rate limit's count) of the operation a request names; '' for none. */
+  rootFields(operationName: string | null | undefined): number;
+}
+
+export interface PreparedCatalog {
+  /** By manifest id (bare hex). */
+  byId: ReadonlyMap<string, PreparedDocument>;
+  /** By document text: the same text sent as a query is the same document. */
+  byText: ReadonlyMap<string, PreparedDocument>;
+  /** The prepared document when `document` is one, clean for `schema`. */
+  cleanFor(document: DocumentNode, schema: GraphQLSchema): PreparedDocument | undefined;
+  /** Whether the per-request document checks (entities, variable page sizes) have nothing to look at. */
+  skipsStatic(document: DocumentNode): boolean;
+}
+
+function hasEntities(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '_entities') found = true;
+    },
+  });
+  return found;
+}
+
+export function prepareCatalog(
+  manifest: Manifest,
+  config: GatewayConfig,
+  schemas: readonly GraphQLSchema[],
+  jit?: JitPlans,
+): PreparedCatalog {
+  const { maxTokens } = limitsOf(config);
+  const rules = [...specifiedRules, ...staticLimitRules(config)];
+  const byId = new Map<string, PreparedDocument>();
+  const byText = new Map<string, PreparedDocument>();
+  const byDocument = new WeakMap<DocumentNode, PreparedDocument>();
+  for (const [id, text] of manifest) {
+    let document: DocumentNode;
+    try {
+      // graphql-js counts tokens as armor's max-tokens does (every token but the end); over the limit it throws.
+      document = parse(text, { maxTokens });
+    } catch {
+      continue; // the general path refuses it (TOKEN_LIMIT_EXCEEDED or a syntax error), with its own message
+    }
+    const clean = new Set(schemas.filter((schema) => validate(schema, document, rules).length === 0));
+    if (clean.size === 0) continue;
+    const counts = new Map<string, number>();
+    const prepared: PreparedDocument = {
+      text,
+      document,
+      clean,
+      static: !hasEntities(document) && !costDependsOnVariables(document),
+      rootFields(operationName) {
+        const key = operationName ?? '';
+        let n = counts.get(key);
+        if (n === undefined) {
+          n = countRootFields(document, operationName);
+          // Names come from clients: a document's counts stay bounded.
+          if (counts.size < 32) counts.set(key, n);
+        }
+        return n;
+      },
+    };
+    for (const d of document.definitions)
+      if (d.kind === Kind.OPERATION_DEFINITION) prepared.rootFields(d.name?.value ?? null);
+    if (jit) {
+      const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+      for (const schema of clean)
+        for (const d of operations) {
+          if (d.operation === 'subscription') continue;
+          jit.get(schema, document, d.name?.value ?? null);
+          // Requests by documentId usually name no operation: the plan for none is the same one, under ''.
+          if (operations.length === 1) jit.get(schema, document, null);
+        }
+    }
+    byId.set(id, prepared);
+    byText.set(text, prepared);
+    byDocument.set(document, prepared);
+  }
+  return {
+    byId,
+    byText,
+    cleanFor(document, schema) {
+      const prepared = byDocument.get(document);
+      return prepared?.clean.has(schema) ? prepared : undefined;
+    },
+    skipsStatic: (document) => byDocument.get(document)?.static === true,
+  };
+}
+
+/**
+ * A known text is handed its prepared document instead of being parsed, and a prepared document is not validated
+ * again for a schema it passed at start-up.
+ */
+export function leanPlugins(catalog: PreparedCatalog): Plugin<GatewayContext>[] {
+  return [
+    {
+      onParse({ params, setParsedDocument }) {
+        const source = params.source;
+        const prepared = catalog.byText.get(typeof source === 'string' ? source : source.body);
+        if (prepared) setParsedDocument(prepared.document);
+      },
+      onValidate({ params, setResult }) {
+        if (catalog.cleanFor(params.documentAST, params.schema)) setResult([]);
+      },
+    },
+  ];
+}
