@@ -8,6 +8,9 @@
 //   npm run bench -- --quick           ~2.5 min
 //   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
 //   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
+//   npm run bench -- --sharing         the gateway with reads shared across requests (SHARE_INFLIGHT_READS=true and
+//                                      READ_CACHE_TTL_MS=1000); `--sharing inflight` or `--sharing cache` for one of
+//                                      them, `--cache-ttl 250` for another TTL. Direct stays the unshared ceiling.
 //   npm run bench -- --soak --only W2 --duration 600     gateway only, 10 min: RSS over time, start/end/peak
 //   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
 //   npm run bench -- --compare GATEWAY_LEAN_PERSISTED=false --only P1,P4   a second gateway with these settings,
@@ -46,6 +49,24 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
 const quick = flag('quick');
+// `--sharing` alone means both; `--sharing inflight|cache|both` picks.
+const sharingArg = argv.indexOf('--sharing');
+const sharing =
+  sharingArg < 0
+    ? undefined
+    : argv[sharingArg + 1] && !argv[sharingArg + 1]!.startsWith('--')
+      ? argv[sharingArg + 1]!
+      : 'both';
+if (sharing !== undefined && !['inflight', 'cache', 'both'].includes(sharing))
+  throw new Error(`--sharing takes inflight, cache or both, not ${sharing}`);
+const cacheTtlMs = Number(opt('cache-ttl', '1000'));
+const sharingEnv: Env =
+  sharing === undefined
+    ? {}
+    : {
+        ...(sharing !== 'cache' ? { SHARE_INFLIGHT_READS: 'true' } : {}),
+        ...(sharing !== 'inflight' ? { READ_CACHE_TTL_MS: String(cacheTtlMs) } : {}),
+      };
 const profile = opt('profile', '');
 const o = {
   duration: Number(opt('duration', profile ? '10' : quick ? '2' : '5')),
@@ -522,12 +543,23 @@ const gw = profile
   ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, {
       BENCH_PROFILE_DIR: profDir,
       ...shared,
+      ...sharingEnv,
     })
-  : await startGateway(sims.env, work, '', shared);
+  : await startGateway(sims.env, work, '', { ...shared, ...sharingEnv });
 const gwPid = gw.child.pid!;
+if (sharing !== undefined) {
+  console.log(
+    `sharing reads across requests: ${Object.entries(sharingEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} (the direct client shares nothing: it stays the ceiling without sharing; the checks below may` +
+      ' show fewer gateway calls where an earlier check left an answer in the cache)',
+  );
+}
 // The second gateway (--compare): the same start command with the settings to compare.
 const gw2 =
-  o.compare && !profile ? await startGateway(sims.env, work, '', { ...shared, ...o.compare }, 'gateway2') : undefined;
+  o.compare && !profile
+    ? await startGateway(sims.env, work, '', { ...shared, ...sharingEnv, ...o.compare }, 'gateway2')
+    : undefined;
 if (gw2) console.log(`second gateway ("gw2"): ${JSON.stringify(o.compare)}`);
 await sleep(1000);
 const idle = usage(gwPid);

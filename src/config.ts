@@ -89,6 +89,12 @@ export interface GatewayConfig {
   jit?: boolean;
   /** Serving processes (WORKERS, node cluster); 1 unless set. More than one needs REDIS_URL. */
   workers?: number;
+  /** Identical vendor reads in flight at once are sent once (SHARE_INFLIGHT_READS); off unless true. */
+  shareInflightReads?: boolean;
+  /** How long a vendor read's answer may be reused (READ_CACHE_TTL_MS); 0 or absent: no cache. */
+  readCacheTtlMs?: number;
+  /** Answers the in-process cache keeps at most (READ_CACHE_MAX_ENTRIES; without Redis). */
+  readCacheMaxEntries?: number;
 }
 
 export interface JwtSettings {
@@ -278,6 +284,9 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     leanPersisted: bool('GATEWAY_LEAN_PERSISTED', true),
     jit: bool('GATEWAY_JIT', false),
     workers: workersOf(int('WORKERS', 1, 1, 64), redisUrl),
+    shareInflightReads: bool('SHARE_INFLIGHT_READS', false),
+    readCacheTtlMs: int('READ_CACHE_TTL_MS', 0, 0, 300_000),
+    readCacheMaxEntries: int('READ_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),
     corsOrigins: origins('CORS_ORIGINS', str('CORS_ORIGINS')),
     metrics: bool('METRICS', true),
     limits: {

@@ -30,6 +30,7 @@ import { RedisIdempotencyStore } from './shared/idempotency.js';
 import { redisRateLimiter } from './shared/rate-limit.js';
 import { RedisKeyedLock } from './shared/lock.js';
 import { redisTokenStore } from './shared/tokens.js';
+import { RedisReadCache } from './shared/read-cache.js';
 import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { DEFAULT_TICKET_TTL_MS, memoryTickets, redisTickets } from './shared/tickets.js';
@@ -47,6 +48,7 @@ import {
 import type { CallObserver } from './vendors/http.js';
 import { createVendorAdapters, type VendorAdapters } from './vendors/registry.js';
 import { VendorGuards, resolvePolicy } from './vendors/resilience.js';
+import { MemoryReadCache, ReadSharing } from './vendors/sharing.js';
 import { bodyLimit } from './security/body-limit.js';
 import type { VendorHealthSource } from './domain/health.js';
 import { healthPlugin } from './health.js';
@@ -88,6 +90,8 @@ export interface Gateway {
   ready: Promise<void>;
   /** Every vendor's health, from the gateway's own calls. */
   health: VendorHealthSource;
+  /** Vendor reads shared across requests (counters for tests and the bench). */
+  sharing: ReadSharing;
   /** The catalog documents prepared at start-up for the lean path; undefined with GATEWAY_LEAN_PERSISTED=false. */
   prepared: PreparedCatalog | undefined;
   /** Compiled plans, with GATEWAY_JIT. */
@@ -116,8 +120,22 @@ export function createGateway(options: GatewayOptions): Gateway {
   );
   const metrics = config.metrics === false ? undefined : createMetrics(guards);
   const observers = [metrics?.observeCall, options.observe].filter((o): o is CallObserver => o !== undefined);
+  // Vendor reads shared across requests, each part off unless turned on: in flight in this process, cached in
+  // Redis when there is one (every replica sees the same answers and the same invalidations), else in memory.
+  const cacheTtl = config.readCacheTtlMs ?? 0;
+  const sharing = new ReadSharing({
+    inflight: config.shareInflightReads === true,
+    ...(cacheTtl > 0
+      ? {
+          cache: options.redis
+            ? new RedisReadCache(options.redis, cacheTtl)
+            : new MemoryReadCache(cacheTtl, config.readCacheMaxEntries ?? 5_000),
+        }
+      : {}),
+  });
   const adapters = createVendorAdapters(options.vendors, {
     guards,
+    ...(sharing.active ? { sharing } : {}),
     timeoutMs: config.upstreamTimeoutMs,
     ...(options.redis ? { tokens: redisTokenStore(options.redis) } : {}),
     ...(config.upstreamBreaker ? { breaker: config.upstreamBreaker } : {}),
@@ -157,7 +175,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     intervalMs: pollIntervalMs,
     logger,
   });
-  const writes = createWrites({ adapters, idempotency, locks, changed });
+  const writes = createWrites({
+    adapters,
+    idempotency,
+    locks,
+    changed,
+    ...(sharing.active ? { sharedReads: sharing } : {}),
+  });
   const ticketTtlMs = config.subscriptionTicketTtlMs ?? DEFAULT_TICKET_TTL_MS;
   const tickets = redis ? redisTickets(redis, ticketTtlMs) : memoryTickets(ticketTtlMs);
 
@@ -276,6 +300,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     redis,
     ready: changes.ready,
     health: guards,
+    sharing,
     prepared,
     jit,
     async close() {

@@ -2,6 +2,7 @@
 // timeouts, credentials from the vendor's auth, and every failure turned into an UpstreamError that carries no
 // body, header or token. Reads may be retried; writes never are once they may have reached the vendor.
 import type { SharedTokenStore } from './shared-token.js';
+import type { ReadSharing, ShareTag } from './sharing.js';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import {
   BrokenCircuitError,
@@ -49,6 +50,11 @@ export interface HttpRequest {
   idempotent: boolean;
   /** A successful answer may be plain text (DotZero's token refresh may answer a bare JWT); it is passed on as a string. */
   acceptText?: boolean;
+  /**
+   * Set by a vendor's client on a read whose answer may be shared across requests (sharing.ts), with what a write
+   * makes it stale by. Only idempotent requests are ever shared.
+   */
+  share?: ShareTag;
 }
 
 export interface HttpResponse {
@@ -86,6 +92,8 @@ export interface TransportOptions {
   guards?: VendorGuards;
   /** Policy settings over the defaults, when there are no guards (client tests). */
   policy?: Partial<VendorPolicy>;
+  /** Reads shared across requests (in flight, cached), when the process turns that on. */
+  sharing?: ReadSharing;
 }
 
 export interface HttpOptions extends TransportOptions {
@@ -168,6 +176,14 @@ export class VendorHttp {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
+    const sharing = this.options.sharing;
+    if (req.share && req.idempotent && sharing?.active) {
+      return sharing.read(this.vendor, this.options.baseUrl, req, req.share, () => this.call(req));
+    }
+    return this.call(req);
+  }
+
+  private async call(req: HttpRequest): Promise<HttpResponse> {
     const deadline = performance.now() + this.policy.timeoutMs;
     this.guard.budget.call();
     this.guard.stats.calls++;

@@ -50,6 +50,12 @@ export interface WriteServices {
   locks: KeyedLock;
   /** Told of every change made here, for subscribers; never fails a write that succeeded. */
   changed?: (after: WorkOrder | null, before: WorkOrder | undefined) => void;
+  /**
+   * Vendor reads shared across requests (in flight, cached), when on. A write makes stale what it touched (the
+   * order, and the vendor's lists), and its own reads (the state check, the re-read) never take a shared answer:
+   * the order's shared copies are dropped first, so the read goes to the vendor. Never throws.
+   */
+  sharedReads?: { invalidate(vendor: Vendor, key: string | undefined, lists: boolean): Promise<void> };
 }
 
 /** One request's side of a write: who calls (idempotency keys are scoped to the caller) and its loaders. */
@@ -82,9 +88,15 @@ export function createWrites(services: WriteServices) {
 
 function bindWrites(services: WriteServices, request: WriteRequest) {
   const { adapters } = services;
+  const shared = services.sharedReads;
   const deps = {
     assertVisible: request.assertVisible,
-    read: (vendor: Vendor, key: string) => request.orders.readFresh(vendor, key),
+    read: shared
+      ? async (vendor: Vendor, key: string) => {
+          await shared.invalidate(vendor, key, false);
+          return request.orders.readFresh(vendor, key);
+        }
+      : (vendor: Vendor, key: string) => request.orders.readFresh(vendor, key),
     forget: (vendor: Vendor, key: string) => request.orders.forget(vendor, key),
   };
 
@@ -153,6 +165,9 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
       return result;
     } finally {
       if (typeof key === 'string') deps.forget(vendor, key);
+      // Whatever the outcome (a lost answer may still have changed the order), other requests' shared reads of
+      // the order and of the vendor's lists are stale from here, on every replica.
+      await shared?.invalidate(vendor, typeof key === 'string' ? key : attempt.written?.key, true);
     }
   }
 

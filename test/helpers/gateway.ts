@@ -2,6 +2,7 @@
 // client over yoga.fetch, plus the simulators' request counters, which the tests treat as first-class results.
 import type { GatewayClient, GatewayConfig, VendorSettings } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { CallObserver } from '../../src/vendors/http.js';
 import { startSimulatorsFor } from '../../src/simulators/index.js';
 import type { DotZeroSimulator, GenericMesSimulator, PitneyBowesSimulator } from '../../src/simulators/types.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/yoga.js';
@@ -62,6 +63,8 @@ export interface TestGatewayOptions {
   plugins?: GatewayOptions['plugins'];
   /** Lifetime of the DotZero access token the gateway starts with (default: one hour). */
   dotzeroTokenTtlSeconds?: number;
+  /** Told of every vendor call attempt (with its trace header, e.g. X-PB-TransactionId). */
+  observe?: CallObserver;
 }
 
 /** A gateway with some vendors pointed at given settings (as if real) and the rest simulated. */
@@ -91,6 +94,7 @@ export async function startTestGateway(
     vendors: sims.settings,
     simulated: sims.simulated,
     logger: options.logger ?? silentLogger,
+    ...(options.observe ? { observe: options.observe } : {}),
     ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   // A vendor given real settings has no simulator here: its counters read zero.

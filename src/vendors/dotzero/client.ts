@@ -19,6 +19,7 @@ import type {
   WorkOrderUpdate,
 } from '../../domain/model.js';
 import { VendorHttp, type HttpRequest, type HttpResponse } from '../http.js';
+import type { ShareTag } from '../sharing.js';
 import {
   asPages,
   mapLimited,
@@ -119,6 +120,7 @@ export class DotZeroRestClient implements DotZeroClient {
         'listWorkOrders',
         plan,
         mapWorkOrder,
+        'orders',
         Object.keys(plan.params).length === 0 ? () => this.countWorkOrders() : undefined,
       ),
     );
@@ -128,7 +130,8 @@ export class DotZeroRestClient implements DotZeroClient {
    * DotZero's list filters by start time, status and ASAP only, never by update time: every order, to be diffed,
    * and (DotZero has no webhooks nor a deleted-orders list) the only way to notice a deletion. The read counts as
    * complete only when it holds as many distinct orders as the vendor's own total says: offset paging over a list
-   * that changes while it is read can skip an order, and a skipped order must not read as a deleted one.
+   * that changes while it is read can skip an order, and a skipped order must not read as a deleted one. Never
+   * shared or cached: change detection must see the vendor as it is now.
    */
   async changedWorkOrders(): Promise<PolledOrders<DotZeroWorkOrder>> {
     const read = await this.readAllCounted('/v1/workOrders/', 'pollWorkOrders', 'work order');
@@ -138,26 +141,31 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   getWorkOrders(keys: readonly string[]): Promise<(DotZeroWorkOrder | Error)[]> {
-    return this.lookup(keys, '/v1/workOrders', 'getWorkOrder', 'work order', mapWorkOrder);
+    return this.lookup(keys, '/v1/workOrders', 'getWorkOrder', 'work order', mapWorkOrder, (order) => ({ order }));
   }
 
   // ---- products, routes, operations, inventory
 
   planProducts(query: ProductQuery): Segment<Product>[] {
     // DotZero documents no product count, so a bare-array answer is counted by reading on.
-    return [this.segment('/v1/products/', 'listProducts', productListPlan(query), mapProduct)];
+    return [this.segment('/v1/products/', 'listProducts', productListPlan(query), mapProduct, 'reference')];
   }
 
   getProducts(keys: readonly string[]): Promise<(Product | Error)[]> {
-    return this.lookup(keys, '/v1/products', 'getProduct', 'product', mapProduct);
+    return this.lookup(keys, '/v1/products', 'getProduct', 'product', mapProduct, reference);
   }
 
   getRoutes(keys: readonly string[]): Promise<(Route | Error)[]> {
-    return this.lookup(keys, '/v1/routes', 'getRoute', 'route', mapRoute);
+    return this.lookup(keys, '/v1/routes', 'getRoute', 'route', mapRoute, reference);
   }
 
   async routesByProduct(productKey: string): Promise<Route[]> {
-    const items = await this.children(`/v1/routes/${enc(productKey)}/byProductUuid`, 'routesByProduct', 'routes');
+    const items = await this.children(
+      `/v1/routes/${enc(productKey)}/byProductUuid`,
+      'routesByProduct',
+      'routes',
+      'reference',
+    );
     return items.map((item) => mapRoute(item));
   }
 
@@ -166,6 +174,7 @@ export class DotZeroRestClient implements DotZeroClient {
       `/v1/routeOperation/${enc(routeKey)}/byRouteUuid`,
       'routeOperations',
       'route operations',
+      'reference',
     );
     return sortBySequence(items.map((item) => mapRouteOperation(item, routeKey)));
   }
@@ -175,12 +184,14 @@ export class DotZeroRestClient implements DotZeroClient {
       `/v1/workOrderOpHistory/${enc(workOrderKey)}/byWorkOrderUuid`,
       'workOrderOperations',
       'operation history',
+      // An order's history moves with the order: a write to it makes this stale.
+      { order: workOrderKey },
     );
     return items.map((item) => mapOpHistory(item, workOrderKey));
   }
 
   getOperationDefinitions(keys: readonly string[]): Promise<(OperationDefinition | Error)[]> {
-    return this.lookup(keys, '/v1/operation', 'getOperation', 'operation', mapOperationDefinition);
+    return this.lookup(keys, '/v1/operation', 'getOperation', 'operation', mapOperationDefinition, reference);
   }
 
   async inventoryByProduct(productKey: string): Promise<Inventory[]> {
@@ -188,26 +199,36 @@ export class DotZeroRestClient implements DotZeroClient {
       `/v1/productStorage/${enc(productKey)}/byProductUuid`,
       'inventoryByProduct',
       'product storage',
+      'reference',
     );
     return items.map((item) => mapProductStorage(item, productKey));
   }
 
   async listWarehouses(): Promise<Warehouse[]> {
-    return (await this.readAll('/v1/warehouse/', 'listWarehouses', 'warehouses')).map((item) => mapWarehouse(item));
+    return (await this.readAll('/v1/warehouse/', 'listWarehouses', 'warehouses', 'reference')).map((item) =>
+      mapWarehouse(item),
+    );
   }
 
   getWarehouses(keys: readonly string[]): Promise<(Warehouse | Error)[]> {
-    return this.lookup(keys, '/v1/warehouse', 'getWarehouse', 'warehouse', mapWarehouse);
+    return this.lookup(keys, '/v1/warehouse', 'getWarehouse', 'warehouse', mapWarehouse, reference);
   }
 
   async listStorageLocations(): Promise<StorageLocation[]> {
-    return (await this.readAll('/v1/warehouseStorage/', 'listStorageLocations', 'storage locations')).map((item) =>
-      mapStorageLocation(item),
+    return (await this.readAll('/v1/warehouseStorage/', 'listStorageLocations', 'storage locations', 'reference')).map(
+      (item) => mapStorageLocation(item),
     );
   }
 
   getStorageLocations(keys: readonly string[]): Promise<(StorageLocation | Error)[]> {
-    return this.lookup(keys, '/v1/warehouseStorage', 'getStorageLocation', 'storage location', mapStorageLocation);
+    return this.lookup(
+      keys,
+      '/v1/warehouseStorage',
+      'getStorageLocation',
+      'storage location',
+      mapStorageLocation,
+      reference,
+    );
   }
 
   // ---- writes (never retried by VendorHttp: DotZero has no idempotency key, so a resend could act twice)
@@ -296,13 +317,26 @@ export class DotZeroRestClient implements DotZeroClient {
     }
   }
 
-  private async get(path: string, operation: string, ctx: RefusalContext, query?: QueryParams): Promise<unknown> {
-    const res = await this.call({ method: 'GET', path, query, operation, idempotent: true }, ctx);
+  /** A GET; `share` marks it shareable across requests (see sharing.ts), with what a write makes it stale by. */
+  private async get(
+    path: string,
+    operation: string,
+    ctx: RefusalContext,
+    query?: QueryParams,
+    share?: ShareTag,
+  ): Promise<unknown> {
+    const res = await this.call({ method: 'GET', path, query, operation, idempotent: true, share }, ctx);
     return res.body;
   }
 
-  private async getList(path: string, operation: string, what: string, query?: QueryParams): Promise<WireList> {
-    const list = readList(await this.get(path, operation, { what }, query));
+  private async getList(
+    path: string,
+    operation: string,
+    what: string,
+    query?: QueryParams,
+    share?: ShareTag,
+  ): Promise<WireList> {
+    const list = readList(await this.get(path, operation, { what }, query, share));
     if (list === null) throw badResponse(VENDOR, `${what} that are not a list`);
     return list;
   }
@@ -316,18 +350,19 @@ export class DotZeroRestClient implements DotZeroClient {
     operation: string,
     plan: DotZeroListPlan<T>,
     map: (wire: unknown) => T,
+    share: ShareTag,
     count?: (params: QueryParams) => Promise<number>,
   ): Segment<T> {
     let counted: Promise<number> | undefined;
     const fetchRange = async (start: number, limit: number): Promise<Page<T>> => {
       const range = rangeParams(start, limit);
-      const list = await this.getList(path, operation, 'list items', { ...plan.params, ...range });
+      const list = await this.getList(path, operation, 'list items', { ...plan.params, ...range }, share);
       const items = list.items.map((item) => map(item));
       const total = knownTotal(range.start, range.limit, list.items.length, list.total);
       if (total !== undefined) return { items, total };
       // An empty page past the start only says the list ends somewhere before it: count from the beginning.
       const readFrom = items.length === 0 ? 0 : range.start + items.length;
-      counted ??= count ? count(plan.params) : this.countByReading(path, operation, plan.params, readFrom);
+      counted ??= count ? count(plan.params) : this.countByReading(path, operation, plan.params, readFrom, share);
       return { items, total: await counted };
     };
     return {
@@ -338,20 +373,29 @@ export class DotZeroRestClient implements DotZeroClient {
 
   private async countWorkOrders(): Promise<number> {
     const total = readCount(
-      await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, {}),
+      await this.get('/v1/count/workOrders', 'countWorkOrders', { what: 'work order count' }, {}, 'orders'),
     );
     if (total === undefined) throw badResponse(VENDOR, 'a work order count that is not a number');
     return total;
   }
 
   /** Where there is no count endpoint: read on from `from` until a short page (only for bare-array answers). */
-  private async countByReading(path: string, operation: string, params: QueryParams, from: number): Promise<number> {
+  private async countByReading(
+    path: string,
+    operation: string,
+    params: QueryParams,
+    from: number,
+    share: ShareTag,
+  ): Promise<number> {
     let start = from;
     for (let pages = 0; pages < MAX_SEQUENTIAL_PAGES; pages++) {
-      const list = await this.getList(path, operation, 'list items', {
-        ...params,
-        ...rangeParams(start, MAX_VENDOR_PAGE),
-      });
+      const list = await this.getList(
+        path,
+        operation,
+        'list items',
+        { ...params, ...rangeParams(start, MAX_VENDOR_PAGE) },
+        share,
+      );
       const total = knownTotal(start, MAX_VENDOR_PAGE, list.items.length, list.total);
       if (total !== undefined) return total;
       if (list.items.length === 0) return start;
@@ -361,8 +405,8 @@ export class DotZeroRestClient implements DotZeroClient {
   }
 
   /** A whole list: the first page, then the rest in parallel when the total is known, else page by page. */
-  private async readAll(path: string, operation: string, what: string): Promise<unknown[]> {
-    return (await this.readAllCounted(path, operation, what)).items;
+  private async readAll(path: string, operation: string, what: string, share?: ShareTag): Promise<unknown[]> {
+    return (await this.readAllCounted(path, operation, what, share)).items;
   }
 
   /** Every item of a list, and the total the vendor gave with its first page (when it gave one). */
@@ -370,8 +414,9 @@ export class DotZeroRestClient implements DotZeroClient {
     path: string,
     operation: string,
     what: string,
+    share?: ShareTag,
   ): Promise<{ items: unknown[]; total: number | undefined }> {
-    const first = await this.getList(path, operation, what, rangeParams(0, MAX_VENDOR_PAGE));
+    const first = await this.getList(path, operation, what, rangeParams(0, MAX_VENDOR_PAGE), share);
     const step = first.items.length;
     // A vendor that ignored `limit` has answered everything at once.
     if (step === 0 || step > MAX_VENDOR_PAGE) return { items: first.items, total: first.total };
@@ -379,7 +424,7 @@ export class DotZeroRestClient implements DotZeroClient {
       const starts: number[] = [];
       for (let start = step; start < first.total; start += step) starts.push(start);
       const rest = await mapLimited(starts, SCAN_CONCURRENCY, (start) =>
-        this.getList(path, operation, what, rangeParams(start, step)),
+        this.getList(path, operation, what, rangeParams(start, step), share),
       );
       return { items: [first, ...rest].flatMap((page) => page.items), total: first.total };
     }
@@ -388,7 +433,7 @@ export class DotZeroRestClient implements DotZeroClient {
     for (let pages = 1; last === MAX_VENDOR_PAGE; pages++) {
       if (pages >= MAX_SEQUENTIAL_PAGES)
         throw badResponse(VENDOR, `${what} that did not end after ${MAX_SEQUENTIAL_PAGES} pages`);
-      const page = await this.getList(path, operation, what, rangeParams(items.length, MAX_VENDOR_PAGE));
+      const page = await this.getList(path, operation, what, rangeParams(items.length, MAX_VENDOR_PAGE), share);
       items.push(...page.items);
       last = page.items.length;
     }
@@ -399,9 +444,9 @@ export class DotZeroRestClient implements DotZeroClient {
    * The children of one resource (`.../byXxxUuid`, a bare array). A parent DotZero does not know has no children,
    * so its 404 reads as an empty list rather than an error on a list field.
    */
-  private async children(path: string, operation: string, what: string): Promise<unknown[]> {
+  private async children(path: string, operation: string, what: string, share: ShareTag): Promise<unknown[]> {
     try {
-      return (await this.getList(path, operation, what)).items;
+      return (await this.getList(path, operation, what, undefined, share)).items;
     } catch (err) {
       if (err instanceof UpstreamError && err.kind === 'http' && err.status === 404) return [];
       throw err;
@@ -415,14 +460,23 @@ export class DotZeroRestClient implements DotZeroClient {
     operation: string,
     what: string,
     map: (wire: unknown) => T,
+    share: (key: string) => ShareTag,
   ): Promise<(T | Error)[]> {
     return lookupEach(VENDOR, keys, what, async (key) => {
-      const one = readOne(await this.get(`${base}/${enc(key)}`, operation, { what, key }));
+      const one = readOne(await this.get(`${base}/${enc(key)}`, operation, { what, key }, undefined, share(key)));
       if (one === null) throw badResponse(VENDOR, `a ${what} that is not an object`);
       return map(one);
     });
   }
 }
+
+/**
+ * Which reads may be shared across requests (sharing.ts): every GET of the work-order API is a read with the
+ * gateway's own token, so any may be. Work orders and their op history are tagged so a write makes them stale;
+ * products, routes, operations, warehouses and stock no work-order write changes: only the cache's TTL ages them.
+ * Change polling (changedWorkOrders) is never shared.
+ */
+const reference = (): ShareTag => 'reference';
 
 function enc(key: string): string {
   return encodeURIComponent(key);

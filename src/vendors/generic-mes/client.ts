@@ -141,6 +141,7 @@ class GenericMesHttpClient implements GenericMesClient {
         path: path.workOrder(key),
         operation: 'getWorkOrder',
         idempotent: true,
+        share: { order: key },
       });
       return toWorkOrder(unwrapOne(res.body), true);
     });
@@ -153,6 +154,9 @@ class GenericMesHttpClient implements GenericMesClient {
         path: path.operation(key),
         operation: 'getOperation',
         idempotent: true,
+        // An operation's status may move with its order, and its key does not name the order: any write to the
+        // vendor's orders makes it stale.
+        share: 'orders',
       });
       return toOperation(unwrapOne(res.body));
     });
@@ -273,6 +277,7 @@ class GenericMesHttpClient implements GenericMesClient {
         query: listParams(page, size, status),
         operation: 'listWorkOrders',
         idempotent: true,
+        share: 'orders',
       });
       return toWorkOrderPage(res.body, page, size);
     };

@@ -92,23 +92,26 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     return keys.map((key) => found.get(key) ?? failed.get(key) ?? notFound('PITNEY_BOWES', 'work order', key));
   }
 
-  async allWorkOrders(): Promise<PitneyBowesWorkOrder[]> {
-    const fetchPage = (page: number, size: number) => this.search([], page, size, 'allWorkOrders');
-    const all = await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER);
-    return all.items;
+  allWorkOrders(): Promise<PitneyBowesWorkOrder[]> {
+    return this.scan([], 'allWorkOrders', true);
   }
 
-  /** Only what changed: the search takes a pbUpdateDate range (the document's own search field). */
   /**
+   * Only what changed: the search takes a pbUpdateDate range (the document's own search field). Never shared or
+   * cached: change detection must see the vendor as it is now.
+   *
    * The document has no deletion (no delete call, no webhooks; an order that ends is CANCELED or CLOSED, a status
    * change this read catches), and a read by update date cannot tell a missing order from an unchanged one: never
    * complete, so polling never reports a Pitney Bowes order deleted.
    */
   async changedWorkOrders(since: Date | undefined): Promise<PolledOrders<PitneyBowesWorkOrder>> {
-    if (!since) return { orders: await this.allWorkOrders(), complete: false };
-    const fields = [updatedSinceSearchField(since)];
-    const fetchPage = (page: number, size: number) => this.search(fields, page, size, 'pollWorkOrders');
-    return { orders: (await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER)).items, complete: false };
+    if (!since) return { orders: await this.scan([], 'allWorkOrders', false), complete: false };
+    return { orders: await this.scan([updatedSinceSearchField(since)], 'pollWorkOrders', false), complete: false };
+  }
+
+  private async scan(fields: PbSearchField[], operation: string, share: boolean): Promise<PitneyBowesWorkOrder[]> {
+    const fetchPage = (page: number, size: number) => this.search(fields, page, size, operation, share);
+    return (await scanningWindow(fetchPage, () => true)(0, Number.MAX_SAFE_INTEGER)).items;
   }
 
   async close(): Promise<void> {
@@ -120,6 +123,7 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
     page: number,
     size: number,
     operation: string,
+    share = true,
   ): Promise<Page<PitneyBowesWorkOrder>> {
     const query = searchQuery(page, size);
     // A 400/422 stays the UpstreamError VendorHttp made (UPSTREAM_ERROR with the vendor's code): the search body,
@@ -132,6 +136,10 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
       body: searchBody(this.clientId, fields),
       operation,
       idempotent: true,
+      // A search is a POST that only reads (the one documented call), with the gateway's own token and clientId:
+      // its answer is the same for every caller, so it may be shared. The per-attempt X-PB-TransactionId is not
+      // part of what is shared (see sharing.ts). The documented API has no writes to make it stale.
+      ...(share ? { share: 'orders' as const } : {}),
     });
     return mapSearchPage(answer.body, query);
   }
