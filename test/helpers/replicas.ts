@@ -221,30 +221,7 @@ export async function sseSubscribe(
     c.push((await res.json()) as Collected['results'][number]);
     return c;
   }
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block
-            .split('\n')
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trim());
-          if (/^event: next/m.test(block) && data.length) c.push(JSON.parse(data.join('\n')));
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
+  readEvents(res.body!, c);
   // The subscription is registered when yoga has started the stream (its first bytes are sent at once).
   return c;
 }

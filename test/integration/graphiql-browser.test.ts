@@ -1,16 +1,15 @@
 // GraphiQL as a new user meets it, in a real browser (Debian's chromium, driven by playwright-core) on a network
 // without internet: every request to another origin is aborted and counted, and must not be needed. GraphiQL opens,
 // its ready query runs (the run button, clicked), and orders of all three vendors are on screen.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 
 let gw: TestGateway;
@@ -26,22 +25,7 @@ beforeAll(async () => {
   server = createServer(gw.gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  profile = mkdtempSync(join(tmpdir(), 'graphiql-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1600, height: 2200 },
-  });
+  ({ context, profile } = await launchChromium('graphiql', { width: 1600, height: 2200 }));
   // No internet: anything not from the gateway is aborted, and counted.
   await context.route('**/*', (route) => {
     const url = route.request().url();
