@@ -163,6 +163,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
         onReplay,
       );
       if (found.done) return found.value as T;
+      // Not done: claim the freed key anew, as a first attempt would (another repeat may have taken it meanwhile).
+      return this.run(key, fingerprint, fn, afterFailure, onReplay, verifier);
     }
     const expiresAt = this.now() + this.ttlMs;
     this.entries.set(key, { state: 'running', fingerprint, expiresAt });
