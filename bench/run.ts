@@ -188,10 +188,6 @@ async function startGateway(
       // (other test gateways on this machine) before the gateway binds it.
       PORT: '0',
       GATEWAY_CLIENTS_FILE: clients,
-      // The direct client queues every call on its 32 connections; the gateway's bulkhead (32 running, 256 waiting
-      // by default) would refuse most of W2's 50 x 54 calls at once instead. Same 32 connections, a queue long
-      // enough for the load (each call still waits no longer than its deadline), so both sides do the same work.
-      UPSTREAM_MAX_QUEUED: process.env.UPSTREAM_MAX_QUEUED ?? '100000',
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       ...extraEnv,
     },

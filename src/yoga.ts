@@ -156,6 +156,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const { plugins: securityPlugins, catalog: prepared } = securityLayer(security);
   const changes = createChangeFeed({ redis, logger });
+  // A change the gateway hears of from a vendor (a webhook, a poll) makes that order's cached answers and its
+  // vendor's lists stale at once, as its own writes do: the TTL alone would serve the old state until it passed.
+  const invalidating = sharing.caching ? staleOnChange(changes, sharing, logger) : undefined;
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
     const told = after
       ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' })
@@ -306,6 +309,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       await poller.stop();
       await changes.close();
+      await invalidating;
       idempotency.close();
       await Promise.all(VENDORS.map((v) => adapters[v].close()));
     },
@@ -387,3 +391,13 @@ export function safeErr(err: unknown): { name: string; message: string; stack?: 
  * persisted catalog and the README shows verbatim (a test holds all three to the one file).
  */
 export const EXAMPLE_QUERY = readFileSync(new URL('../operations/example.graphql', import.meta.url), 'utf8');
+
+async function staleOnChange(changes: ChangeFeed, sharing: ReadSharing, logger: Logger): Promise<void> {
+  try {
+    for await (const change of changes.subscribe((c) => c.source !== 'MUTATION')) {
+      await sharing.invalidate(change.order.vendor, change.order.vendorId, true);
+    }
+  } catch (err) {
+    logger.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'cache invalidation stopped');
+  }
+}

@@ -60,7 +60,9 @@ export const DEFAULT_POLICY: VendorPolicy = {
   retryBudgetMin: 5,
   retryAfterMaxMs: 2_000,
   maxConcurrent: 32,
-  maxQueued: 256,
+  // One W2-like query (a list with its relations) makes ~54 calls: 256 waiting admitted five such queries at once and
+  // refused the sixth. A waiting call costs a closure, not a socket, and waits no longer than its deadline.
+  maxQueued: 4096,
   maxResponseBytes: 5_000_000,
   breakerFailures: 5,
   breakerCooldownMs: 10_000,

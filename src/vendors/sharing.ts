@@ -94,6 +94,11 @@ export class ReadSharing {
 
   constructor(private readonly options: ReadSharingOptions) {}
 
+  /** True when answers are kept for a while (READ_CACHE_TTL_MS), so a change seen elsewhere must make them stale. */
+  get caching(): boolean {
+    return this.options.cache !== undefined;
+  }
+
   /** True when anything is shared at all (else the transport does not ask). */
   get active(): boolean {
     return this.options.inflight || this.options.cache !== undefined;

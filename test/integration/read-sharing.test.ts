@@ -3,6 +3,7 @@
 // must overlap, so "concurrent" does not depend on the machine's speed.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
+import { encodeId, WORK_ORDER_TYPE } from '../../src/domain/ids.js';
 import { VendorHttp } from '../../src/vendors/http.js';
 import { ReadSharing } from '../../src/vendors/sharing.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -214,6 +215,25 @@ describe('read cache (READ_CACHE_TTL_MS, in memory)', () => {
     const stillOpen = (openNow.body.data!.workOrders.edges as { node: { id: string } }[]).map((e) => e.node.id);
     expect(stillOpen).not.toContain(id);
     expect(gw.gmes.count(GM_LIST)).toBe(1);
+  });
+
+  it("a change heard from the vendor (a poll) makes the order's cached answer stale at once", async () => {
+    // The poller's first round only remembers what it sees.
+    await gw.gateway.poller.pollOnce();
+    const uuid = gw.dotzero.changeOrder()!;
+    const id = encodeId(WORK_ORDER_TYPE.DOTZERO, 'DOTZERO', uuid);
+    const before = await gw.query(ONE, { id }, asAll);
+    // Changed again behind the gateway's back while its answer is cached: until the poll, the cache answers.
+    expect(gw.dotzero.changeOrder()).toBe(uuid);
+    gw.resetCounts();
+    expect((await gw.query(ONE, { id }, asAll)).body).toEqual(before.body);
+    expect(gw.dotzero.count(DZ_ONE)).toBe(0);
+    await gw.gateway.poller.pollOnce();
+    // The invalidation follows the published change; give it its turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gw.resetCounts();
+    await gw.query(ONE, { id }, asAll);
+    expect(gw.dotzero.count(DZ_ONE)).toBe(1);
   });
 
   it("a write's state check reads the vendor, not the cache", async () => {
