@@ -1,7 +1,8 @@
 // Idempotency records in Redis, for N replicas: the same semantics as the memory store (writes/idempotency.ts),
 // claimed atomically with SET NX PX (24 hours), so a key used on one replica and repeated on another, or repeated on
 // both at once, makes one vendor write. A claim that cannot be made (Redis away) refuses the write before anything
-// is sent: never a write without its claim.
+// is sent: never a write without its claim. A write whose outcome was unknown keeps the facts its check needs; the
+// repeat, on any replica, rebuilds the check from them (writes/idempotency.ts verifyRepeat).
 import {
   IdempotencyError,
   InvalidTransitionError,
@@ -13,7 +14,14 @@ import {
   ForbiddenError,
 } from '../domain/errors.js';
 import { changeSerializer } from '../events/changes.js';
-import type { AfterFailure, IdempotencyStore } from '../writes/idempotency.js';
+import {
+  refuseConflict,
+  verifyRepeat,
+  type AfterFailure,
+  type IdempotencyStore,
+  type Verifier,
+  type VerifyFacts,
+} from '../writes/idempotency.js';
 import type { SharedRedis } from './redis.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,7 +30,10 @@ type Record_ =
   | { state: 'running'; fp: string }
   | { state: 'done'; fp: string; ok: true; value: unknown }
   | { state: 'done'; fp: string; ok: true; replay: true }
-  | { state: 'done'; fp: string; ok: false; error: SerializedError };
+  | { state: 'done'; fp: string; ok: false; error: SerializedError; facts?: VerifyFacts };
+
+/** Replaces the record only if it is still the one read (compare-and-set), keeping its time to live. */
+const SWAP = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') return 1 end return 0`;
 
 interface SerializedError {
   name: string;
@@ -89,6 +100,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     fn: () => Promise<T>,
     afterFailure: (err: unknown) => AfterFailure,
     onReplay?: () => void,
+    verifier?: Verifier,
   ): Promise<T> {
     const k = this.keyOf(key);
     const client = this.redis.client;
@@ -104,10 +116,42 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
       }
       const existing = changeSerializer.parse(raw) as Record_;
-      if (existing.fp !== fingerprint)
-        throw new IdempotencyError('This idempotency key was already used with a different request', 'MISMATCH');
-      if (existing.state === 'running')
-        throw new IdempotencyError('A request with this idempotency key is still in progress', 'IN_PROGRESS');
+      refuseConflict(existing, existing.fp, fingerprint);
+      if (!existing.ok && existing.facts && verifier) {
+        // The outcome was unknown: read the vendor, on whichever replica the repeat came to. The key is taken from
+        // the record read to "running" atomically, so two racing repeats verify once.
+        const running = JSON.stringify({ state: 'running', fp: fingerprint } satisfies Record_);
+        const found = await verifyRepeat(
+          verifier(existing.facts),
+          {
+            claim: async () =>
+              (await this.command('the idempotency key could not be claimed', () =>
+                client.eval(SWAP, 1, k, raw, running),
+              )) === 1,
+            // As for `record` below: a record that cannot be written leaves the key "in progress" until it
+            // expires, refusing repeats; the client still gets this answer (the check's error, or the result).
+            restore: async () => {
+              await client.eval(SWAP, 1, k, running, raw).catch(() => undefined);
+            },
+            settle: async (value) => {
+              const done = changeSerializer.stringify({
+                state: 'done',
+                fp: fingerprint,
+                ok: true,
+                value,
+              } satisfies Record_);
+              await client.eval(SWAP, 1, k, running, done).catch(() => undefined);
+            },
+            free: async () => {
+              await this.command('the idempotency key could not be released', () => client.del(k));
+            },
+          },
+          onReplay,
+        );
+        if (found.done) return found.value as T;
+        // Not done: the write runs now, once, under a claim made anew.
+        continue;
+      }
       onReplay?.();
       if (!existing.ok) throw reviveError(existing.error);
       if ('replay' in existing) {
@@ -137,7 +181,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       else if (after.action === 'replay') {
         this.localReplays.set(k, after.replay);
         await record({ state: 'done', fp: fingerprint, ok: true, replay: true });
-      } else await record({ state: 'done', fp: fingerprint, ok: false, error: serializeError(error) });
+      } else
+        await record({
+          state: 'done',
+          fp: fingerprint,
+          ok: false,
+          error: serializeError(error),
+          ...(after.action === 'verify' ? { facts: after.facts } : {}),
+        });
       throw error;
     }
   }

@@ -26,7 +26,7 @@ import type { WorkOrderReader } from '../loaders/index.js';
 import type { VendorAdapters } from '../vendors/registry.js';
 import { allowedFrom, deletable } from '../vendors/states.js';
 import type { WritableWorkOrderSource } from '../vendors/types.js';
-import type { AfterFailure, IdempotencyStore, Verify } from './idempotency.js';
+import type { AfterFailure, IdempotencyStore, Verifier, VerifyFacts } from './idempotency.js';
 import type { KeyedLock } from './lock.js';
 
 export type Intent = 'start' | 'pause' | 'hold' | 'resume' | 'complete' | 'cancel' | 'transition';
@@ -118,14 +118,17 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
   /**
    * Runs a write once per idempotency key: a repeat answers the first outcome without calling the vendor. `run`
    * reports its progress on the attempt, which decides what a failure leaves behind (see AfterFailure).
+   * `verifier` rebuilds, from the facts an attempt recorded, the check a repeat makes when that attempt's outcome
+   * was unknown: built from this request's input, which the fingerprint makes the first attempt's own.
    */
   async function idempotent<T extends WorkOrder | boolean>(
     key: string | undefined,
     operation: string,
     input: unknown,
     run: (attempt: Attempt) => Promise<T>,
+    verifier?: Verifier,
   ): Promise<T> {
-    const attempt: Attempt = { sent: false, written: undefined, verify: undefined };
+    const attempt: Attempt = { sent: false, written: undefined, facts: undefined };
     // A failure after the write succeeded (its re-read) must not read as a failed write.
     const tracked = () =>
       run(attempt).catch((err: unknown) => {
@@ -145,6 +148,7 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
       tracked,
       (err) => afterFailure(attempt, err, deps.read),
       request.replayed,
+      verifier,
     );
   }
 
@@ -186,43 +190,50 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     ) {
       throw new ValidationError('completedQuantity must be a non-negative integer', 'completedQuantity', vendor);
     }
-    return idempotent(idempotencyKey, `transition:${vendor}:${key}`, input, (attempt) =>
-      services.locks.run(`${vendor}:${key}`, async () => {
-        const current = await deps.read(vendor, key);
-        const allowed = allowedFrom(adapters[vendor].states, current);
-        const to = input.intent === 'transition' ? (input.to as WorkOrderStatus) : INTENT_TARGET[input.intent];
-        const refused = !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
-        if (refused)
-          throw new InvalidTransitionError(
-            vendor,
-            current.status,
-            allowed,
-            input.intent === 'transition' ? `move to ${to}` : input.intent,
+    // Whether a transition whose answer was lost happened: the order now has the status it was moved to.
+    const verifier: Verifier = (facts) => async () => {
+      const { from, to } = facts as { from: WorkOrderStatus; to: WorkOrderStatus };
+      const now = await deps.read(vendor, key);
+      return now.status === to && now.status !== from ? { done: true, value: now } : { done: false };
+    };
+    return idempotent(
+      idempotencyKey,
+      `transition:${vendor}:${key}`,
+      input,
+      (attempt) =>
+        services.locks.run(`${vendor}:${key}`, async () => {
+          const current = await deps.read(vendor, key);
+          const allowed = allowedFrom(adapters[vendor].states, current);
+          const to = input.intent === 'transition' ? (input.to as WorkOrderStatus) : INTENT_TARGET[input.intent];
+          const refused = !allowed.includes(to) || (input.intent === 'resume' && !RESUMABLE.includes(current.status));
+          if (refused)
+            throw new InvalidTransitionError(
+              vendor,
+              current.status,
+              allowed,
+              input.intent === 'transition' ? `move to ${to}` : input.intent,
+            );
+          if (to === 'COMPLETED' && input.completedQuantity != null && input.completedQuantity > current.quantity) {
+            throw new ValidationError(
+              `completedQuantity ${input.completedQuantity} is above the order's quantity ${current.quantity}`,
+              'completedQuantity',
+              vendor,
+            );
+          }
+          attempt.facts = { from: current.status, to };
+          await send(attempt, vendor, key, () =>
+            client.transition(key, current.status, {
+              to,
+              ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
+              ...(input.notes != null ? { notes: input.notes } : {}),
+              ...(input.reason != null ? { reason: input.reason } : {}),
+            }),
           );
-        if (to === 'COMPLETED' && input.completedQuantity != null && input.completedQuantity > current.quantity) {
-          throw new ValidationError(
-            `completedQuantity ${input.completedQuantity} is above the order's quantity ${current.quantity}`,
-            'completedQuantity',
-            vendor,
-          );
-        }
-        // Whether a transition whose answer was lost happened: the order now has the status it was moved to.
-        attempt.verify = async () => {
-          const now = await deps.read(vendor, key);
-          return now.status === to && now.status !== current.status ? { done: true, value: now } : { done: false };
-        };
-        await send(attempt, vendor, key, () =>
-          client.transition(key, current.status, {
-            to,
-            ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
-            ...(input.notes != null ? { notes: input.notes } : {}),
-            ...(input.reason != null ? { reason: input.reason } : {}),
-          }),
-        );
-        const after = await deps.read(vendor, key);
-        services.changed?.(after, current);
-        return after;
-      }),
+          const after = await deps.read(vendor, key);
+          services.changed?.(after, current);
+          return after;
+        }),
+      verifier,
     );
   }
 
@@ -230,32 +241,39 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     const client = writable(input.vendor, 'create', 'creating a work order');
     validateCreate(input);
     client.checkCreate(input);
-    return idempotent(idempotencyKey, 'create', input, async (attempt) => {
-      // Whether a create whose answer was lost happened: the vendor holds an order under the client's order number
-      // with the values sent. One that holds other values is not ours (the resend is then refused as a duplicate).
-      const sentAt = new Date();
-      const find = client.findCreated?.bind(client);
-      if (find) {
-        attempt.verify = async () => {
-          const found = await find(input, sentAt);
-          if (!found) return { done: false };
-          // Read whole: a list record may lack fields the create set (the generic MES list has no notes).
-          const now = await deps.read(input.vendor, found.vendorId);
-          if (!holdsCreate(now, input)) return { done: false };
-          services.changed?.(now, undefined);
-          return { done: true, value: now };
-        };
-      }
-      const created = await send(
-        attempt,
-        input.vendor,
-        (wo: WorkOrder) => wo.vendorId,
-        () => client.createWorkOrder(input),
-      );
-      const after = await deps.read(input.vendor, created.vendorId);
-      services.changed?.(after, undefined);
-      return after;
-    });
+    // Whether a create whose answer was lost happened: the vendor holds an order under the client's order number
+    // with the values sent. One that holds other values is not ours (the resend is then refused as a duplicate).
+    const find = client.findCreated?.bind(client);
+    const verifier: Verifier | undefined =
+      find &&
+      ((facts) => async () => {
+        // A date in a shared record may come back revived, or as its text.
+        const found = await find(input, new Date(facts.sentAt as string | Date));
+        if (!found) return { done: false };
+        // Read whole: a list record may lack fields the create set (the generic MES list has no notes).
+        const now = await deps.read(input.vendor, found.vendorId);
+        if (!holdsCreate(now, input)) return { done: false };
+        services.changed?.(now, undefined);
+        return { done: true, value: now };
+      });
+    return idempotent(
+      idempotencyKey,
+      'create',
+      input,
+      async (attempt) => {
+        if (verifier) attempt.facts = { sentAt: new Date().toISOString() };
+        const created = await send(
+          attempt,
+          input.vendor,
+          (wo: WorkOrder) => wo.vendorId,
+          () => client.createWorkOrder(input),
+        );
+        const after = await deps.read(input.vendor, created.vendorId);
+        services.changed?.(after, undefined);
+        return after;
+      },
+      verifier,
+    );
   }
 
   async function update(
@@ -267,53 +285,65 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
     const client = writable(vendor, 'update', 'updating a work order');
     validateUpdate(vendor, input);
     client.checkUpdate(input);
-    return idempotent(idempotencyKey, `update:${vendor}:${key}`, input, (attempt) =>
-      services.locks.run(`${vendor}:${key}`, async () => {
-        const current = await deps.read(vendor, key);
-        if (input.completedQuantity != null && input.completedQuantity > (input.quantity ?? current.quantity)) {
-          throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
-        }
-        // Whether an update whose answer was lost happened: the order holds every value it set.
-        attempt.verify = async () => {
-          const now = await deps.read(vendor, key);
-          return holdsUpdate(now, input) ? { done: true, value: now } : { done: false };
-        };
-        await send(attempt, vendor, key, () => client.updateWorkOrder(key, input));
-        const after = await deps.read(vendor, key);
-        services.changed?.(after, current);
-        return after;
-      }),
+    // Whether an update whose answer was lost happened: the order holds every value it set.
+    const verifier: Verifier = () => async () => {
+      const now = await deps.read(vendor, key);
+      return holdsUpdate(now, input) ? { done: true, value: now } : { done: false };
+    };
+    return idempotent(
+      idempotencyKey,
+      `update:${vendor}:${key}`,
+      input,
+      (attempt) =>
+        services.locks.run(`${vendor}:${key}`, async () => {
+          const current = await deps.read(vendor, key);
+          if (input.completedQuantity != null && input.completedQuantity > (input.quantity ?? current.quantity)) {
+            throw new ValidationError('completedQuantity is above the order quantity', 'completedQuantity', vendor);
+          }
+          attempt.facts = {};
+          await send(attempt, vendor, key, () => client.updateWorkOrder(key, input));
+          const after = await deps.read(vendor, key);
+          services.changed?.(after, current);
+          return after;
+        }),
+      verifier,
     );
   }
 
   async function remove(vendor: Vendor, key: string, idempotencyKey?: string): Promise<boolean> {
     const client = writable(vendor, 'delete', 'deleting a work order');
-    return idempotent(idempotencyKey, `delete:${vendor}:${key}`, {}, (attempt) =>
-      services.locks.run(`${vendor}:${key}`, async () => {
-        const current = await deps.read(vendor, key);
-        if (!deletable(adapters[vendor].states, current)) {
-          throw new InvalidTransitionError(
-            vendor,
-            current.status,
-            allowedFrom(adapters[vendor].states, current),
-            'delete',
-            `${vendor} work order is ${current.status}: it cannot be deleted in this status`,
-          );
-        }
-        // Whether a delete whose answer was lost happened: the order is gone.
-        attempt.verify = async () => {
-          try {
-            await deps.read(vendor, key);
-            return { done: false };
-          } catch (err) {
-            if (err instanceof NotFoundError) return { done: true, value: true };
-            throw err;
+    // Whether a delete whose answer was lost happened: the order is gone.
+    const verifier: Verifier = () => async () => {
+      try {
+        await deps.read(vendor, key);
+        return { done: false };
+      } catch (err) {
+        if (err instanceof NotFoundError) return { done: true, value: true };
+        throw err;
+      }
+    };
+    return idempotent(
+      idempotencyKey,
+      `delete:${vendor}:${key}`,
+      {},
+      (attempt) =>
+        services.locks.run(`${vendor}:${key}`, async () => {
+          const current = await deps.read(vendor, key);
+          if (!deletable(adapters[vendor].states, current)) {
+            throw new InvalidTransitionError(
+              vendor,
+              current.status,
+              allowedFrom(adapters[vendor].states, current),
+              'delete',
+              `${vendor} work order is ${current.status}: it cannot be deleted in this status`,
+            );
           }
-        };
-        await send(attempt, vendor, key, () => client.deleteWorkOrder(key));
-        services.changed?.(null, current);
-        return true;
-      }),
+          attempt.facts = {};
+          await send(attempt, vendor, key, () => client.deleteWorkOrder(key));
+          services.changed?.(null, current);
+          return true;
+        }),
+      verifier,
     );
   }
 
@@ -326,8 +356,11 @@ export type WorkOrderWrites = ReturnType<typeof bindWrites>;
 interface Attempt {
   sent: boolean;
   written: { vendor: Vendor; key: string } | undefined;
-  /** How a repeat learns whether this write took effect when its answer was lost (a create: by its order number). */
-  verify: Verify | undefined;
+  /**
+   * What a repeat's check needs to learn whether this write took effect when its answer was lost (plain JSON, kept
+   * with the error; the check itself is the repeat's verifier). Unset: the write cannot be checked.
+   */
+  facts: VerifyFacts | undefined;
 }
 
 /** The order holds what the create sent (the values every vendor keeps as given). */
@@ -382,7 +415,7 @@ function afterFailure(
   if (err instanceof UpstreamError && (err.kind === 'rate_limited' || err.notSent)) return { action: 'release' };
   // The outcome is unknown (and the client was told so): a repeat reads the vendor to learn it, never writing
   // blindly a second time. Any other failure after sending (a vendor's 500) is kept and answered again as it was.
-  if (attempt.verify && outcomeOf(err) === 'UNKNOWN') return { action: 'verify', verify: attempt.verify };
+  if (attempt.facts && outcomeOf(err) === 'UNKNOWN') return { action: 'verify', facts: attempt.facts };
   return { action: 'keep' };
 }
 

@@ -4,9 +4,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/config.js';
 import { GENERIC_MES_WEBHOOK_PATH } from '../../src/events/webhook-route.js';
+import { UpstreamError } from '../../src/domain/errors.js';
+import { RedisIdempotencyStore } from '../../src/shared/idempotency.js';
+import type { SharedRedis } from '../../src/shared/redis.js';
+import { clearFaults } from '../../src/simulators/harness.js';
+import type { AfterFailure, VerifyFacts } from '../../src/writes/idempotency.js';
 import { signBody } from '../../src/vendors/generic-mes/webhooks.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import {
@@ -135,6 +140,141 @@ describe('writes across replicas', () => {
     }
     expect(answers.map(codesOf).flat()).toEqual(['INVALID_STATE_TRANSITION']);
     expect(cluster.gmes.count(START)).toBe(1);
+  });
+});
+
+describe('a write whose outcome was unknown, repeated on the other replica', () => {
+  const CREATE = 'POST /api/v2/work-orders';
+  const create = (r: Replica, input: Record<string, unknown>, idempotencyKey: string) =>
+    r.query(
+      'mutation($input: CreateWorkOrderInput!, $k: String) { createWorkOrder(input: $input, idempotencyKey: $k) { id orderNumber quantity notes } }',
+      { input, k: idempotencyKey },
+      key,
+    );
+  /** Counts the vendor's successful answers to `route`: what it carried out, whatever the gateway heard. */
+  const applied = (route: string) => {
+    const seen = { n: 0 };
+    cluster.gmes.observeWrites((k, _body, status) => {
+      if (k === route && status < 300) seen.n++;
+    });
+    return seen;
+  };
+  afterEach(() => {
+    clearFaults(cluster.gmes.faults);
+    cluster.gmes.observeWrites(undefined);
+  });
+
+  it('a start cut off after the vendor acted: UNKNOWN on A; the repeat on B reads the vendor and answers the started order, one vendor write', async () => {
+    const id = await openOrder();
+    cluster.gmes.resetCounts();
+    const done = applied(START);
+    Object.assign(cluster.gmes.faults, { resetAfterHandler: true, only: [START] });
+    const first = await start(A, id, 'key-unknown-done');
+    expect(first.body.errors![0]!.extensions).toMatchObject({ vendor: 'GENERIC_MES', outcome: 'UNKNOWN' });
+    expect(done.n).toBe(1);
+    clearFaults(cluster.gmes.faults);
+    const again = await start(B, id, 'key-unknown-done');
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data).toEqual({ startWorkOrder: { status: 'IN_PROGRESS' } });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // A third time, on A: the verified result is the key's record now.
+    const third = await start(A, id, 'key-unknown-done');
+    expect(third.body.data).toEqual(again.body.data);
+    expect(cluster.gmes.count(START)).toBe(1);
+    expect(done.n).toBe(1);
+  });
+
+  it('a start cut off before the vendor handled it: UNKNOWN on A; the repeat on B finds it not done and sends it exactly once', async () => {
+    const id = await openOrder();
+    cluster.gmes.resetCounts();
+    const done = applied(START);
+    Object.assign(cluster.gmes.faults, { reset: true, only: [START] });
+    const first = await start(A, id, 'key-unknown-not-done');
+    expect(first.body.errors![0]!.extensions).toMatchObject({ vendor: 'GENERIC_MES', outcome: 'UNKNOWN' });
+    expect(done.n).toBe(0);
+    clearFaults(cluster.gmes.faults);
+    const again = await start(B, id, 'key-unknown-not-done');
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data).toEqual({ startWorkOrder: { status: 'IN_PROGRESS' } });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect((await start(A, id, 'key-unknown-not-done')).body.data).toEqual(again.body.data);
+    // The cut request and the repeat's: two sent, one carried out.
+    expect(cluster.gmes.count(START)).toBe(2);
+    expect(done.n).toBe(1);
+  });
+
+  it('a create cut off after the vendor created it: UNKNOWN on A; the repeat on B finds the order by its number, created once', async () => {
+    const input = {
+      vendor: 'GENERIC_MES',
+      orderNumber: 'AMB-REPLICAS-1',
+      quantity: 7,
+      notes: 'ambiguous',
+      product: 'Widget A',
+    };
+    cluster.gmes.resetCounts();
+    const done = applied(CREATE);
+    Object.assign(cluster.gmes.faults, { resetAfterHandler: true, only: [CREATE] });
+    const first = await create(A, input, 'key-unknown-create');
+    expect(first.body.errors![0]!.extensions).toMatchObject({ vendor: 'GENERIC_MES', outcome: 'UNKNOWN' });
+    clearFaults(cluster.gmes.faults);
+    const again = await create(B, input, 'key-unknown-create');
+    expect(again.body.errors, JSON.stringify(again.body.errors)).toBeUndefined();
+    expect(again.body.data!.createWorkOrder).toMatchObject({ orderNumber: 'AMB-REPLICAS-1', quantity: 7 });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(cluster.gmes.count(CREATE)).toBe(1);
+    expect(done.n).toBe(1);
+  });
+});
+
+describe('the Redis idempotency store, two replicas repeating one UNKNOWN write at once', () => {
+  it('both read the kept record, yet only one verifies (the record moves to running by compare-and-set): the other is told IN_PROGRESS, and the write is not run again', async () => {
+    // A's commands after its read are held until B has read the same record and finished: the window in which two
+    // repeats could both take the key if the move to running were not atomic.
+    let reachedA!: () => void;
+    const atA = new Promise<void>((r) => (reachedA = r));
+    let releaseA!: () => void;
+    const heldA = new Promise<void>((r) => (releaseA = r));
+    const plain = redis.client();
+    const gated = new Proxy(plain, {
+      get(target, prop, receiver) {
+        if (prop === 'eval' || prop === 'set')
+          return async (...args: unknown[]) => {
+            if (prop === 'eval' || !args.includes('NX')) {
+              reachedA();
+              await heldA;
+            }
+            return (target as any)[prop](...args);
+          };
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const store = (client: unknown) =>
+      new RedisIdempotencyStore({ client, prefix: 'mesgw:race:' } as unknown as SharedRedis);
+    const [onA, onB] = [store(gated), store(plain)];
+    let writes = 0;
+    const write = async () => {
+      writes++;
+      throw new UpstreamError('GENERIC_MES', 'unavailable', 'connection lost after sending');
+    };
+    const unknown = (): AfterFailure => ({ action: 'verify', facts: { to: 'IN_PROGRESS' } });
+    await expect(onB.run('k', 'fp', write, unknown)).rejects.toThrow('connection lost');
+    let checks = 0;
+    const verifier = (facts: VerifyFacts) => async () => {
+      checks++;
+      return { done: true as const, value: `found ${String(facts.to)}` };
+    };
+    const first = onA.run('k', 'fp', write, unknown, undefined, verifier).catch((e: unknown) => e);
+    await atA;
+    const second = await onB.run('k', 'fp', write, unknown, undefined, verifier);
+    releaseA();
+    expect(second).toBe('found IN_PROGRESS');
+    expect(await first).toMatchObject({ name: 'IdempotencyError', reason: 'IN_PROGRESS' });
+    expect(checks).toBe(1);
+    // The verified result is the key's record now, for either replica.
+    expect(await onA.run('k', 'fp', write, unknown, undefined, verifier)).toBe('found IN_PROGRESS');
+    expect(checks).toBe(1);
+    expect(writes).toBe(1);
   });
 });
 

@@ -1,7 +1,7 @@
 // The idempotency store (src/writes/idempotency.ts): one outcome per key, decided by what a failure leaves behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdempotencyError } from '../../src/domain/errors.js';
-import { MemoryIdempotencyStore, type AfterFailure } from '../../src/writes/idempotency.js';
+import { MemoryIdempotencyStore, type AfterFailure, type VerifyFacts } from '../../src/writes/idempotency.js';
 
 const stores: MemoryIdempotencyStore[] = [];
 afterEach(() => stores.splice(0).forEach((s) => s.close()));
@@ -91,6 +91,53 @@ describe('MemoryIdempotencyStore', () => {
     expect(await s.run('k', 'fp', w.fn, after)).toBe('replayed 1');
     expect(await s.run('k', 'fp', w.fn, after)).toBe('replayed 2');
     expect(w.runs).toBe(1);
+  });
+
+  it.each([
+    ['done', 1, true, 'found'],
+    ['not done', 2, false, 'ok'],
+  ])(
+    'after a failure that says verify, the repeat checks with its own verifier and the first facts: %s, the write runs %i time(s) in all',
+    async (_name, runs, happened, answer) => {
+      const s = store();
+      let n = 0;
+      const fn = async () => {
+        if (++n === 1) throw new Error('lost');
+        return 'ok';
+      };
+      const after = (): AfterFailure => ({ action: 'verify', facts: { from: 'OPEN' } });
+      const seen: unknown[] = [];
+      const verifier = (facts: VerifyFacts) => async () => {
+        seen.push(facts);
+        return happened ? { done: true as const, value: 'found' } : { done: false as const };
+      };
+      let replays = 0;
+      await expect(s.run('k', 'fp', fn, after, undefined, verifier)).rejects.toThrow('lost');
+      expect(await s.run('k', 'fp', fn, after, () => replays++, verifier)).toBe(answer);
+      expect(seen).toEqual([{ from: 'OPEN' }]);
+      expect(replays).toBe(happened ? 1 : 0);
+      // The outcome is recorded: a third time neither checks nor runs.
+      expect(await s.run('k', 'fp', fn, after, undefined, verifier)).toBe(answer);
+      expect(seen).toHaveLength(1);
+      expect(n).toBe(runs);
+    },
+  );
+
+  it('a repeat whose check fails answers its error and keeps the unknown outcome for the next repeat', async () => {
+    const s = store();
+    const fn = async () => {
+      throw new Error('lost');
+    };
+    const after = (): AfterFailure => ({ action: 'verify', facts: {} });
+    let checks = 0;
+    const verifier = () => async () => {
+      if (++checks === 1) throw new Error('vendor down');
+      return { done: true as const, value: 'found' };
+    };
+    await expect(s.run('k', 'fp', fn, after, undefined, verifier)).rejects.toThrow('lost');
+    await expect(s.run('k', 'fp', fn, after, undefined, verifier)).rejects.toThrow('vendor down');
+    expect(await s.run('k', 'fp', fn, after, undefined, verifier)).toBe('found');
+    expect(checks).toBe(2);
   });
 
   it('a key is free again once its entry has expired', async () => {
