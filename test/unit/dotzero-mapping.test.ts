@@ -152,6 +152,23 @@ describe('mapWorkOrder', () => {
     expect(() => mapWorkOrder(wire)).toThrow(/^DOTZERO answered a work order/);
   });
 
+  it.each<[string, (wire: unknown) => unknown, Record<string, unknown>]>([
+    ['a product whose name is an object', mapProduct, { uuid: 'p', name: { en: 'x' } }],
+    ['a product whose is_active is gibberish', mapProduct, { uuid: 'p', is_active: 'maybe' }],
+    ['a route whose product_uuid is a list', mapRoute, { uuid: 'r', product_uuid: ['p'] }],
+    ['a route step whose sequence is not a number', (w) => mapRouteOperation(w), { uuid: 's', sequence: 'first' }],
+    ['a route step whose operation is a text', (w) => mapRouteOperation(w), { uuid: 's', operation: 'cut' }],
+    ['an op history record whose good count is a flag', (w) => mapOpHistory(w), { uuid: 'h', good: true }],
+    ['an op history record whose start time is a number', (w) => mapOpHistory(w), { uuid: 'h', start_time: 17 }],
+    ['an operation whose name is a list', mapOperationDefinition, { uuid: 'o', name: ['cut'] }],
+    ['a warehouse whose code is an object', mapWarehouse, { uuid: 'w', code: {} }],
+    ['a storage location whose warehouse_uuid is a flag', mapStorageLocation, { uuid: 'l', warehouse_uuid: false }],
+    ['a product storage record whose qty is a text', (w) => mapProductStorage(w, 'p'), { qty: 'lots' }],
+  ])('refuses %s, naming DOTZERO (UPSTREAM_ERROR)', (_name, map, wire) => {
+    expect(() => map(wire)).toThrow(UpstreamError);
+    expect(() => map(wire)).toThrow(/^DOTZERO answered/);
+  });
+
   it.each([null, 'text', 42, []])('refuses a body that is not an object: %j', (body) => {
     expect(() => mapWorkOrder(body)).toThrow(UpstreamError);
   });

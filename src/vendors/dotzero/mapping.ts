@@ -177,6 +177,48 @@ export const WORK_ORDER_SHAPE: Shape = {
   updated_at: DATE,
 };
 
+/** The records of a work order's relations, typed as the document shows them (names and codes as texts). */
+const PRODUCT_SHAPE: Shape = {
+  uuid: 'text',
+  number: 'text',
+  name: 'text',
+  category: 'text',
+  specification: 'text',
+  is_active: 'flag',
+};
+const ROUTE_SHAPE: Shape = { uuid: 'text', name: 'text', product_uuid: 'text' };
+const STEP_SHAPE: Shape = {
+  uuid: 'text',
+  operation_name: 'text',
+  name: 'text',
+  operation: 'record',
+  operation_uuid: 'text',
+  sequence: NUMBER,
+  route_uuid: 'text',
+};
+const OP_HISTORY_SHAPE: Shape = {
+  ...STEP_SHAPE,
+  status: 'text',
+  work_order_uuid: 'text',
+  worker_uuid: 'text',
+  worker_name: 'text',
+  device_uuid: 'text',
+  device_name: 'text',
+  good: NUMBER,
+  defect: NUMBER,
+  start_time: DATE,
+  end_time: DATE,
+};
+const OPERATION_SHAPE: Shape = { uuid: 'text', name: 'text', operation_name: 'text' };
+const WAREHOUSE_SHAPE: Shape = { uuid: 'text', name: 'text', code: 'text' };
+const STORAGE_SHAPE: Shape = { uuid: 'text', warehouse_uuid: 'text', name: 'text', code: 'text' };
+const PRODUCT_STORAGE_SHAPE: Shape = {
+  product_uuid: 'text',
+  warehouse_uuid: 'text',
+  warehouse_storage_uuid: 'text',
+  qty: NUMBER,
+};
+
 export function mapWorkOrder(wire: unknown): DotZeroWorkOrder {
   const r = checked('DOTZERO', 'a work order', wire, WORK_ORDER_SHAPE);
   const isAsap = readFlag(r.is_asap) ?? false;
@@ -217,6 +259,7 @@ export function isWorkOrderRecord(body: unknown): boolean {
 
 export function mapProduct(wire: unknown): Product {
   const r = requireRecord(wire, 'product');
+  checked('DOTZERO', 'a product', r, PRODUCT_SHAPE);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'product'),
@@ -230,6 +273,7 @@ export function mapProduct(wire: unknown): Product {
 
 export function mapRoute(wire: unknown): Route {
   const r = requireRecord(wire, 'route');
+  checked('DOTZERO', 'a route', r, ROUTE_SHAPE);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'route'),
@@ -287,6 +331,7 @@ export function readOperationStatus(value: unknown): Pick<Operation, 'status' | 
 /** A step of a route (`byRouteUuid`). `routeKey` fills in a record that does not name its route. */
 export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
   const r = requireRecord(wire, 'route operation');
+  checked('DOTZERO', 'a route operation', r, STEP_SHAPE);
   const { name, operationTypeId } = stepOperation(r);
   return {
     vendor: 'DOTZERO',
@@ -305,6 +350,7 @@ export function mapRouteOperation(wire: unknown, routeKey?: string): Operation {
 /** An op history record (a "small work order": one operation done on a work order). */
 export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
   const r = requireRecord(wire, 'op history record');
+  checked('DOTZERO', 'an op history record', r, OP_HISTORY_SHAPE);
   const { name, operationTypeId } = stepOperation(r);
   return {
     vendor: 'DOTZERO',
@@ -329,16 +375,19 @@ export function mapOpHistory(wire: unknown, workOrderKey?: string): Operation {
 /** `GET /v1/operation/{uuid}`: the operation a step performs. */
 export function mapOperationDefinition(wire: unknown): OperationDefinition {
   const r = requireRecord(wire, 'operation');
+  checked('DOTZERO', 'an operation', r, OPERATION_SHAPE);
   return { vendorId: requireUuid(r, 'operation'), name: key(r.name) ?? key(r.operation_name) ?? null };
 }
 
 export function mapWarehouse(wire: unknown): Warehouse {
   const r = requireRecord(wire, 'warehouse');
+  checked('DOTZERO', 'a warehouse', r, WAREHOUSE_SHAPE);
   return { vendor: 'DOTZERO', vendorId: requireUuid(r, 'warehouse'), name: key(r.name), code: text(r.code) };
 }
 
 export function mapStorageLocation(wire: unknown): StorageLocation {
   const r = requireRecord(wire, 'storage location');
+  checked('DOTZERO', 'a storage location', r, STORAGE_SHAPE);
   return {
     vendor: 'DOTZERO',
     vendorId: requireUuid(r, 'storage location'),
@@ -351,6 +400,7 @@ export function mapStorageLocation(wire: unknown): StorageLocation {
 /** A product-storage record. `productKey` fills in a record that does not name its product. */
 export function mapProductStorage(wire: unknown, productKey?: string): Inventory {
   const r = requireRecord(wire, 'product storage record');
+  checked('DOTZERO', 'a product storage record', r, PRODUCT_STORAGE_SHAPE);
   const productId = key(r.product_uuid) ?? productKey;
   if (productId === undefined) throw badResponse('a product storage record without product_uuid');
   return {
