@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'node:http';
+import { vendorSettingsEnv } from '../src/config.js';
 import { startSimulatorsFor } from '../src/simulators/index.js';
 
 // BENCH_SIM_TRACE=1: every request line goes to stderr (to see which calls a query makes).
@@ -31,21 +32,7 @@ const dz = {
   expiresAt: new Date(creds.expiresAt),
 };
 
-const env: Record<string, string> = {
-  DOTZERO_API_URL: dz.workOrderApiUrl,
-  DOTZERO_USER_API_URL: dz.userApiUrl,
-  DOTZERO_TENANT_ID: dz.tenantId,
-  DOTZERO_TOKEN: dz.token,
-  DOTZERO_REFRESH_TOKEN: dz.refreshToken,
-  ...(dz.expiresAt ? { DOTZERO_TOKEN_EXPIRES_AT: dz.expiresAt.toISOString() } : {}),
-  GENERIC_MES_API_URL: gm.apiUrl,
-  GENERIC_MES_API_KEY: gm.apiKey,
-  PITNEY_BOWES_API_URL: pb.apiUrl,
-  PITNEY_BOWES_OAUTH_URL: pb.oauthUrl,
-  PITNEY_BOWES_API_KEY: pb.apiKey,
-  PITNEY_BOWES_API_SECRET: pb.apiSecret,
-  PITNEY_BOWES_CLIENT_ID: pb.clientId,
-};
+const env = vendorSettingsEnv({ DOTZERO: dz, GENERIC_MES: gm, PITNEY_BOWES: pb });
 
 const counts = () => {
   const byVendor: Record<string, number> = {};

@@ -6,7 +6,7 @@
 // SIGTERM/SIGINT: each worker drains as a lone gateway does (SHUTDOWN_GRACE_MS), then the primary stops.
 import cluster, { type Worker } from 'node:cluster';
 import { printBanner } from './banner.js';
-import type { GatewayConfig } from './config.js';
+import { vendorSettingsEnv, type GatewayConfig, type VendorSettings } from './config.js';
 import type { Vendor } from './domain/model.js';
 import type { Logger } from './logger.js';
 import type { SimulatedVendors } from './simulators/index.js';
@@ -16,30 +16,9 @@ export const CLUSTER_SIMULATED_ENV = 'MESGW_CLUSTER_SIMULATED';
 
 /** The simulators as the vendor settings a worker reads from its environment. */
 function vendorEnv(sims: SimulatedVendors): Record<string, string> {
-  const env: Record<string, string> = {};
-  const { DOTZERO: dz, GENERIC_MES: gm, PITNEY_BOWES: pb } = sims.settings;
-  if (sims.simulated.has('DOTZERO')) {
-    Object.assign(env, {
-      DOTZERO_API_URL: dz.workOrderApiUrl,
-      DOTZERO_USER_API_URL: dz.userApiUrl,
-      DOTZERO_TENANT_ID: dz.tenantId,
-      DOTZERO_TOKEN: dz.token,
-      DOTZERO_REFRESH_TOKEN: dz.refreshToken,
-      ...(dz.expiresAt ? { DOTZERO_TOKEN_EXPIRES_AT: dz.expiresAt.toISOString() } : {}),
-    });
-  }
-  if (sims.simulated.has('GENERIC_MES'))
-    Object.assign(env, { GENERIC_MES_API_URL: gm.apiUrl, GENERIC_MES_API_KEY: gm.apiKey });
-  if (sims.simulated.has('PITNEY_BOWES')) {
-    Object.assign(env, {
-      PITNEY_BOWES_API_URL: pb.apiUrl,
-      PITNEY_BOWES_OAUTH_URL: pb.oauthUrl,
-      PITNEY_BOWES_API_KEY: pb.apiKey,
-      PITNEY_BOWES_API_SECRET: pb.apiSecret,
-      PITNEY_BOWES_CLIENT_ID: pb.clientId,
-    });
-  }
-  return env;
+  const simulated: VendorSettings = {};
+  for (const vendor of sims.simulated) Object.assign(simulated, { [vendor]: sims.settings[vendor] });
+  return vendorSettingsEnv(simulated);
 }
 
 /** The simulated vendors a worker was told about by its primary. */

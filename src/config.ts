@@ -22,6 +22,36 @@ export interface VendorSettings {
   PITNEY_BOWES?: PitneyBowesSettings;
 }
 
+/**
+ * The environment that readConfig reads back as these vendor settings: how a process hands vendors it started
+ * (simulators) to a gateway process it starts (a cluster's workers, the bench's gateway).
+ */
+export function vendorSettingsEnv(vendors: VendorSettings): Record<string, string> {
+  const { DOTZERO: dz, GENERIC_MES: gm, PITNEY_BOWES: pb } = vendors;
+  return {
+    ...(dz
+      ? {
+          DOTZERO_API_URL: dz.workOrderApiUrl,
+          DOTZERO_USER_API_URL: dz.userApiUrl,
+          DOTZERO_TENANT_ID: dz.tenantId,
+          DOTZERO_TOKEN: dz.token,
+          DOTZERO_REFRESH_TOKEN: dz.refreshToken,
+          ...(dz.expiresAt ? { DOTZERO_TOKEN_EXPIRES_AT: dz.expiresAt.toISOString() } : {}),
+        }
+      : {}),
+    ...(gm ? { GENERIC_MES_API_URL: gm.apiUrl, GENERIC_MES_API_KEY: gm.apiKey } : {}),
+    ...(pb
+      ? {
+          PITNEY_BOWES_API_URL: pb.apiUrl,
+          PITNEY_BOWES_OAUTH_URL: pb.oauthUrl,
+          PITNEY_BOWES_API_KEY: pb.apiKey,
+          PITNEY_BOWES_API_SECRET: pb.apiSecret,
+          PITNEY_BOWES_CLIENT_ID: pb.clientId,
+        }
+      : {}),
+  };
+}
+
 /** `router`: a federation gateway in front of this subgraph (see src/security/federation.ts). */
 export type ClientRole = 'partner' | 'frontend' | 'router';
 

@@ -69,10 +69,19 @@ export interface VendorReads {
   warehouseLocations(warehouse: Warehouse): Promise<StorageLocation[]>;
 }
 
+type NoResources = Omit<VendorReads, 'workOrder' | 'forgetWorkOrder' | 'planWorkOrders' | 'primeWorkOrder'>;
+
+// Stateless (its functions only name the vendor): made once per vendor, not on every request's reads().
+const noResourcesOf = new Map<Vendor, NoResources>();
+
 /** The "has none" answers, for a vendor's adapter to spread under what it does have. */
-export function noResources(
-  vendor: Vendor,
-): Omit<VendorReads, 'workOrder' | 'forgetWorkOrder' | 'planWorkOrders' | 'primeWorkOrder'> {
+export function noResources(vendor: Vendor): NoResources {
+  let made = noResourcesOf.get(vendor);
+  if (!made) noResourcesOf.set(vendor, (made = makeNoResources(vendor)));
+  return made;
+}
+
+function makeNoResources(vendor: Vendor): NoResources {
   const missing =
     (what: string) =>
     (key: string): Promise<never> =>

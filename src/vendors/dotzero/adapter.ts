@@ -27,8 +27,6 @@ function lazily<T>(make: () => T): () => T {
 
 export function createDotZeroAdapter(config: DotZeroClientConfig): VendorAdapter {
   const client = createDotZeroClient(config);
-  // Stateless (its functions only name the vendor): made once, not per request.
-  const defaults = noResources(VENDOR);
   return {
     vendor: VENDOR,
     capabilities: client.capabilities,
@@ -77,7 +75,7 @@ export function createDotZeroAdapter(config: DotZeroClientConfig): VendorAdapter
       const locations = once(() => client.listStorageLocations());
 
       return {
-        ...defaults,
+        ...noResources(VENDOR),
         workOrder: (key) => workOrder().load(key),
         forgetWorkOrder(key) {
           workOrder().clear(key);
