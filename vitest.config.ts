@@ -3,12 +3,17 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
-// The tests of persisted operations run twice: by the lean path for catalog documents (the default, and the whole
-// suite's way) and, as project `general-path`, with GATEWAY_LEAN_PERSISTED=false, so every assertion holds both ways.
-const PERSISTED_OPERATION_TESTS = [
+// The whole suite runs through the fast lane (execution/fast-lane.ts) and the lean path for catalog documents, as
+// `npm start` serves. The tests of security, persisted operations, reads, faults and logs run a second time, as
+// project `general-path`, with both off (every request through yoga's whole pipeline), so each of their
+// assertions holds both ways.
+const GENERAL_PATH_TESTS = [
   'test/integration/security-roles.test.ts',
   'test/integration/security-hostile.test.ts',
   'test/integration/first-hour.test.ts',
+  'test/integration/read-graph.test.ts',
+  'test/integration/faults.test.ts',
+  'test/integration/log-capture.test.ts',
 ];
 
 export default defineConfig({
@@ -28,8 +33,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'general-path',
-          include: PERSISTED_OPERATION_TESTS,
-          env: { GATEWAY_LEAN_PERSISTED: 'false' },
+          include: GENERAL_PATH_TESTS,
+          env: { GATEWAY_LEAN_PERSISTED: 'false', GATEWAY_FAST_LANE: 'false' },
         },
       },
     ],

@@ -115,6 +115,8 @@ export interface GatewayConfig {
   subscriptionTicketTtlMs?: number;
   /** Known persisted documents served by their start-up plan (GATEWAY_LEAN_PERSISTED); on unless false. */
   leanPersisted?: boolean;
+  /** Plain queries served without yoga's per-request pipeline (GATEWAY_FAST_LANE, execution/fast-lane.ts); on unless false. */
+  fastLane?: boolean;
   /** Queries and mutations run through graphql-jit's compiled plans (GATEWAY_JIT); off unless true. */
   jit?: boolean;
   /** Serving processes (WORKERS, node cluster); 1 unless set. More than one needs REDIS_URL. */
@@ -313,6 +315,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     subscriptionTicketTtlMs: int('SUBSCRIPTION_TICKET_TTL_MS', 30_000, 1_000, 600_000),
     leanPersisted: bool('GATEWAY_LEAN_PERSISTED', true),
     jit: bool('GATEWAY_JIT', false),
+    fastLane: bool('GATEWAY_FAST_LANE', true),
     workers: workersOf(int('WORKERS', 1, 1, 64), redisUrl),
     shareInflightReads: bool('SHARE_INFLIGHT_READS', false),
     readCacheTtlMs: int('READ_CACHE_TTL_MS', 0, 0, 300_000),

@@ -54,7 +54,7 @@ async function serve(config: GatewayConfig) {
     }
     throw err;
   }
-  const server = createServer(gateway.yoga);
+  const server = createServer(gateway.handle);
   server.requestTimeout = 60_000;
   server.headersTimeout = 15_000;
   const sockets = attachWebSockets(server, gateway);

@@ -11,8 +11,17 @@ export interface Metrics {
   registry: Registry;
   /** Feeds vendor calls into the metrics (VendorHttp's call events). */
   observeCall: CallObserver;
+  /** Counts an executed operation (the fast lane's; the plugin counts the general path's). */
+  observeOperation: OperationObserver;
   plugin: Plugin<GatewayContext>;
 }
+
+export type OperationObserver = (
+  type: string,
+  started: number,
+  result: { data?: unknown; errors?: readonly unknown[] },
+  partialErrors: number,
+) => void;
 
 const BREAKER_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2, DISABLED: -1 } as const;
 
@@ -124,6 +133,22 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
     child.time.observe(ms / 1000);
   };
 
+  /**
+   * One executed operation, started at `started` (performance.now()): by the plugin below, and by the fast lane,
+   * which runs no plugin. Vendors that failed while others answered are added to the errors later: counted here.
+   */
+  const observeOperation: OperationObserver = (type, started, result, partialErrors) => {
+    const errors = (result.errors?.length ?? 0) + partialErrors;
+    const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
+    const key = `${type}\u0000${outcome}`;
+    let ops = operationChildren.get(key);
+    if (!ops) operationChildren.set(key, (ops = operations.labels(type, outcome)));
+    ops.inc();
+    let time = durationChildren.get(type);
+    if (!time) durationChildren.set(type, (time = operationSeconds.labels(type)));
+    time.observe((performance.now() - started) / 1000);
+  };
+
   const plugin: Plugin<GatewayContext> = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/metrics' || request.method !== 'GET') return;
@@ -140,21 +165,11 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
       return {
         onExecuteDone({ result }) {
           if (!result || Symbol.asyncIterator in result) return;
-          // Vendors that failed while others answered are added to the errors later in the chain: count them here.
-          const errors =
-            (result.errors?.length ?? 0) + ((args.contextValue as GatewayContext).partialErrors?.length ?? 0);
-          const outcome = errors === 0 ? 'ok' : result.data ? 'partial' : 'error';
-          const key = `${type}\u0000${outcome}`;
-          let ops = operationChildren.get(key);
-          if (!ops) operationChildren.set(key, (ops = operations.labels(type, outcome)));
-          ops.inc();
-          let time = durationChildren.get(type);
-          if (!time) durationChildren.set(type, (time = operationSeconds.labels(type)));
-          time.observe((performance.now() - started) / 1000);
+          observeOperation(type, started, result, (args.contextValue as GatewayContext).partialErrors?.length ?? 0);
         },
       };
     },
   };
 
-  return { registry, observeCall, plugin };
+  return { registry, observeCall, observeOperation, plugin };
 }

@@ -19,6 +19,8 @@ import {
 } from './events/poller.js';
 import { webhookPlugin } from './events/webhook-route.js';
 import { streamPlugin } from './events/stream-route.js';
+import { createFastLane, type FastLane } from './execution/fast-lane.js';
+import { frontDoor, type FrontDoor } from './execution/front-door.js';
 import { JitPlans, useJit } from './execution/jit.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -34,7 +36,7 @@ import { RedisReadCache } from './shared/read-cache.js';
 import { sharedStateOf } from './shared/ready.js';
 import { connectRedis, type SharedRedis } from './shared/redis.js';
 import { DEFAULT_TICKET_TTL_MS, memoryTickets, redisTickets } from './shared/tickets.js';
-import { DEFAULT_RATE_LIMIT_PER_MINUTE, callerOf } from './security/auth.js';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, callerOf, type Caller } from './security/auth.js';
 import {
   batchingOf,
   corsOf,
@@ -79,6 +81,12 @@ export interface GatewayOptions {
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** Node's request listener: the fast lane, then yoga (execution/front-door.ts). What `npm start` serves. */
+  handle: FrontDoor['handle'];
+  /** The same door for a fetch Request. */
+  fetch: FrontDoor['fetch'];
+  /** Plain queries served without yoga's pipeline; undefined with GATEWAY_FAST_LANE=false. */
+  lane: FastLane | undefined;
   adapters: VendorAdapters;
   /** Each vendor's client (the adapters' own). */
   clients: VendorClients;
@@ -154,7 +162,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(jit ? { jit } : {}),
     ...(redis ? { rateLimiter: redisRateLimiter(redis), apqStore: redisApqStore(redis) } : {}),
   };
-  const { plugins: securityPlugins, catalog: prepared } = securityLayer(security);
+  const layer = securityLayer(security);
+  const { plugins: securityPlugins, catalog: prepared } = layer;
   const changes = createChangeFeed({ redis, logger });
   // A change the gateway hears of from a vendor (a webhook, a poll) makes that order's cached answers and its
   // vendor's lists stale at once, as its own writes do: the TTL alone would serve the old state until it passed.
@@ -188,6 +197,57 @@ export function createGateway(options: GatewayOptions): Gateway {
   const ticketTtlMs = config.subscriptionTicketTtlMs ?? DEFAULT_TICKET_TTL_MS;
   const tickets = redis ? redisTickets(redis, ticketTtlMs) : memoryTickets(ticketTtlMs);
 
+  // Production hides error details; our own errors keep their message and code either way (see errors.ts).
+  // An unexpected error gets the request id, and its log line, once the result is processed (request-id.ts):
+  // errors raised outside execution (auth, parsing, context building) reach this with nothing but the error.
+  const gatewayMaskError = (error: unknown, _message: string, isDev?: boolean): GraphQLError => {
+    let unexpected: { err: unknown } | undefined;
+    const masked = maskError(error, undefined, (err) => (unexpected = { err }), isDev);
+    if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
+    // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
+    const flagged = new GraphQLError(masked.message, {
+      nodes: masked.nodes,
+      path: masked.path,
+      extensions: { ...masked.extensions, unexpected: true },
+    });
+    whenRequestIdKnown(flagged, (requestId) => {
+      (flagged.extensions as Record<string, unknown>).requestId = requestId;
+      if (unexpected) logger.error({ requestId, err: safeErr(unexpected.err) }, 'unexpected error');
+    });
+    return flagged;
+  };
+
+  /** The per-request context, once the caller is known: loaders made for it, so they only reach its vendors. */
+  const contextFor = (request: {
+    principal: Principal;
+    caller: Caller | undefined;
+    requestId: string;
+    idempotencyKey: string | undefined;
+  }): GatewayContext => {
+    const { principal } = request;
+    const loaders = createLoaders({ adapters, vendors: principal.vendors, simulated });
+    // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
+    const replay = { replayed: false };
+    return {
+      requestId: request.requestId,
+      idempotencyKey: request.idempotencyKey,
+      idempotency: replay,
+      partialErrors: [],
+      health: guards,
+      principal,
+      changes,
+      loaders,
+      issueTicket: () =>
+        tickets.issue(request.caller ?? { principal, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE }),
+      writes: writes.forRequest({
+        caller: principal.id,
+        assertVisible: loaders.assertVisible,
+        orders: loaders.orders,
+        replayed: () => (replay.replayed = true),
+      }),
+    };
+  };
+
   const yoga: YogaServerInstance<Record<string, unknown>, GatewayContext> = createYoga<
     Record<string, unknown>,
     GatewayContext
@@ -202,58 +262,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     // the first page view, not at start-up.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     cors: corsOf(config),
-    // Production hides error details; our own errors keep their message and code either way (see errors.ts).
-    // An unexpected error gets the request id, and its log line, once yoga processes the result (request-id.ts):
-    // errors raised outside execution (auth, parsing, context building) reach this with nothing but the error.
-    maskedErrors: {
-      isDev: !config.production,
-      maskError: (error, _message, isDev) => {
-        let unexpected: { err: unknown } | undefined;
-        const masked = maskError(error, undefined, (err) => (unexpected = { err }), isDev);
-        if (masked === error || masked.extensions.code !== 'INTERNAL_SERVER_ERROR') return masked;
-        // yoga's flag: a response with such an error and no data at all is a 500, not a 200.
-        const flagged = new GraphQLError(masked.message, {
-          nodes: masked.nodes,
-          path: masked.path,
-          extensions: { ...masked.extensions, unexpected: true },
-        });
-        whenRequestIdKnown(flagged, (requestId) => {
-          (flagged.extensions as Record<string, unknown>).requestId = requestId;
-          if (unexpected) logger.error({ requestId, err: safeErr(unexpected.err) }, 'unexpected error');
-        });
-        return flagged;
-      },
-    },
+    maskedErrors: { isDev: !config.production, maskError: gatewayMaskError },
     batching: batchingOf(config),
     // Checked on Content-Length and, for chunked bodies, while the body streams in: 413 over it. Our own plugin
     // (security/body-limit.ts, last below) in place of yoga's, which pipes every body through a stream.
     maxRequestBodySize: false,
     logging: false,
     // Loaders are made per request, after the caller is known, so they only ever reach that caller's vendors.
-    context: ({ request }): GatewayContext => {
-      const principal = principalOf(request, config) ?? OPEN_PRINCIPAL;
-      const loaders = createLoaders({ adapters, vendors: principal.vendors, simulated });
-      // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
-      const replay = { replayed: false };
-      return {
+    context: ({ request }): GatewayContext =>
+      contextFor({
+        principal: principalOf(request, config) ?? OPEN_PRINCIPAL,
+        caller: callerOf(request),
         requestId: requestIdOf(request),
         idempotencyKey: request.headers.get('idempotency-key') ?? undefined,
-        idempotency: replay,
-        partialErrors: [],
-        health: guards,
-        principal,
-        changes,
-        loaders,
-        issueTicket: () =>
-          tickets.issue(callerOf(request) ?? { principal, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE }),
-        writes: writes.forRequest({
-          caller: principal.id,
-          assertVisible: loaders.assertVisible,
-          orders: loaders.orders,
-          replayed: () => (replay.replayed = true),
-        }),
-      };
-    },
+      }),
     // Metrics first, so /metrics answers before authentication (scrapers sit inside the network; METRICS=false
     // turns it off).
     plugins: [
@@ -289,8 +311,30 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
+  // Extra plugins observe yoga's pipeline (tests): with them every request takes it.
+  const lane =
+    config.fastLane !== false && !options.plugins?.length
+      ? createFastLane({
+          config,
+          api: schema,
+          subgraph: subgraphSchema,
+          prepared: layer.prepared,
+          catalog: prepared,
+          rateLimit: layer.rateLimit,
+          openPrincipal: OPEN_PRINCIPAL,
+          contextFor,
+          ...(jit ? { execute: jit.execute } : {}),
+          maskError: gatewayMaskError,
+          ...(metrics ? { observeOperation: metrics.observeOperation } : {}),
+        })
+      : undefined;
+  const door = frontDoor(yoga, lane, config.maxBodyBytes);
+
   return {
     yoga,
+    handle: door.handle,
+    fetch: door.fetch,
+    lane,
     adapters,
     clients: {
       DOTZERO: adapters.DOTZERO.client as VendorClients['DOTZERO'],

@@ -14,12 +14,19 @@ import { refusal } from './refusal.js';
 import { csrfPrevention, limitPlugins } from './limits.js';
 import { federationPlugins } from './federation.js';
 import { createPersistedStore, loadManifest, persistedPlugins } from './persisted.js';
-import { leanPlugins, prepareCatalog, type PreparedCatalog } from './prepared.js';
+import {
+  documentPreparer,
+  leanPlugins,
+  prepareCatalog,
+  preparedTexts,
+  type PreparedCatalog,
+  type PreparedDocument,
+} from './prepared.js';
 import type { GraphQLSchema } from 'graphql';
 import type { JitPlans } from '../execution/jit.js';
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { SharedLimiter } from '../shared/rate-limit.js';
-import { rateLimitPlugins, type RateLimiter } from './rate-limit.js';
+import { rateLimitGate, rateLimitPlugins, type RateLimitGate, type RateLimiter } from './rate-limit.js';
 import { useRequestId } from './request-id.js';
 
 export { batchingOf, limitsOf } from './limits.js';
@@ -56,11 +63,18 @@ export function securityPlugins(options: SecurityOptions): Plugin<GatewayContext
   return securityLayer(options).plugins;
 }
 
-/** The security plugins, and the catalog prepared at start-up for the lean path (undefined when it is off). */
-export function securityLayer(options: SecurityOptions): {
+export interface SecurityLayer {
   plugins: Plugin<GatewayContext>[];
+  /** The catalog prepared at start-up for the lean path (undefined when it is off). */
   catalog: PreparedCatalog | undefined;
-} {
+  /** Any document text as the fast lane serves it: prepared once, with the same static checks as the catalog's. */
+  prepared: (text: string) => PreparedDocument | undefined;
+  /** The rate limit the plugins apply, for the fast lane to apply the same windows. */
+  rateLimit: RateLimitGate;
+}
+
+/** The security plugins, and what the fast lane shares with them. */
+export function securityLayer(options: SecurityOptions): SecurityLayer {
   const { config, logger } = options;
   const store = createPersistedStore(
     loadManifest(config.persistedDocumentsFile),
@@ -68,21 +82,23 @@ export function securityLayer(options: SecurityOptions): {
     options.apqStore,
   );
   // GATEWAY_LEAN_PERSISTED=false: every request takes the general path (kept to compare, and as a way back).
+  const prepare = documentPreparer(config, options.schemas ?? []);
   const catalog =
     config.leanPersisted !== false && options.schemas
-      ? prepareCatalog(store.manifest, config, options.schemas, options.jit)
+      ? prepareCatalog(store.manifest, prepare, options.jit)
       : undefined;
+  const rateLimit = rateLimitGate(logger, options.rateLimiter);
   const skipsStatic = catalog ? catalog.skipsStatic : () => false;
   const plugins: Plugin<GatewayContext>[] = [
     useRequestId(),
     useOriginCheck(config),
     csrfPrevention(),
     ...authPlugins(config, logger),
-    ...rateLimitPlugins(config, store, logger, options.rateLimiter, catalog),
+    ...rateLimitPlugins(config, store, rateLimit, catalog),
     ...persistedPlugins(store),
     ...(catalog ? leanPlugins(catalog) : []),
     ...limitPlugins(config, skipsStatic),
     ...federationPlugins(config, skipsStatic),
   ];
-  return { plugins, catalog };
+  return { plugins, catalog, prepared: preparedTexts(prepare, catalog), rateLimit };
 }

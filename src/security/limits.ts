@@ -23,6 +23,7 @@ import {
   type ArgumentNode,
   type DocumentNode,
   type FieldNode,
+  type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -338,6 +339,43 @@ export function costDependsOnVariables(document: DocumentNode): boolean {
 }
 
 /**
+ * The cost of a document whose page sizes are given as variables or left to their default, with this request's
+ * values written in: its refusals, or none. The general path checks it just before execution (below), the fast
+ * lane at the same point.
+ */
+export function variableCostCheck(
+  config: GatewayConfig,
+): (
+  document: DocumentNode,
+  schema: GraphQLSchema,
+  variables: Record<string, unknown> | null | undefined,
+) => readonly GraphQLError[] {
+  const costWithVariables = costLimitRule(costOptionsOf(config));
+  // Per document (yoga's parse cache hands out the same one for the same text): its page-size variables, and the
+  // verdict for each set of their values, since catalog operations come again and again with the same few sizes.
+  const byDocument = new WeakMap<
+    DocumentNode,
+    { names: string[]; defaults: boolean; verdicts: Map<string, readonly GraphQLError[]> }
+  >();
+  return (document, schema, variables) => {
+    let entry = byDocument.get(document);
+    if (!entry) {
+      entry = { names: pageSizeVariables(document), defaults: hasDefaultPageSizes(document), verdicts: new Map() };
+      byDocument.set(document, entry);
+    }
+    if (entry.names.length === 0 && !entry.defaults) return [];
+    const sizes = pageSizes(document, entry.names, variables ?? {});
+    const key = entry.names.map((n) => sizes.get(n) ?? '').join(',');
+    let errors = entry.verdicts.get(key);
+    if (!errors) {
+      errors = validate(schema, inlinePageSizes(document, sizes), [costWithVariables]);
+      if (entry.verdicts.size < 64) entry.verdicts.set(key, errors);
+    }
+    return errors;
+  };
+}
+
+/**
  * The limits as plugins. `skipsStatic(document)`: a document whose static limits were checked at start-up (the lean
  * path) and whose cost does not depend on its variables; the per-request cost check leaves it alone.
  */
@@ -349,14 +387,8 @@ export function limitPlugins(
   // Limits are no secret, and a client that hits one should learn which; production still says less.
   const expose = !config.production;
   const armor = { exposeLimits: expose, propagateOnRejection: false };
-  const costWithVariables = costLimitRule(costOptionsOf(config));
   const rules = staticLimitRules(config);
-  // Per document (yoga's parse cache hands out the same one for the same text): its page-size variables, and the
-  // verdict for each set of their values, since catalog operations come again and again with the same few sizes.
-  const byDocument = new WeakMap<
-    DocumentNode,
-    { names: string[]; defaults: boolean; verdicts: Map<string, readonly GraphQLError[]> }
-  >();
+  const costOf = variableCostCheck(config);
 
   const plugins: Plugin<GatewayContext>[] = [
     maxTokensPlugin({
@@ -374,21 +406,8 @@ export function limitPlugins(
       // request's values written in. Here, not in validation, because validation results are cached per
       // document, whatever the variables.
       onExecute({ args, setResultAndStopExecution }) {
-        const document = args.document;
-        if (skipsStatic(document)) return;
-        let entry = byDocument.get(document);
-        if (!entry) {
-          entry = { names: pageSizeVariables(document), defaults: hasDefaultPageSizes(document), verdicts: new Map() };
-          byDocument.set(document, entry);
-        }
-        if (entry.names.length === 0 && !entry.defaults) return;
-        const sizes = pageSizes(document, entry.names, (args.variableValues ?? {}) as Record<string, unknown>);
-        const key = entry.names.map((n) => sizes.get(n) ?? '').join(',');
-        let errors = entry.verdicts.get(key);
-        if (!errors) {
-          errors = validate(args.schema, inlinePageSizes(document, sizes), [costWithVariables]);
-          if (entry.verdicts.size < 64) entry.verdicts.set(key, errors);
-        }
+        if (skipsStatic(args.document)) return;
+        const errors = costOf(args.document, args.schema, args.variableValues);
         if (errors.length > 0) setResultAndStopExecution({ errors });
       },
     },

@@ -8,7 +8,7 @@
 // sizes given as variables) runs as on the general path. A document that fails any static check is not prepared:
 // it takes the general path, which refuses it with the very same errors.
 import { Kind, parse, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { createLRUCache, type Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import type { JitPlans } from '../execution/jit.js';
@@ -23,6 +23,8 @@ export interface PreparedDocument {
   clean: ReadonlySet<GraphQLSchema>;
   /** No `_entities` field and no page size that depends on variables: nothing to check per request. */
   static: boolean;
+  /** Asks for `_entities` (routers): its representations are counted per request. */
+  entities: boolean;
   /** Root fields (the rate limit's count) of the operation a request names; '' for none. */
   rootFields(operationName: string | null | undefined): number;
 }
@@ -48,33 +50,33 @@ function hasEntities(document: DocumentNode): boolean {
   return found;
 }
 
-export function prepareCatalog(
-  manifest: Manifest,
-  config: GatewayConfig,
-  schemas: readonly GraphQLSchema[],
-  jit?: JitPlans,
-): PreparedCatalog {
+/**
+ * Prepares one document text as start-up does for the catalog: undefined when it fails any static check for every
+ * schema (the general path then refuses it with its own errors).
+ */
+export type Prepare = (text: string) => PreparedDocument | undefined;
+
+export function documentPreparer(config: GatewayConfig, schemas: readonly GraphQLSchema[]): Prepare {
   const { maxTokens } = limitsOf(config);
   const rules = [...specifiedRules, ...staticLimitRules(config)];
-  const byId = new Map<string, PreparedDocument>();
-  const byText = new Map<string, PreparedDocument>();
-  const byDocument = new WeakMap<DocumentNode, PreparedDocument>();
-  for (const [id, text] of manifest) {
+  return (text) => {
     let document: DocumentNode;
     try {
       // graphql-js counts tokens as armor's max-tokens does (every token but the end); over the limit it throws.
       document = parse(text, { maxTokens });
     } catch {
-      continue; // the general path refuses it (TOKEN_LIMIT_EXCEEDED or a syntax error), with its own message
+      return undefined; // the general path refuses it (TOKEN_LIMIT_EXCEEDED or a syntax error), with its own message
     }
     const clean = new Set(schemas.filter((schema) => validate(schema, document, rules).length === 0));
-    if (clean.size === 0) continue;
+    if (clean.size === 0) return undefined;
     const counts = new Map<string, number>();
+    const entities = hasEntities(document);
     const prepared: PreparedDocument = {
       text,
       document,
       clean,
-      static: !hasEntities(document) && !costDependsOnVariables(document),
+      static: !entities && !costDependsOnVariables(document),
+      entities,
       rootFields(operationName) {
         const key = operationName ?? '';
         let n = counts.get(key);
@@ -88,6 +90,18 @@ export function prepareCatalog(
     };
     for (const d of document.definitions)
       if (d.kind === Kind.OPERATION_DEFINITION) prepared.rootFields(d.name?.value ?? null);
+    return prepared;
+  };
+}
+
+export function prepareCatalog(manifest: Manifest, prepare: Prepare, jit?: JitPlans): PreparedCatalog {
+  const byId = new Map<string, PreparedDocument>();
+  const byText = new Map<string, PreparedDocument>();
+  const byDocument = new WeakMap<DocumentNode, PreparedDocument>();
+  for (const [id, text] of manifest) {
+    const prepared = prepare(text);
+    if (!prepared) continue;
+    const { document, clean } = prepared;
     if (jit) {
       const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
       for (const schema of clean)
@@ -110,6 +124,32 @@ export function prepareCatalog(
       return prepared?.clean.has(schema) ? prepared : undefined;
     },
     skipsStatic: (document) => byDocument.get(document)?.static === true,
+  };
+}
+
+/** Longest text the fast lane prepares and keeps; a longer one takes the general path. */
+const MAX_PREPARED_TEXT = 16_384;
+
+/**
+ * Documents the fast lane has seen, prepared once each: the catalog's, then any other text a caller sends, kept in
+ * a bounded LRU (and a text that failed, so a bad document is not prepared again and again).
+ */
+export function preparedTexts(
+  prepare: Prepare,
+  catalog: PreparedCatalog | undefined,
+  max = 1000,
+): (text: string) => PreparedDocument | undefined {
+  const seen = createLRUCache<PreparedDocument | false>({ max, ttl: 3600_000 });
+  return (text) => {
+    const known = catalog?.byText.get(text);
+    if (known) return known;
+    if (text.length > MAX_PREPARED_TEXT) return undefined;
+    let prepared = seen.get(text);
+    if (prepared === undefined) {
+      prepared = prepare(text) ?? false;
+      seen.set(text, prepared);
+    }
+    return prepared || undefined;
   };
 }
 

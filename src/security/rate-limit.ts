@@ -3,12 +3,12 @@
 // batches get around it. The whole request is counted and refused at once, right after the body is parsed and
 // before any of it executes, so a refused request makes no vendor call.
 import { createHash } from 'node:crypto';
-import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type GraphQLError, type SelectionSetNode } from 'graphql';
 import { createLRUCache, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logger.js';
-import { callerOf } from './auth.js';
+import { callerOf, type Caller } from './auth.js';
 import { limitsOf } from './limits.js';
 import { persistedIdOf, type PersistedStore } from './persisted.js';
 import type { PreparedCatalog } from './prepared.js';
@@ -79,11 +79,41 @@ export class RateLimiter {
   }
 }
 
+/** Takes a request's operations from its caller's window: the refusal to answer with, or undefined to go on. */
+export type RateLimitGate = (
+  caller: Caller,
+  operations: number,
+  requestId: string,
+) => Promise<GraphQLError | undefined>;
+
+/** The one gate both the general path (the plugin below) and the fast lane take operations through. */
+export function rateLimitGate(
+  logger: Logger,
+  limiter: { take(key: string, cost: number, limit: number): Verdict | Promise<Verdict> } = new RateLimiter(),
+): RateLimitGate {
+  return async (caller, operations, requestId) => {
+    const verdict = await limiter.take(caller.principal.id, operations, caller.rateLimitPerMinute);
+    if (verdict.ok) return undefined;
+    logger.info(
+      { requestId, client: caller.principal.name, operations, limit: caller.rateLimitPerMinute },
+      'rate limited',
+    );
+    return refusal(
+      'RATE_LIMITED',
+      `Rate limit of ${caller.rateLimitPerMinute} operations per minute reached (this request counts ${operations}); retry after ${verdict.retryAfterSeconds} s.`,
+      429,
+      {
+        headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+        extensions: { retryAfter: verdict.retryAfterSeconds },
+      },
+    );
+  };
+}
+
 export function rateLimitPlugins(
   config: GatewayConfig,
   store: PersistedStore,
-  logger: Logger,
-  limiter: { take(key: string, cost: number, limit: number): Verdict | Promise<Verdict> } = new RateLimiter(),
+  gate: RateLimitGate,
   catalog?: PreparedCatalog,
 ): Plugin<GatewayContext>[] {
   const { maxTokens, maxBatch } = limitsOf(config);
@@ -132,26 +162,8 @@ export function rateLimitPlugins(
             if (Array.isArray(requestParserResult) && (maxBatch === 0 || batch.length > maxBatch)) return;
             let cost = 0;
             for (const params of batch) cost += await operationsIn(params, request);
-            const verdict = await limiter.take(caller.principal.id, cost, caller.rateLimitPerMinute);
-            if (verdict.ok) return;
-            logger.info(
-              {
-                requestId: requestIdOf(request),
-                client: caller.principal.name,
-                operations: cost,
-                limit: caller.rateLimitPerMinute,
-              },
-              'rate limited',
-            );
-            throw refusal(
-              'RATE_LIMITED',
-              `Rate limit of ${caller.rateLimitPerMinute} operations per minute reached (this request counts ${cost}); retry after ${verdict.retryAfterSeconds} s.`,
-              429,
-              {
-                headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
-                extensions: { retryAfter: verdict.retryAfterSeconds },
-              },
-            );
+            const refused = await gate(caller, cost, requestIdOf(request));
+            if (refused) throw refused;
           },
         };
       },

@@ -15,11 +15,15 @@ const waiting = new WeakMap<GraphQLError, (requestId: string) => void>();
 export function requestIdOf(request: Request): string {
   let id = requestIds.get(request);
   if (!id) {
-    const header = request.headers.get('x-request-id');
-    id = header && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
+    id = requestIdFrom(request.headers.get('x-request-id'));
     requestIds.set(request, id);
   }
   return id;
+}
+
+/** The id for a request whose `X-Request-Id` header is this: the caller's when it is sane, else a new one. */
+export function requestIdFrom(header: string | null | undefined): string {
+  return header && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
 /** Runs `then` with the request's id once the result holding `error` is processed (before it is serialized). */
@@ -27,7 +31,8 @@ export function whenRequestIdKnown(error: GraphQLError, then: (requestId: string
   waiting.set(error, then);
 }
 
-function settle(result: unknown, requestId: string): void {
+/** Gives the request's id to the errors of a result that wait for it (see whenRequestIdKnown). */
+export function settle(result: unknown, requestId: string): void {
   if (Array.isArray(result)) {
     for (const r of result) settle(r, requestId);
     return;

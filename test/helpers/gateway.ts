@@ -1,5 +1,5 @@
 // Starts the real gateway against the three simulators (real HTTP on loopback between them) and offers a small
-// client over yoga.fetch, plus the simulators' request counters, which the tests treat as first-class results.
+// client over the gateway's fetch door (the fast lane, then yoga), plus the simulators' request counters, which the tests treat as first-class results.
 import type { GatewayClient, GatewayConfig, VendorSettings } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { CallObserver } from '../../src/vendors/http.js';
@@ -51,6 +51,8 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     ...(process.env.GATEWAY_JIT === 'true' ? { jit: true } : {}),
     // The persisted-operation tests run both ways (vitest.config.ts): by the lean path (the default) and without it.
     ...(process.env.GATEWAY_LEAN_PERSISTED === 'false' ? { leanPersisted: false } : {}),
+    // And with the fast lane (the default) and without it: every request through yoga's pipeline.
+    ...(process.env.GATEWAY_FAST_LANE === 'false' ? { fastLane: false } : {}),
     ...overrides,
   };
 }
@@ -105,7 +107,8 @@ export async function startTestGateway(
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     Promise.resolve(
-      gateway.yoga.fetch('http://gateway.test/graphql', {
+      // The gateway's front door, as `npm start` serves it: the fast lane, then yoga.
+      gateway.fetch('http://gateway.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),

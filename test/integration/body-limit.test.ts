@@ -18,7 +18,7 @@ let origin: string;
 
 beforeAll(async () => {
   gw = await startTestGateway({ config: { maxBodyBytes: LIMIT } });
-  server = createServer(gw.gateway.yoga);
+  server = createServer(gw.gateway.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

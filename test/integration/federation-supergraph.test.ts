@@ -112,7 +112,7 @@ async function counted<T>(run: () => Promise<T>) {
 
 beforeAll(async () => {
   mes = await startTestGateway({ clients: [ROUTER, ROUTER_PB], config: { limits: { maxAliases: 30 } } });
-  mesServer = createServer(mes.gateway.yoga);
+  mesServer = createServer(mes.gateway.handle);
   qualityServer = qualitySubgraph();
   const [mesUrl, qualityUrl] = await Promise.all([listen(mesServer), listen(qualityServer)]);
 

@@ -22,7 +22,7 @@ const served: string[] = [];
 
 beforeAll(async () => {
   gw = await startTestGateway({ config: { production: true } });
-  server = createServer(gw.gateway.yoga);
+  server = createServer(gw.gateway.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   ({ context, profile } = await launchChromium('graphiql', { width: 1600, height: 2200 }));

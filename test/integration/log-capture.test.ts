@@ -32,7 +32,7 @@ const LIST_ROUTE: Record<VendorName, string> = {
 const sim = (vendor: VendorName) => (vendor === 'DOTZERO' ? dotzero : vendor === 'GENERIC_MES' ? gmes : pb);
 
 async function ask(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await gateway.yoga.fetch('http://gateway.test/graphql', {
+  const res = await gateway.fetch('http://gateway.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),

@@ -125,7 +125,7 @@ async function ask(
   query: string,
   headers: Record<string, string> = { 'x-api-key': CLIENT_KEY },
 ) {
-  const res = await gateways[mode].gateway.yoga.fetch('http://gateway.test/graphql', {
+  const res = await gateways[mode].gateway.fetch('http://gateway.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
