@@ -8,9 +8,11 @@
 //   npm run bench -- --quick           ~2.5 min
 //   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
 //   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
-//   npm run bench -- --sharing         the gateway with reads shared across requests (SHARE_INFLIGHT_READS=true and
-//                                      READ_CACHE_TTL_MS=1000); `--sharing inflight` or `--sharing cache` for one of
-//                                      them, `--cache-ttl 250` for another TTL. Direct stays the unshared ceiling.
+//   npm run bench -- --sharing         the gateway sharing across requests: in-flight reads, the read cache and the
+//                                      response cache (SHARE_INFLIGHT_READS=true, READ_CACHE_TTL_MS=1000,
+//                                      RESPONSE_CACHE_TTL_MS=1000); `--sharing inflight|cache|responses|both` for one
+//                                      of them (both: the first two), `--cache-ttl 250` for another TTL. Direct stays
+//                                      the unshared ceiling.
 //   npm run bench -- --soak --only W2 --duration 600     gateway only, 10 min: RSS over time, start/end/peak
 //   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
 //   npm run bench -- --compare GATEWAY_LEAN_PERSISTED=false --only P1,P4   a second gateway with these settings,
@@ -49,23 +51,24 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
 const quick = flag('quick');
-// `--sharing` alone means both; `--sharing inflight|cache|both` picks.
+// `--sharing` alone means all; `--sharing inflight|cache|responses|both` picks.
 const sharingArg = argv.indexOf('--sharing');
 const sharing =
   sharingArg < 0
     ? undefined
     : argv[sharingArg + 1] && !argv[sharingArg + 1]!.startsWith('--')
       ? argv[sharingArg + 1]!
-      : 'both';
-if (sharing !== undefined && !['inflight', 'cache', 'both'].includes(sharing))
-  throw new Error(`--sharing takes inflight, cache or both, not ${sharing}`);
+      : 'all';
+if (sharing !== undefined && !['inflight', 'cache', 'responses', 'both', 'all'].includes(sharing))
+  throw new Error(`--sharing takes inflight, cache, responses, both or all, not ${sharing}`);
 const cacheTtlMs = Number(opt('cache-ttl', '1000'));
 const sharingEnv: Env =
   sharing === undefined
     ? {}
     : {
-        ...(sharing !== 'cache' ? { SHARE_INFLIGHT_READS: 'true' } : {}),
-        ...(sharing !== 'inflight' ? { READ_CACHE_TTL_MS: String(cacheTtlMs) } : {}),
+        ...(['inflight', 'both', 'all'].includes(sharing) ? { SHARE_INFLIGHT_READS: 'true' } : {}),
+        ...(['cache', 'both', 'all'].includes(sharing) ? { READ_CACHE_TTL_MS: String(cacheTtlMs) } : {}),
+        ...(['responses', 'all'].includes(sharing) ? { RESPONSE_CACHE_TTL_MS: String(cacheTtlMs) } : {}),
       };
 const profile = opt('profile', '');
 const o = {

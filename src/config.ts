@@ -127,6 +127,13 @@ export interface GatewayConfig {
   readCacheTtlMs?: number;
   /** Answers the in-process cache keeps at most (READ_CACHE_MAX_ENTRIES; without Redis). */
   readCacheMaxEntries?: number;
+  /**
+   * How long the fast lane may answer a caller's query again with its own earlier answer (RESPONSE_CACHE_TTL_MS);
+   * 0 or absent: never. One process only: refused with REDIS_URL.
+   */
+  responseCacheTtlMs?: number;
+  /** Bytes the response cache keeps at most (RESPONSE_CACHE_MAX_BYTES). */
+  responseCacheMaxBytes?: number;
 }
 
 export interface JwtSettings {
@@ -320,6 +327,8 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     shareInflightReads: bool('SHARE_INFLIGHT_READS', false),
     readCacheTtlMs: int('READ_CACHE_TTL_MS', 0, 0, 300_000),
     readCacheMaxEntries: int('READ_CACHE_MAX_ENTRIES', 5_000, 1, 1_000_000),
+    responseCacheTtlMs: responseCacheOf(int('RESPONSE_CACHE_TTL_MS', 0, 0, 60_000), redisUrl),
+    responseCacheMaxBytes: int('RESPONSE_CACHE_MAX_BYTES', 32 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     corsOrigins: origins('CORS_ORIGINS', str('CORS_ORIGINS')),
     metrics: bool('METRICS', true),
     limits: {
@@ -339,6 +348,20 @@ export function readConfig(env: Env = process.env): GatewayConfig {
  * windows, idempotency keys, APQ registrations, write locks, vendor tokens and the polling lease would otherwise be
  * split between the workers, each with its own copy. So more than one worker needs REDIS_URL.
  */
+/**
+ * Whole answers are kept in this process's memory, and only a write or change this process hears makes them
+ * stale: with replicas (REDIS_URL) another replica's write would not, so the setting is refused there (the read
+ * cache, READ_CACHE_TTL_MS, is shared through Redis and is the one to use).
+ */
+function responseCacheOf(ttlMs: number, redisUrl: string | undefined): number {
+  if (ttlMs > 0 && redisUrl)
+    throw new ConfigError(
+      'RESPONSE_CACHE_TTL_MS',
+      `is ${ttlMs}, which keeps answers in one process's memory: with REDIS_URL another replica's write could not make them stale. Use READ_CACHE_TTL_MS with Redis, or leave RESPONSE_CACHE_TTL_MS unset`,
+    );
+  return ttlMs;
+}
+
 function workersOf(workers: number, redisUrl: string | undefined): number {
   if (workers > 1 && !redisUrl)
     throw new ConfigError(

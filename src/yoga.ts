@@ -22,6 +22,7 @@ import { streamPlugin } from './events/stream-route.js';
 import { createFastLane, type FastLane } from './execution/fast-lane.js';
 import { frontDoor, type FrontDoor } from './execution/front-door.js';
 import { JitPlans, useJit } from './execution/jit.js';
+import { ResponseCache } from './execution/response-cache.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { schema, subgraphSchema } from './schema/index.js';
@@ -167,7 +168,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const changes = createChangeFeed({ redis, logger });
   // A change the gateway hears of from a vendor (a webhook, a poll) makes that order's cached answers and its
   // vendor's lists stale at once, as its own writes do: the TTL alone would serve the old state until it passed.
-  const invalidating = sharing.caching ? staleOnChange(changes, sharing, logger) : undefined;
+  // Whole answers kept by the fast lane (RESPONSE_CACHE_TTL_MS): made stale by the same writes and changes.
+  const responses =
+    (config.responseCacheTtlMs ?? 0) > 0 && config.fastLane !== false && !options.plugins?.length
+      ? new ResponseCache(config.responseCacheTtlMs ?? 0, config.responseCacheMaxBytes ?? 32 * 1024 * 1024)
+      : undefined;
+  const stale = {
+    async invalidate(vendor: Vendor, key: string | undefined, lists: boolean) {
+      responses?.bump(vendor);
+      if (sharing.active) await sharing.invalidate(vendor, key, lists);
+    },
+  };
+  const invalidating = sharing.caching || responses ? staleOnChange(changes, stale, logger) : undefined;
   const changed = (after: WorkOrder | null, before: WorkOrder | undefined) => {
     const told = after
       ? changes.observe(after, 'MUTATION', { before, kind: before ? 'UPDATED' : 'CREATED' })
@@ -192,7 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     idempotency,
     locks,
     changed,
-    ...(sharing.active ? { sharedReads: sharing } : {}),
+    ...(sharing.active || responses ? { sharedReads: stale } : {}),
   });
   const ticketTtlMs = config.subscriptionTicketTtlMs ?? DEFAULT_TICKET_TTL_MS;
   const tickets = redis ? redisTickets(redis, ticketTtlMs) : memoryTickets(ticketTtlMs);
@@ -326,6 +338,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           ...(jit ? { execute: jit.execute } : {}),
           maskError: gatewayMaskError,
           ...(metrics ? { observeOperation: metrics.observeOperation } : {}),
+          ...(responses ? { responses } : {}),
         })
       : undefined;
   const door = frontDoor(yoga, lane, config.maxBodyBytes);
@@ -436,7 +449,11 @@ export function safeErr(err: unknown): { name: string; message: string; stack?: 
  */
 export const EXAMPLE_QUERY = readFileSync(new URL('../operations/example.graphql', import.meta.url), 'utf8');
 
-async function staleOnChange(changes: ChangeFeed, sharing: ReadSharing, logger: Logger): Promise<void> {
+async function staleOnChange(
+  changes: ChangeFeed,
+  sharing: Pick<ReadSharing, 'invalidate'>,
+  logger: Logger,
+): Promise<void> {
   try {
     for await (const change of changes.subscribe((c) => c.source !== 'MUTATION')) {
       await sharing.invalidate(change.order.vendor, change.order.vendorId, true);

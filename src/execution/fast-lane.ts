@@ -26,6 +26,7 @@ import { apiKeyCallers, isOpen, type Caller, type HeaderOf } from '../security/a
 import { variableCostCheck } from '../security/limits.js';
 import type { PreparedCatalog, PreparedDocument } from '../security/prepared.js';
 import type { RateLimitGate } from '../security/rate-limit.js';
+import { MAX_CACHED_REQUEST_BYTES, type ResponseCache } from './response-cache.js';
 import { requestIdFrom, settle } from '../security/request-id.js';
 
 export interface LaneRequest {
@@ -71,6 +72,8 @@ export interface FastLaneOptions {
   /** yoga's `maskedErrors.maskError`, the very function the general path masks with. */
   maskError: (error: GraphQLError, message: string, isDev?: boolean) => GraphQLError;
   observeOperation?: OperationObserver;
+  /** RESPONSE_CACHE_TTL_MS: a caller's own earlier answers (response-cache.ts). */
+  responses?: ResponseCache;
 }
 
 export interface FastLane {
@@ -79,7 +82,7 @@ export interface FastLane {
   /** Its answer, or undefined: not for the lane after all (nothing spent; yoga serves it from the same body). */
   serve(admitted: Admitted, body: string): Promise<LaneResponse | undefined>;
   /** Requests served here and handed to yoga after their headers admitted them (tests and the bench read them). */
-  readonly stats: { served: number; declined: number };
+  readonly stats: { served: number; declined: number; cached: number };
 }
 
 const JSON_CONTENT = /^application\/json[ \t]*(;[ \t]*charset=utf-8[ \t]*)?$/i;
@@ -124,7 +127,8 @@ export function createFastLane(options: FastLaneOptions): FastLane {
   const callerOf = apiKeyCallers(config);
   const execute = options.execute ?? (normalizedExecutor as (args: ExecutionArgs) => Promise<ExecutionResult>);
   const isDev = !config.production;
-  const stats = { served: 0, declined: 0 };
+  const stats = { served: 0, declined: 0, cached: 0 };
+  const { responses } = options;
   const costOf = variableCostCheck(config);
   const decline = () => {
     stats.declined++;
@@ -213,6 +217,26 @@ export function createFastLane(options: FastLaneOptions): FastLane {
         options.observeOperation?.('query', started, { errors: refusals }, 0);
         return respond(admitted, { errors: refusals });
       }
+      // The caller's own earlier answer to the very same request, while nothing it shows has changed.
+      const cacheKey =
+        responses && body.length <= MAX_CACHED_REQUEST_BYTES
+          ? `${admitted.principal.id}\n${schema === options.api ? 'api' : 'subgraph'}\n${admitted.mediaType}\n${body}`
+          : undefined;
+      const vendors = admitted.principal.vendors;
+      let generations: number[] | undefined;
+      if (responses && cacheKey !== undefined) {
+        const hit = responses.get(cacheKey);
+        if (hit) {
+          stats.served++;
+          stats.cached++;
+          return {
+            status: hit.status,
+            headers: { ...hit.headers, 'x-request-id': admitted.requestId },
+            body: hit.body,
+          };
+        }
+        generations = responses.snapshot(vendors);
+      }
       const context = options.contextFor(admitted);
       let result: ExecutionResult;
       try {
@@ -230,7 +254,13 @@ export function createFastLane(options: FastLaneOptions): FastLane {
       const errors = [...(result.errors ?? []), ...context.partialErrors];
       if (errors.length > 0)
         result = { ...result, errors: errors.map((e) => options.maskError(e, 'Unexpected error.', isDev)) };
-      return respond(admitted, result);
+      const answer = respond(admitted, result);
+      // Only a whole success is kept: an error may be gone on the next try, and a refusal is never an answer.
+      if (responses && cacheKey !== undefined && generations && errors.length === 0 && answer.status === 200) {
+        const { 'x-request-id': _own, ...headers } = answer.headers;
+        responses.set(cacheKey, vendors, generations, { status: answer.status, headers, body: answer.body });
+      }
+      return answer;
     },
   };
 }
