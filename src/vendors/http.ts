@@ -247,40 +247,34 @@ export class VendorHttp {
     }
   }
 
-  private async bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+  private bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    // A call that finds a free slot runs at once: the bulkhead can neither refuse nor cancel it.
+    if (this.guard.bulkhead.executionSlots > 0) return this.guard.bulkhead.execute(() => this.inSlot(req, deadline));
+    return this.queued(req, deadline);
+  }
+
+  /** A call that waits for a slot: no longer than its deadline. */
+  private async queued(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const guard = this.guard;
-    const queued = guard.bulkhead.executionSlots === 0;
-    // A call waiting for a slot waits no longer than its deadline; when it gives up, its queue entry is cancelled
-    // (the bulkhead then skips it without running it). A call that runs at once has nothing to cancel.
-    // The bulkhead reads only `aborted` of the signal it is given (when the call's turn comes), so a flag does.
-    const cancel = queued ? { aborted: false } : undefined;
+    // When it gives up, its queue entry is cancelled (the bulkhead then skips it without running it). The bulkhead
+    // reads only `aborted` of the signal it is given (when the call's turn comes), so a flag does.
+    const cancel = { aborted: false };
     let timer: NodeJS.Timeout | undefined;
-    if (queued) guard.queued++;
-    let counted = queued;
+    guard.queued++;
+    let counted = true;
     const uncount = () => {
       if (counted) guard.queued--;
       counted = false;
     };
-    const run = guard.bulkhead.execute(
-      async () => {
-        uncount();
-        // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
-        if (performance.now() >= deadline) throw this.deadlineError(req, true);
-        guard.inFlight++;
-        try {
-          return await this.sendAuthorized(req, deadline);
-        } finally {
-          guard.inFlight--;
-        }
-      },
-      cancel as AbortSignal | undefined,
-    );
+    const run = guard.bulkhead.execute(() => {
+      uncount();
+      return this.inSlot(req, deadline);
+    }, cancel as AbortSignal);
     try {
-      if (!queued) return await run;
       const waited = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => {
-            if (cancel) cancel.aborted = true;
+            cancel.aborted = true;
             reject(this.deadlineError(req, true));
           },
           // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time, and timers
@@ -308,6 +302,19 @@ export class VendorHttp {
       uncount();
       if (timer) clearTimeout(timer);
       run.catch(() => undefined);
+    }
+  }
+
+  /** The exchange, in a bulkhead slot. */
+  private async inSlot(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
+    if (performance.now() >= deadline) throw this.deadlineError(req, true);
+    const guard = this.guard;
+    guard.inFlight++;
+    try {
+      return await this.sendAuthorized(req, deadline);
+    } finally {
+      guard.inFlight--;
     }
   }
 
