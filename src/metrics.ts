@@ -110,17 +110,22 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
   });
 
   // prom-client hashes a label object on every inc/observe (sorting its keys, building a string); the label sets
-  // here are few and fixed, so each one's child is looked up once and kept.
-  const callChildren = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
-  const callChild = (vendor: string, operation: string, status: string) => {
-    const key = `${vendor}\u0000${operation}\u0000${status}`;
-    let child = callChildren.get(key);
+  // here are few and fixed, so each one's child is looked up once and kept, by vendor, operation and status in
+  // turn (no key string made per call).
+  type CallChild = { count: { inc(): void }; time: { observe(v: number): void } };
+  const callChildren = new Map<string, Map<string, Map<number | string, CallChild>>>();
+  const callChild = (vendor: string, operation: string, status: number | string): CallChild => {
+    let byOperation = callChildren.get(vendor);
+    if (!byOperation) callChildren.set(vendor, (byOperation = new Map()));
+    let byStatus = byOperation.get(operation);
+    if (!byStatus) byOperation.set(operation, (byStatus = new Map()));
+    let child = byStatus.get(status);
     if (!child) {
       child = {
-        count: upstreamCalls.labels(vendor, operation, status),
+        count: upstreamCalls.labels(vendor, operation, String(status)),
         time: upstreamSeconds.labels(vendor, operation),
       };
-      callChildren.set(key, child);
+      byStatus.set(status, child);
     }
     return child;
   };
@@ -128,7 +133,7 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
   const durationChildren = new Map<string, { observe(v: number): void }>();
 
   const observeCall: CallObserver = ({ vendor, operation, status, ms }) => {
-    const child = callChild(vendor, operation, String(status));
+    const child = callChild(vendor, operation, status);
     child.count.inc();
     child.time.observe(ms / 1000);
   };

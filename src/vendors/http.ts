@@ -9,12 +9,8 @@ import {
   BulkheadRejectedError,
   ExponentialBackoff,
   TaskCancelledError,
-  handleWhen,
-  retry,
   type IBackoff,
   type IBackoffFactory,
-  type IRetryBackoffContext,
-  type RetryPolicy,
 } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import type { Vendor } from '../domain/model.js';
@@ -129,7 +125,7 @@ export class VendorHttp {
   private readonly options: HttpOptions;
   private readonly guard: VendorGuard;
   private readonly policy: VendorPolicy;
-  private readonly readRetry: RetryPolicy;
+  private readonly backoff: RetryAfterBackoff;
 
   constructor(options: HttpOptions) {
     this.options = options;
@@ -158,24 +154,22 @@ export class VendorHttp {
     // vendor's retry budget allows (retries at most a fraction of recent calls: a failing vendor is not hit harder).
     // Not retried here: a credential step (a refresh token may be single-use; the auth decides), and refusals made
     // before sending (open circuit, full bulkhead), which an immediate retry would only meet again.
-    this.readRetry = retry(
-      handleWhen(
-        (err) =>
-          err instanceof UpstreamError &&
-          retryable(err, this.policy) &&
-          !credentialFailures.has(err) &&
-          !localRefusals.has(err) &&
-          this.guard.budget.canRetry(),
-      ),
-      { maxAttempts: this.policy.retries, backoff: new RetryAfterBackoff(this.policy) },
-    );
-    this.readRetry.onRetry(() => {
-      this.guard.budget.spend();
-      this.guard.stats.retries++;
-    });
+    // The loop is `retried` below (what cockatiel's retry policy did, without its per-call signal and result objects).
+    this.backoff = new RetryAfterBackoff(this.policy);
   }
 
-  async request(req: HttpRequest): Promise<HttpResponse> {
+  /** Whether a failed read attempt is tried again (asked after every failed attempt, the last one included). */
+  private retries(err: unknown): boolean {
+    return (
+      err instanceof UpstreamError &&
+      retryable(err, this.policy) &&
+      !credentialFailures.has(err) &&
+      !localRefusals.has(err) &&
+      this.guard.budget.canRetry()
+    );
+  }
+
+  request(req: HttpRequest): Promise<HttpResponse> {
     const sharing = this.options.sharing;
     if (req.share && req.idempotent && sharing?.active) {
       return sharing.read(this.vendor, this.options.baseUrl, req, req.share, () => this.call(req));
@@ -188,21 +182,7 @@ export class VendorHttp {
     this.guard.budget.call();
     this.guard.stats.calls++;
     try {
-      if (!req.idempotent) return await this.guarded(req, deadline);
-      // The waits between attempts are cut to the deadline (see RetryAfterBackoff); an attempt that would start
-      // after it is not made, and the last attempt's error stands.
-      const signal = new AbortController().signal;
-      callDeadlines.set(signal, deadline);
-      let last: unknown;
-      return await this.readRetry.execute(async () => {
-        if (performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
-        try {
-          return await this.guarded(req, deadline);
-        } catch (err) {
-          last = err;
-          throw err;
-        }
-      }, signal);
+      return await (req.idempotent ? this.retried(req, deadline) : this.guarded(req, deadline));
     } catch (err) {
       if (err instanceof UpstreamError && err.vendor === this.vendor) {
         // A refusal of what was asked (404, 409, 422) is the vendor working: not a health problem.
@@ -212,6 +192,38 @@ export class VendorHttp {
         if (!req.idempotent && mayHaveActed(err)) err.outcome = 'UNKNOWN';
       }
       throw err;
+    }
+  }
+
+  /**
+   * A read, tried again on what `retries` accepts, at most `policy.retries` times. The waits between attempts are
+   * cut to the deadline (see RetryAfterBackoff); an attempt that would start after it is not made, and the last
+   * attempt's error stands.
+   */
+  private async retried(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    let last: unknown;
+    let backoff: IBackoff<RetryContext> | undefined;
+    for (let attempt = 0; ; attempt++) {
+      let error: unknown;
+      try {
+        if (performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
+        try {
+          return await this.guarded(req, deadline);
+        } catch (err) {
+          last = err;
+          throw err;
+        }
+      } catch (err) {
+        if (!this.retries(err)) throw err;
+        error = err;
+      }
+      if (attempt >= this.policy.retries) throw error;
+      const context: RetryContext = { error, deadline };
+      backoff = backoff ? backoff.next(context) : this.backoff.next(context);
+      const wait = delay(backoff.duration);
+      this.guard.budget.spend();
+      this.guard.stats.retries++;
+      await wait;
     }
   }
 
@@ -235,39 +247,39 @@ export class VendorHttp {
     }
   }
 
-  private async bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+  private bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    // A call that finds a free slot runs at once: the bulkhead can neither refuse nor cancel it.
+    if (this.guard.bulkhead.executionSlots > 0) return this.guard.bulkhead.execute(() => this.inSlot(req, deadline));
+    return this.queued(req, deadline);
+  }
+
+  /** A call that waits for a slot: no longer than its deadline. */
+  private async queued(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const guard = this.guard;
-    const queued = guard.bulkhead.executionSlots === 0;
-    // A call waiting for a slot waits no longer than its deadline; when it gives up, its queue entry is cancelled
-    // (the bulkhead then skips it without running it). A call that runs at once has nothing to cancel.
-    const cancel = queued ? new AbortController() : undefined;
+    // When it gives up, its queue entry is cancelled (the bulkhead then skips it without running it). The bulkhead
+    // reads only `aborted` of the signal it is given (when the call's turn comes), so a flag does.
+    const cancel = { aborted: false };
     let timer: NodeJS.Timeout | undefined;
-    if (queued) guard.queued++;
-    let counted = queued;
+    guard.queued++;
+    let counted = true;
     const uncount = () => {
       if (counted) guard.queued--;
       counted = false;
     };
-    const run = guard.bulkhead.execute(async () => {
+    const run = guard.bulkhead.execute(() => {
       uncount();
-      // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
-      if (performance.now() >= deadline) throw this.deadlineError(req, true);
-      guard.inFlight++;
-      try {
-        return await this.sendAuthorized(req, deadline);
-      } finally {
-        guard.inFlight--;
-      }
-    }, cancel?.signal);
+      return this.inSlot(req, deadline);
+    }, cancel as AbortSignal);
     try {
-      if (!queued) return await run;
       const waited = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => {
-            cancel?.abort();
+            cancel.aborted = true;
             reject(this.deadlineError(req, true));
           },
-          Math.max(0, deadline - performance.now()),
+          // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time, and timers
+          // of equal duration share one list (each fractional duration made a list of its own).
+          Math.max(0, Math.ceil(deadline - performance.now())),
         );
       });
       return await Promise.race([run, waited]);
@@ -293,6 +305,19 @@ export class VendorHttp {
     }
   }
 
+  /** The exchange, in a bulkhead slot. */
+  private async inSlot(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
+    if (performance.now() >= deadline) throw this.deadlineError(req, true);
+    const guard = this.guard;
+    guard.inFlight++;
+    try {
+      return await this.sendAuthorized(req, deadline);
+    } finally {
+      guard.inFlight--;
+    }
+  }
+
   private deadlineError(req: HttpRequest, waiting: boolean): UpstreamError {
     return refusal(
       new UpstreamError(
@@ -310,63 +335,54 @@ export class VendorHttp {
 
   private async sendAuthorized(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const auth = this.options.auth;
-    const credential = auth ? await credentialStep(() => auth.authorization()) : undefined;
+    const credential = auth ? await credentialStep(auth.authorization()) : undefined;
     const first = await this.send(req, credential, deadline);
     if (first.status !== 401 || !auth || credential === undefined) return this.check(req, first);
     // A 401 means the vendor did not act on the request, so even a write may be sent again once with a fresh
     // credential. Concurrent 401s share one refresh (the auth is single-flight).
-    if (!(await credentialStep(() => auth.unauthorized(credential)))) return this.check(req, first);
-    return this.check(req, await this.send(req, await credentialStep(() => auth.authorization()), deadline));
+    if (!(await credentialStep(auth.unauthorized(credential)))) return this.check(req, first);
+    return this.check(req, await this.send(req, await credentialStep(auth.authorization()), deadline));
   }
 
   private async send(req: HttpRequest, credential: string | undefined, deadline: number): Promise<HttpResponse> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      ...(req.headers ?? {}),
-      ...(this.options.perAttemptHeaders?.(req) ?? {}),
-    };
+    const options = this.options;
+    const headers: Record<string, string> =
+      req.headers === undefined && options.perAttemptHeaders === undefined
+        ? { accept: 'application/json' }
+        : { accept: 'application/json', ...req.headers, ...options.perAttemptHeaders?.(req) };
     if (credential !== undefined) headers.authorization = credential;
     let body: string | undefined;
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
-    const trace = this.options.traceHeader ? headers[this.options.traceHeader] : undefined;
+    const trace = options.traceHeader ? headers[options.traceHeader] : undefined;
     const started = performance.now();
     const remaining = Math.max(1, deadline - started);
     // Two deadlines per attempt, both within the call's: the headers must arrive in time, and the whole body too
     // (a body dripped a byte at a time never trips an idle timer, so this one counts from the start).
-    const abort = new AbortController();
-    const headersTimer = setTimeout(
-      () => abort.abort(new DeadlineExceeded('headers')),
+    const attempt = new Attempt(
+      started,
       Math.min(this.policy.headersTimeoutMs, remaining),
-    );
-    const bodyTimer = setTimeout(
-      () => abort.abort(new DeadlineExceeded('body')),
       Math.min(this.policy.bodyTimeoutMs, remaining),
     );
     let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      try {
-        res = await this.pool.request({
-          method: req.method,
-          path: this.basePath + req.path + queryString(req.query),
-          headers,
-          body,
-          signal: abort.signal,
-        });
-      } finally {
-        clearTimeout(headersTimer);
-      }
+      res = await this.pool.request({
+        method: req.method,
+        path: req.query === undefined ? this.basePath + req.path : this.basePath + req.path + queryString(req.query),
+        headers,
+        body,
+        signal: attempt,
+      });
+      attempt.headersIn = true;
       text = await this.readBody(res, req, trace);
     } catch (err) {
       this.observe(req, 'error', started, trace);
-      throw err instanceof UpstreamError
-        ? err
-        : this.transportError(abort.signal.aborted ? abort.signal.reason : err, trace);
+      throw err instanceof UpstreamError ? err : this.transportError(attempt.aborted ? attempt.reason : err, trace);
     } finally {
-      clearTimeout(bodyTimer);
+      attempt.done();
     }
     this.observe(req, res.statusCode, started, trace);
     let parsed: unknown = null;
@@ -376,8 +392,7 @@ export class VendorHttp {
       } catch {
         // A non-JSON error body is still an error with a status; a non-JSON success is garbage, unless the caller
         // expects text.
-        if (res.statusCode < 300 && req.acceptText)
-          return { status: res.statusCode, headers: res.headers, body: text.trim(), ...(trace ? { trace } : {}) };
+        if (res.statusCode < 300 && req.acceptText) return response(res.statusCode, res.headers, text.trim(), trace);
         if (res.statusCode < 300) {
           throw new UpstreamError(
             this.vendor,
@@ -391,7 +406,7 @@ export class VendorHttp {
         parsed = text.length < 200 && /^[\x20-\x7e]*$/.test(text) && !text.includes('<') ? text : null;
       }
     }
-    return { status: res.statusCode, headers: res.headers, body: parsed, ...(trace ? { trace } : {}) };
+    return response(res.statusCode, res.headers, parsed, trace);
   }
 
   /**
@@ -412,7 +427,13 @@ export class VendorHttp {
       );
     };
     const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+    if (Number.isFinite(declared)) {
+      if (declared > limit) throw tooLarge();
+      // A declared length within the limit bounds the body (undici reads no byte past it): read it whole, without
+      // the stream's async iterator. The bytes are decoded as below (a byte-order mark stays, as it did).
+      const bytes = await res.body.bytes();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body) {
@@ -500,7 +521,13 @@ export class VendorHttp {
   private observe(req: HttpRequest, status: number | 'error', started: number, trace?: string) {
     const ms = performance.now() - started;
     this.guard.stats.record(ms, status === 'error' || status >= 500);
-    this.options.observe?.({ vendor: this.vendor, operation: req.operation, status, ms, ...(trace ? { trace } : {}) });
+    const observe = this.options.observe;
+    if (observe === undefined) return;
+    observe(
+      trace
+        ? { vendor: this.vendor, operation: req.operation, status, ms, trace }
+        : { vendor: this.vendor, operation: req.operation, status, ms },
+    );
   }
 }
 
@@ -509,6 +536,85 @@ class DeadlineExceeded extends Error {
   constructor(readonly stage: 'headers' | 'body') {
     super(`deadline for the ${stage}`);
   }
+}
+
+/**
+ * One attempt's two deadlines on one timer, and the signal undici aborts the request by. undici needs of a signal
+ * only `aborted`, `reason` and one 'abort' listener (added with addEventListener, removed when the request is done),
+ * so this is not an AbortController: that is an EventTarget, and making one per attempt was a visible share of a
+ * many-call query's CPU. The timer first runs to the headers' deadline; if the headers are in by then, it runs on to
+ * the body's (both count from the attempt's start; the headers' is never the later one).
+ */
+class Attempt {
+  aborted = false;
+  reason: unknown = undefined;
+  headersIn = false;
+  private listener: ((event?: unknown) => void) | undefined;
+  private more: ((event?: unknown) => void)[] | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly started: number,
+    headersMs: number,
+    private readonly bodyMs: number,
+  ) {
+    // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time.
+    this.timer = setTimeout(Attempt.fire, Math.ceil(headersMs), this);
+  }
+
+  private static fire(this: void, attempt: Attempt): void {
+    attempt.timer = undefined;
+    if (!attempt.headersIn) return attempt.abort(new DeadlineExceeded('headers'));
+    const rest = Math.ceil(attempt.started + attempt.bodyMs - performance.now());
+    if (rest <= 0) return attempt.abort(new DeadlineExceeded('body'));
+    attempt.timer = setTimeout(Attempt.fire, rest, attempt);
+  }
+
+  /** The attempt is over (answered or failed): its timer goes. */
+  done(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  addEventListener(_type: 'abort', listener: (event?: unknown) => void): void {
+    if (this.listener === undefined) this.listener = listener;
+    else (this.more ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: (event?: unknown) => void): void {
+    if (this.listener === listener) this.listener = undefined;
+    else if (this.more) this.more = this.more.filter((l) => l !== listener);
+  }
+
+  private abort(reason: DeadlineExceeded): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listeners = [this.listener, ...(this.more ?? [])];
+    this.listener = undefined;
+    this.more = undefined;
+    for (const listener of listeners) {
+      if (listener === undefined) continue;
+      try {
+        listener();
+      } catch (err) {
+        // As an EventTarget reports a listener's error: uncaught, not thrown into the timer's caller.
+        process.nextTick(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}
+
+/** An HttpResponse, with the attempt's trace value only when it has one. */
+function response(
+  status: number,
+  headers: HttpResponse['headers'],
+  body: unknown,
+  trace: string | undefined,
+): HttpResponse {
+  return trace ? { status, headers, body, trace } : { status, headers, body };
 }
 
 /** What a read is retried on: the vendor unreachable or overloaded, a timeout, or a short Retry-After. */
@@ -521,8 +627,13 @@ function retryable(err: UpstreamError, policy: VendorPolicy): boolean {
   );
 }
 
-/** The deadline of each read call, by the signal its retry policy runs with, so the backoff can stop at it. */
-const callDeadlines = new WeakMap<AbortSignal, number>();
+/** What the backoff of a read's next attempt is decided by: the failed attempt's error and the call's deadline. */
+interface RetryContext {
+  error: unknown;
+  deadline: number;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A write failed this way may still have been carried out by the vendor. */
 function mayHaveActed(err: UpstreamError): boolean {
@@ -543,7 +654,7 @@ function refusal(err: UpstreamError): UpstreamError {
  * Exponential backoff with jitter (cockatiel's decorrelated jitter), except after an answer that said when to
  * come back (a short Retry-After, already capped by `check`): then that long.
  */
-class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+class RetryAfterBackoff implements IBackoffFactory<RetryContext> {
   private readonly exponential: ExponentialBackoff<unknown>;
   constructor(private readonly policy: VendorPolicy) {
     this.exponential = new ExponentialBackoff({
@@ -552,24 +663,20 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
     });
   }
 
-  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+  next(context: RetryContext): IBackoff<RetryContext> {
     return this.step((this.exponential as IBackoffFactory<unknown>).next(undefined), context);
   }
 
-  private step(
-    inner: IBackoff<unknown>,
-    context: IRetryBackoffContext<unknown>,
-  ): IBackoff<IRetryBackoffContext<unknown>> {
-    const err = 'error' in context.result ? context.result.error : undefined;
+  private step(inner: IBackoff<unknown>, context: RetryContext): IBackoff<RetryContext> {
+    const err = context.error;
     const after =
       err instanceof UpstreamError && err.retryAfterSeconds !== undefined
         ? Math.min(err.retryAfterSeconds * 1000, this.policy.retryAfterMaxMs)
         : undefined;
-    const deadline = callDeadlines.get(context.signal);
     const wanted = after ?? inner.duration;
     return {
-      duration: deadline === undefined ? wanted : Math.max(0, Math.min(wanted, deadline - performance.now())),
-      next: (ctx: IRetryBackoffContext<unknown>) => this.step(inner.next(ctx), ctx),
+      duration: Math.max(0, Math.min(wanted, context.deadline - performance.now())),
+      next: (ctx: RetryContext) => this.step(inner.next(ctx), ctx),
     };
   }
 }
@@ -583,13 +690,12 @@ const NOT_CONNECTED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-async function credentialStep<T>(step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (err) {
+/** A credential step's failure is marked as one (the read retry leaves it alone). */
+function credentialStep<T>(step: Promise<T>): Promise<T> {
+  return step.catch((err: unknown) => {
     if (typeof err === 'object' && err !== null) credentialFailures.add(err);
     throw err;
-  }
+  });
 }
 
 function traced(header: string | undefined, value: string | undefined): string {
@@ -604,8 +710,24 @@ function fail(err: UpstreamError): never {
   throw err;
 }
 
+/** Keys and values URLSearchParams writes as they are (it encodes every other character). */
+const AS_IS = /^[A-Za-z0-9*._-]*$/;
+
 function queryString(query: HttpRequest['query']): string {
   if (!query) return '';
+  // Most queries are numbers and plain words: written directly, the very text URLSearchParams would make.
+  let s = '';
+  for (const k of Object.keys(query)) {
+    const v = query[k];
+    if (v === undefined) continue;
+    const text = String(v);
+    if (!AS_IS.test(k) || !AS_IS.test(text)) return encodedQuery(query);
+    s += s === '' ? `?${k}=${text}` : `&${k}=${text}`;
+  }
+  return s;
+}
+
+function encodedQuery(query: NonNullable<HttpRequest['query']>): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
   const s = params.toString();

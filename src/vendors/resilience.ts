@@ -143,20 +143,18 @@ export class RetryBudget {
   }
 }
 
-/** What went wrong last, kept to a message that is safe to show (UpstreamError messages name no secret). */
-interface Sample {
-  ms: number;
-  failed: boolean;
-}
-
 const SAMPLES = 256;
 
 /** Rolling health figures of one vendor, from every attempt the gateway made. */
 export class VendorStats {
-  private readonly samples: Sample[] = [];
+  // The last SAMPLES attempts as a ring of numbers (not an object per attempt: every vendor call records one).
+  private readonly ms = new Float64Array(SAMPLES);
+  private readonly failures = new Uint8Array(SAMPLES);
+  private count = 0;
   private next = 0;
+  private lastSuccessMs: number | undefined;
+  /** What went wrong last, kept to a message that is safe to show (UpstreamError messages name no secret). */
   lastError: { message: string; at: Date } | undefined;
-  lastSuccessAt: Date | undefined;
   calls = 0;
   retries = 0;
   breakerTrips = 0;
@@ -164,11 +162,16 @@ export class VendorStats {
   readonly errorsByKind = new Map<string, number>();
 
   record(ms: number, failed: boolean): void {
-    const sample = { ms, failed };
-    if (this.samples.length < SAMPLES) this.samples.push(sample);
-    else this.samples[this.next] = sample;
+    this.ms[this.next] = ms;
+    this.failures[this.next] = failed ? 1 : 0;
+    if (this.count < SAMPLES) this.count++;
     this.next = (this.next + 1) % SAMPLES;
-    if (!failed) this.lastSuccessAt = new Date();
+    if (!failed) this.lastSuccessMs = Date.now();
+  }
+
+  /** When an attempt last succeeded. */
+  get lastSuccessAt(): Date | undefined {
+    return this.lastSuccessMs === undefined ? undefined : new Date(this.lastSuccessMs);
   }
 
   failed(kind: string, message: string): void {
@@ -177,19 +180,22 @@ export class VendorStats {
   }
 
   percentile(p: number): number | null {
-    if (this.samples.length === 0) return null;
-    const sorted = this.samples.map((s) => s.ms).sort((a, b) => a - b);
+    if (this.count === 0) return null;
+    // A typed array sorts numerically.
+    const sorted = this.ms.slice(0, this.count).sort();
     const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
     return Math.round(sorted[index]! * 10) / 10;
   }
 
   errorRate(): number {
-    if (this.samples.length === 0) return 0;
-    return this.samples.filter((s) => s.failed).length / this.samples.length;
+    if (this.count === 0) return 0;
+    let failed = 0;
+    for (let i = 0; i < this.count; i++) failed += this.failures[i]!;
+    return failed / this.count;
   }
 
   get sampleCount(): number {
-    return this.samples.length;
+    return this.count;
   }
 }
 

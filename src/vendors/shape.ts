@@ -45,16 +45,48 @@ const FITS: Readonly<Record<FieldKind, (v: unknown) => boolean>> = {
   record: (v) => isRecord(v),
 };
 
+/** One field's check, made once per shape. */
+interface FieldCheck {
+  field: string;
+  required: boolean;
+  fits: (v: unknown) => boolean;
+  /** `"<field> is not <kind>"` */
+  wrong: string;
+  missing: string;
+}
+
+/** Each shape's checks, made on its first use: every record of a list is checked against the same few shapes. */
+const compiled = new WeakMap<Shape, readonly FieldCheck[]>();
+
+function compile(shape: Shape): readonly FieldCheck[] {
+  let checks = compiled.get(shape);
+  if (checks === undefined) {
+    checks = Object.entries(shape).map(([field, spec]) => {
+      const { kind, required = false } = typeof spec === 'string' ? { kind: spec } : spec;
+      return {
+        field,
+        required,
+        fits: FITS[kind],
+        wrong: `${field} is not ${ARTICLE[kind]}`,
+        missing: `${field} is missing`,
+      };
+    });
+    compiled.set(shape, checks);
+  }
+  return checks;
+}
+
 /** Why a record does not fit its shape (`"quantity is not a number"`), or undefined when it fits. */
 export function misfit(record: Record<string, unknown>, shape: Shape): string | undefined {
-  for (const [field, spec] of Object.entries(shape)) {
-    const { kind, required } = typeof spec === 'string' ? { kind: spec, required: false } : spec;
-    const value = record[field];
-    if (value === undefined || value === null || (required && value === '')) {
-      if (required) return `${field} is missing`;
+  const checks = compile(shape);
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i]!;
+    const value = record[check.field];
+    if (value === undefined || value === null || (check.required && value === '')) {
+      if (check.required) return check.missing;
       continue;
     }
-    if (!FITS[kind](value)) return `${field} is not ${ARTICLE[kind]}`;
+    if (!check.fits(value)) return check.wrong;
   }
   return undefined;
 }

@@ -45,7 +45,8 @@ export type QueryParams = Record<string, string | number | boolean>;
 const record = (value: unknown): Rec | null => (isRecord(value) ? value : null);
 
 /** Free text: an empty string is the vendor's own value and passes through. */
-const text = (value: unknown): string | null => readText(value, { keepEmpty: true });
+const KEEP_EMPTY = { keepEmpty: true } as const;
+const text = (value: unknown): string | null => readText(value, KEEP_EMPTY);
 
 /** An id: an empty string names nothing, so it reads as absent. */
 const key = (value: unknown): string | null => readText(value);
