@@ -58,7 +58,7 @@ import { healthPlugin } from './health.js';
 import type { VendorClients } from './vendors/types.js';
 import type { PreparedCatalog } from './security/prepared.js';
 import { MemoryIdempotencyStore } from './writes/idempotency.js';
-import { createWrites } from './writes/index.js';
+import { createWrites, type WorkOrderWrites } from './writes/index.js';
 import { KeyedLock } from './writes/lock.js';
 
 export interface ResolvedVendors {
@@ -240,6 +240,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const loaders = createLoaders({ adapters, vendors: principal.vendors, simulated });
     // Yoga copies this object into its own context, so the replay mark is a holder shared by reference.
     const replay = { replayed: false };
+    let bound: WorkOrderWrites | undefined;
     return {
       requestId: request.requestId,
       idempotencyKey: request.idempotencyKey,
@@ -251,12 +252,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       loaders,
       issueTicket: () =>
         tickets.issue(request.caller ?? { principal, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE }),
-      writes: writes.forRequest({
-        caller: principal.id,
-        assertVisible: loaders.assertVisible,
-        orders: loaders.orders,
-        replayed: () => (replay.replayed = true),
-      }),
+      // Bound on first use: a query (most requests) never writes.
+      get writes() {
+        return (bound ??= writes.forRequest({
+          caller: principal.id,
+          assertVisible: loaders.assertVisible,
+          orders: loaders.orders,
+          replayed: () => (replay.replayed = true),
+        }));
+      },
     };
   };
 
