@@ -3,12 +3,7 @@
 // claims name the client. The caller is settled in onRequestParse, before the body is read, so a request without
 // a valid credential costs neither parsing nor a vendor call.
 import { createHash, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
-import {
-  createInlineSigningKeyProvider,
-  createRemoteJwksSigningKeyProvider,
-  useJWT,
-  type JWTExtendContextFields,
-} from '@graphql-yoga/plugin-jwt';
+import type { JWTExtendContextFields } from '@graphql-yoga/plugin-jwt';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayClient, GatewayConfig, JwtSettings } from '../config.js';
 import type { GatewayContext, Principal } from '../context.js';
@@ -154,8 +149,8 @@ export function isOpen(config: GatewayConfig): boolean {
  * for every forged `kid`), so such a token gets a key nobody holds: its signature then fails to verify, and it is
  * refused as invalid. An issuer that cannot be reached stays a server error.
  */
-function knownKeysOnly(jwksUri: string): ReturnType<typeof createRemoteJwksSigningKeyProvider> {
-  const remote = createRemoteJwksSigningKeyProvider({ jwksUri, cache: true, rateLimit: true, timeout: 5_000 });
+function knownKeysOnly(jwt: JwtModule, jwksUri: string): ReturnType<JwtModule['createRemoteJwksSigningKeyProvider']> {
+  const remote = jwt.createRemoteJwksSigningKeyProvider({ jwksUri, cache: true, rateLimit: true, timeout: 5_000 });
   let nobodys: string | undefined;
   return async (kid) => {
     try {
@@ -184,6 +179,41 @@ export function apiKeyCallers(config: GatewayConfig): (header: HeaderOf) => Call
   };
 }
 
+type JwtModule = typeof import('@graphql-yoga/plugin-jwt');
+type JwtHooks = Required<Pick<Plugin<GatewayContext>, 'onYogaInit' | 'onRequestParse' | 'onContextBuilding'>>;
+
+/**
+ * Yoga's JWT plugin (with jose, jsonwebtoken and jwks-rsa: 1.3 MB of heap at start) loads only when JWTs are
+ * configured, from the moment the gateway is built. Until it has loaded, a request waits for it in onRequestParse;
+ * from then on its three hooks (the plugin has no others) run as the plugin's own.
+ */
+function lazyJwtPlugin(make: (jwt: JwtModule) => Plugin<GatewayContext>): Plugin<GatewayContext> {
+  let plugin: Partial<JwtHooks> | undefined;
+  let init: Parameters<JwtHooks['onYogaInit']>[0] | undefined;
+  const loaded = import('@graphql-yoga/plugin-jwt').then((m) => {
+    plugin = make(m);
+    if (init) plugin.onYogaInit?.(init);
+    return plugin;
+  });
+  // A failure to load reaches the requests that wait for it; none is left unhandled meanwhile.
+  loaded.catch(() => undefined);
+  const hooks: JwtHooks = {
+    onYogaInit(payload) {
+      init = payload;
+      plugin?.onYogaInit?.(payload);
+    },
+    onRequestParse(payload) {
+      if (plugin) return plugin.onRequestParse?.(payload);
+      return loaded.then((p) => p.onRequestParse?.(payload));
+    },
+    onContextBuilding(payload) {
+      if (plugin) return plugin.onContextBuilding?.(payload);
+      return loaded.then((p) => p.onContextBuilding?.(payload));
+    },
+  };
+  return hooks;
+}
+
 /** The plugins that settle the caller of every GraphQL request (none while the gateway is open). */
 export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<GatewayContext>[] {
   if (isOpen(config)) return [];
@@ -193,28 +223,31 @@ export function authPlugins(config: GatewayConfig, logger: Logger): Plugin<Gatew
 
   if (jwt) {
     plugins.push(
-      useJWT({
-        signingKeyProviders: [
-          jwt.secret ? createInlineSigningKeyProvider(jwt.secret) : knownKeysOnly(jwt.jwksUrl as string),
-        ],
-        // Only JWT-shaped bearer tokens are the plugin's; API keys in the same header are ours.
-        tokenLookupLocations: [
-          ({ request }) => {
-            const credential = credentialOf((name) => request.headers.get(name), true);
-            return typeof credential === 'object' && credential.kind === 'jwt'
-              ? { token: credential.value, prefix: 'Bearer' }
-              : undefined;
-          },
-        ],
-        tokenVerification: {
-          issuer: jwt.issuer,
-          ...(jwt.audience ? { audience: jwt.audience } : {}),
-          algorithms: jwt.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256'],
-        },
-        // A missing or failing token is refused below, as UNAUTHENTICATED with a 401, like a wrong API key.
-        reject: { missingToken: false, invalidToken: false },
-        extendContext: 'jwt',
-      }) as Plugin<GatewayContext>,
+      lazyJwtPlugin(
+        (m) =>
+          m.useJWT({
+            signingKeyProviders: [
+              jwt.secret ? m.createInlineSigningKeyProvider(jwt.secret) : knownKeysOnly(m, jwt.jwksUrl as string),
+            ],
+            // Only JWT-shaped bearer tokens are the plugin's; API keys in the same header are ours.
+            tokenLookupLocations: [
+              ({ request }) => {
+                const credential = credentialOf((name) => request.headers.get(name), true);
+                return typeof credential === 'object' && credential.kind === 'jwt'
+                  ? { token: credential.value, prefix: 'Bearer' }
+                  : undefined;
+              },
+            ],
+            tokenVerification: {
+              issuer: jwt.issuer,
+              ...(jwt.audience ? { audience: jwt.audience } : {}),
+              algorithms: jwt.secret ? ['HS256'] : ['RS256', 'ES256', 'PS256'],
+            },
+            // A missing or failing token is refused below, as UNAUTHENTICATED with a 401, like a wrong API key.
+            reject: { missingToken: false, invalidToken: false },
+            extendContext: 'jwt',
+          }) as Plugin<GatewayContext>,
+      ),
     );
   }
 

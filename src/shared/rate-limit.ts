@@ -2,7 +2,8 @@
 // windows per client, keyed by the caller's unique id). While Redis cannot be reached, each replica falls back to
 // its own in-memory window of the same size (rate-limiter-flexible's insurance limiter): a client then gets its
 // limit per replica until Redis is back — documented in the README — rather than no limit or no service.
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { createRequire } from 'node:module';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Verdict } from '../security/rate-limit.js';
 import type { SharedRedis } from './redis.js';
 
@@ -10,7 +11,13 @@ export interface SharedLimiter {
   take(key: string, cost: number, limit: number): Promise<Verdict>;
 }
 
+// Loaded with the first Redis limiter (REDIS_URL): a gateway without Redis carries none of the package.
+type Flexible = typeof import('rate-limiter-flexible');
+let loaded: Flexible | undefined;
+const flexible = (): Flexible => (loaded ??= createRequire(import.meta.url)('rate-limiter-flexible') as Flexible);
+
 export function redisRateLimiter(redis: SharedRedis, windowSeconds = 60): SharedLimiter {
+  const { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } = flexible();
   // One limiter per distinct limit (clients are few, their limits fewer).
   const byLimit = new Map<number, RateLimiterRedis>();
   const limiterFor = (limit: number) => {

@@ -1,7 +1,7 @@
 // The one Redis connection of a replica (REDIS_URL), and a second one for pub/sub (a subscribed connection can do
 // nothing else). Commands never queue while Redis is away: a write that needs an idempotency claim must learn at
 // once that it cannot have one, rather than wait for a reconnect. ioredis reconnects by itself.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
 export class RedisStartupError extends Error {
@@ -22,7 +22,9 @@ export interface SharedRedis {
 
 export const DEFAULT_PREFIX = 'mesgw:';
 
-function connection(url: string, offlineQueue: boolean): Redis {
+type RedisClass = typeof import('ioredis').Redis;
+
+function connection(Redis: RedisClass, url: string, offlineQueue: boolean): Redis {
   return new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: offlineQueue,
@@ -38,9 +40,11 @@ function connection(url: string, offlineQueue: boolean): Redis {
  * Connects both connections, or fails with an error naming REDIS_URL (never its value: it may hold a password).
  */
 export async function connectRedis(url: string, logger: Logger, prefix = DEFAULT_PREFIX): Promise<SharedRedis> {
-  const client = connection(url, false);
+  // ioredis loads only when REDIS_URL is set: a gateway without it carries none of the client.
+  const { Redis } = await import('ioredis');
+  const client = connection(Redis, url, false);
   // The subscriber keeps what it is asked while away, so its subscriptions come back with it.
-  const subscriber = connection(url, true);
+  const subscriber = connection(Redis, url, true);
   let wasUp = false;
   client.on('ready', () => {
     if (wasUp) logger.info('redis connection restored');

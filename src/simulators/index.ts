@@ -7,9 +7,6 @@ import type {
   PitneyBowesSettings,
   VendorSettings,
 } from '../config.js';
-import { startDotZeroSimulator } from './dotzero/index.js';
-import { startGenericMesSimulator } from './generic-mes/index.js';
-import { startPitneyBowesSimulator } from './pitney-bowes/index.js';
 import type { DotZeroSimulator, GenericMesSimulator, PitneyBowesSimulator } from './types.js';
 
 type Vendor = 'DOTZERO' | 'GENERIC_MES' | 'PITNEY_BOWES';
@@ -29,10 +26,12 @@ export interface SimulatedVendors {
 
 export async function startSimulatorsFor(configured: VendorSettings): Promise<SimulatedVendors> {
   const simulators: Simulators = {};
+  // A simulator's code (its data, routes and auth) loads only when its vendor is simulated: a gateway with every
+  // vendor configured carries none of it.
   const [dz, gm, pb] = await Promise.all([
-    configured.DOTZERO ? undefined : startDotZeroSimulator(),
-    configured.GENERIC_MES ? undefined : startGenericMesSimulator(),
-    configured.PITNEY_BOWES ? undefined : startPitneyBowesSimulator(),
+    configured.DOTZERO ? undefined : import('./dotzero/index.js').then((m) => m.startDotZeroSimulator()),
+    configured.GENERIC_MES ? undefined : import('./generic-mes/index.js').then((m) => m.startGenericMesSimulator()),
+    configured.PITNEY_BOWES ? undefined : import('./pitney-bowes/index.js').then((m) => m.startPitneyBowesSimulator()),
   ]);
   if (dz) simulators.DOTZERO = dz;
   if (gm) simulators.GENERIC_MES = gm;
