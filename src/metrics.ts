@@ -13,6 +13,8 @@ export interface Metrics {
   observeCall: CallObserver;
   /** Counts an executed operation (the fast lane's; the plugin counts the general path's). */
   observeOperation: OperationObserver;
+  /** Exposes the fast lane's counts (read at scrape time: nothing per request). */
+  watchLane(stats: { served: number; declined: number; cached: number }): void;
   plugin: Plugin<GatewayContext>;
 }
 
@@ -176,5 +178,25 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
     },
   };
 
-  return { registry, observeCall, observeOperation, plugin };
+  // Which requests the fast lane served (of them, answered from the response cache) and which it handed to yoga
+  // after their headers admitted them (execution/fast-lane.ts).
+  let lane: { served: number; declined: number; cached: number } | undefined;
+  new Counter({
+    name: 'mes_gateway_fast_lane_requests_total',
+    help: 'Requests the fast lane served (outcome served; cached: of them, from the response cache) or handed to yoga after admitting their headers (declined).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      if (!lane) return;
+      this.reset();
+      this.inc({ outcome: 'served' }, lane.served);
+      this.inc({ outcome: 'cached' }, lane.cached);
+      this.inc({ outcome: 'declined' }, lane.declined);
+    },
+  });
+  const watchLane = (stats: { served: number; declined: number; cached: number }) => {
+    lane = stats;
+  };
+
+  return { registry, observeCall, observeOperation, watchLane, plugin };
 }

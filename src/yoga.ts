@@ -345,6 +345,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           ...(responses ? { responses } : {}),
         })
       : undefined;
+  if (lane) metrics?.watchLane(lane.stats);
   const door = frontDoor(yoga, lane, config.maxBodyBytes);
 
   return {

@@ -218,6 +218,16 @@ describe('the fast lane answers as the general path does', () => {
   });
 });
 
+it('tells an operator how many requests it served and handed on (/metrics)', async () => {
+  await lane.post({ query: LIST }, as(FRONTEND));
+  const { served, declined, cached } = lane.gateway.lane!.stats;
+  const text = await (await lane.gateway.fetch('http://gateway.test/metrics')).text();
+  expect(text).toContain(`mes_gateway_fast_lane_requests_total{outcome="served"} ${served}`);
+  expect(text).toContain(`mes_gateway_fast_lane_requests_total{outcome="declined"} ${declined}`);
+  expect(text).toContain(`mes_gateway_fast_lane_requests_total{outcome="cached"} ${cached}`);
+  expect(served).toBeGreaterThan(0);
+});
+
 describe('one rate-limit window for both paths', () => {
   const TIGHT: GatewayClient = {
     ...FRONTEND,
