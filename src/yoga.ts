@@ -346,7 +346,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         })
       : undefined;
   if (lane) metrics?.watchLane(lane.stats);
-  const door = frontDoor(yoga, lane, config.maxBodyBytes);
+  const door = frontDoor(yoga, lane, config.maxBodyBytes, (err, requestId) =>
+    logger.error({ requestId, err: safeErr(err) }, 'unexpected error'),
+  );
 
   return {
     yoga,

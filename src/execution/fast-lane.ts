@@ -26,7 +26,7 @@ import { apiKeyCallers, isOpen, type Caller, type HeaderOf } from '../security/a
 import { variableCostCheck } from '../security/limits.js';
 import type { PreparedCatalog, PreparedDocument } from '../security/prepared.js';
 import type { RateLimitGate } from '../security/rate-limit.js';
-import { MAX_CACHED_REQUEST_BYTES, type ResponseCache } from './response-cache.js';
+import { MAX_CACHED_REQUEST_BYTES, showsVolatile, type ResponseCache } from './response-cache.js';
 import { requestIdFrom, settle } from '../security/request-id.js';
 
 export interface LaneRequest {
@@ -219,7 +219,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
       }
       // The caller's own earlier answer to the very same request, while nothing it shows has changed.
       const cacheKey =
-        responses && body.length <= MAX_CACHED_REQUEST_BYTES
+        responses && body.length <= MAX_CACHED_REQUEST_BYTES && !showsVolatile(document.document)
           ? `${admitted.principal.id}\n${schema === options.api ? 'api' : 'subgraph'}\n${admitted.mediaType}\n${body}`
           : undefined;
       const vendors = admitted.principal.vendors;

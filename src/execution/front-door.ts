@@ -15,7 +15,62 @@ export interface FrontDoor {
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
 }
 
-export function frontDoor(yoga: Yoga, lane: FastLane | undefined, maxBodyBytes: number): FrontDoor {
+/** What yoga answers for an unexpected error: a 500 naming the request id that the log line carries. */
+function unexpectedAnswer(requestId: string): LaneResponse {
+  return {
+    status: 500,
+    headers: { 'content-type': 'application/json; charset=utf-8', vary: 'Origin', 'x-request-id': requestId },
+    body: JSON.stringify({
+      errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
+    }),
+  };
+}
+
+/**
+ * A fetch body read up to `max` bytes: all of it, or, once it passes the limit, a stream of what was read and the
+ * rest, for yoga's body limit to refuse as it refuses any body.
+ */
+async function readCapped(
+  body: ReadableStream<Uint8Array>,
+  max: number,
+): Promise<{ bytes: Uint8Array<ArrayBuffer> } | { rest: ReadableStream<Uint8Array> }> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > max) {
+      let next = 0;
+      const rest = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (next < chunks.length) return controller.enqueue(chunks[next++]!);
+          const more = await reader.read();
+          if (more.done) controller.close();
+          else controller.enqueue(more.value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      });
+      return { rest };
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { bytes };
+}
+
+export function frontDoor(
+  yoga: Yoga,
+  lane: FastLane | undefined,
+  maxBodyBytes: number,
+  onUnexpected: (err: unknown, requestId: string) => void = () => undefined,
+): FrontDoor {
   if (!lane)
     return {
       handle: (req, res) => void yoga(req, res),
@@ -55,23 +110,21 @@ export function frontDoor(yoga: Yoga, lane: FastLane | undefined, maxBodyBytes: 
       req.on('error', () => res.destroy());
       req.on('end', () => {
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        lane.serve(admitted, body.toString('utf8')).then(
-          (answer) => {
+        lane
+          .serve(admitted, body.toString('utf8'))
+          .then((answer) => {
             if (answer) return write(res, answer);
             // Declined: yoga reads the body the lane has read (whatwg-node takes a consumed request's `body`).
             (req as IncomingMessage & { body?: Buffer }).body = body;
             void yoga(req, res);
-          },
-          // The lane answers every error it can; what escapes is a bug, told as yoga tells one (a 500, no detail).
-          () => {
-            if (!res.headersSent)
-              res.writeHead(500, {
-                'content-type': 'application/json; charset=utf-8',
-                'x-request-id': admitted.requestId,
-              });
-            res.end('{"errors":[{"message":"Unexpected error.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}');
-          },
-        );
+          })
+          // The lane answers every error it can; what escapes is a bug: told as yoga tells an unexpected error (a
+          // 500 with the request id, which the log line carries), never left as an unhandled rejection.
+          .catch((err: unknown) => {
+            onUnexpected(err, admitted.requestId);
+            if (res.headersSent) return void res.destroy();
+            write(res, unexpectedAnswer(admitted.requestId));
+          });
       });
     },
 
@@ -84,12 +137,31 @@ export function frontDoor(yoga: Yoga, lane: FastLane | undefined, maxBodyBytes: 
         header: (name) => request.headers.get(name),
       });
       if (!admitted || request.body === null) return yoga.fetch(request);
-      const bytes = new Uint8Array(await request.arrayBuffer());
-      const again = () =>
-        yoga.fetch(new Request(request.url, { method: request.method, headers: request.headers, body: bytes }));
-      if (bytes.byteLength === 0 || bytes.byteLength > maxBodyBytes) return again();
-      const answer = await lane.serve(admitted, new TextDecoder().decode(bytes));
-      if (!answer) return again();
+      // A declared length over the limit, or a body that grows past it, is yoga's to refuse (413): the lane never
+      // holds more than the limit in memory.
+      const declared = request.headers.get('content-length');
+      if (declared !== null && !(/^\d+$/.test(declared) && Number(declared) <= maxBodyBytes))
+        return yoga.fetch(request);
+      const read = await readCapped(request.body, maxBodyBytes);
+      const again = (body: BodyInit | Uint8Array<ArrayBuffer>) =>
+        yoga.fetch(
+          new Request(request.url, {
+            method: request.method,
+            headers: request.headers,
+            body,
+            duplex: 'half',
+          } as RequestInit),
+        );
+      if ('rest' in read) return again(read.rest);
+      if (read.bytes.byteLength === 0) return again(read.bytes);
+      let answer: LaneResponse | undefined;
+      try {
+        answer = await lane.serve(admitted, new TextDecoder().decode(read.bytes));
+      } catch (err) {
+        onUnexpected(err, admitted.requestId);
+        answer = unexpectedAnswer(admitted.requestId);
+      }
+      if (!answer) return again(read.bytes);
       return new Response(answer.body, {
         status: answer.status,
         headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) },

@@ -2,13 +2,38 @@
 // that caller's own earlier answer, for a short while. Safe by construction:
 // - an answer is only ever served to the caller it was made for (the key starts with the principal's id), so one
 //   caller's vendor scope or scopes never shape another's answer; the rate limit is charged before every lookup;
-// - only a whole success is kept (no error at all, no vendor that failed), never a refusal;
+// - only a whole success is kept (no error at all, no vendor that failed), never a refusal, and never an answer
+//   that shows vendor health, which changes with no event to tell of it;
 // - every write through the gateway, and every change heard from a vendor (webhook, poll), makes the answers that
 //   could show that vendor stale at once: each vendor has a generation, an answer carries the generations of the
 //   vendors its caller can see as they were before it was computed, and it is served only while they are unchanged
-//   (so an answer computed across a write is never served);
+//   (so an answer computed across a write is never served); products, routes, operations, warehouses and stock
+//   change with no such event and age by the TTL alone, as in the read cache;
 // - one process only (config.ts refuses it with REDIS_URL: another replica's write could not reach it).
+import { visit, type DocumentNode } from 'graphql';
 import type { Vendor } from '../domain/model.js';
+
+/**
+ * Fields whose value changes with no write or change to tell of it: the gateway's own view of each vendor's health
+ * (error rate, breaker, calls in flight). An answer that shows one is never kept.
+ */
+const VOLATILE_FIELDS = new Set(['health']);
+const volatile = new WeakMap<DocumentNode, boolean>();
+
+/** Whether a document asks for a field no generation covers (once per document). */
+export function showsVolatile(document: DocumentNode): boolean {
+  let found = volatile.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Field(node) {
+        if (VOLATILE_FIELDS.has(node.name.value)) found = true;
+      },
+    });
+    volatile.set(document, found);
+  }
+  return found;
+}
 
 export interface CachedResponse {
   status: number;

@@ -267,6 +267,29 @@ describe('one rate-limit window for both paths', () => {
   });
 });
 
+it('never holds more than the body limit of a streamed body (the fetch door): yoga refuses it, 413', async () => {
+  let pulled = 0;
+  const chunk = new TextEncoder().encode(' '.repeat(16_384));
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= 5_000_000) return controller.close();
+      pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  const res = await lane.gateway.fetch(
+    new Request('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...as(FRONTEND) },
+      body,
+      duplex: 'half',
+    } as RequestInit),
+  );
+  expect(res.status).toBe(413);
+  // The test gateway's limit is 100 kB: the lane read past it by at most a chunk, and yoga's limit stopped the rest.
+  expect(pulled).toBeLessThan(1_000_000);
+});
+
 describe('over HTTP, through Node’s request listener', () => {
   let gw: TestGateway;
   let server: Server;

@@ -105,6 +105,15 @@ describe('RESPONSE_CACHE_TTL_MS', () => {
     expect(gw.dotzero.count(DZ_ONE)).toBe(1);
   });
 
+  it('never keeps an answer that shows vendor health, which changes with no event', async () => {
+    const HEALTH = '{ vendors { vendor health { state errorRate lastError } } }';
+    await gw.query(HEALTH, undefined, as(ALICE));
+    const cached = gw.gateway.lane!.stats.cached;
+    const again = await gw.query(HEALTH, undefined, as(ALICE));
+    expect(again.body.data?.vendors).toHaveLength(3);
+    expect(gw.gateway.lane!.stats.cached).toBe(cached);
+  });
+
   it('charges the rate limit on every answer, cached or not', async () => {
     const codes: (number | string)[] = [];
     for (let i = 0; i < 4; i++) {
