@@ -169,8 +169,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   // A change the gateway hears of from a vendor (a webhook, a poll) makes that order's cached answers and its
   // vendor's lists stale at once, as its own writes do: the TTL alone would serve the old state until it passed.
   // Whole answers kept by the fast lane (RESPONSE_CACHE_TTL_MS): made stale by the same writes and changes.
+  // Extra plugins observe yoga's pipeline (tests): with them every request takes it.
+  const laneOn = config.fastLane !== false && !options.plugins?.length;
   const responses =
-    (config.responseCacheTtlMs ?? 0) > 0 && config.fastLane !== false && !options.plugins?.length
+    (config.responseCacheTtlMs ?? 0) > 0 && laneOn
       ? new ResponseCache(config.responseCacheTtlMs ?? 0, config.responseCacheMaxBytes ?? 32 * 1024 * 1024)
       : undefined;
   const stale = {
@@ -327,24 +329,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
-  // Extra plugins observe yoga's pipeline (tests): with them every request takes it.
-  const lane =
-    config.fastLane !== false && !options.plugins?.length
-      ? createFastLane({
-          config,
-          api: schema,
-          subgraph: subgraphSchema,
-          prepared: layer.prepared,
-          catalog: prepared,
-          rateLimit: layer.rateLimit,
-          openPrincipal: OPEN_PRINCIPAL,
-          contextFor,
-          ...(jit ? { execute: jit.execute } : {}),
-          maskError: gatewayMaskError,
-          ...(metrics ? { observeOperation: metrics.observeOperation } : {}),
-          ...(responses ? { responses } : {}),
-        })
-      : undefined;
+  const lane = laneOn
+    ? createFastLane({
+        config,
+        api: schema,
+        subgraph: subgraphSchema,
+        prepared: layer.prepared,
+        catalog: prepared,
+        rateLimit: layer.rateLimit,
+        openPrincipal: OPEN_PRINCIPAL,
+        contextFor,
+        ...(jit ? { execute: jit.execute } : {}),
+        maskError: gatewayMaskError,
+        ...(metrics ? { observeOperation: metrics.observeOperation } : {}),
+        ...(responses ? { responses } : {}),
+      })
+    : undefined;
   if (lane) metrics?.watchLane(lane.stats);
   const door = frontDoor(yoga, lane, config.maxBodyBytes, (err, requestId) =>
     logger.error({ requestId, err: safeErr(err) }, 'unexpected error'),

@@ -24,6 +24,8 @@ import type { GatewayContext, Principal } from '../context.js';
 import type { OperationObserver } from '../metrics.js';
 import { apiKeyCallers, isOpen, type Caller, type HeaderOf } from '../security/auth.js';
 import { variableCostCheck } from '../security/limits.js';
+import { servesSubgraphTo } from '../security/federation.js';
+import { bareId } from '../security/persisted.js';
 import type { PreparedCatalog, PreparedDocument } from '../security/prepared.js';
 import type { RateLimitGate } from '../security/rate-limit.js';
 import { MAX_CACHED_REQUEST_BYTES, showsVolatile, type ResponseCache } from './response-cache.js';
@@ -192,11 +194,11 @@ export function createFastLane(options: FastLaneOptions): FastLane {
         document = options.prepared(query);
       } else if (query === undefined && typeof documentId === 'string') {
         // The manifest answers every caller alike; an APQ registration is yoga's.
-        document = options.catalog?.byId.get(documentId.startsWith('sha256:') ? documentId.slice(7) : documentId);
+        document = options.catalog?.byId.get(bareId(documentId));
       }
       // `_entities` is counted per request by yoga's federation plugin: routers' fetches take the general path.
       if (!document || document.entities) return decline();
-      const schema = (caller ? caller.principal.role === 'router' : open) ? options.subgraph() : options.api;
+      const schema = servesSubgraphTo(caller, config) ? options.subgraph() : options.api;
       if (!document.clean.has(schema)) return decline();
       const operation = getOperationAST(document.document, (operationName as string | null | undefined) ?? undefined);
       if (operation?.operation !== 'query') return decline();
@@ -222,8 +224,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
         responses && body.length <= MAX_CACHED_REQUEST_BYTES && !showsVolatile(document.document)
           ? `${admitted.principal.id}\n${schema === options.api ? 'api' : 'subgraph'}\n${admitted.mediaType}\n${body}`
           : undefined;
-      const vendors = admitted.principal.vendors;
-      let generations: number[] | undefined;
+      let keep: ((answer: LaneResponse) => void) | undefined;
       if (responses && cacheKey !== undefined) {
         const hit = responses.get(cacheKey);
         if (hit) {
@@ -235,7 +236,13 @@ export function createFastLane(options: FastLaneOptions): FastLane {
             body: hit.body,
           };
         }
-        generations = responses.snapshot(vendors);
+        // Taken before the answer is computed: a write meanwhile makes what is stored under them stale at once.
+        const vendors = admitted.principal.vendors;
+        const generations = responses.snapshot(vendors);
+        keep = (answer) => {
+          const { 'x-request-id': _own, ...headers } = answer.headers;
+          responses.set(cacheKey, vendors, generations, { status: answer.status, headers, body: answer.body });
+        };
       }
       const context = options.contextFor(admitted);
       let result: ExecutionResult;
@@ -256,10 +263,7 @@ export function createFastLane(options: FastLaneOptions): FastLane {
         result = { ...result, errors: errors.map((e) => options.maskError(e, 'Unexpected error.', isDev)) };
       const answer = respond(admitted, result);
       // Only a whole success is kept: an error may be gone on the next try, and a refusal is never an answer.
-      if (responses && cacheKey !== undefined && generations && errors.length === 0 && answer.status === 200) {
-        const { 'x-request-id': _own, ...headers } = answer.headers;
-        responses.set(cacheKey, vendors, generations, { status: answer.status, headers, body: answer.body });
-      }
+      if (keep && errors.length === 0 && answer.status === 200) keep(answer);
       return answer;
     },
   };

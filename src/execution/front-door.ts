@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
+import { CONTENT_LENGTH } from '../security/body-limit.js';
 import type { FastLane, LaneResponse } from './fast-lane.js';
 
 type Yoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -77,6 +78,8 @@ export function frontDoor(
       fetch: async (input, init) => yoga.fetch(input instanceof Request && !init ? input : new Request(input, init)),
     };
 
+  /** A declared Content-Length that is valid and within the limit (anything else is yoga's body limit's to answer). */
+  const within = (length: string) => CONTENT_LENGTH.test(length) && Number(length) <= maxBodyBytes;
   const write = (res: ServerResponse, answer: LaneResponse) => {
     res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
     res.end(answer.body);
@@ -98,9 +101,9 @@ export function frontDoor(
       if (
         !admitted ||
         req.headers['transfer-encoding'] ||
-        !length ||
-        !/^\d+$/.test(length) ||
-        !(Number(length) > 0 && Number(length) <= maxBodyBytes)
+        length === undefined ||
+        !within(length) ||
+        Number(length) === 0
       ) {
         void yoga(req, res);
         return;
@@ -140,8 +143,7 @@ export function frontDoor(
       // A declared length over the limit, or a body that grows past it, is yoga's to refuse (413): the lane never
       // holds more than the limit in memory.
       const declared = request.headers.get('content-length');
-      if (declared !== null && !(/^\d+$/.test(declared) && Number(declared) <= maxBodyBytes))
-        return yoga.fetch(request);
+      if (declared !== null && !within(declared)) return yoga.fetch(request);
       const read = await readCapped(request.body, maxBodyBytes);
       const again = (body: BodyInit | Uint8Array<ArrayBuffer>) =>
         yoga.fetch(

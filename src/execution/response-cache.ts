@@ -10,29 +10,20 @@
 //   (so an answer computed across a write is never served); products, routes, operations, warehouses and stock
 //   change with no such event and age by the TTL alone, as in the read cache;
 // - one process only (config.ts refuses it with REDIS_URL: another replica's write could not reach it).
-import { visit, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import type { Vendor } from '../domain/model.js';
+import { fieldsAskedIn } from '../security/fields.js';
 
 /**
  * Fields whose value changes with no write or change to tell of it: the gateway's own view of each vendor's health
  * (error rate, breaker, calls in flight). An answer that shows one is never kept.
  */
 const VOLATILE_FIELDS = new Set(['health']);
-const volatile = new WeakMap<DocumentNode, boolean>();
-
-/** Whether a document asks for a field no generation covers (once per document). */
+/** Whether a document asks for a field no generation covers. */
 export function showsVolatile(document: DocumentNode): boolean {
-  let found = volatile.get(document);
-  if (found === undefined) {
-    found = false;
-    visit(document, {
-      Field(node) {
-        if (VOLATILE_FIELDS.has(node.name.value)) found = true;
-      },
-    });
-    volatile.set(document, found);
-  }
-  return found;
+  const asked = fieldsAskedIn(document);
+  for (const field of VOLATILE_FIELDS) if (asked.has(field)) return true;
+  return false;
 }
 
 export interface CachedResponse {

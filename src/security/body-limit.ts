@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 // Only a single non-negative integer is a valid Content-Length (a list of values is a request-smuggling sign).
-const CONTENT_LENGTH = /^\d+$/;
+export const CONTENT_LENGTH = /^\d+$/;
 
 /** yoga's own refusal, kept as it was: 413 with REQUEST_ENTITY_TOO_LARGE. */
 const tooLarge = () =>

@@ -18,13 +18,18 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
-import { callerOf, isOpen } from './auth.js';
+import { callerOf, isOpen, type Caller } from './auth.js';
+import { fieldsAskedIn } from './fields.js';
 import { limitsOf } from './limits.js';
 import { refusal } from './refusal.js';
 
 /** Whether this request is served the subgraph schema: routers, and the open gateway (local exploration). */
 export function servesSubgraph(request: Request, config: GatewayConfig): boolean {
-  const caller = callerOf(request);
+  return servesSubgraphTo(callerOf(request), config);
+}
+
+/** The same, for a caller already settled (the fast lane's): undefined is the open gateway's. */
+export function servesSubgraphTo(caller: Caller | undefined, config: GatewayConfig): boolean {
   return caller ? caller.principal.role === 'router' : isOpen(config);
 }
 
@@ -71,24 +76,7 @@ function withEntityCounts(document: DocumentNode, counts: ReadonlyMap<FieldNode,
   });
 }
 
-/**
- * Whether a document asks for `_entities` at all, once per document: yoga's parse cache hands the same document
- * object for the same text, so the usual request (no `_entities`) costs a WeakMap lookup instead of a walk.
- */
-const asksForEntities = new WeakMap<DocumentNode, boolean>();
-function hasEntities(document: DocumentNode): boolean {
-  let known = asksForEntities.get(document);
-  if (known === undefined) {
-    known = false;
-    visit(document, {
-      Field(node) {
-        if (node.name.value === '_entities') known = true;
-      },
-    });
-    asksForEntities.set(document, known);
-  }
-  return known;
-}
+const hasEntities = (document: DocumentNode) => fieldsAskedIn(document).has('_entities');
 
 /** `skipsStatic(document)`: a catalog document known at start-up to ask for no `_entities` (the lean path). */
 export function federationPlugins(

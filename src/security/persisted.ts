@@ -54,6 +54,11 @@ export function persistedIdOf(params: GraphQLParams & { documentId?: unknown }, 
     if (pq && pq.version === 1) id = pq.sha256Hash;
   }
   if (typeof id !== 'string' || id === '') return null;
+  return bareId(id);
+}
+
+/** A document id as the manifest keys it: bare hex, without the `sha256:` prefix clients may send. */
+export function bareId(id: string): string {
   return id.startsWith('sha256:') ? id.slice('sha256:'.length) : id;
 }
 

@@ -7,11 +7,12 @@
 // depends on the request (auth, scopes, vendor scope, the rate limit, variables and their coercion, the cost of page
 // sizes given as variables) runs as on the general path. A document that fails any static check is not prepared:
 // it takes the general path, which refuses it with the very same errors.
-import { Kind, parse, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createLRUCache, type Plugin } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import type { JitPlans } from '../execution/jit.js';
+import { fieldsAskedIn } from './fields.js';
 import { costDependsOnVariables, limitsOf, staticLimitRules } from './limits.js';
 import type { Manifest } from './persisted.js';
 import { countRootFields } from './rate-limit.js';
@@ -40,16 +41,6 @@ export interface PreparedCatalog {
   skipsStatic(document: DocumentNode): boolean;
 }
 
-function hasEntities(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Field(node) {
-      if (node.name.value === '_entities') found = true;
-    },
-  });
-  return found;
-}
-
 /**
  * Prepares one document text as start-up does for the catalog: undefined when it fails any static check for every
  * schema (the general path then refuses it with its own errors).
@@ -70,7 +61,7 @@ export function documentPreparer(config: GatewayConfig, schemas: readonly GraphQ
     const clean = new Set(schemas.filter((schema) => validate(schema, document, rules).length === 0));
     if (clean.size === 0) return undefined;
     const counts = new Map<string, number>();
-    const entities = hasEntities(document);
+    const entities = fieldsAskedIn(document).has('_entities');
     const prepared: PreparedDocument = {
       text,
       document,
