@@ -1,6 +1,7 @@
 // `npm run bench`: the gateway as `npm start` runs it (the start command is read from package.json, so the bench
 // follows it), against the vendor simulators in a process of their own (bench/simulators.ts, reached through the
-// vendor env vars as if they were real vendors), driven from this process by an undici load generator. Every
+// vendor env vars as if they were real vendors), driven from this process by a raw-socket load client (loadgen.ts:
+// the cheapest client that still checks every answer, so the machine's second core goes to the gateway). Every
 // scenario is measured beside the same vendor calls made directly (bench/direct.ts: the ceiling), in interleaved
 // rounds; the machine is shared and noisy, so only the ratios within one run mean anything.
 //
@@ -39,6 +40,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createDirect, type Env } from './direct.js';
+import { RawClient, rawRequest, type Expect } from './loadgen.js';
 import { analyzeProfile } from './profile.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
@@ -378,7 +380,7 @@ async function gcStats(url: string | undefined): Promise<Record<string, { s: num
   }
 }
 
-type Send = () => Promise<void>;
+type Send = () => Promise<unknown>;
 
 /** Closed loop: `connections` workers, each sending the next request as soon as its last one is answered. */
 async function closedLoop(
@@ -395,6 +397,7 @@ async function closedLoop(
   let measuring = false;
   const latencies: number[] = [];
   let errors = 0;
+  let reported = false;
   const workers = Array.from({ length: o.connections }, async () => {
     while (!stop) {
       const t = performance.now();
@@ -403,7 +406,9 @@ async function closedLoop(
         if (measuring) latencies.push(performance.now() - t);
       } catch (err) {
         if (measuring) errors++;
-        if (errors === 1 && measuring) console.error(`  error: ${(err as Error).message.slice(0, 300)}`);
+        // The first failure of a run is printed even in its warm-up: a wrong answer must never pass unseen.
+        if (!reported) console.error(`  error: ${(err as Error).message.slice(0, 300)}`);
+        reported = true;
       }
     }
   });
@@ -481,7 +486,9 @@ async function openLoop(send: Send, rate: number): Promise<{ p50: number; p99: n
     inflight.push(
       send().then(
         () => void latencies.push(performance.now() - due),
-        () => void errors++,
+        (err: Error) => {
+          if (errors++ === 0) console.error(`  error: ${err.message.slice(0, 300)}`);
+        },
       ),
     );
   }
@@ -566,7 +573,10 @@ const startedTree = tree(gwPid);
 console.log(`gateway tree: ${startedTree.map((p) => `${p.cmd.slice(0, 60)} (${mb(p.rssBytes)} MB)`).join(' | ')}`);
 console.log(`idle RSS after start: server ${mb(idle.serverRss)} MB, whole start command ${mb(idle.treeRss)} MB`);
 
+// undici for the checks (answers parsed and compared with direct's); the raw client for the load, which compares
+// each answer's bytes with the checked one.
 const pool = new Pool(gw.url, { connections: o.connections, pipelining: 1 });
+const load = new RawClient(gw.url, o.connections);
 const direct = await createDirect(sims.env);
 
 // The order W4 reads: the first DotZero order.
@@ -580,41 +590,95 @@ interface Prepared {
   gateway2?: Send;
   direct: Send;
 }
+interface Answer {
+  data: unknown;
+  raw: Buffer;
+}
 const pool2 = gw2 ? new Pool(gw2.url, { connections: o.connections, pipelining: 1 }) : undefined;
+const load2 = gw2 ? new RawClient(gw2.url, o.connections) : undefined;
+/** What the load must get from each gateway, per scenario: set by the checks below, before any load. */
+const expected = new Map<string, { gw?: Expect; gw2?: Expect }>();
+const expectOf = (name: string, which: 'gw' | 'gw2') => {
+  const e = expected.get(name)?.[which];
+  if (!e) throw new Error(`${name}: no checked answer to compare the load's answers with`);
+  return e;
+};
 const prepared: Prepared[] = scenarios.map((s) => {
   const body = JSON.stringify(
     s.persisted
       ? { documentId: idOf(s.query({ orderId: '' })), variables: s.persisted.variables({ orderId }) }
       : { query: s.query({ orderId }) },
   );
-  const ask = async (through = pool) => {
+  const ask = async (through = pool): Promise<Answer> => {
     const res = await through.request({
       method: 'POST',
       path: '/graphql',
       headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
       body,
     });
-    const json = (await res.body.json()) as { data?: unknown; errors?: unknown[] };
+    const raw = Buffer.from(await res.body.arrayBuffer());
+    const json = JSON.parse(raw.toString('utf8')) as { data?: unknown; errors?: unknown[] };
     if (res.statusCode !== 200 || json.errors)
       throw new Error(`${s.name} gateway ${res.statusCode}: ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
-    return json.data;
+    return { data: json.data, raw };
   };
+  const request = rawRequest(gw.url, API_KEY, body);
+  const request2 = gw2 ? rawRequest(gw2.url, API_KEY, body) : undefined;
   return {
     s,
-    gateway: async () => void (await ask()),
-    ...(pool2 ? { gateway2: async () => void (await ask(pool2)), ask2: () => ask(pool2) } : {}),
+    gateway: () => load.send(request, expectOf(s.name, 'gw')),
+    ...(pool2 ? { gateway2: () => load2!.send(request2!, expectOf(s.name, 'gw2')), ask2: () => ask(pool2) } : {}),
     // The lean handler would serialize its answer too.
     direct: async () => void JSON.stringify(await s.direct(direct, { orderUuid })),
     ask,
-  } as Prepared & { ask: () => Promise<unknown>; ask2?: () => Promise<unknown> };
+    request,
+    request2,
+  } as Prepared & {
+    ask: () => Promise<Answer>;
+    ask2?: () => Promise<Answer>;
+    request: Buffer;
+    request2?: Buffer;
+  };
 });
+
+/**
+ * How the load checks a scenario's answers: byte for byte against the checked answer, if a few more answers through
+ * the raw client are the same bytes (the scenarios only read, and request ids travel in a header, not the body);
+ * otherwise, said loudly, by a JSON parse and the same canonical comparison the checks make.
+ */
+async function expectationFor(name: string, client: RawClient, request: Buffer, checked: Answer): Promise<Expect> {
+  const SAMPLES = 5;
+  const differing: string[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const a = await client.fetch(request);
+    if (a.status !== 200)
+      throw new Error(`${name}: the raw client got status ${a.status}: ${a.body.toString().slice(0, 300)}`);
+    if (!a.body.equals(checked.raw)) differing.push(a.body.toString('utf8', 0, 200));
+  }
+  if (differing.length === 0) {
+    console.log(
+      `    load answers checked byte for byte against this answer (${checked.raw.length} bytes; ${SAMPLES} more through the raw client identical)`,
+    );
+    return checked.raw;
+  }
+  console.log(
+    `    ANSWER VARIES between requests (${differing.length} of ${SAMPLES} differ, first: ${differing[0]}): the load checks it by JSON parse`,
+  );
+  const want = canonical(checked.data);
+  return (body) => {
+    const json = JSON.parse(body.toString('utf8')) as { data?: unknown; errors?: unknown[] };
+    if (json.errors) return `errors: ${JSON.stringify(json.errors).slice(0, 300)}`;
+    return canonical(json.data) === want ? undefined : `answer differs: ${body.toString('utf8', 0, 300)}`;
+  };
+}
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 // Same answers, same vendor calls (per route, exactly: sequential, so no request of another query is counted).
 console.log('\nchecks (sequential, one query each way):');
-for (const p of prepared as (Prepared & { ask: () => Promise<unknown> })[]) {
+for (const p of prepared as (Prepared & { ask: () => Promise<Answer>; request: Buffer; request2?: Buffer })[]) {
   const c0 = await simCounts(sims.admin);
-  const g = await p.ask();
+  const checked = await p.ask();
+  const g = checked.data;
   const c1 = await simCounts(sims.admin);
   const d = await p.s.direct(direct, { orderUuid });
   const c2 = await simCounts(sims.admin);
@@ -629,15 +693,20 @@ for (const p of prepared as (Prepared & { ask: () => Promise<unknown> })[]) {
   if (!same) {
     console.log(`    gateway: ${canonical(g).slice(0, 400)}\n    direct:  ${canonical(d).slice(0, 400)}`);
   }
-  const ask2 = (p as { ask2?: () => Promise<unknown> }).ask2;
+  const expects: { gw?: Expect; gw2?: Expect } = {};
+  expected.set(p.s.name, expects);
+  expects.gw = await expectationFor(p.s.name, load, p.request, checked);
+  const ask2 = (p as { ask2?: () => Promise<Answer> }).ask2;
   if (ask2) {
     const c3 = await simCounts(sims.admin);
-    const g2 = await ask2();
+    const checked2 = await ask2();
+    const g2 = checked2.data;
     const c4 = await simCounts(sims.admin);
     const calls2 = routeDelta(c4.byRoute, c3.byRoute);
     console.log(
       `  ${p.s.name} gw2: vendor calls ${sum(calls2)}${canonical(calls2) === canonical(dRoutes) ? ' (same calls)' : ' — CALLS DIFFER'}; answers ${canonical(g2) === canonical(d) ? 'identical' : 'DIFFER'}`,
     );
+    expects.gw2 = await expectationFor(`${p.s.name} gw2`, load2!, p.request2!, checked2);
   }
 }
 
@@ -655,7 +724,7 @@ if (profile) {
   clearTimeout(toggle);
   process.kill(server.pid, 'SIGUSR2');
   console.log(
-    `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core, RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
+    `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core (load client ${fmt(run.driverCpu)}%), RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
   );
   await pool.close();
   const file = `${server.pid}.cpuprofile`;
@@ -775,11 +844,14 @@ console.log(
     'direct p50/p99 ms',
     '≈calls/query gw/direct',
     'gw CPU %',
+    'gw load client CPU %',
     'direct client CPU %',
     'sims CPU % gw/direct',
+    'machine CPU % gw/direct (of 200)',
     'max RSS MB server/tree',
     'gw scavenges/s, GC % of wall',
     'gw CPU ms/query (GC ms)',
+    'gw load client CPU ms/query',
     'direct client CPU ms/query',
   ].join(' | '),
 );
@@ -796,12 +868,16 @@ for (const p of prepared) {
       `${fmt(median(d.map((x) => x.p50)), 1)} / ${fmt(median(d.map((x) => x.p99)), 1)}`,
       `${fmt(median(g.map((x) => x.calls!)), 1)} / ${fmt(median(d.map((x) => x.calls!)), 1)}`,
       spread(g.map((x) => x.gwCpu!)),
+      spread(g.map((x) => x.driverCpu)),
       spread(d.map((x) => x.driverCpu)),
       `${fmt(median(g.map((x) => x.simCpu)))} / ${fmt(median(d.map((x) => x.simCpu)))}`,
+      // Near 200 on this 2-core machine: the machine, not the gateway, was the limit of that run.
+      `${fmt(median(g.map((x) => x.gwCpu! + x.driverCpu + x.simCpu)))} / ${fmt(median(d.map((x) => x.driverCpu + x.simCpu)))}`,
       `${mb(Math.max(...g.map((x) => x.maxServerRss!)))} / ${mb(Math.max(...g.map((x) => x.maxTreeRss!)))}`,
       `${fmt(median(g.map((x) => x.scavengesPerSecond ?? NaN)))}, ${fmt(median(g.map((x) => x.gcPercent ?? NaN)), 1)}`,
       // CPU time per query moves least with the machine's other load: the figure to compare between runs.
       `${fmt(median(g.map((x) => (x.gwCpu! * 10) / x.rps)), 2)} (${fmt(median(g.map((x) => ((x.gcPercent ?? NaN) * 10) / x.rps)), 2)})`,
+      fmt(median(g.map((x) => (x.driverCpu * 10) / x.rps)), 3),
       fmt(median(d.map((x) => (x.driverCpu * 10) / x.rps)), 2),
     ].join(' | '),
   );
@@ -882,6 +958,8 @@ if (o.openDuration > 0) {
 
 await pool.close();
 await pool2?.close();
+load.close();
+load2?.close();
 await direct.close();
 if (existsSync(gw.log)) {
   const errs = readFileSync(gw.log, 'utf8')
