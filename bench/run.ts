@@ -15,6 +15,8 @@
 //                                      of them (both: the first two), `--cache-ttl 250` for another TTL. Direct stays
 //                                      the unshared ceiling.
 //   npm run bench -- --soak --only W2 --duration 600     gateway only, 10 min: RSS over time, start/end/peak
+//   npm run bench -- --load-client undici      the gateway driven through undici with a JSON parse per answer (the
+//                                      bench's load client before loadgen.ts), to see what the load client costs
 //   BENCH_START="node dist/main.js" npm run bench      another start command; --node-options adds NODE_OPTIONS
 //   npm run bench -- --compare GATEWAY_LEAN_PERSISTED=false --only P1,P4   a second gateway with these settings,
 //                                      measured in the same rounds (here: the general path against the lean one)
@@ -91,7 +93,14 @@ const o = {
   /** Gateway only, one scenario, one long closed loop: RSS printed over time (start, end, peak), for flat memory. */
   soak: flag('soak'),
   rssEvery: Number(opt('rss-every', '30')),
+  /**
+   * The gateway side's load client: `raw` (loadgen.ts, bytes compared) or `undici` (a Pool and a JSON parse per
+   * answer, as the bench drove it before): to see what the load generator itself costs.
+   */
+  loadClient: opt('load-client', 'raw'),
 };
+if (!['raw', 'undici'].includes(o.loadClient))
+  throw new Error(`--load-client takes raw or undici, not ${o.loadClient}`);
 function settings(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of text.split(',').filter(Boolean)) {
@@ -626,8 +635,13 @@ const prepared: Prepared[] = scenarios.map((s) => {
   const request2 = gw2 ? rawRequest(gw2.url, API_KEY, body) : undefined;
   return {
     s,
-    gateway: () => load.send(request, expectOf(s.name, 'gw')),
-    ...(pool2 ? { gateway2: () => load2!.send(request2!, expectOf(s.name, 'gw2')), ask2: () => ask(pool2) } : {}),
+    gateway: o.loadClient === 'raw' ? () => load.send(request, expectOf(s.name, 'gw')) : () => ask(),
+    ...(pool2
+      ? {
+          gateway2: o.loadClient === 'raw' ? () => load2!.send(request2!, expectOf(s.name, 'gw2')) : () => ask(pool2),
+          ask2: () => ask(pool2),
+        }
+      : {}),
     // The lean handler would serialize its answer too.
     direct: async () => void JSON.stringify(await s.direct(direct, { orderUuid })),
     ask,
@@ -797,7 +811,7 @@ if (o.prewarm > 0) {
 const results = new Map<string, { gw: Run[]; gw2: Run[]; direct: Run[] }>();
 for (const p of prepared) results.set(p.s.name, { gw: [], gw2: [], direct: [] });
 console.log(
-  `\nclosed loop: ${o.rounds} rounds x ${prepared.length} scenarios, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s each (heavy ones W2, W3: max(${o.warmup}, 2) s + ${o.duration * o.heavyFactor} s)`,
+  `\nclosed loop: ${o.rounds} rounds x ${prepared.length} scenarios, ${o.connections} connections (gateway side: ${o.loadClient === 'raw' ? 'raw-socket client, answers compared byte for byte' : 'undici, answers JSON-parsed'}), ${o.warmup} s warm-up + ${o.duration} s each (heavy ones W2, W3: max(${o.warmup}, 2) s + ${o.duration * o.heavyFactor} s)`,
 );
 for (let r = 0; r < o.rounds; r++) {
   for (const p of prepared) {
