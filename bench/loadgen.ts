@@ -48,6 +48,8 @@ class Connection {
   constructor(
     private readonly host: string,
     private readonly port: number,
+    /** Back to the client's idle list: called before the request's promise settles. */
+    private readonly release: (c: Connection) => void,
   ) {}
 
   send(request: Buffer, pending: Pending) {
@@ -87,7 +89,9 @@ class Connection {
     socket.destroy();
     const p = this.pending;
     this.pending = undefined;
-    p?.reject(new Error(why + (this.head ? ' mid-answer' : '')));
+    if (!p) return;
+    this.release(this);
+    p.reject(new Error(why + (this.head ? ' mid-answer' : '')));
   }
 
   private onData(chunk: Buffer) {
@@ -146,6 +150,7 @@ class Connection {
 
   private finish(p: Pending) {
     this.pending = undefined;
+    this.release(this);
     this.lastUsed = performance.now();
     if (this.closeAfter) this.drop();
     const expect = p.expect;
@@ -181,7 +186,7 @@ export class RawClient {
   constructor(url: string, connections: number) {
     const u = new URL(url);
     for (let i = 0; i < connections; i++) {
-      const c = new Connection(u.hostname, Number(u.port));
+      const c = new Connection(u.hostname, Number(u.port), this.released);
       this.all.push(c);
       this.idle.push(c);
     }
@@ -204,22 +209,12 @@ export class RawClient {
   private exchange(request: Buffer, expect: Expect | undefined): Promise<{ status: number; body: Buffer }> {
     const c = this.idle.pop();
     if (!c) return new Promise<void>((r) => this.waiting.push(r)).then(() => this.exchange(request, expect));
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        this.idle.push(c);
-        this.waiting.shift()?.();
-      };
-      c.send(request, {
-        expect,
-        resolve: (a) => {
-          done();
-          resolve(a);
-        },
-        reject: (e) => {
-          done();
-          reject(e);
-        },
-      });
-    });
+    // No closure per request beyond the executor: the connection settles the promise and hands itself back.
+    return new Promise((resolve, reject) => c.send(request, { expect, resolve, reject }));
   }
+
+  private readonly released = (c: Connection) => {
+    this.idle.push(c);
+    this.waiting.shift()?.();
+  };
 }
