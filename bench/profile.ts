@@ -159,3 +159,56 @@ export function analyzeProfile(profile: CpuProfile, opts: { from?: number; to?: 
   for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 20)) lines.push(`  ${pc(v)}  ${k}`);
   return lines.join('\n');
 }
+
+interface HeapNode {
+  callFrame: Frame;
+  selfSize: number;
+  children: HeapNode[];
+}
+export interface HeapProfile {
+  head: HeapNode;
+}
+
+/**
+ * Bytes allocated by package, file and function, from a sampling heap profile that kept collected objects
+ * (`npm run bench -- --alloc W1`), per query when the number of queries is given. Built-ins without a script count
+ * for the nearest caller with one, as in analyzeProfile.
+ */
+export function analyzeAllocations(profile: HeapProfile, opts: { root: string; queries?: number }): string {
+  const cats = new Map<string, number>();
+  const files = new Map<string, number>();
+  const fns = new Map<string, number>();
+  let total = 0;
+  const walk = (node: HeapNode, charged: Frame | undefined) => {
+    const f = node.callFrame;
+    const own = f.url ? f : charged;
+    if (node.selfSize > 0) {
+      const cat = (own && categoryOf(own, opts.root)) ?? categoryOf(f, opts.root) ?? 'V8 / native (program)';
+      total += node.selfSize;
+      cats.set(cat, (cats.get(cat) ?? 0) + node.selfSize);
+      if (cat === 'ours' && own) {
+        const file = ours(own.url, opts.root);
+        files.set(file, (files.get(file) ?? 0) + node.selfSize);
+      }
+      const at = own ?? f;
+      const key = `${at.functionName || '(anonymous)'} ${at.url ? `${at.url.includes('node_modules') ? packageOf(at.url) : ours(at.url, opts.root)}:${at.lineNumber + 1}` : '(builtin)'}${own && own !== f ? ` [${f.functionName}]` : ''}`;
+      fns.set(key, (fns.get(key) ?? 0) + node.selfSize);
+    }
+    for (const c of node.children) walk(c, own);
+  };
+  walk(profile.head, undefined);
+  const q = opts.queries && opts.queries > 0 ? opts.queries : undefined;
+  const pc = (v: number) => `${((v / total) * 100).toFixed(1).padStart(5)}%`;
+  const kb = (v: number) =>
+    q ? `${(v / q / 1024).toFixed(1).padStart(7)} KB/query` : `${(v / 2 ** 20).toFixed(1)} MB`;
+  const lines = [
+    `allocated (sampled, collected objects included): ${(total / 2 ** 20).toFixed(0)} MB${q ? `, ${(total / q / 1024).toFixed(1)} KB per query over ${q} queries` : ''}`,
+  ];
+  for (const [k, v] of [...cats].sort((a, b) => b[1] - a[1]))
+    if (v / total >= 0.003) lines.push(`  ${pc(v)} ${kb(v)}  ${k}`);
+  lines.push('\nour files:');
+  for (const [k, v] of [...files].sort((a, b) => b[1] - a[1]).slice(0, 12)) lines.push(`  ${pc(v)} ${kb(v)}  ${k}`);
+  lines.push('\ntop allocating functions:');
+  for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 30)) lines.push(`  ${pc(v)} ${kb(v)}  ${k}`);
+  return lines.join('\n');
+}

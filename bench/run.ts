@@ -9,6 +9,7 @@
 //   npm run bench -- --quick           ~2.5 min
 //   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
 //   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
+//   npm run bench -- --alloc W1        allocation profile under W1 (garbage included): bytes per query by package, file, function
 //   npm run bench -- --sharing         the gateway sharing across requests: in-flight reads, the read cache and the
 //                                      response cache (SHARE_INFLIGHT_READS=true, READ_CACHE_TTL_MS=1000,
 //                                      RESPONSE_CACHE_TTL_MS=1000); `--sharing inflight|cache|responses|both` for one
@@ -43,7 +44,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { createDirect, type Env } from './direct.js';
 import { RawClient, rawRequest, type Expect } from './loadgen.js';
-import { analyzeProfile } from './profile.js';
+import { analyzeAllocations, analyzeProfile } from './profile.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
 // ---- options
@@ -74,7 +75,9 @@ const sharingEnv: Env =
         ...(['cache', 'both', 'all'].includes(sharing) ? { READ_CACHE_TTL_MS: String(cacheTtlMs) } : {}),
         ...(['responses', 'all'].includes(sharing) ? { RESPONSE_CACHE_TTL_MS: String(cacheTtlMs) } : {}),
       };
-const profile = opt('profile', '');
+// `--alloc W1`: the same window as --profile, sampling allocations instead of CPU time.
+const allocating = opt('alloc', '');
+const profile = opt('profile', '') || allocating;
 const o = {
   duration: Number(opt('duration', profile ? '10' : quick ? '2' : '5')),
   warmup: Number(opt('warmup', quick ? '0.5' : '1')),
@@ -557,6 +560,7 @@ if (Object.keys(o.env).length) console.log(`both gateways: ${JSON.stringify(o.en
 const gw = profile
   ? await startGateway(sims.env, work, `--import ${pathToFileURL(join(root, 'bench/cpu-profiler.mjs')).href}`, {
       BENCH_PROFILE_DIR: profDir,
+      ...(allocating ? { BENCH_PROFILE_KIND: 'alloc' } : {}),
       ...shared,
       ...sharingEnv,
     })
@@ -741,15 +745,16 @@ if (profile) {
     `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core (load client ${fmt(run.driverCpu)}%), RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
   );
   await pool.close();
-  const file = `${server.pid}.cpuprofile`;
+  const file = `${server.pid}.${allocating ? 'heapprofile' : 'cpuprofile'}`;
   for (let i = 0; i < 300 && !existsSync(join(profDir, file)); i++) await sleep(100);
   if (!existsSync(join(profDir, file))) throw new Error(`no ${file} in ${profDir}`);
   const outDir = join(root, 'bench/out');
   mkdirSync(outDir, { recursive: true });
-  const dest = join(outDir, `${p.s.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  const dest = join(outDir, `${p.s.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.${file.split('.')[1]}`);
   writeFileSync(dest, readFileSync(join(profDir, file)));
   console.log(`  profile: ${dest} (open in Chrome DevTools or speedscope)\n`);
-  console.log(analyzeProfile(JSON.parse(readFileSync(dest, 'utf8')), { root }));
+  const data = JSON.parse(readFileSync(dest, 'utf8'));
+  console.log(allocating ? analyzeAllocations(data, { root, queries: run.n }) : analyzeProfile(data, { root }));
   await direct.close();
   process.exit(0);
 }

@@ -27,8 +27,15 @@ export interface GlobalId {
   key: string;
 }
 
+// Every row of a list encodes its id: written through one scratch buffer, an id costs its string and nothing else
+// (a Buffer per id was a visible share of a list's garbage). UTF-8 takes at most 3 bytes per UTF-16 unit, so a text
+// of up to a third of the scratch always fits; longer ones (never seen: keys are short) take a buffer of their own.
+const scratch = Buffer.allocUnsafe(1536);
+
 export function encodeId(type: NodeType, vendor: Vendor, key: string): string {
-  return Buffer.from(`${type}:${vendor}:${key}`, 'utf8').toString('base64url');
+  const text = `${type}:${vendor}:${key}`;
+  if (text.length * 3 > scratch.length) return Buffer.from(text, 'utf8').toString('base64url');
+  return scratch.toString('base64url', 0, scratch.write(text, 0, 'utf8'));
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;

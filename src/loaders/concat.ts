@@ -21,18 +21,55 @@ export interface Edge<T> {
   node: T;
 }
 
-/** An edge whose cursor is encoded only when read: most queries select the nodes and never a cursor. */
+/**
+ * What every cursor of one page shares: the list's name and the query's fingerprint. The fingerprint (a sha256 of
+ * the query) is worked out only when a cursor is encoded or decoded: most queries read nodes and never a cursor.
+ */
+class PageCursors {
+  private known: string | undefined;
+  constructor(
+    readonly list: string,
+    private readonly fingerprintOf: string | (() => string),
+  ) {}
+
+  get fp(): string {
+    return (this.known ??= typeof this.fingerprintOf === 'string' ? this.fingerprintOf : this.fingerprintOf());
+  }
+
+  at(segment: number, offset: number): string {
+    return encodeCursor(this.list, this.fp, { segment, offset });
+  }
+}
+
+/** An edge whose cursor is encoded only when read. */
 class PagedEdge<T> implements Edge<T> {
   constructor(
     readonly node: T,
-    private readonly list: string,
-    private readonly fp: string,
+    private readonly cursors: PageCursors,
     private readonly segment: number,
     private readonly offset: number,
   ) {}
 
   get cursor(): string {
-    return encodeCursor(this.list, this.fp, { segment: this.segment, offset: this.offset });
+    return this.cursors.at(this.segment, this.offset);
+  }
+}
+
+/** pageInfo, whose two cursors are likewise encoded only when read. */
+class PagedInfo<T> {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly first: Edge<T> | undefined,
+    private readonly last: Edge<T> | undefined,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.first?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.last?.cursor ?? null;
   }
 }
 
@@ -60,15 +97,17 @@ export function checkFirst(first: number | null | undefined, fallback = DEFAULT_
 export async function pageOver<T>(
   segments: VendorSegment<T>[],
   list: string,
-  fp: string,
+  /** The query's fingerprint, or how to work it out when a cursor needs it. */
+  fp: string | (() => string),
   first: number,
   after: string | null | undefined,
   /** False when the caller did not ask for totalCount: the segments before the cursor are then not asked at all. */
   wantTotal = true,
 ): Promise<ConnectionPage<T>> {
+  const cursors = new PageCursors(list, fp);
   let start: Position = { segment: 0, offset: 0 };
   if (after) {
-    const pos = decodeCursor(after, list, fp, segments.length);
+    const pos = decodeCursor(after, list, cursors.fp, segments.length);
     start = { segment: pos.segment, offset: pos.offset + 1 };
   }
   const failures: UpstreamError[] = [];
@@ -88,29 +127,26 @@ export async function pageOver<T>(
   );
 
   const edges: Edge<T>[] = [];
-  let last: Position | undefined;
+  // Where the page ends (the position after its last edge); the start when it has none.
+  let nextSegment = start.segment;
+  let nextOffset = start.offset;
   for (let j = start.segment; j < segments.length && edges.length < first; j++) {
     const base = j === start.segment ? start.offset : 0;
     const items = windows[j]?.items ?? [];
     for (let i = 0; i < items.length && edges.length < first; i++) {
-      last = { segment: j, offset: base + i };
-      edges.push(new PagedEdge(items[i] as T, list, fp, j, base + i));
+      edges.push(new PagedEdge(items[i] as T, cursors, j, base + i));
+      nextSegment = j;
+      nextOffset = base + i + 1;
     }
   }
 
   const totals = windows.map((w) => w.total);
-  const from = last ? { segment: last.segment, offset: last.offset + 1 } : start;
-  let remaining = Math.max(0, (totals[from.segment] ?? 0) - from.offset);
-  for (let j = from.segment + 1; j < totals.length; j++) remaining += totals[j] ?? 0;
+  let remaining = Math.max(0, (totals[nextSegment] ?? 0) - nextOffset);
+  for (let j = nextSegment + 1; j < totals.length; j++) remaining += totals[j] ?? 0;
 
   return {
     edges,
-    pageInfo: {
-      hasNextPage: remaining > 0,
-      hasPreviousPage: start.segment > 0 || start.offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: new PagedInfo(remaining > 0, start.segment > 0 || start.offset > 0, edges[0], edges.at(-1)),
     totalCount: totals.reduce((a, b) => a + b, 0),
     failures: dedupeByVendor(failures),
   };

@@ -69,7 +69,7 @@ export function createLoaders(options: LoaderOptions) {
     const segments: VendorSegment<T>[] = chosen(args.vendors).flatMap((vendor) =>
       plan(reads(vendor), args.query).map((segment) => ({ vendor, segment })),
     );
-    const fp = fingerprint([args.query, segments.map((s) => `${s.vendor}/${s.segment.key}`)]);
+    const fp = () => fingerprint([args.query, segments.map((s) => `${s.vendor}/${s.segment.key}`)]);
     return pageOver(segments, list, fp, first, args.after, args.wantTotal ?? true);
   }
 

@@ -20,8 +20,10 @@ export interface TextOptions {
  * A string as sent, or a finite number written as one (ids and codes arrive as either). Not trimmed: no vendor's
  * reader ever trimmed, and a value shown back to the caller should be the vendor's own.
  */
-export function readText(value: unknown, options: TextOptions = {}): string | null {
-  if (typeof value === 'string') return value.length > 0 || options.keepEmpty === true ? value : null;
+export function readText(value: unknown, options?: TextOptions): string | null {
+  // `options` has no default object: this runs for every text field of every row, and a fresh `{}` per call was
+  // a visible share of a list's garbage.
+  if (typeof value === 'string') return value.length > 0 || options?.keepEmpty === true ? value : null;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }
@@ -40,13 +42,13 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * A finite number, from a number or a numeric string (surrounding white space allowed). Only the notation a
  * number has in JSON or JavaScript is read: "1,000" or "12abc" is null, never a guess at what was meant.
  */
-export function readNumber(value: unknown, options: NumberOptions = {}): number | null {
+export function readNumber(value: unknown, options?: NumberOptions): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value !== 'string') return null;
   const s = value.trim();
   // Number('') is 0, and an empty field is no number.
   if (s === '') return null;
-  if (options.nonDecimal !== true && !DECIMAL.test(s)) return null;
+  if (options?.nonDecimal !== true && !DECIMAL.test(s)) return null;
   const n = Number(s);
   // Decimal notation can still overflow ("1e999"): Infinity is no more a quantity from a string than from a number.
   return Number.isFinite(n) ? n : null;
