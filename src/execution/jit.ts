@@ -1,17 +1,34 @@
-// graphql-jit execution (GATEWAY_JIT=true): each document is compiled once per schema and operation into a
-// function, and queries and mutations run through that function instead of graphql-js's interpreter. Subscriptions
-// and anything the compiler refuses run through graphql-js as before. See README "Compiled execution" for what was
-// measured.
+// graphql-jit execution (GATEWAY_JIT, on by default): each document is compiled once per schema and operation into
+// a function, and queries and mutations run through that function instead of graphql-js's interpreter. Subscriptions
+// and anything the compiler refuses run through graphql-js as before. The answers are graphql-js's, byte for byte
+// (test/integration/jit.test.ts): variables are coerced by graphql-js, and each field error is rebuilt as graphql-js
+// builds it (below). See README "Known documents, compiled plans, workers" for what was measured.
 import {
   Kind,
   execute,
+  isAbstractType,
+  isObjectType,
+  locatedError,
+  typeFromAST,
+  getNamedType,
+  GraphQLError,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
+  type GraphQLNamedType,
 } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values.js';
+import { getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
 import { createRequire } from 'node:module';
 import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
@@ -21,10 +38,22 @@ type Jit = typeof import('graphql-jit');
 let loaded: Jit | undefined;
 const jitModule = (): Jit => (loaded ??= createRequire(import.meta.url)('graphql-jit') as Jit);
 
-type Compiled = { query: CompiledQuery; operation: OperationDefinitionNode } | null;
+interface Plan {
+  query: CompiledQuery;
+  operation: OperationDefinitionNode;
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  /** Whether any selection carries @skip/@include: then which nodes were collected depends on the variables. */
+  conditional: boolean;
+  /** Field nodes at a path without its list indexes: one set per runtime type that gives a different set. */
+  nodesAt: Map<string, readonly (readonly FieldNode[])[]>;
+}
+type Compiled = Plan | null;
 
 /** Compiled plans: schema -> document -> operation name (or '') -> plan; null where the compiler refused. */
 export class JitPlans {
+  // Held weakly by document: a plan lives as long as the document that yoga's parse cache (or the fast lane's
+  // prepared documents, both LRUs of 1000 texts) or the persisted catalog keeps, so client documents cannot grow it.
   private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Compiled>>>();
   /** Plans compiled and refused, and executions through a plan (what the tests and an operator can check). */
   readonly stats = { compiled: 0, refused: 0, runs: 0 };
@@ -47,7 +76,21 @@ export class JitPlans {
         (d): d is OperationDefinitionNode =>
           d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
       );
-      plan = isCompiledQuery(compiled) && operation ? { query: compiled, operation } : null;
+      plan =
+        isCompiledQuery(compiled) && operation && !serialWithMore(operation)
+          ? {
+              query: compiled,
+              operation,
+              schema,
+              fragments: new Map(
+                document.definitions
+                  .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+                  .map((d) => [d.name.value, d]),
+              ),
+              conditional: hasConditions(document),
+              nodesAt: new Map(),
+            }
+          : null;
       if (plan) this.stats.compiled++;
       else this.stats.refused++;
       // Operation names come from clients: a document's plans are bounded by its named operations, plus ''.
@@ -61,17 +104,190 @@ export class JitPlans {
     const plan = this.get(args.schema, args.document, args.operationName);
     if (!plan) return execute(args);
     const variables = args.variableValues ?? {};
+    let coerced: Record<string, unknown> = {};
     // graphql-js's coercion first: its errors name the input path (`input.quantity`, `v[1]`) where graphql-jit's
     // name only the last field, and clients act on that path. The compiled plan then reads the same raw values.
     if (plan.operation.variableDefinitions?.length) {
-      const coerced = getVariableValues(args.schema, plan.operation.variableDefinitions, variables, {
+      const result = getVariableValues(args.schema, plan.operation.variableDefinitions, variables, {
         maxErrors: 50,
       });
-      if (coerced.errors) return { errors: coerced.errors };
+      if (result.errors) return { errors: result.errors };
+      coerced = result.coerced;
     }
     this.stats.runs++;
-    return plan.query.query(args.rootValue, args.contextValue, variables) as ExecutionResult | Promise<ExecutionResult>;
+    const result = plan.query.query(args.rootValue, args.contextValue, variables) as
+      ExecutionResult | Promise<ExecutionResult>;
+    return result instanceof Promise
+      ? result.then((r) => asGraphqlJs(plan, r, coerced))
+      : asGraphqlJs(plan, result, coerced);
   };
+}
+
+/**
+ * A mutation of more than one root field stays on graphql-js: graphql-js stops at the first that fails (every
+ * mutation field is non-null, so its error nulls `data`), where graphql-jit's queue goes on and makes the writes
+ * after it. One root field, as clients send, runs compiled.
+ */
+const serialWithMore = (operation: OperationDefinitionNode): boolean =>
+  operation.operation === 'mutation' &&
+  (operation.selectionSet.selections.length !== 1 || operation.selectionSet.selections[0]?.kind !== Kind.FIELD);
+
+/**
+ * The result as graphql-js gives it: `errors` before `data` (clients compare bytes), and each field error built as
+ * graphql-js builds it, `locatedError(what the resolver threw, the field's nodes, path)`. graphql-jit's own errors
+ * are look-alikes without `nodes`, which our masking (errors.ts) rebuilds errors from, so they lost their locations;
+ * and where graphql-jit has no thrown error (a null for a non-null field), graphql-js has an Error, which masking
+ * treats as unexpected.
+ */
+function asGraphqlJs(plan: Plan, result: ExecutionResult, variables: Record<string, unknown>): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) => {
+    if (error.nodes || !error.path) return error;
+    const nodes = fieldNodesOf(plan, error, variables);
+    return locatedError(error.originalError ?? thrownFor(error.message), nodes, error.path);
+  });
+  const { data, extensions } = result;
+  return { errors, ...(data !== undefined ? { data } : {}), ...(extensions ? { extensions } : {}) };
+}
+
+/**
+ * What graphql-js would have caught where graphql-jit kept only a message: a null for a non-null field is a plain
+ * Error in graphql-js (completeValue throws one); a value a scalar or enum cannot serialize is the GraphQLError the
+ * serializer threw.
+ */
+const thrownFor = (message: string): Error =>
+  message.startsWith('Cannot return null for non-nullable field ') ? new Error(message) : new GraphQLError(message);
+
+/**
+ * The field nodes graphql-js gives the error at `error.path`: the nodes merged under the path's last response key,
+ * collected (as graphql-js collects them) through fragments whose type conditions match each object's runtime type.
+ * The runtime type is not in the error; where an abstract type leaves more than one candidate set, the one whose
+ * locations graphql-jit computed for this error (it compiles each concrete type apart) is it.
+ */
+function fieldNodesOf(
+  plan: Plan,
+  error: GraphQLError,
+  variables: Record<string, unknown>,
+): readonly FieldNode[] | undefined {
+  const keys = error.path!.filter((k): k is string => typeof k === 'string');
+  const cacheKey = keys.join('.');
+  let candidates = plan.conditional ? undefined : plan.nodesAt.get(cacheKey);
+  if (!candidates) {
+    candidates = walk(plan, keys, variables);
+    if (!plan.conditional) plan.nodesAt.set(cacheKey, candidates);
+  }
+  if (candidates.length <= 1) return candidates[0];
+  const wanted = JSON.stringify(error.locations ?? []);
+  return candidates.find((nodes) => JSON.stringify(locationsOf(nodes)) === wanted) ?? candidates[0];
+}
+
+const locationsOf = (nodes: readonly FieldNode[]) =>
+  nodes.flatMap((n) => (n.loc ? [{ line: n.loc.startToken.line, column: n.loc.startToken.column }] : []));
+
+function walk(plan: Plan, keys: readonly string[], variables: Record<string, unknown>): (readonly FieldNode[])[] {
+  const { schema, operation } = plan;
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  if (!root) return [];
+  // Each state: the selection sets of the field nodes reached so far, and the type of their objects.
+  let states: { sets: readonly SelectionSetNode[]; type: GraphQLNamedType }[] = [
+    { sets: [operation.selectionSet], type: root },
+  ];
+  let found: (readonly FieldNode[])[] = [];
+  for (const [i, key] of keys.entries()) {
+    found = [];
+    const next: typeof states = [];
+    for (const { sets, type } of states) {
+      const runtimeTypes: readonly GraphQLObjectType[] = isAbstractType(type)
+        ? schema.getPossibleTypes(type)
+        : isObjectType(type)
+          ? [type]
+          : [];
+      for (const runtime of runtimeTypes) {
+        const nodes = collect(plan, runtime, sets, key, variables);
+        const first = nodes[0];
+        if (!first || found.some((f) => sameNodes(f, nodes))) continue;
+        found.push(nodes);
+        if (i < keys.length - 1) {
+          const field = fieldDef(schema, runtime, first.name.value);
+          if (field)
+            next.push({
+              sets: nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+              type: getNamedType(field.type),
+            });
+        }
+      }
+    }
+    states = next;
+  }
+  return found;
+}
+
+const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]) =>
+  a.length === b.length && a.every((n, i) => n === b[i]);
+
+function fieldDef(schema: GraphQLSchema, parent: GraphQLObjectType, name: string) {
+  if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
+  if (parent === schema.getQueryType()) {
+    if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  }
+  return parent.getFields()[name];
+}
+
+/** graphql-js's collectFields for one response key: fields, inline fragments and each named fragment once. */
+function collect(
+  plan: Plan,
+  runtime: GraphQLObjectType,
+  sets: readonly SelectionSetNode[],
+  key: string,
+  variables: Record<string, unknown>,
+): FieldNode[] {
+  const nodes: FieldNode[] = [];
+  const visited = new Set<string>();
+  const visit = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (!included(selection, variables)) continue;
+      if (selection.kind === Kind.FIELD) {
+        if ((selection.alias ?? selection.name).value === key) nodes.push(selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (matches(plan.schema, selection.typeCondition, runtime)) visit(selection.selectionSet);
+      } else {
+        const name = selection.name.value;
+        if (visited.has(name)) continue;
+        visited.add(name);
+        const fragment = plan.fragments.get(name);
+        if (fragment && matches(plan.schema, fragment.typeCondition, runtime)) visit(fragment.selectionSet);
+      }
+    }
+  };
+  sets.forEach(visit);
+  return nodes;
+}
+
+function matches(
+  schema: GraphQLSchema,
+  condition: FragmentDefinitionNode['typeCondition'] | undefined,
+  runtime: GraphQLObjectType,
+): boolean {
+  if (!condition) return true;
+  const type = typeFromAST(schema, condition);
+  if (type === runtime) return true;
+  return !!type && isAbstractType(type) && schema.isSubType(type, runtime);
+}
+
+function included(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
+  if (!node.directives?.length) return true;
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+}
+
+function hasConditions(document: DocumentNode): boolean {
+  return /@(skip|include)\b/.test(document.loc?.source.body ?? '@skip');
 }
 
 /** Runs queries and mutations through graphql-jit; subscriptions keep graphql-js (yoga's subscribe is untouched). */
