@@ -7,6 +7,9 @@ import {
   Kind,
   execute,
   isAbstractType,
+  isLeafType,
+  isListType,
+  isNonNullType,
   isObjectType,
   locatedError,
   typeFromAST,
@@ -27,6 +30,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type GraphQLNamedType,
+  type GraphQLOutputType,
 } from 'graphql';
 import { getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
 import { createRequire } from 'node:module';
@@ -76,17 +80,21 @@ export class JitPlans {
         (d): d is OperationDefinitionNode =>
           d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
       );
+      const fragments = new Map(
+        document.definitions
+          .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+          .map((d) => [d.name.value, d]),
+      );
       plan =
-        isCompiledQuery(compiled) && operation && !serialWithMore(operation)
+        isCompiledQuery(compiled) &&
+        operation &&
+        !serialWithMore(operation) &&
+        !nullabilityDiffers(schema, fragments, operation)
           ? {
               query: compiled,
               operation,
               schema,
-              fragments: new Map(
-                document.definitions
-                  .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-                  .map((d) => [d.name.value, d]),
-              ),
+              fragments,
               conditional: hasConditions(document),
               nodesAt: new Map(),
             }
@@ -247,26 +255,121 @@ function collect(
   key: string,
   variables: Record<string, unknown>,
 ): FieldNode[] {
-  const nodes: FieldNode[] = [];
+  return collectAll(plan.schema, plan.fragments, runtime, sets, variables, key).get(key) ?? [];
+}
+
+/** graphql-js's collectFields: the field nodes by response key (only `only`'s, if given); no variables: all. */
+function collectAll(
+  schema: GraphQLSchema,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  runtime: GraphQLObjectType,
+  sets: readonly SelectionSetNode[],
+  variables: Record<string, unknown> | undefined,
+  only?: string,
+): Map<string, FieldNode[]> {
+  const byKey = new Map<string, FieldNode[]>();
   const visited = new Set<string>();
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
-      if (!included(selection, variables)) continue;
+      if (variables && !included(selection, variables)) continue;
       if (selection.kind === Kind.FIELD) {
-        if ((selection.alias ?? selection.name).value === key) nodes.push(selection);
+        const key = (selection.alias ?? selection.name).value;
+        if (only !== undefined && key !== only) continue;
+        const nodes = byKey.get(key);
+        if (nodes) nodes.push(selection);
+        else byKey.set(key, [selection]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (matches(plan.schema, selection.typeCondition, runtime)) visit(selection.selectionSet);
+        if (matches(schema, selection.typeCondition, runtime)) visit(selection.selectionSet);
       } else {
         const name = selection.name.value;
         if (visited.has(name)) continue;
         visited.add(name);
-        const fragment = plan.fragments.get(name);
-        if (fragment && matches(plan.schema, fragment.typeCondition, runtime)) visit(fragment.selectionSet);
+        const fragment = fragments.get(name);
+        if (fragment && matches(schema, fragment.typeCondition, runtime)) visit(fragment.selectionSet);
       }
     }
   };
   sets.forEach(visit);
-  return nodes;
+  return byKey;
+}
+
+/** Nullability of a field's type, list levels included: `[!]!` for `[Operation!]!`, `` for `Product`. */
+function nullabilityOf(type: GraphQLOutputType): string {
+  if (isNonNullType(type)) return `${nullabilityOf(type.ofType)}!`;
+  if (isListType(type)) return `[${nullabilityOf(type.ofType)}]`;
+  return '';
+}
+
+interface Shape {
+  nullability: string;
+  children: Map<string, Shape>;
+}
+
+/**
+ * Whether graphql-jit would null the wrong part of the answer for a null in a non-null field. Its null trimming
+ * (non-null.js) keeps one nullability tree per response key, merged over an abstract type's members, the last
+ * member's nullability winning: where one response key is a non-null field for one member and a nullable one for
+ * another (`... on DotZeroWorkOrder { x: operations { id } } ... on GenericMesWorkOrder { x: product { id } }`), a
+ * failure under the first nulls only `x` where graphql-js nulls the order. Such documents stay on graphql-js.
+ */
+function nullabilityDiffers(
+  schema: GraphQLSchema,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  operation: OperationDefinitionNode,
+): boolean {
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
+  if (!root) return false;
+  let differs = false;
+  // Builds the merged tree as graphql-jit does, noting where a key's nullability disagrees between members.
+  const shapeOf = (type: GraphQLNamedType, sets: readonly SelectionSetNode[]): Map<string, Shape> => {
+    const merged = new Map<string, Shape>();
+    const members: readonly GraphQLObjectType[] = isAbstractType(type)
+      ? schema.getPossibleTypes(type)
+      : isObjectType(type)
+        ? [type]
+        : [];
+    for (const member of members)
+      for (const [key, nodes] of collectAll(schema, fragments, member, sets, undefined)) {
+        const first = nodes[0];
+        const field = first && fieldDef(schema, member, first.name.value);
+        if (!field) continue;
+        const named = getNamedType(field.type);
+        const leaf = isLeafType(named);
+        const shape: Shape = {
+          nullability: nullabilityOf(field.type),
+          children: leaf
+            ? new Map()
+            : shapeOf(
+                named,
+                nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+              ),
+        };
+        const before = merged.get(key);
+        if (!before) merged.set(key, shape);
+        else {
+          if (before.nullability !== shape.nullability) differs = true;
+          mergeShapes(before.children, shape.children);
+        }
+      }
+    return merged;
+  };
+  const mergeShapes = (into: Map<string, Shape>, from: Map<string, Shape>) => {
+    for (const [key, shape] of from) {
+      const before = into.get(key);
+      if (!before) into.set(key, shape);
+      else {
+        if (before.nullability !== shape.nullability) differs = true;
+        mergeShapes(before.children, shape.children);
+      }
+    }
+  };
+  shapeOf(root, [operation.selectionSet]);
+  return differs;
 }
 
 function matches(
