@@ -37,7 +37,7 @@ import { createRequire } from 'node:module';
 import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
-// Loaded only when GATEWAY_JIT is on (the first JitPlans): a gateway without it carries none of the compiler.
+// Loaded with the first JitPlans: a gateway with GATEWAY_JIT=false carries none of the compiler.
 type Jit = typeof import('graphql-jit');
 let loaded: Jit | undefined;
 const jitModule = (): Jit => (loaded ??= createRequire(import.meta.url)('graphql-jit') as Jit);
@@ -56,8 +56,9 @@ type Compiled = Plan | null;
 
 /** Compiled plans: schema -> document -> operation name (or '') -> plan; null where the compiler refused. */
 export class JitPlans {
-  // Held weakly by document: a plan lives as long as the document that yoga's parse cache (or the fast lane's
-  // prepared documents, both LRUs of 1000 texts) or the persisted catalog keeps, so client documents cannot grow it.
+  // Held weakly by document: a plan lives as long as the document that yoga's parse cache (an LRU of 1024 texts),
+  // the fast lane's prepared documents (an LRU of 1000) or the persisted catalog keeps, so client documents cannot
+  // grow it. (graphql-jit's own memoised caches, which hold documents, serve only a resolve-info enricher: none here.)
   private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Compiled>>>();
   /** Plans compiled and refused, and executions through a plan (what the tests and an operator can check). */
   readonly stats = { compiled: 0, refused: 0, runs: 0 };
