@@ -69,7 +69,14 @@ export class JitPlans {
     if (!byDocument) this.bySchema.set(schema, (byDocument = new WeakMap()));
     let byName = byDocument.get(document);
     if (!byName) byDocument.set(document, (byName = new Map()));
-    const key = operationName ?? '';
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode =>
+        d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
+    );
+    // None named of several is graphql-js's error to give (the compiler refuses it too).
+    const operation = operations.length === 1 ? operations[0] : undefined;
+    // By the operation it runs: a request naming the only operation and one naming none share a plan.
+    const key = operation ? (operation.name?.value ?? '') : `?${operationName ?? ''}`;
     let plan = byName.get(key);
     if (plan === undefined) {
       const { compileQuery, isCompiledQuery } = this.jit;
@@ -77,10 +84,6 @@ export class JitPlans {
         // Stacks of field errors are never shown (errors.ts masks them) and capturing them is the costliest part.
         disablingCapturingStackErrors: true,
       });
-      const operation = document.definitions.find(
-        (d): d is OperationDefinitionNode =>
-          d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
-      );
       const fragments = new Map(
         document.definitions
           .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

@@ -253,6 +253,16 @@ const CASES: Case[] = [
     shows: ['"locations":[{"line":1,"column":70}]'],
   },
   {
+    name: 'two operations, one picked by name',
+    body: () => ({ query: 'query A { vendors { vendor } } query B { a: vendors { vendor } }', operationName: 'A' }),
+    shows: ['"data":{"vendors":['],
+  },
+  {
+    name: 'the same two operations, none named: refused (after a plan for A was made)',
+    body: () => ({ query: 'query A { vendors { vendor } } query B { a: vendors { vendor } }' }),
+    shows: ['Could not determine what operation to execute.'],
+  },
+  {
     name: 'node(id) through the Node interface and vendor-specific fragments, no error',
     body: () => ({
       query: `{ ${[...dz, ...gm, ...pb]

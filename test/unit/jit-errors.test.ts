@@ -66,6 +66,16 @@ describe('graphql-jit errors made graphql-js errors', () => {
     expect(plan('{ u { ... on A { x } ... on B { z { x } } } }')).not.toBeNull();
   });
 
+  it('one plan per operation: named or not when it is the only one; none for no name among several', () => {
+    const one = parse('query A { a { y } }');
+    expect(plans.get(schema, one, 'A')).toBe(plans.get(schema, one, null));
+    const two = parse('query A { a { y } } query B { bad }');
+    expect(plans.get(schema, two, 'A')?.operation.name?.value).toBe('A');
+    expect(plans.get(schema, two, 'B')?.operation.name?.value).toBe('B');
+    expect(plans.get(schema, two, null)).toBeNull();
+    expect(plans.get(schema, two, 'C')).toBeNull();
+  });
+
   it('known difference: where a non-null field and a nullable one both fail, the errors are the same but graphql-jit lists the nullable fields first', async () => {
     const { jit, js } = await both('{ items { x } }');
     const sorted = (text: string) => (JSON.parse(text).errors as unknown[]).map((e) => JSON.stringify(e)).sort();
