@@ -16,6 +16,20 @@ const GENERAL_PATH_TESTS = [
   'test/integration/log-capture.test.ts',
 ];
 
+// graphql-jit runs queries and mutations by default (GATEWAY_JIT). The tests of reads, writes, errors and faults, the
+// lane's byte-for-byte comparisons and federation run a second time, as project `graphql-js`, with GATEWAY_JIT=false,
+// so each of their assertions holds with either executor (test/integration/jit.test.ts compares the two directly).
+const GRAPHQL_JS_TESTS = [
+  'test/integration/first-hour.test.ts',
+  'test/integration/read-graph.test.ts',
+  'test/integration/security-hostile.test.ts',
+  'test/integration/faults.test.ts',
+  'test/integration/fast-lane.test.ts',
+  'test/integration/mutations.test.ts',
+  'test/integration/federation-entities.test.ts',
+  'test/integration/federation-supergraph.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module) builds. Node, and so yoga, loads the CJS one; Vite would pick the
@@ -37,6 +51,7 @@ export default defineConfig({
           env: { GATEWAY_LEAN_PERSISTED: 'false', GATEWAY_FAST_LANE: 'false' },
         },
       },
+      { extends: true, test: { name: 'graphql-js', include: GRAPHQL_JS_TESTS, env: { GATEWAY_JIT: 'false' } } },
     ],
   },
 });

@@ -62,9 +62,9 @@ const base: GatewayConfig = {
   ],
 };
 const WAYS: { name: string; config: Partial<GatewayConfig> }[] = [
-  { name: 'general path', config: { leanPersisted: false, fastLane: false } },
-  { name: 'lean path', config: { leanPersisted: true, fastLane: false } },
-  { name: 'fast lane', config: { leanPersisted: true, fastLane: true } },
+  { name: 'general path', config: { leanPersisted: false, fastLane: false, jit: false } },
+  { name: 'lean path', config: { leanPersisted: true, fastLane: false, jit: false } },
+  { name: 'fast lane', config: { leanPersisted: true, fastLane: true, jit: false } },
   { name: 'fast lane + jit', config: { leanPersisted: true, fastLane: true, jit: true } },
 ];
 const logger = createLogger(true, 'silent');

@@ -117,7 +117,7 @@ export interface GatewayConfig {
   leanPersisted?: boolean;
   /** Plain queries served without yoga's per-request pipeline (GATEWAY_FAST_LANE, execution/fast-lane.ts); on unless false. */
   fastLane?: boolean;
-  /** Queries and mutations run through graphql-jit's compiled plans (GATEWAY_JIT); off unless true. */
+  /** Queries and mutations run through graphql-jit's compiled plans (GATEWAY_JIT); on unless false. */
   jit?: boolean;
   /** Serving processes (WORKERS, node cluster); 1 unless set. More than one needs REDIS_URL. */
   workers?: number;
@@ -321,7 +321,7 @@ export function readConfig(env: Env = process.env): GatewayConfig {
     simulatorDeleteIntervalMs: int('SIMULATOR_DELETE_INTERVAL_MS', 0, 0, 3_600_000),
     subscriptionTicketTtlMs: int('SUBSCRIPTION_TICKET_TTL_MS', 30_000, 1_000, 600_000),
     leanPersisted: bool('GATEWAY_LEAN_PERSISTED', true),
-    jit: bool('GATEWAY_JIT', false),
+    jit: bool('GATEWAY_JIT', true),
     fastLane: bool('GATEWAY_FAST_LANE', true),
     workers: workersOf(int('WORKERS', 1, 1, 64), redisUrl),
     shareInflightReads: bool('SHARE_INFLIGHT_READS', false),

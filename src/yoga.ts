@@ -103,7 +103,7 @@ export interface Gateway {
   sharing: ReadSharing;
   /** The catalog documents prepared at start-up for the lean path; undefined with GATEWAY_LEAN_PERSISTED=false. */
   prepared: PreparedCatalog | undefined;
-  /** Compiled plans, with GATEWAY_JIT. */
+  /** Compiled plans, unless GATEWAY_JIT=false. */
   jit: JitPlans | undefined;
   close(): Promise<void>;
 }
@@ -155,7 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // With Redis, what replicas must agree on lives there; without it, in this process.
   const idempotency = redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore(config.idempotencyTtlMs);
   const locks = redis ? new RedisKeyedLock(redis) : new KeyedLock();
-  const jit = config.jit ? new JitPlans() : undefined;
+  const jit = config.jit !== false ? new JitPlans() : undefined;
   const security: SecurityOptions = {
     config,
     logger,

@@ -93,15 +93,14 @@ export function prepareCatalog(manifest: Manifest, prepare: Prepare, jit?: JitPl
     const prepared = prepare(text);
     if (!prepared) continue;
     const { document, clean } = prepared;
-    if (jit) {
-      const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-      for (const schema of clean)
-        for (const d of operations) {
-          if (d.operation === 'subscription') continue;
+    // Plans for the first schema the document is clean for (the API's, for clients), each operation once (a
+    // request naming none gets the same plan); the subgraph's, for routers, compile at their first request. Each
+    // plan is memory held from start-up (README, "Known documents, compiled plans, workers").
+    const [schema] = clean;
+    if (jit && schema) {
+      for (const d of document.definitions)
+        if (d.kind === Kind.OPERATION_DEFINITION && d.operation !== 'subscription')
           jit.get(schema, document, d.name?.value ?? null);
-          // Requests by documentId usually name no operation: the plan for none is the same one, under ''.
-          if (operations.length === 1) jit.get(schema, document, null);
-        }
     }
     byId.set(id, prepared);
     byText.set(text, prepared);

@@ -47,8 +47,9 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     persistedDocumentsFile: 'src/generated/persisted-documents.json',
     maxBodyBytes: 100_000,
     shutdownGraceMs: 10_000,
-    // The whole suite runs both ways in `npm test` (vitest.config.ts): with graphql-js and with graphql-jit.
-    ...(process.env.GATEWAY_JIT === 'true' ? { jit: true } : {}),
+    // graphql-jit by default, as `npm start` serves; `npm test` runs a share of the suite again with graphql-js
+    // (vitest project `graphql-js`, vitest.config.ts).
+    ...(process.env.GATEWAY_JIT === 'false' ? { jit: false } : {}),
     // The persisted-operation tests run both ways (vitest.config.ts): by the lean path (the default) and without it.
     ...(process.env.GATEWAY_LEAN_PERSISTED === 'false' ? { leanPersisted: false } : {}),
     // And with the fast lane (the default) and without it: every request through yoga's pipeline.
