@@ -122,6 +122,11 @@ export interface SimServer {
    * then reached the client: the ground truth of what happened, for the soak's reconciliation.
    */
   onHandled: ((key: string, rawBody: string, status: number, path: string) => void) | undefined;
+  /**
+   * Resolves once no request is being handled: a test that gave up on a slowed request waits for it here, rather
+   * than for a guessed time, before the next test's counts and rate limits start.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -248,6 +253,7 @@ export async function startSimServer(
 
   const hung = new Set<ServerResponse>();
   const sim = { onHandled: undefined as SimServer['onHandled'] };
+  let handling = 0;
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
@@ -277,114 +283,122 @@ export async function startSimServer(
       void (async () => {
         const rawBody = Buffer.concat(chunks).toString('utf8');
         if (isAdmin) return admin(req, res, url, rawBody);
-        bump(key);
-        const simReq: SimRequest = {
-          method,
-          path: url.pathname,
-          params,
-          query: url.searchParams,
-          headers: req.headers,
-          rawBody,
-          json() {
-            if (rawBody.trim() === '') return undefined;
-            try {
-              return JSON.parse(rawBody);
-            } catch {
-              throw new SimHttpError({
-                status: 400,
-                body: { error: { code: 'BAD_REQUEST', message: 'Body is not JSON' } },
-              });
-            }
-          },
-        };
-        if (faulty) {
-          const delay = (faults.latencyMs ?? 0) + (faults.latencyJitterMs ? Math.random() * faults.latencyJitterMs : 0);
-          if (delay > 0) await sleep(delay);
-          if (faults.hang) {
-            mark('hang');
-            hung.add(res);
-            res.on('close', () => hung.delete(res));
-            return;
-          }
-          if (faults.reset) {
-            mark('reset');
-            req.socket.destroy();
-            return;
-          }
-          if (faults.burst429 && faults.burst429.count > 0) {
-            faults.burst429.count--;
-            mark('burst429');
-            await send(res, {
-              status: 429,
-              body: { error: { code: 'RATE_LIMITED', message: 'Too many requests' } },
-              headers: { 'retry-after': String(faults.burst429.retryAfterSeconds) },
-            });
-            return;
-          }
-          if (faults.status && (faults.errorRate === undefined || Math.random() < faults.errorRate)) {
-            mark(`status:${faults.status}`);
-            await send(res, {
-              status: faults.status,
-              raw: faults.statusBody ?? '{"error":"simulated fault"}',
-              headers: { 'content-type': 'application/json', ...(faults.statusHeaders ?? {}) },
-            });
-            return;
-          }
-          const routeStatus = route ? faults.routeStatus?.[route.key] : undefined;
-          if (routeStatus) {
-            mark(`routeStatus:${routeStatus}`);
-            await send(res, {
-              status: routeStatus,
-              raw: '{"error":"simulated fault"}',
-              headers: { 'content-type': 'application/json' },
-            });
-            return;
-          }
-          if (faults.garbage) {
-            mark('garbage');
-            await send(res, {
-              status: 200,
-              raw: '<html>502 Bad Gateway</html> not json',
-              headers: { 'content-type': 'application/json' },
-            });
-            return;
-          }
-          const queued = faults.next?.shift();
-          if (queued) {
-            await send(res, queued);
-            return;
-          }
-        }
-        let out: SimResponse;
+        handling++;
         try {
-          out = route
-            ? await route.handler(simReq)
-            : (options.notFound?.(simReq) ?? {
-                status: 404,
-                body: { error: { code: 'NOT_FOUND', message: 'No such route' } },
-              });
-        } catch (err) {
-          out =
-            err instanceof SimHttpError
-              ? err.response
-              : { status: 500, body: { error: { code: 'INTERNAL', message: 'simulator failure' } } };
+          await handle(rawBody);
+        } finally {
+          handling--;
         }
-        if (method !== 'GET' && out.status >= 200 && out.status < 300)
-          sim.onHandled?.(key, rawBody, out.status, url.pathname);
-        if (faulty && faults.hangAfterHandler) {
-          mark('hangAfterHandler');
+      })();
+    });
+    const handle = async (rawBody: string) => {
+      bump(key);
+      const simReq: SimRequest = {
+        method,
+        path: url.pathname,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        json() {
+          if (rawBody.trim() === '') return undefined;
+          try {
+            return JSON.parse(rawBody);
+          } catch {
+            throw new SimHttpError({
+              status: 400,
+              body: { error: { code: 'BAD_REQUEST', message: 'Body is not JSON' } },
+            });
+          }
+        },
+      };
+      if (faulty) {
+        const delay = (faults.latencyMs ?? 0) + (faults.latencyJitterMs ? Math.random() * faults.latencyJitterMs : 0);
+        if (delay > 0) await sleep(delay);
+        if (faults.hang) {
+          mark('hang');
           hung.add(res);
           res.on('close', () => hung.delete(res));
           return;
         }
-        if (faulty && faults.resetAfterHandler) {
-          mark('resetAfterHandler');
+        if (faults.reset) {
+          mark('reset');
           req.socket.destroy();
           return;
         }
-        await send(res, out, faulty);
-      })();
-    });
+        if (faults.burst429 && faults.burst429.count > 0) {
+          faults.burst429.count--;
+          mark('burst429');
+          await send(res, {
+            status: 429,
+            body: { error: { code: 'RATE_LIMITED', message: 'Too many requests' } },
+            headers: { 'retry-after': String(faults.burst429.retryAfterSeconds) },
+          });
+          return;
+        }
+        if (faults.status && (faults.errorRate === undefined || Math.random() < faults.errorRate)) {
+          mark(`status:${faults.status}`);
+          await send(res, {
+            status: faults.status,
+            raw: faults.statusBody ?? '{"error":"simulated fault"}',
+            headers: { 'content-type': 'application/json', ...(faults.statusHeaders ?? {}) },
+          });
+          return;
+        }
+        const routeStatus = route ? faults.routeStatus?.[route.key] : undefined;
+        if (routeStatus) {
+          mark(`routeStatus:${routeStatus}`);
+          await send(res, {
+            status: routeStatus,
+            raw: '{"error":"simulated fault"}',
+            headers: { 'content-type': 'application/json' },
+          });
+          return;
+        }
+        if (faults.garbage) {
+          mark('garbage');
+          await send(res, {
+            status: 200,
+            raw: '<html>502 Bad Gateway</html> not json',
+            headers: { 'content-type': 'application/json' },
+          });
+          return;
+        }
+        const queued = faults.next?.shift();
+        if (queued) {
+          await send(res, queued);
+          return;
+        }
+      }
+      let out: SimResponse;
+      try {
+        out = route
+          ? await route.handler(simReq)
+          : (options.notFound?.(simReq) ?? {
+              status: 404,
+              body: { error: { code: 'NOT_FOUND', message: 'No such route' } },
+            });
+      } catch (err) {
+        out =
+          err instanceof SimHttpError
+            ? err.response
+            : { status: 500, body: { error: { code: 'INTERNAL', message: 'simulator failure' } } };
+      }
+      if (method !== 'GET' && out.status >= 200 && out.status < 300)
+        sim.onHandled?.(key, rawBody, out.status, url.pathname);
+      if (faulty && faults.hangAfterHandler) {
+        mark('hangAfterHandler');
+        hung.add(res);
+        res.on('close', () => hung.delete(res));
+        return;
+      }
+      if (faulty && faults.resetAfterHandler) {
+        mark('resetAfterHandler');
+        req.socket.destroy();
+        return;
+      }
+      await send(res, out, faulty);
+    };
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -409,6 +423,9 @@ export async function startSimServer(
     },
     set onHandled(fn) {
       sim.onHandled = fn;
+    },
+    async settled() {
+      while (handling > 0) await sleep(10);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -52,6 +52,8 @@ export interface GenericMesSimulator extends SimulatorBase {
   apiKey: string;
   /** At most this many requests per rolling minute, then 429 with Retry-After; undefined: unlimited. */
   setRateLimit(perMinute: number | undefined): void;
+  /** Resolves once no request is being handled (the harness's `settled`). */
+  settled(): Promise<void>;
   /** Where signed webhooks go (every change made through the API, and changeOrder's); undefined: none sent. */
   setWebhook(target: { url: string; secret: string } | undefined): void;
   /** Webhook deliveries answered with a 2xx. */

@@ -77,6 +77,7 @@ export async function startGenericMesSimulator(
     apiUrl: `${server.origin}${BASE_PATH}`,
     apiKey,
     setRateLimit: (perMinute) => limiter.set(perMinute),
+    settled: () => server.settled(),
     setWebhook(target) {
       webhooks.target = target;
     },
