@@ -33,14 +33,33 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { getDirectiveValues, getVariableValues } from 'graphql/execution/values.js';
-import { createRequire } from 'node:module';
+import { Module, createRequire } from 'node:module';
 import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
 // Loaded with the first JitPlans: a gateway with GATEWAY_JIT=false carries none of the compiler.
 type Jit = typeof import('graphql-jit');
 let loaded: Jit | undefined;
-const jitModule = (): Jit => (loaded ??= createRequire(import.meta.url)('graphql-jit') as Jit);
+const jitModule = (): Jit => {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  // graphql-jit requires fast-json-stringify (and with it ajv: about 150 modules, some 5 MB of idle memory) when it
+  // loads, for one option, `customJSONSerializer`, which the gateway never sets. A stand-in takes its place in the
+  // module cache; should it ever be called, it loads the real module and hands over to it.
+  const fromJit = createRequire(require.resolve('graphql-jit'));
+  const path = fromJit.resolve('fast-json-stringify');
+  if (!require.cache[path]) {
+    const standIn = new Module(path);
+    standIn.filename = path;
+    standIn.loaded = true;
+    standIn.exports = (...args: unknown[]): unknown => {
+      delete require.cache[path];
+      return (fromJit('fast-json-stringify') as (...a: unknown[]) => unknown)(...args);
+    };
+    require.cache[path] = standIn;
+  }
+  return (loaded = require('graphql-jit') as Jit);
+};
 
 interface Plan {
   query: CompiledQuery;

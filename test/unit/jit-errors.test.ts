@@ -84,3 +84,18 @@ describe('graphql-jit errors made graphql-js errors', () => {
     expect(jit).not.toBe(js);
   });
 });
+
+describe('the fast-json-stringify stand-in', () => {
+  it('keeps ajv unloaded with graphql-jit, and hands over to the real module when called', async () => {
+    const { createRequire } = await import('node:module');
+    new JitPlans();
+    const require = createRequire(import.meta.url);
+    const fromJit = createRequire(require.resolve('graphql-jit'));
+    const loadedAjv = () => Object.keys(require.cache).some((k) => /[\\/]ajv[\\/]/.test(k));
+    expect(loadedAjv()).toBe(false);
+    const build = fromJit('fast-json-stringify') as (schema: object) => (value: unknown) => string;
+    const stringify = build({ type: 'object', properties: { n: { type: 'integer' } } });
+    expect(stringify({ n: 3, other: 'dropped' })).toBe('{"n":3}');
+    expect(loadedAjv()).toBe(true);
+  });
+});
