@@ -9,45 +9,39 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 
 const dir = process.env.BENCH_PROFILE_DIR;
-const alloc = process.env.BENCH_PROFILE_KIND === 'alloc';
-if (dir && alloc) {
-  let session;
-  process.on('SIGUSR2', () => {
-    if (!session) {
-      session = new Session();
-      session.connect();
-      session.post('HeapProfiler.enable', () =>
-        session.post('HeapProfiler.startSampling', {
-          samplingInterval: 4096,
-          includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
-        }),
-      );
-      return;
-    }
-    session.post('HeapProfiler.stopSampling', (err, result) => {
-      const file = join(dir, `${process.pid}.heapprofile`);
-      if (!err) {
-        writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
-        renameSync(`${file}.tmp`, file);
+const kind =
+  process.env.BENCH_PROFILE_KIND === 'alloc'
+    ? {
+        file: 'heapprofile',
+        start: (session) =>
+          session.post('HeapProfiler.enable', () =>
+            session.post('HeapProfiler.startSampling', {
+              samplingInterval: 4096,
+              includeObjectsCollectedByMajorGC: true,
+              includeObjectsCollectedByMinorGC: true,
+            }),
+          ),
+        stop: 'HeapProfiler.stopSampling',
       }
-      session.disconnect();
-      session = undefined;
-    });
-  });
-} else if (dir) {
+    : {
+        file: 'cpuprofile',
+        start: (session) =>
+          session.post('Profiler.enable', () =>
+            session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')),
+          ),
+        stop: 'Profiler.stop',
+      };
+if (dir) {
   let session;
   process.on('SIGUSR2', () => {
     if (!session) {
       session = new Session();
       session.connect();
-      session.post('Profiler.enable', () =>
-        session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start')),
-      );
+      kind.start(session);
       return;
     }
-    session.post('Profiler.stop', (err, result) => {
-      const file = join(dir, `${process.pid}.cpuprofile`);
+    session.post(kind.stop, (err, result) => {
+      const file = join(dir, `${process.pid}.${kind.file}`);
       if (!err) {
         writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
         renameSync(`${file}.tmp`, file);

@@ -215,14 +215,16 @@ function fieldNodesOf(
 const locationsOf = (nodes: readonly FieldNode[]) =>
   nodes.flatMap((n) => (n.loc ? [{ line: n.loc.startToken.line, column: n.loc.startToken.column }] : []));
 
+const rootTypeOf = (schema: GraphQLSchema, operation: OperationDefinitionNode) =>
+  operation.operation === 'mutation'
+    ? schema.getMutationType()
+    : operation.operation === 'subscription'
+      ? schema.getSubscriptionType()
+      : schema.getQueryType();
+
 function walk(plan: Plan, keys: readonly string[], variables: Record<string, unknown>): (readonly FieldNode[])[] {
   const { schema, operation } = plan;
-  const root =
-    operation.operation === 'mutation'
-      ? schema.getMutationType()
-      : operation.operation === 'subscription'
-        ? schema.getSubscriptionType()
-        : schema.getQueryType();
+  const root = rootTypeOf(schema, operation);
   if (!root) return [];
   // Each state: the selection sets of the field nodes reached so far, and the type of their objects.
   let states: { sets: readonly SelectionSetNode[]; type: GraphQLNamedType }[] = [
@@ -340,12 +342,7 @@ function nullabilityDiffers(
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
 ): boolean {
-  const root =
-    operation.operation === 'mutation'
-      ? schema.getMutationType()
-      : operation.operation === 'subscription'
-        ? schema.getSubscriptionType()
-        : schema.getQueryType();
+  const root = rootTypeOf(schema, operation);
   if (!root) return false;
   let differs = false;
   // Builds the merged tree as graphql-jit does, noting where a key's nullability disagrees between members.
