@@ -4,17 +4,11 @@
 import type { SharedTokenStore } from './shared-token.js';
 import type { ReadSharing, ShareTag } from './sharing.js';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  ExponentialBackoff,
-  TaskCancelledError,
-  type IBackoff,
-  type IBackoffFactory,
-} from 'cockatiel';
+import { BrokenCircuitError, ExponentialBackoff, type IBackoff, type IBackoffFactory } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import type { Vendor } from '../domain/model.js';
 import {
+  SLOTS_FULL,
   VendorGuard,
   credentialFailures,
   localRefusals,
@@ -229,7 +223,7 @@ export class VendorHttp {
 
   /** Breaker, then bulkhead (an open circuit refuses without queueing), then the authorized exchange. */
   private async guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    const inner = () => this.bulkheaded(req, deadline);
+    const inner = () => this.slotted(req, deadline);
     const breaker = this.guard.breaker;
     if (!breaker) return inner();
     try {
@@ -247,44 +241,20 @@ export class VendorHttp {
     }
   }
 
-  private bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    // A call that finds a free slot runs at once: the bulkhead can neither refuse nor cancel it.
-    if (this.guard.bulkhead.executionSlots > 0) return this.guard.bulkhead.execute(() => this.inSlot(req, deadline));
-    return this.queued(req, deadline);
-  }
-
-  /** A call that waits for a slot: no longer than its deadline. */
-  private async queued(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+  /**
+   * The exchange in a bulkhead slot: one taken at once when free, otherwise waited for (first come, first served)
+   * no longer than the call's deadline, or refused unsent when the queue is full too.
+   */
+  private async slotted(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const guard = this.guard;
-    // When it gives up, its queue entry is cancelled (the bulkhead then skips it without running it). The bulkhead
-    // reads only `aborted` of the signal it is given (when the call's turn comes), so a flag does.
-    const cancel = { aborted: false };
-    let timer: NodeJS.Timeout | undefined;
-    guard.queued++;
-    let counted = true;
-    const uncount = () => {
-      if (counted) guard.queued--;
-      counted = false;
-    };
-    const run = guard.bulkhead.execute(() => {
-      uncount();
-      return this.inSlot(req, deadline);
-    }, cancel as AbortSignal);
-    try {
-      const waited = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => {
-            cancel.aborted = true;
-            reject(this.deadlineError(req, true));
-          },
-          // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time, and timers
-          // of equal duration share one list (each fractional duration made a list of its own).
-          Math.max(0, Math.ceil(deadline - performance.now())),
-        );
-      });
-      return await Promise.race([run, waited]);
-    } catch (err) {
-      if (err instanceof BulkheadRejectedError) {
+    const slots = guard.slots;
+    if (!slots.tryTake()) {
+      guard.queued++;
+      try {
+        await slots.wait(deadline);
+      } catch (why) {
+        if (why !== SLOTS_FULL) throw this.deadlineError(req, true);
+        guard.stats.bulkheadRejections++;
         throw refusal(
           new UpstreamError(
             this.vendor,
@@ -295,26 +265,21 @@ export class VendorHttp {
             },
           ),
         );
+      } finally {
+        guard.queued--;
       }
-      if (err instanceof TaskCancelledError) throw this.deadlineError(req, true);
-      throw err;
-    } finally {
-      uncount();
-      if (timer) clearTimeout(timer);
-      run.catch(() => undefined);
     }
-  }
-
-  /** The exchange, in a bulkhead slot. */
-  private async inSlot(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
-    if (performance.now() >= deadline) throw this.deadlineError(req, true);
-    const guard = this.guard;
-    guard.inFlight++;
     try {
-      return await this.sendAuthorized(req, deadline);
+      // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
+      if (performance.now() >= deadline) throw this.deadlineError(req, true);
+      guard.inFlight++;
+      try {
+        return await this.sendAuthorized(req, deadline);
+      } finally {
+        guard.inFlight--;
+      }
     } finally {
-      guard.inFlight--;
+      slots.release();
     }
   }
 
@@ -335,7 +300,15 @@ export class VendorHttp {
 
   private async sendAuthorized(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const auth = this.options.auth;
-    const credential = auth ? await credentialStep(auth.authorization()) : undefined;
+    let credential: string | undefined;
+    if (auth !== undefined) {
+      // credentialStep's marking, without its extra promise on every call.
+      try {
+        credential = await auth.authorization();
+      } catch (err) {
+        throw credentialFailure(err);
+      }
+    }
     const first = await this.send(req, credential, deadline);
     if (first.status !== 401 || !auth || credential === undefined) return this.check(req, first);
     // A 401 means the vendor did not act on the request, so even a write may be sent again once with a fresh
@@ -730,9 +703,13 @@ const NOT_CONNECTED = new Set([
 /** A credential step's failure is marked as one (the read retry leaves it alone). */
 function credentialStep<T>(step: Promise<T>): Promise<T> {
   return step.catch((err: unknown) => {
-    if (typeof err === 'object' && err !== null) credentialFailures.add(err);
-    throw err;
+    throw credentialFailure(err);
   });
+}
+
+function credentialFailure(err: unknown): unknown {
+  if (typeof err === 'object' && err !== null) credentialFailures.add(err);
+  return err;
 }
 
 function traced(header: string | undefined, value: string | undefined): string {
