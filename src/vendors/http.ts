@@ -171,12 +171,42 @@ export class VendorHttp {
     return this.call(req);
   }
 
+  /**
+   * One logical call: a read is tried again on what `retries` accepts, at most `policy.retries` times; a write is
+   * sent once. The waits between attempts are cut to the deadline (see RetryAfterBackoff); an attempt that would
+   * start after it is not made, and the last attempt's error stands. The retry loop and the breaker's refusal live
+   * here, in the call's one async function, not in layers of their own (each was a promise and a microtask more on
+   * every vendor call).
+   */
   private async call(req: HttpRequest): Promise<HttpResponse> {
     const deadline = performance.now() + this.policy.timeoutMs;
     this.guard.budget.call();
     this.guard.stats.calls++;
     try {
-      return await (req.idempotent ? this.retried(req, deadline) : this.guarded(req, deadline));
+      let last: unknown;
+      let backoff: IBackoff<RetryContext> | undefined;
+      for (let attempt = 0; ; attempt++) {
+        let error: unknown;
+        try {
+          if (req.idempotent && performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
+          try {
+            return await this.guarded(req, deadline);
+          } catch (err) {
+            last = err instanceof BrokenCircuitError ? this.circuitOpen() : err;
+            throw last;
+          }
+        } catch (err) {
+          if (!req.idempotent || !this.retries(err)) throw err;
+          error = err;
+        }
+        if (attempt >= this.policy.retries) throw error;
+        const context: RetryContext = { error, deadline };
+        backoff = backoff ? backoff.next(context) : this.backoff.next(context);
+        const wait = delay(backoff.duration);
+        this.guard.budget.spend();
+        this.guard.stats.retries++;
+        await wait;
+      }
     } catch (err) {
       if (err instanceof UpstreamError && err.vendor === this.vendor) {
         // A refusal of what was asked (404, 409, 422) is the vendor working: not a health problem.
@@ -189,56 +219,22 @@ export class VendorHttp {
     }
   }
 
-  /**
-   * A read, tried again on what `retries` accepts, at most `policy.retries` times. The waits between attempts are
-   * cut to the deadline (see RetryAfterBackoff); an attempt that would start after it is not made, and the last
-   * attempt's error stands.
-   */
-  private async retried(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    let last: unknown;
-    let backoff: IBackoff<RetryContext> | undefined;
-    for (let attempt = 0; ; attempt++) {
-      let error: unknown;
-      try {
-        if (performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
-        try {
-          return await this.guarded(req, deadline);
-        } catch (err) {
-          last = err;
-          throw err;
-        }
-      } catch (err) {
-        if (!this.retries(err)) throw err;
-        error = err;
-      }
-      if (attempt >= this.policy.retries) throw error;
-      const context: RetryContext = { error, deadline };
-      backoff = backoff ? backoff.next(context) : this.backoff.next(context);
-      const wait = delay(backoff.duration);
-      this.guard.budget.spend();
-      this.guard.stats.retries++;
-      await wait;
-    }
+  /** Breaker, then bulkhead (an open circuit refuses without queueing, as BrokenCircuitError), then the exchange. */
+  private guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+    const breaker = this.guard.breaker;
+    if (!breaker) return this.slotted(req, deadline);
+    return breaker.execute(() => this.slotted(req, deadline));
   }
 
-  /** Breaker, then bulkhead (an open circuit refuses without queueing), then the authorized exchange. */
-  private async guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    const inner = () => this.slotted(req, deadline);
-    const breaker = this.guard.breaker;
-    if (!breaker) return inner();
-    try {
-      return await breaker.execute(inner);
-    } catch (err) {
-      if (!(err instanceof BrokenCircuitError)) throw err;
-      throw refusal(
-        new UpstreamError(
-          this.vendor,
-          'unavailable',
-          `${this.vendor} is failing (${this.policy.breakerFailures} outages in a row): calls are refused for a while without being sent`,
-          { notSent: true },
-        ),
-      );
-    }
+  private circuitOpen(): UpstreamError {
+    return refusal(
+      new UpstreamError(
+        this.vendor,
+        'unavailable',
+        `${this.vendor} is failing (${this.policy.breakerFailures} outages in a row): calls are refused for a while without being sent`,
+        { notSent: true },
+      ),
+    );
   }
 
   /**
