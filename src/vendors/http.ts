@@ -4,17 +4,11 @@
 import type { SharedTokenStore } from './shared-token.js';
 import type { ReadSharing, ShareTag } from './sharing.js';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  ExponentialBackoff,
-  TaskCancelledError,
-  type IBackoff,
-  type IBackoffFactory,
-} from 'cockatiel';
+import { BrokenCircuitError, ExponentialBackoff, type IBackoff, type IBackoffFactory } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import type { Vendor } from '../domain/model.js';
 import {
+  SLOTS_FULL,
   VendorGuard,
   credentialFailures,
   localRefusals,
@@ -177,12 +171,42 @@ export class VendorHttp {
     return this.call(req);
   }
 
+  /**
+   * One logical call: a read is tried again on what `retries` accepts, at most `policy.retries` times; a write is
+   * sent once. The waits between attempts are cut to the deadline (see RetryAfterBackoff); an attempt that would
+   * start after it is not made, and the last attempt's error stands. The retry loop and the breaker's refusal live
+   * here, in the call's one async function, not in layers of their own (each was a promise and a microtask more on
+   * every vendor call).
+   */
   private async call(req: HttpRequest): Promise<HttpResponse> {
     const deadline = performance.now() + this.policy.timeoutMs;
     this.guard.budget.call();
     this.guard.stats.calls++;
     try {
-      return await (req.idempotent ? this.retried(req, deadline) : this.guarded(req, deadline));
+      let last: unknown;
+      let backoff: IBackoff<RetryContext> | undefined;
+      for (let attempt = 0; ; attempt++) {
+        let error: unknown;
+        try {
+          if (req.idempotent && performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
+          try {
+            return await this.guarded(req, deadline);
+          } catch (err) {
+            last = err instanceof BrokenCircuitError ? this.circuitOpen() : err;
+            throw last;
+          }
+        } catch (err) {
+          if (!req.idempotent || !this.retries(err)) throw err;
+          error = err;
+        }
+        if (attempt >= this.policy.retries) throw error;
+        const context: RetryContext = { error, deadline };
+        backoff = backoff ? backoff.next(context) : this.backoff.next(context);
+        const wait = delay(backoff.duration);
+        this.guard.budget.spend();
+        this.guard.stats.retries++;
+        await wait;
+      }
     } catch (err) {
       if (err instanceof UpstreamError && err.vendor === this.vendor) {
         // A refusal of what was asked (404, 409, 422) is the vendor working: not a health problem.
@@ -195,96 +219,38 @@ export class VendorHttp {
     }
   }
 
-  /**
-   * A read, tried again on what `retries` accepts, at most `policy.retries` times. The waits between attempts are
-   * cut to the deadline (see RetryAfterBackoff); an attempt that would start after it is not made, and the last
-   * attempt's error stands.
-   */
-  private async retried(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    let last: unknown;
-    let backoff: IBackoff<RetryContext> | undefined;
-    for (let attempt = 0; ; attempt++) {
-      let error: unknown;
-      try {
-        if (performance.now() >= deadline) throw last ?? this.deadlineError(req, false);
-        try {
-          return await this.guarded(req, deadline);
-        } catch (err) {
-          last = err;
-          throw err;
-        }
-      } catch (err) {
-        if (!this.retries(err)) throw err;
-        error = err;
-      }
-      if (attempt >= this.policy.retries) throw error;
-      const context: RetryContext = { error, deadline };
-      backoff = backoff ? backoff.next(context) : this.backoff.next(context);
-      const wait = delay(backoff.duration);
-      this.guard.budget.spend();
-      this.guard.stats.retries++;
-      await wait;
-    }
-  }
-
-  /** Breaker, then bulkhead (an open circuit refuses without queueing), then the authorized exchange. */
-  private async guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    const inner = () => this.bulkheaded(req, deadline);
+  /** Breaker, then bulkhead (an open circuit refuses without queueing, as BrokenCircuitError), then the exchange. */
+  private guarded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const breaker = this.guard.breaker;
-    if (!breaker) return inner();
-    try {
-      return await breaker.execute(inner);
-    } catch (err) {
-      if (!(err instanceof BrokenCircuitError)) throw err;
-      throw refusal(
-        new UpstreamError(
-          this.vendor,
-          'unavailable',
-          `${this.vendor} is failing (${this.policy.breakerFailures} outages in a row): calls are refused for a while without being sent`,
-          { notSent: true },
-        ),
-      );
-    }
+    if (!breaker) return this.slotted(req, deadline);
+    return breaker.execute(() => this.slotted(req, deadline));
   }
 
-  private bulkheaded(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    // A call that finds a free slot runs at once: the bulkhead can neither refuse nor cancel it.
-    if (this.guard.bulkhead.executionSlots > 0) return this.guard.bulkhead.execute(() => this.inSlot(req, deadline));
-    return this.queued(req, deadline);
+  private circuitOpen(): UpstreamError {
+    return refusal(
+      new UpstreamError(
+        this.vendor,
+        'unavailable',
+        `${this.vendor} is failing (${this.policy.breakerFailures} outages in a row): calls are refused for a while without being sent`,
+        { notSent: true },
+      ),
+    );
   }
 
-  /** A call that waits for a slot: no longer than its deadline. */
-  private async queued(req: HttpRequest, deadline: number): Promise<HttpResponse> {
+  /**
+   * The exchange in a bulkhead slot: one taken at once when free, otherwise waited for (first come, first served)
+   * no longer than the call's deadline, or refused unsent when the queue is full too.
+   */
+  private async slotted(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const guard = this.guard;
-    // When it gives up, its queue entry is cancelled (the bulkhead then skips it without running it). The bulkhead
-    // reads only `aborted` of the signal it is given (when the call's turn comes), so a flag does.
-    const cancel = { aborted: false };
-    let timer: NodeJS.Timeout | undefined;
-    guard.queued++;
-    let counted = true;
-    const uncount = () => {
-      if (counted) guard.queued--;
-      counted = false;
-    };
-    const run = guard.bulkhead.execute(() => {
-      uncount();
-      return this.inSlot(req, deadline);
-    }, cancel as AbortSignal);
-    try {
-      const waited = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => {
-            cancel.aborted = true;
-            reject(this.deadlineError(req, true));
-          },
-          // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time, and timers
-          // of equal duration share one list (each fractional duration made a list of its own).
-          Math.max(0, Math.ceil(deadline - performance.now())),
-        );
-      });
-      return await Promise.race([run, waited]);
-    } catch (err) {
-      if (err instanceof BulkheadRejectedError) {
+    const slots = guard.slots;
+    if (!slots.tryTake()) {
+      guard.queued++;
+      try {
+        await slots.wait(deadline);
+      } catch (why) {
+        if (why !== SLOTS_FULL) throw this.deadlineError(req, true);
+        guard.stats.bulkheadRejections++;
         throw refusal(
           new UpstreamError(
             this.vendor,
@@ -295,26 +261,21 @@ export class VendorHttp {
             },
           ),
         );
+      } finally {
+        guard.queued--;
       }
-      if (err instanceof TaskCancelledError) throw this.deadlineError(req, true);
-      throw err;
-    } finally {
-      uncount();
-      if (timer) clearTimeout(timer);
-      run.catch(() => undefined);
     }
-  }
-
-  /** The exchange, in a bulkhead slot. */
-  private async inSlot(req: HttpRequest, deadline: number): Promise<HttpResponse> {
-    // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
-    if (performance.now() >= deadline) throw this.deadlineError(req, true);
-    const guard = this.guard;
-    guard.inFlight++;
     try {
-      return await this.sendAuthorized(req, deadline);
+      // A slot that frees as the deadline passes is not used: nothing would be left for the exchange.
+      if (performance.now() >= deadline) throw this.deadlineError(req, true);
+      guard.inFlight++;
+      try {
+        return await this.sendAuthorized(req, deadline);
+      } finally {
+        guard.inFlight--;
+      }
     } finally {
-      guard.inFlight--;
+      slots.release();
     }
   }
 
@@ -335,7 +296,15 @@ export class VendorHttp {
 
   private async sendAuthorized(req: HttpRequest, deadline: number): Promise<HttpResponse> {
     const auth = this.options.auth;
-    const credential = auth ? await credentialStep(auth.authorization()) : undefined;
+    let credential: string | undefined;
+    if (auth !== undefined) {
+      // credentialStep's marking, without its extra promise on every call.
+      try {
+        credential = await auth.authorization();
+      } catch (err) {
+        throw credentialFailure(err);
+      }
+    }
     const first = await this.send(req, credential, deadline);
     if (first.status !== 401 || !auth || credential === undefined) return this.check(req, first);
     // A 401 means the vendor did not act on the request, so even a write may be sent again once with a fresh
@@ -361,30 +330,28 @@ export class VendorHttp {
     const remaining = Math.max(1, deadline - started);
     // Two deadlines per attempt, both within the call's: the headers must arrive in time, and the whole body too
     // (a body dripped a byte at a time never trips an idle timer, so this one counts from the start).
-    const attempt = new Attempt(
+    const exchange = new Exchange(
       started,
       Math.min(this.policy.headersTimeoutMs, remaining),
       Math.min(this.policy.bodyTimeoutMs, remaining),
+      this.policy.maxResponseBytes,
     );
-    let res: Dispatcher.ResponseData;
     let text: string;
     try {
-      res = await this.pool.request({
+      text = await exchange.send(this.pool, {
         method: req.method,
         path: req.query === undefined ? this.basePath + req.path : this.basePath + req.path + queryString(req.query),
         headers,
         body,
-        signal: attempt,
       });
-      attempt.headersIn = true;
-      text = await this.readBody(res, req, trace);
     } catch (err) {
       this.observe(req, 'error', started, trace);
-      throw err instanceof UpstreamError ? err : this.transportError(attempt.aborted ? attempt.reason : err, trace);
-    } finally {
-      attempt.done();
+      if (err instanceof BodyTooLarge) throw this.tooLarge(req, err.status, trace);
+      throw err instanceof UpstreamError ? err : this.transportError(err, trace);
     }
-    this.observe(req, res.statusCode, started, trace);
+    const status = exchange.status;
+    const resHeaders = exchange.headers;
+    this.observe(req, status, started, trace);
     let parsed: unknown = null;
     if (text.length > 0) {
       try {
@@ -392,56 +359,33 @@ export class VendorHttp {
       } catch {
         // A non-JSON error body is still an error with a status; a non-JSON success is garbage, unless the caller
         // expects text.
-        if (res.statusCode < 300 && req.acceptText) return response(res.statusCode, res.headers, text.trim(), trace);
-        if (res.statusCode < 300) {
+        if (status < 300 && req.acceptText) return response(status, resHeaders, text.trim(), trace);
+        if (status < 300) {
           throw new UpstreamError(
             this.vendor,
             'bad_response',
             `${this.vendor} ${req.operation} answered a body that is not JSON${traced(this.options.traceHeader, trace)}`,
             {
-              status: res.statusCode,
+              status,
             },
           );
         }
         parsed = text.length < 200 && /^[\x20-\x7e]*$/.test(text) && !text.includes('<') ? text : null;
       }
     }
-    return response(res.statusCode, res.headers, parsed, trace);
+    return response(status, resHeaders, parsed, trace);
   }
 
-  /**
-   * The body as text, refused once it passes maxResponseBytes (the rest is never read: the connection is dropped).
-   * Its content is never put in an error or a log line.
-   */
-  private async readBody(res: Dispatcher.ResponseData, req: HttpRequest, trace: string | undefined): Promise<string> {
-    const limit = this.policy.maxResponseBytes;
-    const tooLarge = () => {
-      res.body.destroy();
-      return new UpstreamError(
-        this.vendor,
-        'bad_response',
-        `${this.vendor} ${req.operation} answered a body over ${limit} bytes: refused${traced(this.options.traceHeader, trace)}`,
-        {
-          status: res.statusCode,
-        },
-      );
-    };
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared)) {
-      if (declared > limit) throw tooLarge();
-      // A declared length within the limit bounds the body (undici reads no byte past it): read it whole, without
-      // the stream's async iterator. The bytes are decoded as below (a byte-order mark stays, as it did).
-      const bytes = await res.body.bytes();
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw tooLarge();
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+  /** A body past maxResponseBytes (its content is never put in an error or a log line). */
+  private tooLarge(req: HttpRequest, status: number, trace: string | undefined): UpstreamError {
+    return new UpstreamError(
+      this.vendor,
+      'bad_response',
+      `${this.vendor} ${req.operation} answered a body over ${this.policy.maxResponseBytes} bytes: refused${traced(this.options.traceHeader, trace)}`,
+      {
+        status,
+      },
+    );
   }
 
   /** Turns a non-2xx answer into an UpstreamError. */
@@ -538,72 +482,134 @@ class DeadlineExceeded extends Error {
   }
 }
 
+/** An answer whose body passed maxResponseBytes; send() turns it into the UpstreamError naming the vendor. */
+class BodyTooLarge extends Error {
+  override name = 'BodyTooLarge';
+  constructor(readonly status: number) {
+    super('response body over the limit');
+  }
+}
+
 /**
- * One attempt's two deadlines on one timer, and the signal undici aborts the request by. undici needs of a signal
- * only `aborted`, `reason` and one 'abort' listener (added with addEventListener, removed when the request is done),
- * so this is not an AbortController: that is an EventTarget, and making one per attempt was a visible share of a
- * many-call query's CPU. The timer first runs to the headers' deadline; if the headers are in by then, it runs on to
- * the body's (both count from the attempt's start; the headers' is never the later one).
+ * One attempt on the wire, as undici's dispatch handler: the body is gathered here as undici hands it over, with no
+ * response stream, no async iteration and no async resource per answer (pool.request made all three, a visible share
+ * of a many-call query's CPU). Its two deadlines run on one timer: first to the headers' deadline; if the headers are
+ * in by then, on to the body's (both count from the attempt's start; the headers' is never the later one). A
+ * deadline passed, or a body past the limit, aborts the request through undici's controller, which drops the
+ * connection (the rest of the body is never read).
  */
-class Attempt {
-  aborted = false;
-  reason: unknown = undefined;
-  headersIn = false;
-  private listener: ((event?: unknown) => void) | undefined;
-  private more: ((event?: unknown) => void)[] | undefined;
+class Exchange implements Dispatcher.DispatchHandler {
+  status = 0;
+  headers: HttpResponse['headers'] = {};
+  private settled = false;
+  private failure: Error | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
+  private first: Buffer | undefined;
+  private more: Buffer[] | undefined;
+  private size = 0;
+  private headersIn = false;
   private timer: NodeJS.Timeout | undefined;
+  private resolve!: (text: string) => void;
+  private reject!: (err: unknown) => void;
 
   constructor(
     private readonly started: number,
-    headersMs: number,
+    private readonly headersMs: number,
     private readonly bodyMs: number,
-  ) {
-    // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time.
-    this.timer = setTimeout(Attempt.fire, Math.ceil(headersMs), this);
+    private readonly limit: number,
+  ) {}
+
+  /** Sends the request; resolves with the body as text (the status and headers are then on the exchange). */
+  send(pool: Dispatcher, options: Dispatcher.DispatchOptions): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time.
+      this.timer = setTimeout(Exchange.fire, Math.ceil(this.headersMs), this);
+      pool.dispatch(options, this);
+    });
   }
 
-  private static fire(this: void, attempt: Attempt): void {
-    attempt.timer = undefined;
-    if (!attempt.headersIn) return attempt.abort(new DeadlineExceeded('headers'));
-    const rest = Math.ceil(attempt.started + attempt.bodyMs - performance.now());
-    if (rest <= 0) return attempt.abort(new DeadlineExceeded('body'));
-    attempt.timer = setTimeout(Attempt.fire, rest, attempt);
+  private static fire(this: void, exchange: Exchange): void {
+    exchange.timer = undefined;
+    if (exchange.settled) return;
+    if (!exchange.headersIn) return exchange.abort(new DeadlineExceeded('headers'));
+    const rest = Math.ceil(exchange.started + exchange.bodyMs - performance.now());
+    if (rest <= 0) return exchange.abort(new DeadlineExceeded('body'));
+    exchange.timer = setTimeout(Exchange.fire, rest, exchange);
   }
 
-  /** The attempt is over (answered or failed): its timer goes. */
-  done(): void {
+  /** Fails the attempt now and stops the request: at once when it is on a connection, or as soon as it gets one. */
+  private abort(reason: Error): void {
+    const controller = this.controller;
+    this.fail(reason);
+    // Re-entrant: undici answers with onResponseError, which finds the attempt already settled.
+    controller?.abort(reason);
+  }
+
+  private fail(err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.failure = err;
+    this.first = this.more = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.reject(err);
   }
 
-  addEventListener(_type: 'abort', listener: (event?: unknown) => void): void {
-    if (this.listener === undefined) this.listener = listener;
-    else (this.more ??= []).push(listener);
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Failed while it waited for a connection (a deadline): nothing is written.
+    if (this.settled) return controller.abort(this.failure ?? new Error('attempt over'));
+    this.controller = controller;
   }
 
-  removeEventListener(_type: 'abort', listener: (event?: unknown) => void): void {
-    if (this.listener === listener) this.listener = undefined;
-    else if (this.more) this.more = this.more.filter((l) => l !== listener);
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: HttpResponse['headers'],
+  ): void {
+    // An informational answer (1xx): the real one follows.
+    if (statusCode < 200 || this.settled) return;
+    this.status = statusCode;
+    this.headers = headers;
+    this.headersIn = true;
+    // A declared length over the limit is refused before a byte of the body is read.
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.limit) this.tooLarge(controller);
   }
 
-  private abort(reason: DeadlineExceeded): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const listeners = [this.listener, ...(this.more ?? [])];
-    this.listener = undefined;
-    this.more = undefined;
-    for (const listener of listeners) {
-      if (listener === undefined) continue;
-      try {
-        listener();
-      } catch (err) {
-        // As an EventTarget reports a listener's error: uncaught, not thrown into the timer's caller.
-        process.nextTick(() => {
-          throw err;
-        });
-      }
-    }
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.size += chunk.length;
+    if (this.size > this.limit) return this.tooLarge(controller);
+    if (this.first === undefined) this.first = chunk;
+    else (this.more ??= [this.first]).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const first = this.first;
+    const text =
+      this.more !== undefined
+        ? Buffer.concat(this.more, this.size).toString('utf8')
+        : first !== undefined
+          ? first.toString('utf8')
+          : '';
+    this.first = this.more = undefined;
+    this.resolve(text);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
+
+  private tooLarge(controller: Dispatcher.DispatchController): void {
+    const err = new BodyTooLarge(this.status);
+    this.fail(err);
+    controller.abort(err);
   }
 }
 
@@ -693,9 +699,13 @@ const NOT_CONNECTED = new Set([
 /** A credential step's failure is marked as one (the read retry leaves it alone). */
 function credentialStep<T>(step: Promise<T>): Promise<T> {
   return step.catch((err: unknown) => {
-    if (typeof err === 'object' && err !== null) credentialFailures.add(err);
-    throw err;
+    throw credentialFailure(err);
   });
+}
+
+function credentialFailure(err: unknown): unknown {
+  if (typeof err === 'object' && err !== null) credentialFailures.add(err);
+  return err;
 }
 
 function traced(header: string | undefined, value: string | undefined): string {

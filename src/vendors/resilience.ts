@@ -2,15 +2,7 @@
 // calls in flight and a bounded queue), a circuit breaker, a retry budget for reads, and the health figures
 // (latency, error rate, last error) that `vendors { health }`, /metrics and /ready read. One VendorGuard per vendor
 // per gateway, so a slow or failing vendor uses up only its own slots and budget, never another vendor's.
-import {
-  BulkheadPolicy,
-  CircuitState,
-  ConsecutiveBreaker,
-  bulkhead,
-  circuitBreaker,
-  handleWhen,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { UpstreamError } from '../domain/errors.js';
 import { VENDORS, type Vendor } from '../domain/model.js';
 import type { VendorHealth } from '../domain/health.js';
@@ -199,6 +191,117 @@ export class VendorStats {
   }
 }
 
+/** Why a call waiting for a bulkhead slot did not get one (Slots.wait rejects with one of these, never an Error). */
+export const SLOTS_FULL = Symbol('every slot and queue place taken');
+export const SLOT_WAIT_OVER = Symbol('the deadline passed while waiting for a slot');
+
+interface Waiter {
+  deadline: number;
+  resolve: () => void;
+  reject: (why: typeof SLOTS_FULL | typeof SLOT_WAIT_OVER) => void;
+}
+
+/**
+ * The bulkhead: at most `capacity` calls in flight, at most `queueCapacity` waiting, first come first served, each
+ * waiting no longer than its deadline. A freed slot passes straight to the next waiter. The waiting calls share one
+ * timer, set for the earliest deadline among them: a call that waits costs one entry and one promise, not a timer, a
+ * race and a cancel signal each (in a many-call query most calls wait, and that was a visible share of its CPU).
+ */
+export class Slots {
+  active = 0;
+  private readonly queue: (Waiter | undefined)[] = [];
+  /** Index of the queue's first entry (entries before it are gone; the array is compacted now and then). */
+  private head = 0;
+  private waiting = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** The deadline the timer is set for. */
+  private timerAt = Infinity;
+
+  constructor(
+    readonly capacity: number,
+    readonly queueCapacity: number,
+  ) {}
+
+  /** Takes a free slot now; false when there is none (then `wait`). */
+  tryTake(): boolean {
+    if (this.active >= this.capacity) return false;
+    this.active++;
+    return true;
+  }
+
+  /** Resolves once a slot is the caller's; rejects with SLOTS_FULL at once, or SLOT_WAIT_OVER at its deadline. */
+  wait(deadline: number): Promise<void> {
+    if (this.waiting >= this.queueCapacity) return Promise.reject(SLOTS_FULL);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ deadline, resolve, reject });
+      this.waiting++;
+      if (deadline < this.timerAt) this.arm(deadline);
+    });
+  }
+
+  /** Gives the slot back: to the longest-waiting call, or free. */
+  release(): void {
+    const next = this.shift();
+    if (next === undefined) this.active--;
+    else next.resolve();
+  }
+
+  private shift(): Waiter | undefined {
+    const queue = this.queue;
+    while (this.head < queue.length) {
+      const w = queue[this.head];
+      queue[this.head++] = undefined;
+      if (w !== undefined) {
+        this.waiting--;
+        this.compact();
+        return w;
+      }
+    }
+    return undefined;
+  }
+
+  private compact(): void {
+    if (this.waiting === 0) {
+      // Nobody waits: the array starts again, and no timer is left to keep the process up.
+      this.queue.length = 0;
+      this.head = 0;
+      if (this.timer !== undefined) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    // Node fires a timer once whole milliseconds have passed: rounding up changes no firing time.
+    this.timer = setTimeout(Slots.expire, Math.max(0, Math.ceil(at - performance.now())), this);
+  }
+
+  /** Fails the waiters whose deadline has passed, then sets the timer for the earliest of the rest. */
+  private static expire(this: void, slots: Slots): void {
+    slots.timer = undefined;
+    slots.timerAt = Infinity;
+    const now = performance.now();
+    const queue = slots.queue;
+    let earliest = Infinity;
+    for (let i = slots.head; i < queue.length; i++) {
+      const w = queue[i];
+      if (w === undefined) continue;
+      if (w.deadline <= now) {
+        queue[i] = undefined;
+        slots.waiting--;
+        w.reject(SLOT_WAIT_OVER);
+      } else if (w.deadline < earliest) earliest = w.deadline;
+    }
+    slots.compact();
+    if (earliest !== Infinity) slots.arm(earliest);
+  }
+}
+
 /** Refusals made here, before anything was sent (open circuit, full bulkhead, queue wait over): not outages. */
 export const localRefusals = new WeakSet<object>();
 
@@ -217,7 +320,7 @@ export function isOutage(err: unknown): boolean {
 
 /** Everything the gateway keeps about one vendor's calls. */
 export class VendorGuard {
-  readonly bulkhead: BulkheadPolicy;
+  readonly slots: Slots;
   readonly breaker: CircuitBreakerPolicy | undefined;
   readonly budget: RetryBudget;
   readonly stats = new VendorStats();
@@ -228,8 +331,7 @@ export class VendorGuard {
     readonly vendor: Vendor,
     readonly policy: VendorPolicy,
   ) {
-    this.bulkhead = bulkhead(policy.maxConcurrent, policy.maxQueued);
-    this.bulkhead.onReject(() => this.stats.bulkheadRejections++);
+    this.slots = new Slots(policy.maxConcurrent, policy.maxQueued);
     this.budget = new RetryBudget(policy.retryBudgetRatio, policy.retryBudgetMin);
     // After a run of outages the circuit opens and calls fail at once (UPSTREAM_UNAVAILABLE, nothing sent) until
     // one call, after the cool-down, gets through. Answers with a status (4xx, 5xx) do not count: the vendor is there.
