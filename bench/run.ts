@@ -88,6 +88,9 @@ const o = {
   only: opt('only', profile || 'W1,W2,W3,W4,P1,P4').split(','),
   nodeOptions: opt('node-options', ''),
   heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
+  // After all the load: how long the gateway is left without requests before its settled idle RSS is read (V8's
+  // memory reducer gives back the young generation's pages some 10-20 s after allocation stops); 0 skips it.
+  settle: Number(opt('settle', '30')),
   prewarm: Number(opt('prewarm', quick ? '2' : '4')),
   /** Settings for both gateways, and for a second gateway measured beside the first: K=V,K=V. */
   env: settings(opt('env', '')),
@@ -973,6 +976,13 @@ if (o.openDuration > 0) {
       ].join(' | '),
     );
   }
+}
+
+if (o.settle > 0) {
+  await sleep(o.settle * 1000);
+  console.log(
+    `\nidle RSS settled: ${o.settle} s after the last request, server ${mb(usage(gwPid).serverRss)} MB${gw2 ? `, gw2 ${mb(usage(gw2.child.pid!).serverRss)} MB` : ''} (V8 gives back what the load grew once allocation has stopped for a while; "after start" above is read 1 s after start-up, before that)`,
+  );
 }
 
 await pool.close();
