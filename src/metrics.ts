@@ -111,9 +111,9 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
     registers: [registry],
   });
 
-  // prom-client hashes a label object on every inc/observe (sorting its keys, building a string); the label sets
-  // here are few and fixed, so each one's child is looked up once and kept, by vendor, operation and status in
-  // turn (no key string made per call).
+  // The label sets here are few and fixed, so each one's child is looked up once and kept, by vendor, operation and
+  // status in turn: no key string of ours per call. (prom-client still hashes the child's labels on every
+  // inc/observe; 1.8% of W1's CPU, measured, and left.)
   type CallChild = { count: { inc(): void }; time: { observe(v: number): void } };
   const callChildren = new Map<string, Map<string, Map<number | string, CallChild>>>();
   const callChild = (vendor: string, operation: string, status: number | string): CallChild => {
