@@ -73,12 +73,18 @@ interface Plan {
 }
 type Compiled = Plan | null;
 
+/** A document's plans: by the operation name requests give ('' for none), and by the operation that name runs. */
+interface DocumentPlans {
+  asked: Map<string, Compiled>;
+  byOperation: Map<OperationDefinitionNode, Compiled>;
+}
+
 /** Compiled plans: schema -> document -> operation name (or '') -> plan; null where the compiler refused. */
 export class JitPlans {
   // Held weakly by document: a plan lives as long as the document that yoga's parse cache (an LRU of 1024 texts),
   // the fast lane's prepared documents (an LRU of 1000) or the persisted catalog keeps, so client documents cannot
   // grow it. (graphql-jit's own memoised caches, which hold documents, serve only a resolve-info enricher: none here.)
-  private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, Compiled>>>();
+  private readonly bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, DocumentPlans>>();
   /** Plans compiled and refused, and executions through a plan (what the tests and an operator can check). */
   readonly stats = { compiled: 0, refused: 0, runs: 0 };
   private readonly jit = jitModule();
@@ -86,8 +92,12 @@ export class JitPlans {
   get(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Compiled {
     let byDocument = this.bySchema.get(schema);
     if (!byDocument) this.bySchema.set(schema, (byDocument = new WeakMap()));
-    let byName = byDocument.get(document);
-    if (!byName) byDocument.set(document, (byName = new Map()));
+    let plans = byDocument.get(document);
+    if (!plans) byDocument.set(document, (plans = { asked: new Map(), byOperation: new Map() }));
+    // Found by the name the request gave, so a request that finds its plan walks nothing.
+    const asked = operationName ?? '';
+    const known = plans.asked.get(asked);
+    if (known !== undefined) return known;
     const operations = document.definitions.filter(
       (d): d is OperationDefinitionNode =>
         d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
@@ -95,8 +105,7 @@ export class JitPlans {
     // None named of several is graphql-js's error to give (the compiler refuses it too).
     const operation = operations.length === 1 ? operations[0] : undefined;
     // By the operation it runs: a request naming the only operation and one naming none share a plan.
-    const key = operation ? (operation.name?.value ?? '') : `?${operationName ?? ''}`;
-    let plan = byName.get(key);
+    let plan = operation ? plans.byOperation.get(operation) : undefined;
     if (plan === undefined) {
       const { compileQuery, isCompiledQuery } = this.jit;
       const compiled = compileQuery(schema, document, operationName ?? undefined, {
@@ -124,9 +133,11 @@ export class JitPlans {
           : null;
       if (plan) this.stats.compiled++;
       else this.stats.refused++;
-      // Operation names come from clients: a document's plans are bounded by its named operations, plus ''.
-      if (byName.size < 32) byName.set(key, plan);
+      if (operation) plans.byOperation.set(operation, plan);
     }
+    // Operation names come from clients: the names kept per document are bounded (its operations' plans are kept
+    // once each, whatever names reach them).
+    if (plans.asked.size < 32) plans.asked.set(asked, plan);
     return plan;
   }
 

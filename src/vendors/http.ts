@@ -148,7 +148,7 @@ export class VendorHttp {
     // vendor's retry budget allows (retries at most a fraction of recent calls: a failing vendor is not hit harder).
     // Not retried here: a credential step (a refresh token may be single-use; the auth decides), and refusals made
     // before sending (open circuit, full bulkhead), which an immediate retry would only meet again.
-    // The loop is `retried` below (what cockatiel's retry policy did, without its per-call signal and result objects).
+    // The loop is in `call` below (what cockatiel's retry policy did, without its per-call signal and result objects).
     this.backoff = new RetryAfterBackoff(this.policy);
   }
 
