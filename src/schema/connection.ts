@@ -14,13 +14,13 @@ export function connectionOf<T>(name: string, node: ObjectRef<Types, T> | Interf
   const edge = builder.objectRef<Edge<T>>(`${name}Edge`).implement({
     fields: (t) => ({
       cursor: t.exposeString('cursor'),
-      node: t.field({ type: node as ObjectRef<Types, T>, resolve: (e) => e.node as never }),
+      node: t.expose('node', { type: node as ObjectRef<Types, T> }),
     }),
   });
   return builder.objectRef<ConnectionPage<T>>(`${name}Connection`).implement({
     fields: (t) => ({
-      edges: t.field({ type: [edge], resolve: (c) => c.edges }),
-      pageInfo: t.field({ type: builder.pageInfoRef(), resolve: (c) => c.pageInfo }),
+      edges: t.expose('edges', { type: [edge] }),
+      pageInfo: t.expose('pageInfo', { type: builder.pageInfoRef() }),
       totalCount: t.exposeInt('totalCount', {
         description: 'Matching records across every vendor asked (and reachable).',
       }),

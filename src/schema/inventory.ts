@@ -7,7 +7,7 @@ InventoryType.implement({
   description:
     'Stock of a product: DotZero product storage; Pitney Bowes lots produced and quantities issued on work-order lines.',
   fields: (t) => ({
-    vendor: t.field({ type: VendorEnum, resolve: (i) => i.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     source: t.field({ type: InventorySourceEnum, resolve: (i) => i.source ?? 'STOCK' }),
     product: t.field({
       type: ProductType,

@@ -10,18 +10,17 @@ OperationType.implement({
   isTypeOf: (o) => typeof o === 'object' && o !== null && 'sequence' in o && 'workerId' in o,
   fields: (t) => ({
     id: t.id({ resolve: (op, _args, ctx) => encodeId('Operation', op.vendor, ctx.loaders.operationKey(op)) }),
-    vendor: t.field({ type: VendorEnum, resolve: (o) => o.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name', {
       nullable: true,
       description: "The step's name: from its record, else from the operation it performs; null when neither tells it.",
     }),
     sequence: t.int({ nullable: true, resolve: (r) => whole(r.sequence) }),
-    status: t.field({
+    status: t.expose('status', {
       type: OperationStatusEnum,
       nullable: true,
       description: 'Null for a route step (nothing done yet) or a vendor value its document does not name.',
-      resolve: (o) => o.status,
     }),
     vendorStatus: t.exposeString('vendorStatus', {
       nullable: true,

@@ -13,7 +13,7 @@ ProductType.implement({
   isTypeOf: (p) => typeof p === 'object' && p !== null && 'sku' in p && 'active' in p,
   fields: (t) => ({
     id: t.id({ resolve: globalId('Product') }),
-    vendor: t.field({ type: VendorEnum, resolve: (p) => p.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     vendorId: t.exposeString('vendorId'),
     sku: t.exposeString('sku', { nullable: true }),
     name: t.exposeString('name', { nullable: true }),

@@ -11,7 +11,7 @@ RouteType.implement({
   isTypeOf: (r) => typeof r === 'object' && r !== null && 'productId' in r && !('sku' in r),
   fields: (t) => ({
     id: t.id({ resolve: globalId('Route') }),
-    vendor: t.field({ type: VendorEnum, resolve: (r) => r.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name', { nullable: true }),
     product: t.field({ type: ProductType, nullable: true, resolve: (r, _args, ctx) => ctx.loaders.routeProduct(r) }),

@@ -10,7 +10,7 @@ WarehouseType.implement({
   isTypeOf: (w) => typeof w === 'object' && w !== null && 'code' in w && !('warehouseId' in w),
   fields: (t) => ({
     id: t.id({ resolve: globalId('Warehouse') }),
-    vendor: t.field({ type: VendorEnum, resolve: (w) => w.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name', { nullable: true }),
     code: t.exposeString('code', { nullable: true }),
@@ -26,7 +26,7 @@ StorageLocationType.implement({
   isTypeOf: (l) => typeof l === 'object' && l !== null && 'warehouseId' in l && 'code' in l,
   fields: (t) => ({
     id: t.id({ resolve: globalId('StorageLocation') }),
-    vendor: t.field({ type: VendorEnum, resolve: (l) => l.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     vendorId: t.exposeString('vendorId'),
     name: t.exposeString('name', { nullable: true }),
     code: t.exposeString('code', { nullable: true }),

@@ -31,10 +31,10 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
   resolveType: (wo) => WORK_ORDER_TYPE[wo.vendor],
   fields: (t) => ({
     id: t.id({ resolve: (wo) => globalId(WORK_ORDER_TYPE[wo.vendor])(wo) }),
-    vendor: t.field({ type: VendorEnum, resolve: (wo) => wo.vendor }),
+    vendor: t.expose('vendor', { type: VendorEnum }),
     vendorId: t.exposeString('vendorId', { description: "The vendor's own key for this order." }),
     orderNumber: t.exposeString('orderNumber'),
-    status: t.field({ type: WorkOrderStatusEnum, resolve: (wo) => wo.status }),
+    status: t.expose('status', { type: WorkOrderStatusEnum }),
     vendorStatus: t.exposeString('vendorStatus', { description: 'The status exactly as the vendor gives it.' }),
     allowedTransitions: t.field({
       type: [WorkOrderStatusEnum],
@@ -44,7 +44,7 @@ export const WorkOrderInterface = builder.interfaceRef<WorkOrder>('WorkOrder').i
     }),
     quantity: t.int({ resolve: (r) => whole(r.quantity) as number }),
     completedQuantity: t.int({ resolve: (r) => whole(r.completedQuantity) as number }),
-    priority: t.field({ type: PriorityEnum, resolve: (wo) => wo.priority }),
+    priority: t.expose('priority', { type: PriorityEnum }),
     dueDate: t.expose('dueDate', { type: 'DateTime', nullable: true }),
     startDate: t.expose('startDate', { type: 'DateTime', nullable: true }),
     completionDate: t.field({
