@@ -1,5 +1,5 @@
 // Work-order changes: what a subscriber is told (the order as it is now and which watched fields moved), how two
-// views of one order are compared, and how a change travels between replicas as text (dates revived on the way in).
+// views of one order are compared, and how a change travels between replicas as text.
 import type { WorkOrder } from '../domain/model.js';
 
 /** Where a change was seen first. */
@@ -31,11 +31,14 @@ export interface WorkOrderChange {
   occurredAt: Date;
 }
 
+/** Watched fields that are instants: kept as ISO text, as they always were between polls. */
+const WATCHED_INSTANTS: ReadonlySet<WatchedField> = new Set(['dueDate', 'startDate', 'completionDate']);
+
 export function watchedOf(wo: WorkOrder): Watched {
   const out = {} as Watched;
   for (const f of WATCHED_FIELDS) {
-    const v = wo[f];
-    out[f] = v instanceof Date ? v.toISOString() : (v ?? null);
+    const v = wo[f] ?? null;
+    out[f] = v !== null && WATCHED_INSTANTS.has(f) ? new Date(v).toISOString() : v;
   }
   return out;
 }
@@ -49,7 +52,10 @@ export function diffWatched(before: Watched | null, after: Watched): WatchedFiel
 const DATE_KEY = /(Date|At)$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-/** JSON for the bus; parse revives the order's dates (keys ending in Date or At) so resolvers see what they expect. */
+/**
+ * JSON for the bus; parse revives dates sent as ISO text (keys ending in Date or At: the change's occurredAt) so
+ * resolvers see what they expect. An order's own dates are Instants, numbers, and travel as they are.
+ */
 export const changeSerializer = {
   stringify: (message: unknown): string => JSON.stringify(message),
   parse: (text: string): unknown =>

@@ -6,12 +6,12 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ForbiddenError } from '../domain/errors.js';
 import { decodeId, encodeId, type NodeType } from '../domain/ids.js';
-import type { Vendor } from '../domain/model.js';
+import type { Instant, Vendor } from '../domain/model.js';
 import type { GatewayContext } from '../context.js';
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: { DateTime: { Input: Date; Output: Date | Instant } };
   AuthScopes: { write: boolean };
   DefaultFieldNullability: false;
 }>({

@@ -52,8 +52,8 @@ function matches(wo: WorkOrder, q: WorkOrderQuery): boolean {
   if (q.statuses && !q.statuses.includes(wo.status)) return false;
   if (q.priorities && !q.priorities.includes(wo.priority)) return false;
   if (q.orderNumber && !wo.orderNumber.toLowerCase().includes(q.orderNumber.toLowerCase())) return false;
-  if (q.dueAfter && (!wo.dueDate || wo.dueDate < q.dueAfter)) return false;
-  if (q.dueBefore && (!wo.dueDate || wo.dueDate > q.dueBefore)) return false;
+  if (q.dueAfter && (wo.dueDate === null || wo.dueDate < q.dueAfter.getTime())) return false;
+  if (q.dueBefore && (wo.dueDate === null || wo.dueDate > q.dueBefore.getTime())) return false;
   return true;
 }
 

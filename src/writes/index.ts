@@ -378,11 +378,10 @@ function holdsCreate(wo: WorkOrder, input: WorkOrderCreate): boolean {
 
 /** The order holds every value the update set (what the vendor keeps of it: dates to the second). */
 function holdsUpdate(wo: WorkOrder, input: WorkOrderUpdate): boolean {
+  // The input's dates are Dates, the order's Instants (epoch ms): compared as whole seconds.
+  const second = (v: unknown) => Math.floor((v instanceof Date ? v.getTime() : typeof v === 'number' ? v : 0) / 1000);
   const same = (a: unknown, b: unknown) =>
-    a instanceof Date || b instanceof Date
-      ? Math.floor(((a as Date | null)?.getTime() ?? 0) / 1000) ===
-        Math.floor(((b as Date | null)?.getTime() ?? 0) / 1000)
-      : (a ?? null) === (b ?? null);
+    a instanceof Date || b instanceof Date ? second(a) === second(b) : (a ?? null) === (b ?? null);
   const checks: [unknown, unknown][] = [
     [input.orderNumber, wo.orderNumber],
     [input.quantity, wo.quantity],

@@ -67,12 +67,12 @@ describe('mapWorkOrder', () => {
       priority: 'HIGH',
       isAsap: true,
       priorityRanking: 1,
-      dueDate: new Date('2024-12-31T23:59:59Z'),
-      orderDueDate: new Date('2025-01-15T00:00:00Z'),
-      startDate: new Date('2024-12-01T08:00:00Z'),
+      dueDate: Date.parse('2024-12-31T23:59:59Z'),
+      orderDueDate: Date.parse('2025-01-15T00:00:00Z'),
+      startDate: Date.parse('2024-12-01T08:00:00Z'),
       completionDate: null,
-      createdAt: new Date('2024-11-30T10:00:00Z'),
-      updatedAt: new Date('2024-12-01T08:00:00.123Z'),
+      createdAt: Date.parse('2024-11-30T10:00:00Z'),
+      updatedAt: Date.parse('2024-12-01T08:00:00.123Z'),
       customer: null,
       notes: 'Customer order #12345',
       routeId: 'route-1',
@@ -122,11 +122,11 @@ describe('mapWorkOrder', () => {
     ['a malformed date (PB example)', { deadline: '2022-04-07T016:00:00-07:00' }, { dueDate: null }],
     ['a date string that is not a date', { deadline: 'tomorrow', start_time: '1' }, { dueDate: null, startDate: null }],
     ['an empty date', { deadline: '' }, { dueDate: null }],
-    ['a date-only deadline', { deadline: '2024-12-31' }, { dueDate: new Date('2024-12-31T00:00:00Z') }],
+    ['a date-only deadline', { deadline: '2024-12-31' }, { dueDate: Date.parse('2024-12-31T00:00:00Z') }],
     [
       'a date with offset',
       { end_time: '2024-12-31T10:00:00+08:00' },
-      { completionDate: new Date('2024-12-31T02:00:00Z') },
+      { completionDate: Date.parse('2024-12-31T02:00:00Z') },
     ],
     ['empty ids', { route_uuid: '', default_warehouse_uuid: '' }, { routeId: null, defaultWarehouseId: null }],
     ['numeric uuid and order number', { uuid: 42, work_order_id: 7 }, { vendorId: '42', orderNumber: '7' }],
@@ -412,8 +412,8 @@ describe('relations', () => {
       deviceName: 'Saw 1',
       goodQuantity: 95,
       defectQuantity: 5,
-      startedAt: new Date('2024-12-01T08:00:00Z'),
-      completedAt: new Date('2024-12-01T09:30:00Z'),
+      startedAt: Date.parse('2024-12-01T08:00:00Z'),
+      completedAt: Date.parse('2024-12-01T09:30:00Z'),
     });
   });
 
@@ -944,8 +944,7 @@ describe('DotZero dates are read strictly, whatever the host time zone', () => {
     ['2024-02-30T00:00:00Z', null],
     ['2022-04-07T016:00:00-07:00', null],
   ])('%s -> %s', (deadline, expected) => {
-    expect(mapWorkOrder({ uuid: 'u', status: 1, work_order_id: 'W', deadline })?.dueDate?.toISOString() ?? null).toBe(
-      expected,
-    );
+    const due = mapWorkOrder({ uuid: 'u', status: 1, work_order_id: 'W', deadline }).dueDate;
+    expect(due === null ? null : new Date(due).toISOString()).toBe(expected);
   });
 });

@@ -93,6 +93,8 @@ const ROWS: Row[] = [
 ];
 
 const d = (iso: string) => new Date(iso);
+/** An Instant, as records hold their dates. */
+const at = (iso: string) => Date.parse(iso);
 
 async function readAll(c: GenericMesClient, query: WorkOrderQuery) {
   const ids: string[] = [];
@@ -243,7 +245,7 @@ describe('planListQueries and matchesLocally (pure)', () => {
     quantity: 1,
     completedQuantity: 0,
     priority: 'NORMAL',
-    dueDate: d('2024-01-25T00:00:00Z'),
+    dueDate: at('2024-01-25T00:00:00Z'),
     startDate: null,
     completionDate: null,
     createdAt: null,
@@ -417,7 +419,7 @@ describe('getWorkOrders', () => {
       customer: 'Customer Corp',
       notes: 'Rush order - expedite processing',
       operationIds: ['op-456', 'op-457', 'op-458'],
-      estimatedCompletionDate: d('2024-01-22T00:00:00Z'),
+      estimatedCompletionDate: at('2024-01-22T00:00:00Z'),
       productName: 'Widget A',
     });
   });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseIsoDate, readIsoDate } from '../../src/vendors/iso-date.js';
+import { GraphQLScalarType } from 'graphql';
+import { schema } from '../../src/schema/index.js';
+import { parseIsoDate, parseIsoInstant, readIsoDate } from '../../src/vendors/iso-date.js';
 
 // parseIsoDate reads the common exact form without a regex; readIsoDate is the general reading. They must agree
 // on every string, valid or not: the fast path is a shortcut, never a second opinion.
@@ -34,6 +36,21 @@ describe('parseIsoDate', () => {
   ])('%s -> %s', (text, iso) => {
     expect(parseIsoDate(text)?.toISOString() ?? null).toBe(iso);
     expect(time(parseIsoDate(text))).toBe(time(readIsoDate(text)));
+    // What the mappings keep (the domain's Instant) is the same reading, as a number.
+    expect(parseIsoInstant(text)).toBe(time(readIsoDate(text)));
+  });
+
+  // Records hold Instants, filter inputs are Dates: the graph must write both as it always wrote a Date.
+  it.each([
+    '2025-06-12T08:00:00.000Z',
+    '2025-06-05T10:00:00.123Z',
+    '0099-01-01T00:00:00.000Z',
+    '9999-12-31T23:59:59.999Z',
+  ])('the DateTime scalar writes the Instant of %s as it writes the Date', (iso) => {
+    const scalar = schema.getType('DateTime') as GraphQLScalarType;
+    const written = (v: unknown) => JSON.parse(JSON.stringify({ v: scalar.serialize(v) })).v as unknown;
+    expect(written(parseIsoInstant(iso))).toBe(iso);
+    expect(written(parseIsoInstant(iso))).toBe(written(new Date(iso)));
   });
 
   it('agrees with the general reading on 50,000 near-canonical strings, valid and not', () => {
@@ -59,7 +76,7 @@ describe('parseIsoDate', () => {
       }
       const fast = time(parseIsoDate(s));
       if (fast !== null) valid++;
-      if (fast !== time(readIsoDate(s))) disagreements.push(s);
+      if (fast !== time(readIsoDate(s)) || parseIsoInstant(s) !== fast) disagreements.push(s);
     }
     disagreements = disagreements.slice(0, 10);
     expect(disagreements).toEqual([]);

@@ -5,13 +5,14 @@
 // DOTZERO, rather than show a guess. Within a field the reading is tolerant where nothing is lost: the document
 // describes requests, not responses, so numbers sent as decimal strings, missing optional fields and a status
 // label instead of its number still map.
-import { parseIsoDate } from '../iso-date.js';
+import { parseIsoInstant } from '../iso-date.js';
 import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readFlag, readNumber, readText, safeCode } from '../scalars.js';
 import { ValidationError } from '../../domain/errors.js';
 import type {
   DotZeroWorkOrder,
   Inventory,
+  Instant,
   Operation,
   OperationDefinition,
   Priority,
@@ -55,7 +56,7 @@ const key = (value: unknown): string | null => readText(value);
  * Strict ISO 8601 (iso-date.ts): a zone-less time is UTC and an impossible date is null, never rolled over. DotZero
  * dates are strings; a bare number could be seconds or milliseconds, so it is not guessed at.
  */
-const date = (value: unknown): Date | null => (typeof value === 'string' ? parseIsoDate(value) : null);
+const date = (value: unknown): Instant | null => (typeof value === 'string' ? parseIsoInstant(value) : null);
 
 const badResponse = (what: string) => answered('DOTZERO', what);
 

@@ -217,7 +217,7 @@ class GenericMesHttpClient implements GenericMesClient {
       const { items } = toWorkOrderPage(res.body, page, MAX_VENDOR_PAGE);
       const found = items.find((wo) => wo.orderNumber === input.orderNumber);
       if (found) return found;
-      const older = items.some((wo) => wo.createdAt !== null && wo.createdAt.getTime() < oldest);
+      const older = items.some((wo) => wo.createdAt !== null && wo.createdAt < oldest);
       if (older || items.length < MAX_VENDOR_PAGE) return undefined;
     }
     return undefined;

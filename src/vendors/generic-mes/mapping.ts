@@ -4,7 +4,7 @@
 // type, or a status neither the document nor a known spelling of it names, refuses the answer (UPSTREAM_ERROR
 // naming the vendor), so a wrong record is never shown as a guess. Within a field the reading is tolerant of the
 // small drifts that lose nothing (numbers as decimal strings, ids as numbers, a date that does not parse is null).
-import { parseIsoDate } from '../iso-date.js';
+import { parseIsoInstant } from '../iso-date.js';
 import { badResponse as answered } from '../client-kit.js';
 import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
 import {
@@ -45,8 +45,8 @@ export const toNumber = (value: unknown): number | null => readNumber(value, { n
 
 // ISO 8601 as the document uses it: a date, optionally a time, optionally a zone. Strict on purpose: Date.parse
 // accepts many shapes and quietly rolls 2024-02-30 over into March, and a wrong date is worse than none.
-/** An ISO 8601 string (or epoch milliseconds) as a Date; malformed or impossible dates are null (iso-date.ts). */
-export const toDate = parseIsoDate;
+/** An ISO 8601 string (or epoch milliseconds) as an Instant; malformed or impossible dates are null (iso-date.ts). */
+export const toDate = parseIsoInstant;
 
 const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
 

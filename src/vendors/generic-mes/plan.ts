@@ -70,7 +70,7 @@ export function matchesLocally(filter: LocalFilter, wo: GenericMesWorkOrder): bo
   }
   if (filter.dueAfter !== undefined || filter.dueBefore !== undefined) {
     if (wo.dueDate === null) return false;
-    const due = wo.dueDate.getTime();
+    const due = wo.dueDate;
     if (filter.dueAfter !== undefined && due < filter.dueAfter.getTime()) return false;
     if (filter.dueBefore !== undefined && due > filter.dueBefore.getTime()) return false;
   }

@@ -4,7 +4,7 @@
 // the document does not list (nor a known spelling of one) refuses the answer, UPSTREAM_ERROR naming the vendor.
 // Within a field the reading stays tolerant where nothing is lost: the document's own examples carry dates like
 // "2022-04-07T016:00:00-07:00", so a date string that does not parse is null rather than a failed page.
-import { parseIsoDate } from '../iso-date.js';
+import { parseIsoInstant } from '../iso-date.js';
 import { isRecord, readNumber, readText, safeCode } from '../scalars.js';
 import { UpstreamError } from '../../domain/errors.js';
 import {
@@ -106,7 +106,7 @@ export function stringArray(v: unknown): string[] {
 }
 
 /** Dates are read strictly (see iso-date.ts); the document's own example has a malformed hour ("T016:00:00"). */
-export const dateOrNull = parseIsoDate;
+export const dateOrNull = parseIsoInstant;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Wire → domain

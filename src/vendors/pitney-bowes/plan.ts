@@ -51,8 +51,8 @@ export function planSearch(query: WorkOrderQuery): PbSearchPlan | null {
   if (after !== undefined && before !== undefined && after > before) return null;
   if (after !== undefined || before !== undefined) {
     tests.push((o) => {
-      const due = o.dueDate?.getTime();
-      if (due === undefined || Number.isNaN(due)) return false;
+      const due = o.dueDate;
+      if (due === null) return false;
       return (after === undefined || due >= after) && (before === undefined || due <= before);
     });
   }
