@@ -380,12 +380,7 @@ function nullabilityDiffers(
                 nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
               ),
         };
-        const before = merged.get(key);
-        if (!before) merged.set(key, shape);
-        else {
-          if (before.nullability !== shape.nullability) differs = true;
-          mergeShapes(before.children, shape.children);
-        }
+        mergeShapes(merged, new Map([[key, shape]]));
       }
     return merged;
   };

@@ -26,7 +26,7 @@ export function parseIsoInstant(v: unknown): number | null {
     const t = canonicalUtc(v);
     if (t !== undefined) return t;
   }
-  return readIsoDate(v)?.getTime() ?? null;
+  return readIsoTime(v);
 }
 
 /** Two ASCII digits at i as a number, or -1. */
@@ -80,9 +80,16 @@ function canonicalUtc(v: string): number | null | undefined {
 
 /** The general reading: every form the pattern allows, and epoch milliseconds. */
 export function readIsoDate(v: unknown): Date | null {
+  const t = readIsoTime(v);
+  return t === null ? null : new Date(t);
+}
+
+/** The general reading as epoch milliseconds. */
+function readIsoTime(v: unknown): number | null {
   if (typeof v === 'number') {
-    const d = new Date(v);
-    return Number.isFinite(v) && !Number.isNaN(d.getTime()) ? d : null;
+    // A Date's own clipping (whole milliseconds, the Date range), as `new Date(v)` reads a number.
+    const t = Number.isFinite(v) ? new Date(v).getTime() : NaN;
+    return Number.isNaN(t) ? null : t;
   }
   if (typeof v !== 'string') return null;
   const m = ISO_DATE.exec(v.trim());
@@ -111,5 +118,5 @@ export function readIsoDate(v: unknown): Date | null {
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(hour, minute, second, ms);
   const time = utc.getTime() - offsetMinutes * 60_000;
-  return Number.isNaN(time) ? null : new Date(time);
+  return Number.isNaN(time) ? null : time;
 }

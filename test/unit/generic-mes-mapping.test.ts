@@ -8,7 +8,7 @@ import {
   listParams,
   listQueryKey,
   statusBody,
-  toDate,
+  toInstant,
   toNumber,
   toOperation,
   toPriority,
@@ -286,8 +286,8 @@ describe('scalars', () => {
     [null, null],
     [undefined, null],
     [{}, null],
-  ])('toDate(%j)', (value, expected) => {
-    expect(toDate(value)).toEqual(expected);
+  ])('toInstant(%j)', (value, expected) => {
+    expect(toInstant(value)).toEqual(expected);
   });
 
   it.each<[unknown, number | null]>([

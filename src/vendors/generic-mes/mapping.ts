@@ -46,7 +46,7 @@ export const toNumber = (value: unknown): number | null => readNumber(value, { n
 // ISO 8601 as the document uses it: a date, optionally a time, optionally a zone. Strict on purpose: Date.parse
 // accepts many shapes and quietly rolls 2024-02-30 over into March, and a wrong date is worse than none.
 /** An ISO 8601 string (or epoch milliseconds) as an Instant; malformed or impossible dates are null (iso-date.ts). */
-export const toDate = parseIsoInstant;
+export const toInstant = parseIsoInstant;
 
 const PRIORITY_SET: ReadonlySet<string> = new Set(PRIORITIES);
 
@@ -128,12 +128,12 @@ export function toWorkOrder(wire: unknown, detailed: boolean): GenericMesWorkOrd
     quantity: toNumber(w.quantity) ?? 0,
     completedQuantity: toNumber(w.completedQuantity) ?? 0,
     priority: toPriority(w.priority),
-    dueDate: toDate(w.dueDate),
-    startDate: toDate(w.startDate),
-    completionDate: toDate(w.completionDate),
-    estimatedCompletionDate: toDate(w.estimatedCompletionDate),
-    createdAt: toDate(w.createdAt),
-    updatedAt: toDate(w.updatedAt),
+    dueDate: toInstant(w.dueDate),
+    startDate: toInstant(w.startDate),
+    completionDate: toInstant(w.completionDate),
+    estimatedCompletionDate: toInstant(w.estimatedCompletionDate),
+    createdAt: toInstant(w.createdAt),
+    updatedAt: toInstant(w.updatedAt),
     customer: toText(w.customer),
     notes: toText(w.notes),
     detailed,
@@ -174,8 +174,8 @@ export function toOperation(wire: unknown): Operation {
     deviceName: null,
     goodQuantity: null,
     defectQuantity: null,
-    startedAt: toDate(o.startedAt),
-    completedAt: toDate(o.completedAt),
+    startedAt: toInstant(o.startedAt),
+    completedAt: toInstant(o.completedAt),
   };
 }
 
