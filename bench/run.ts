@@ -7,9 +7,10 @@
 //
 //   npm run bench                      full run (~6 min on an idle 2-core machine)
 //   npm run bench -- --quick           ~2.5 min
-//   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --verbose
+//   npm run bench -- --only W1,W2 --rounds 5 --duration 8 --heavy-factor 3 --connections 50 --rate 100 --open-duration 5 --open-rounds 3 --verbose
 //   npm run bench -- --profile W2      CPU profile of the gateway under W2: writes a .cpuprofile, prints self time by package
 //   npm run bench -- --alloc W1        allocation profile under W1 (garbage included): bytes per query by package, file, function
+//   npm run bench -- --profile W2 --profile-rate 50   the same window as an open loop at 50 req/s (also with --alloc)
 //   npm run bench -- --sharing         the gateway sharing across requests: in-flight reads, the read cache and the
 //                                      response cache (SHARE_INFLIGHT_READS=true, READ_CACHE_TTL_MS=1000,
 //                                      RESPONSE_CACHE_TTL_MS=1000); `--sharing inflight|cache|responses|both` for one
@@ -78,6 +79,9 @@ const sharingEnv: Env =
 // `--alloc W1`: the same window as --profile, sampling allocations instead of CPU time.
 const allocating = opt('alloc', '');
 const profile = opt('profile', '') || allocating;
+// `--profile-rate 50`: the profiled window is an open loop at that rate, not the closed loop (the load a latency
+// figure is read under).
+const profileRate = Number(opt('profile-rate', '0'));
 const o = {
   duration: Number(opt('duration', profile ? '10' : quick ? '2' : '5')),
   warmup: Number(opt('warmup', quick ? '0.5' : '1')),
@@ -85,6 +89,7 @@ const o = {
   connections: Number(opt('connections', '50')),
   rate: Number(opt('rate', '100')),
   openDuration: Number(opt('open-duration', quick ? '3' : '5')),
+  openRounds: Number(opt('open-rounds', '1')),
   only: opt('only', profile || 'W1,W2,W3,W4,P1,P4').split(','),
   nodeOptions: opt('node-options', ''),
   heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
@@ -487,10 +492,14 @@ async function closedLoop(
 }
 
 /** Open loop: requests start on a fixed schedule whatever the answers do; latency counts from the scheduled time. */
-async function openLoop(send: Send, rate: number): Promise<{ p50: number; p99: number; n: number; errors: number }> {
+async function openLoop(
+  send: Send,
+  rate: number,
+  seconds = o.openDuration,
+): Promise<{ p50: number; p99: number; n: number; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
-  const total = Math.round(rate * o.openDuration);
+  const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const inflight: Promise<void>[] = [];
   const t0 = performance.now();
@@ -741,12 +750,25 @@ if (profile) {
     () => process.kill(server.pid, 'SIGUSR2'),
     (p.s.heavy ? Math.max(o.warmup, 2) : o.warmup) * 1000,
   );
-  const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url);
-  clearTimeout(toggle);
-  process.kill(server.pid, 'SIGUSR2');
-  console.log(
-    `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core (load client ${fmt(run.driverCpu)}%), RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
-  );
+  let queries: number;
+  if (profileRate > 0) {
+    clearTimeout(toggle);
+    process.kill(server.pid, 'SIGUSR2');
+    const run = await openLoop(p.gateway, profileRate, o.duration);
+    process.kill(server.pid, 'SIGUSR2');
+    queries = run.n;
+    console.log(
+      `  open loop at ${profileRate} req/s: p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, ${run.errors} errors`,
+    );
+  } else {
+    const run = await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url);
+    clearTimeout(toggle);
+    process.kill(server.pid, 'SIGUSR2');
+    queries = run.n;
+    console.log(
+      `  ${fmt(run.rps)} req/s, p50 ${fmt(run.p50, 1)} ms, p99 ${fmt(run.p99, 1)} ms, gateway CPU ${fmt(run.gwCpu)}% of a core (load client ${fmt(run.driverCpu)}%), RSS ${mb(run.maxServerRss)} MB, ${fmt(run.scavengesPerSecond)} scavenges/s, GC ${fmt(run.gcPercent, 1)}% of wall`,
+    );
+  }
   await pool.close();
   const file = `${server.pid}.${allocating ? 'heapprofile' : 'cpuprofile'}`;
   for (let i = 0; i < 300 && !existsSync(join(profDir, file)); i++) await sleep(100);
@@ -757,7 +779,7 @@ if (profile) {
   writeFileSync(dest, readFileSync(join(profDir, file)));
   console.log(`  profile: ${dest} (open in Chrome DevTools or speedscope)\n`);
   const data = JSON.parse(readFileSync(dest, 'utf8'));
-  console.log(allocating ? analyzeAllocations(data, { root, queries: run.n }) : analyzeProfile(data, { root }));
+  console.log(allocating ? analyzeAllocations(data, { root, queries }) : analyzeProfile(data, { root }));
   await direct.close();
   process.exit(0);
 }
@@ -955,9 +977,27 @@ console.log(
 
 if (o.openDuration > 0) {
   console.log(
-    `\nopen loop at ${o.rate} req/s (or half a scenario's closed-loop capacity, if lower) for ${o.openDuration} s; latency from the scheduled start`,
+    `\nopen loop at ${o.rate} req/s (or half a scenario's closed-loop capacity, if lower) for ${o.openDuration} s, ${o.openRounds} interleaved round(s); latency from the scheduled start; median (min-max) over the rounds`,
   );
-  console.log(['scenario', 'gateway p50/p99 ms', 'direct p50/p99 ms', 'added p50 / p99 ms'].join(' | '));
+  console.log(
+    [
+      'scenario',
+      'gateway p50/p99 ms',
+      'direct p50/p99 ms',
+      'added p50 / p99 ms',
+      ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms'] : []),
+    ].join(' | '),
+  );
+  type Open = Awaited<ReturnType<typeof openLoop>>;
+  const spread = (xs: number[], d = 2) =>
+    xs.length > 1 ? `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)})` : fmt(xs[0], d);
+  const pair = (xs: Open[]) => `${spread(xs.map((x) => x.p50))} / ${spread(xs.map((x) => x.p99))}`;
+  const added = (xs: Open[], ds: Open[]) =>
+    `${spread(xs.map((x, i) => x.p50 - ds[i]!.p50))} / ${spread(xs.map((x, i) => x.p99 - ds[i]!.p99))}`;
+  const errorsOf = (xs: Open[]) => {
+    const n = xs.reduce((a, x) => a + x.errors, 0);
+    return n ? ` (${n} errors)` : '';
+  };
   for (const p of prepared) {
     // A rate the closed loop could not sustain measures only the queue: such a scenario runs at half its capacity.
     const capacity = Math.min(
@@ -965,14 +1005,21 @@ if (o.openDuration > 0) {
       median(results.get(p.s.name)!.direct.map((x) => x.rps)),
     );
     const rate = Math.min(o.rate, Math.max(1, Math.floor(capacity / 2)));
-    const g = await openLoop(p.gateway, rate);
-    const d = await openLoop(p.direct, rate);
+    const g: Open[] = [];
+    const g2: Open[] = [];
+    const d: Open[] = [];
+    for (let round = 0; round < o.openRounds; round++) {
+      g.push(await openLoop(p.gateway, rate));
+      if (p.gateway2) g2.push(await openLoop(p.gateway2, rate));
+      d.push(await openLoop(p.direct, rate));
+    }
     console.log(
       [
         `${p.s.name}${rate < o.rate ? ` at ${rate} req/s (half its capacity)` : ''}`,
-        `${fmt(g.p50, 2)} / ${fmt(g.p99, 2)}${g.errors ? ` (${g.errors} errors)` : ''}`,
-        `${fmt(d.p50, 2)} / ${fmt(d.p99, 2)}`,
-        `${fmt(g.p50 - d.p50, 2)} / ${fmt(g.p99 - d.p99, 2)}`,
+        `${pair(g)}${errorsOf(g)}`,
+        pair(d),
+        added(g, d),
+        ...(p.gateway2 ? [`${pair(g2)}${errorsOf(g2)}`, added(g2, d)] : []),
       ].join(' | '),
     );
   }
