@@ -3,12 +3,14 @@
 // listening port (the primary hands connections round-robin), and passes them the simulators as configured vendors.
 // Everything clients rely on lives in Redis already (rate windows, idempotency keys, APQ registrations, write
 // locks, vendor tokens, the polling lease, the change channel), so workers are replicas that happen to share a port.
-// SIGTERM/SIGINT: each worker drains as a lone gateway does (SHUTDOWN_GRACE_MS), then the primary stops.
+// SIGTERM/SIGINT: each worker drains as a lone gateway does (SHUTDOWN_GRACE_MS), then the primary stops. A worker's
+// /metrics gets every worker's figures through the primary (metrics-cluster.ts).
 import cluster, { type Worker } from 'node:cluster';
 import { printBanner } from './banner.js';
 import { vendorSettingsEnv, type GatewayConfig, type VendorSettings } from './config.js';
 import type { Vendor } from './domain/model.js';
 import type { Logger } from './logger.js';
+import { gatherWorkerMetrics } from './metrics-cluster.js';
 import type { SimulatedVendors } from './simulators/index.js';
 
 /** Set by the primary for its workers: the vendors that are its simulators (for `vendors { simulated }`, /ready). */
@@ -50,6 +52,7 @@ export async function runPrimary(config: GatewayConfig, logger: Logger): Promise
   const restarts: number[] = [];
 
   const fork = (): Worker => cluster.fork(env);
+  gatherWorkerMetrics();
   cluster.on('listening', (worker, address) => {
     listening.add(worker.id);
     if (port !== undefined) {

@@ -1,7 +1,10 @@
 // Prometheus metrics: what each vendor call cost (the first number to watch, DESIGN.md) and what each GraphQL
 // operation did. One registry per gateway, so tests and several gateways in one process never share counters.
+// Under WORKERS=N a worker answers /metrics with every worker's figures (metrics-cluster.ts).
+import cluster from 'node:cluster';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { everyWorkersMetrics } from './metrics-cluster.js';
 import type { VendorHealthSource } from './domain/health.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
@@ -30,17 +33,21 @@ const BREAKER_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2, DISABLED: -1 } as cons
 export function createMetrics(health?: VendorHealthSource): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mes_gateway_' });
+  const exposition = cluster.isWorker ? everyWorkersMetrics(registry) : () => registry.metrics();
 
   // Vendor health, read from the guards at scrape time (the same figures as `vendors { health }`).
   if (health) {
+    // Across workers (each has its own guards), a state or a rate is the worst worker's, a count the sum.
     const gauge = (
       name: string,
       help: string,
       value: (h: ReturnType<VendorHealthSource['health']>[number]) => number | null,
+      aggregator: 'sum' | 'min' | 'max' = 'sum',
     ) =>
       new Gauge({
         name,
         help,
+        aggregator,
         labelNames: ['vendor'] as const,
         registers: [registry],
         collect() {
@@ -51,27 +58,41 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
           }
         },
       });
-    gauge('mes_gateway_vendor_up', 'Vendor health: 1 UP, 0.5 DEGRADED or UNKNOWN, 0 DOWN (breaker open).', (h) =>
-      h.state === 'UP' ? 1 : h.state === 'DOWN' ? 0 : 0.5,
+    gauge(
+      'mes_gateway_vendor_up',
+      'Vendor health: 1 UP, 0.5 DEGRADED or UNKNOWN, 0 DOWN (breaker open).',
+      (h) => (h.state === 'UP' ? 1 : h.state === 'DOWN' ? 0 : 0.5),
+      'min',
     );
     gauge(
       'mes_gateway_vendor_breaker_state',
       'Circuit breaker: 0 closed, 1 half-open, 2 open, -1 none configured.',
       (h) => BREAKER_VALUE[h.breaker],
+      'max',
     );
     gauge(
       'mes_gateway_vendor_latency_p50_ms',
       'Median latency of the last 256 vendor attempts.',
       (h) => h.latencyP50Ms,
+      'max',
     );
     gauge(
       'mes_gateway_vendor_latency_p99_ms',
       '99th percentile latency of the last 256 vendor attempts.',
       (h) => h.latencyP99Ms,
+      'max',
     );
-    gauge('mes_gateway_vendor_error_rate', 'Failed share of the last 256 vendor attempts (0..1).', (h) => h.errorRate);
-    gauge('mes_gateway_vendor_last_success_timestamp_seconds', 'When a vendor attempt last succeeded.', (h) =>
-      h.lastSuccessAt ? h.lastSuccessAt.getTime() / 1000 : null,
+    gauge(
+      'mes_gateway_vendor_error_rate',
+      'Failed share of the last 256 vendor attempts (0..1).',
+      (h) => h.errorRate,
+      'max',
+    );
+    gauge(
+      'mes_gateway_vendor_last_success_timestamp_seconds',
+      'When a vendor attempt last succeeded.',
+      (h) => (h.lastSuccessAt ? h.lastSuccessAt.getTime() / 1000 : null),
+      'max',
     );
     gauge('mes_gateway_vendor_in_flight', 'Vendor calls running now (bulkhead slots taken).', (h) => h.inFlight);
     gauge('mes_gateway_vendor_queued', 'Vendor calls waiting for a bulkhead slot.', (h) => h.queued);
@@ -159,12 +180,20 @@ export function createMetrics(health?: VendorHealthSource): Metrics {
   const plugin: Plugin<GatewayContext> = {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/metrics' || request.method !== 'GET') return;
-      endResponse(
-        new fetchAPI.Response(await registry.metrics(), {
-          status: 200,
-          headers: { 'content-type': registry.contentType },
-        }),
-      );
+      let text: string;
+      try {
+        text = await exposition();
+      } catch (err) {
+        // Never one worker's figures in place of all of them: the scrape fails, and says why.
+        endResponse(
+          new fetchAPI.Response(`metrics of every worker could not be gathered: ${(err as Error).message}\n`, {
+            status: 503,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          }),
+        );
+        return;
+      }
+      endResponse(new fetchAPI.Response(text, { status: 200, headers: { 'content-type': registry.contentType } }));
     },
     onExecute({ args }) {
       const started = performance.now();

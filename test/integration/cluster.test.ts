@@ -98,6 +98,22 @@ function send(
   });
 }
 
+/** GET /metrics on a connection of its own: the next worker answers. */
+function scrape(port: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'GET', path: '/metrics', agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+const okQueries = (text: string) =>
+  Number(/^mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+
 const accepting = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -138,6 +154,35 @@ describe('WORKERS=2 with REDIS_URL', () => {
       workers.add(res.body.worker as number);
     }
     expect(workers.size).toBe(2);
+  });
+
+  it('/metrics counts what both workers did, whichever worker the scrape reaches', async () => {
+    const before = await scrape(port);
+    expect(before.status).toBe(200);
+    // Six connections in a row: three queries on each worker.
+    for (let i = 0; i < 6; i++) {
+      const res = await send(port, 'POST', '/graphql', key(WRITER), { query: '{ vendors { vendor } }' });
+      expect(res.status).toBe(200);
+    }
+    const scrapes = [await scrape(port), await scrape(port)];
+    for (const s of scrapes) {
+      expect(s.status).toBe(200);
+      expect(okQueries(s.text)).toBe(okQueries(before.text) + 6);
+      // Every series once: the workers' figures merged, not listed side by side.
+      expect(s.text.match(/^mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} /gm)).toHaveLength(1);
+    }
+    // Vendor calls too: the list the idempotency test below starts with is one generic MES call, counted once.
+    const calls = (text: string) =>
+      [...text.matchAll(/^mes_gateway_upstream_requests_total\{vendor="GENERIC_MES"[^}]*\} (\d+)$/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    const beforeCalls = calls(scrapes[1]!.text);
+    await send(port, 'POST', '/graphql', key(WRITER), {
+      query: '{ workOrders(first: 5, filter: { vendors: [GENERIC_MES] }) { edges { node { id } } } }',
+    });
+    const afterCalls = [calls((await scrape(port)).text), calls((await scrape(port)).text)];
+    expect(afterCalls).toEqual([beforeCalls + 1, beforeCalls + 1]);
   });
 
   it('an idempotency key repeated across the workers makes one vendor write', async () => {
