@@ -10,7 +10,7 @@ import { printBanner } from './banner.js';
 import { vendorSettingsEnv, type GatewayConfig, type VendorSettings } from './config.js';
 import type { Vendor } from './domain/model.js';
 import type { Logger } from './logger.js';
-import { gatherWorkerMetrics } from './metrics-cluster.js';
+import { GATHERED_BY_PRIMARY_ENV, gatherWorkerMetrics } from './metrics-cluster.js';
 import type { SimulatedVendors } from './simulators/index.js';
 
 /** Set by the primary for its workers: the vendors that are its simulators (for `vendors { simulated }`, /ready). */
@@ -40,6 +40,7 @@ export async function runPrimary(config: GatewayConfig, logger: Logger): Promise
   const env: Record<string, string> = {
     ...vendorEnv(sims),
     [CLUSTER_SIMULATED_ENV]: [...sims.simulated].join(','),
+    [GATHERED_BY_PRIMARY_ENV]: '1',
     ...(config.genericMesWebhookSecret ? { GENERIC_MES_WEBHOOK_SECRET: config.genericMesWebhookSecret } : {}),
   };
 

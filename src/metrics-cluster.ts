@@ -6,6 +6,15 @@
 import cluster from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
+/**
+ * Set by the primary for its workers: only a worker of ours has a primary that gathers (a gateway embedded in
+ * someone else's cluster worker answers for itself, as any lone gateway).
+ */
+export const GATHERED_BY_PRIMARY_ENV = 'MESGW_CLUSTER_METRICS';
+
+/** True in a worker whose primary is ours (cluster.ts), which answers for every worker. */
+export const gatheredByPrimary = (): boolean => cluster.isWorker && process.env[GATHERED_BY_PRIMARY_ENV] === '1';
+
 const ASK = 'mes-gateway:metrics-of-every-worker';
 const ANSWER = 'mes-gateway:metrics-of-every-worker:answer';
 type Ask = { type: typeof ASK; id: number };

@@ -1,10 +1,9 @@
 // Prometheus metrics: what each vendor call cost (the first number to watch, DESIGN.md) and what each GraphQL
 // operation did. One registry per gateway, so tests and several gateways in one process never share counters.
 // Under WORKERS=N a worker answers /metrics with every worker's figures (metrics-cluster.ts).
-import cluster from 'node:cluster';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { everyWorkersMetrics } from './metrics-cluster.js';
+import { everyWorkersMetrics, gatheredByPrimary } from './metrics-cluster.js';
 import type { VendorHealthSource } from './domain/health.js';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
@@ -33,7 +32,7 @@ const BREAKER_VALUE = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2, DISABLED: -1 } as cons
 export function createMetrics(health?: VendorHealthSource): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mes_gateway_' });
-  const exposition = cluster.isWorker ? everyWorkersMetrics(registry) : () => registry.metrics();
+  const exposition = gatheredByPrimary() ? everyWorkersMetrics(registry) : () => registry.metrics();
 
   // Vendor health, read from the guards at scrape time (the same figures as `vendors { health }`).
   if (health) {
