@@ -1,7 +1,7 @@
 // Whose figures /metrics answers with. A worker of our own primary (WORKERS=N) asks it for every worker's; any other
 // process answers for itself, including a gateway embedded in a cluster worker of someone else's, whose primary
-// knows nothing of the question (it would wait for an answer that never comes). The IPC path itself is
-// test/integration/cluster.test.ts's.
+// knows nothing of the question (it would wait for an answer that never comes). Here the primary's side of the IPC
+// is played by a stand-in for process.send; the real one is test/integration/cluster.test.ts's.
 import cluster from 'node:cluster';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics.js';
@@ -48,5 +48,49 @@ describe('/metrics outside a cluster of our own', () => {
     mutableCluster.isWorker = true;
     process.env[GATHERED_BY_PRIMARY_ENV] = '1';
     expect(gatheredByPrimary()).toBe(true);
+  });
+});
+
+describe("/metrics in a worker of our primary: the primary's answer", () => {
+  /** Stands in for the primary: each question of ours is answered at once with `answer`; anything else goes on. */
+  async function scrapeAnswered(answer: { text?: string; error?: string }): Promise<Response> {
+    mutableCluster.isWorker = true;
+    process.env[GATHERED_BY_PRIMARY_ENV] = '1';
+    const metrics = createMetrics();
+    metrics.observeOperation('query', performance.now(), { data: {} }, 0);
+    const send = process.send;
+    const asked: unknown[] = [];
+    process.send = ((message: { type?: string; id?: number }, ...rest: unknown[]) => {
+      if (message?.type !== 'mes-gateway:metrics-of-every-worker')
+        return (send as (...args: unknown[]) => boolean).call(process, message, ...rest);
+      asked.push(message);
+      queueMicrotask(() =>
+        (process.emit as (event: string, message: unknown) => boolean)('message', {
+          type: 'mes-gateway:metrics-of-every-worker:answer',
+          id: message.id,
+          ...answer,
+        }),
+      );
+      return true;
+    }) as typeof process.send;
+    try {
+      const res = await scrape(metrics);
+      expect(asked).toHaveLength(1);
+      return res;
+    } finally {
+      process.send = send;
+    }
+  }
+
+  it('serves the text the primary gathered, not its own registry', async () => {
+    const res = await scrapeAnswered({ text: 'mes_gateway_graphql_operations_total{type="query",outcome="ok"} 7\n' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('mes_gateway_graphql_operations_total{type="query",outcome="ok"} 7\n');
+  });
+
+  it('fails the scrape with a 503 that says why when a worker did not answer, rather than serve its own figures', async () => {
+    const res = await scrapeAnswered({ error: 'Operation timed out.' });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe('metrics of every worker could not be gathered: Operation timed out.\n');
   });
 });
