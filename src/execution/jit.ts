@@ -380,18 +380,16 @@ function nullabilityDiffers(
                 nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
               ),
         };
-        mergeShapes(merged, new Map([[key, shape]]));
+        mergeShape(merged, key, shape);
       }
     return merged;
   };
-  const mergeShapes = (into: Map<string, Shape>, from: Map<string, Shape>) => {
-    for (const [key, shape] of from) {
-      const before = into.get(key);
-      if (!before) into.set(key, shape);
-      else {
-        if (before.nullability !== shape.nullability) differs = true;
-        mergeShapes(before.children, shape.children);
-      }
+  const mergeShape = (into: Map<string, Shape>, key: string, shape: Shape) => {
+    const before = into.get(key);
+    if (!before) into.set(key, shape);
+    else {
+      if (before.nullability !== shape.nullability) differs = true;
+      for (const [childKey, child] of shape.children) mergeShape(before.children, childKey, child);
     }
   };
   shapeOf(root, [operation.selectionSet]);

@@ -70,13 +70,13 @@ function npmStart(env: Record<string, string>) {
 }
 
 /** One request on a connection of its own (no keep-alive), so the cluster hands it to the next worker. */
-function send(
+function exchange(
   port: number,
   method: string,
   path: string,
   headers: Record<string, string> = {},
   body?: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -90,7 +90,7 @@ function send(
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       },
     );
     req.once('error', reject);
@@ -98,18 +98,20 @@ function send(
   });
 }
 
-/** GET /metrics on a connection of its own: the next worker answers. */
-function scrape(port: number): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'GET', path: '/metrics', agent: false }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.once('error', reject);
-    req.end();
-  });
+/** A request whose answer is JSON. */
+async function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const { status, text } = await exchange(port, method, path, headers, body);
+  return { status, body: text ? JSON.parse(text) : undefined };
 }
+
+/** GET /metrics: the next worker answers. */
+const scrape = (port: number) => exchange(port, 'GET', '/metrics');
 
 const okQueries = (text: string) =>
   Number(/^mes_gateway_graphql_operations_total\{type="query",outcome="ok"\} (\d+)$/m.exec(text)?.[1] ?? 0);
