@@ -495,13 +495,18 @@ async function closedLoop(
 async function openLoop(
   send: Send,
   rate: number,
+  gwPid?: number,
   seconds = o.openDuration,
-): Promise<{ p50: number; p99: number; n: number; errors: number }> {
+): Promise<{ p50: number; p99: number; n: number; errors: number; cpu: number }> {
   const latencies: number[] = [];
   let errors = 0;
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const inflight: Promise<void>[] = [];
+  // The gateway's CPU over the window, in % of one core (or the bench process's, for direct): how busy the side was
+  // at this rate, which is what its queueing, and so its p99, follows.
+  const cpuBefore = gwPid ? usage(gwPid).cpuTicks / HZ : undefined;
+  const driverBefore = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < total; i++) {
     const due = t0 + i * interval;
@@ -517,8 +522,11 @@ async function openLoop(
     );
   }
   await Promise.all(inflight);
+  const wall = (performance.now() - t0) / 1000;
+  const driver = process.cpuUsage(driverBefore);
+  const busy = cpuBefore !== undefined ? usage(gwPid!).cpuTicks / HZ - cpuBefore : (driver.user + driver.system) / 1e6;
   latencies.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), n: latencies.length, errors };
+  return { p50: pct(latencies, 50), p99: pct(latencies, 99), n: latencies.length, errors, cpu: (busy / wall) * 100 };
 }
 
 // ---- answers
@@ -754,7 +762,7 @@ if (profile) {
   if (profileRate > 0) {
     clearTimeout(toggle);
     process.kill(server.pid, 'SIGUSR2');
-    const run = await openLoop(p.gateway, profileRate, o.duration);
+    const run = await openLoop(p.gateway, profileRate, undefined, o.duration);
     process.kill(server.pid, 'SIGUSR2');
     queries = run.n;
     console.log(
@@ -989,7 +997,8 @@ if (o.openDuration > 0) {
       'gateway p50/p99 ms',
       'direct p50/p99 ms',
       'added p50 / p99 ms',
-      ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms'] : []),
+      'CPU % of a core: gateway / bench process (direct)',
+      ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms', 'gw2 CPU %'] : []),
     ].join(' | '),
   );
   type Open = Awaited<ReturnType<typeof openLoop>>;
@@ -1015,8 +1024,8 @@ if (o.openDuration > 0) {
     const modes: ('gw' | 'gw2' | 'direct')[] = p.gateway2 ? ['gw', 'gw2', 'direct'] : ['gw', 'direct'];
     for (let round = 0; round < o.openRounds; round++) {
       for (const mode of rotated(modes, round)) {
-        if (mode === 'gw') g.push(await openLoop(p.gateway, rate));
-        else if (mode === 'gw2') g2.push(await openLoop(p.gateway2!, rate));
+        if (mode === 'gw') g.push(await openLoop(p.gateway, rate, gwPid));
+        else if (mode === 'gw2') g2.push(await openLoop(p.gateway2!, rate, gw2!.child.pid!));
         else d.push(await openLoop(p.direct, rate));
       }
     }
@@ -1026,7 +1035,23 @@ if (o.openDuration > 0) {
         `${pair(g)}${errorsOf(g)}`,
         pair(d),
         added(g, d),
-        ...(p.gateway2 ? [`${pair(g2)}${errorsOf(g2)}`, added(g2, d)] : []),
+        `${spread(
+          g.map((x) => x.cpu),
+          0,
+        )} / ${spread(
+          d.map((x) => x.cpu),
+          0,
+        )}`,
+        ...(p.gateway2
+          ? [
+              `${pair(g2)}${errorsOf(g2)}`,
+              added(g2, d),
+              spread(
+                g2.map((x) => x.cpu),
+                0,
+              ),
+            ]
+          : []),
       ].join(' | '),
     );
   }
