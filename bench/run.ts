@@ -850,6 +850,7 @@ if (o.prewarm > 0) {
 // then reversed) kept the second gateway always in the middle, and that alone made it 0-16% faster than the first
 // whichever settings it had (2 December: `--no-parallel-scavenge` won as gw2 and lost as gw, in runs 25 min apart).
 const rotated = <T>(xs: T[], by: number): T[] => xs.map((_, i) => xs[(i + by) % xs.length]!);
+const modesOf = (p: Prepared): ('gw' | 'gw2' | 'direct')[] => (p.gateway2 ? ['gw', 'gw2', 'direct'] : ['gw', 'direct']);
 const results = new Map<string, { gw: Run[]; gw2: Run[]; direct: Run[] }>();
 for (const p of prepared) results.set(p.s.name, { gw: [], gw2: [], direct: [] });
 console.log(
@@ -858,9 +859,7 @@ console.log(
 for (let r = 0; r < o.rounds; r++) {
   for (const p of prepared) {
     const res = results.get(p.s.name)!;
-    const modes: ('gw' | 'gw2' | 'direct')[] = p.gateway2 ? ['gw', 'gw2', 'direct'] : ['gw', 'direct'];
-    const order = rotated(modes, r);
-    for (const mode of order) {
+    for (const mode of rotated(modesOf(p), r)) {
       const run =
         mode === 'gw'
           ? await closedLoop(p.gateway, sims.admin, gwPid, p.s.heavy, gw.url)
@@ -1007,6 +1006,11 @@ if (o.openDuration > 0) {
   const pair = (xs: Open[]) => `${spread(xs.map((x) => x.p50))} / ${spread(xs.map((x) => x.p99))}`;
   const added = (xs: Open[], ds: Open[]) =>
     `${spread(xs.map((x, i) => x.p50 - ds[i]!.p50))} / ${spread(xs.map((x, i) => x.p99 - ds[i]!.p99))}`;
+  const cpuOf = (xs: Open[]) =>
+    spread(
+      xs.map((x) => x.cpu),
+      0,
+    );
   const errorsOf = (xs: Open[]) => {
     const n = xs.reduce((a, x) => a + x.errors, 0);
     return n ? ` (${n} errors)` : '';
@@ -1021,9 +1025,8 @@ if (o.openDuration > 0) {
     const g: Open[] = [];
     const g2: Open[] = [];
     const d: Open[] = [];
-    const modes: ('gw' | 'gw2' | 'direct')[] = p.gateway2 ? ['gw', 'gw2', 'direct'] : ['gw', 'direct'];
     for (let round = 0; round < o.openRounds; round++) {
-      for (const mode of rotated(modes, round)) {
+      for (const mode of rotated(modesOf(p), round)) {
         if (mode === 'gw') g.push(await openLoop(p.gateway, rate, gwPid));
         else if (mode === 'gw2') g2.push(await openLoop(p.gateway2!, rate, gw2!.child.pid!));
         else d.push(await openLoop(p.direct, rate));
@@ -1035,23 +1038,8 @@ if (o.openDuration > 0) {
         `${pair(g)}${errorsOf(g)}`,
         pair(d),
         added(g, d),
-        `${spread(
-          g.map((x) => x.cpu),
-          0,
-        )} / ${spread(
-          d.map((x) => x.cpu),
-          0,
-        )}`,
-        ...(p.gateway2
-          ? [
-              `${pair(g2)}${errorsOf(g2)}`,
-              added(g2, d),
-              spread(
-                g2.map((x) => x.cpu),
-                0,
-              ),
-            ]
-          : []),
+        `${cpuOf(g)} / ${cpuOf(d)}`,
+        ...(p.gateway2 ? [`${pair(g2)}${errorsOf(g2)}`, added(g2, d), cpuOf(g2)] : []),
       ].join(' | '),
     );
   }
