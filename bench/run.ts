@@ -884,7 +884,9 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const spread = (xs: number[], d = 0) => `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)})`;
+// Median (min-max) over the rounds; a single round is its one figure.
+const spread = (xs: number[], d = 0) =>
+  xs.length > 1 ? `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)})` : fmt(xs[0], d);
 
 console.log(
   `\nclosed loop, median (min-max) over ${o.rounds} rounds; ratio = gateway / direct within each round; CPU in % of one core`,
@@ -1001,16 +1003,18 @@ if (o.openDuration > 0) {
     ].join(' | '),
   );
   type Open = Awaited<ReturnType<typeof openLoop>>;
-  const spread = (xs: number[], d = 2) =>
-    xs.length > 1 ? `${fmt(median(xs), d)} (${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)})` : fmt(xs[0], d);
-  const pair = (xs: Open[]) => `${spread(xs.map((x) => x.p50))} / ${spread(xs.map((x) => x.p99))}`;
-  const added = (xs: Open[], ds: Open[]) =>
-    `${spread(xs.map((x, i) => x.p50 - ds[i]!.p50))} / ${spread(xs.map((x, i) => x.p99 - ds[i]!.p99))}`;
-  const cpuOf = (xs: Open[]) =>
-    spread(
-      xs.map((x) => x.cpu),
-      0,
+  const latencies = (p50: number[], p99: number[]) => `${spread(p50, 2)} / ${spread(p99, 2)}`;
+  const pair = (xs: Open[]) =>
+    latencies(
+      xs.map((x) => x.p50),
+      xs.map((x) => x.p99),
     );
+  const added = (xs: Open[], ds: Open[]) =>
+    latencies(
+      xs.map((x, i) => x.p50 - ds[i]!.p50),
+      xs.map((x, i) => x.p99 - ds[i]!.p99),
+    );
+  const cpuOf = (xs: Open[]) => spread(xs.map((x) => x.cpu));
   const errorsOf = (xs: Open[]) => {
     const n = xs.reduce((a, x) => a + x.errors, 0);
     return n ? ` (${n} errors)` : '';

@@ -40,7 +40,8 @@ export function gatherWorkerMetrics(): void {
 
 /** In a worker: the metrics text of every worker, asked of the primary (which asks each worker, this one included). */
 export function everyWorkersMetrics(registry: Registry): () => Promise<string> {
-  // prom-client answers the primary's request for this worker's figures from the registries set here.
+  // prom-client answers the primary's request for this worker's figures from the registries set here; its listener
+  // for that request is added by the first AggregatorRegistry made in the process, so one is made for that alone.
   AggregatorRegistry.setRegistries([registry]);
   new AggregatorRegistry();
   const waiting = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void }>();

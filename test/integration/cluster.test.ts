@@ -99,14 +99,8 @@ function exchange(
 }
 
 /** A request whose answer is JSON. */
-async function send(
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const { status, text } = await exchange(port, method, path, headers, body);
+async function send(...request: Parameters<typeof exchange>): Promise<{ status: number; body: any }> {
+  const { status, text } = await exchange(...request);
   return { status, body: text ? JSON.parse(text) : undefined };
 }
 
