@@ -94,8 +94,8 @@ const o = {
   nodeOptions: opt('node-options', ''),
   heavyFactor: Number(opt('heavy-factor', profile ? '1' : '3')),
   // After all the load: how long the gateway is left without requests before its settled idle RSS is read (V8's
-  // memory reducer gives back the young generation's pages some 10-20 s after allocation stops); 0 skips it.
-  settle: Number(opt('settle', '30')),
+  // memory reducer gives back the young generation's pages some 15-45 s after allocation stops); 0 skips it.
+  settle: Number(opt('settle', '60')),
   prewarm: Number(opt('prewarm', quick ? '2' : '4')),
   /** Settings for both gateways, and for a second gateway measured beside the first: K=V,K=V. */
   env: settings(opt('env', '')),
