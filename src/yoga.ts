@@ -253,11 +253,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       loaders,
       issueTicket: () =>
         tickets.issue(request.caller ?? { principal, rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE }),
-      // Bound now, though most requests never write: a getter here (bound on first use) gave every request's
-      // context a V8 map of its own holding the getter, and with it the request's loaders and vendor answers. A map
-      // is freed only by a full collection, so each young collection kept those and moved them to the old
-      // generation: 1.3 MB a collection at 100 W1 queries a second, scavenges of 5-8 ms and a full collection
-      // every 10 s (README, Memory). Binding costs a few closures.
+      // Bound now, though most requests never write. A getter here (bound on first use) is kept by V8 in an
+      // accessor pair that it allocates in the old generation, which only a full collection frees; through the
+      // getter's closure it held the request's loaders and vendor answers, so every young collection kept them
+      // and moved them to the old generation: 1.3 MB a collection at 100 W1 queries a second, scavenges of 5-8 ms
+      // (README, Memory; test/integration/gc-retention.test.ts). Binding costs a few closures.
       writes: writes.forRequest({
         caller: principal.id,
         assertVisible: loaders.assertVisible,
