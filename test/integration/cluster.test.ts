@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERIC_MES_SIM_API_KEY, startGenericMesSimulator } from '../../src/simulators/generic-mes/index.js';
 import type { GenericMesSimulator } from '../../src/simulators/types.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { watchStarted } from '../helpers/started.js';
 
 const WRITER = {
   name: 'cluster-writer',
@@ -54,19 +55,7 @@ function npmStart(env: Record<string, string>) {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  const port = new Promise<number>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)\/graphql/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', () => reject(new Error(`npm start exited before listening:\n${out}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, port, exited, output: () => out };
+  return watchStarted(child, 'npm start');
 }
 
 /** One request on a connection of its own (no keep-alive), so the cluster hands it to the next worker. */

@@ -4,20 +4,20 @@
 // A getter in the per-request context once did that to every request (yoga.ts, contextFor). Measured as a user runs
 // the gateway: the compiled start (dist/main.js, every vendor simulated) with V8's GC trace, under sequential W1
 // queries, counting the bytes each scavenge promoted after a warm-up.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { watchStarted, type Started } from '../helpers/started.js';
 
 const API_KEY = 'gc-retention-frontend-key-0123456789';
 const W1 = JSON.stringify({
   query: '{ workOrders(first: 20, filter: { vendors: [DOTZERO] }) { edges { node { id orderNumber status } } } }',
 });
 
-let child: ChildProcess;
-let output = '';
+let gateway: Started;
 let pool: Pool;
 
 beforeAll(async () => {
@@ -30,7 +30,7 @@ beforeAll(async () => {
     ]),
   );
   // A 1 MB young generation: a scavenge every few dozen queries, so a few seconds of queries give dozens of them.
-  child = spawn(process.execPath, ['--trace-gc-nvp', '--max-semi-space-size=1', 'dist/main.js'], {
+  const child = spawn(process.execPath, ['--trace-gc-nvp', '--max-semi-space-size=1', 'dist/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
@@ -41,27 +41,13 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on http:\/\/localhost:(\d+)\/graphql/.exec(output);
-      if (m) {
-        clearInterval(timer);
-        resolve(Number(m[1]));
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`gateway exited (${code}):\n${output.slice(-2000)}`));
-    });
-  });
-  pool = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
+  gateway = watchStarted(child, 'the gateway');
+  pool = new Pool(`http://127.0.0.1:${await gateway.port}`, { connections: 1 });
 }, 60_000);
 
 afterAll(async () => {
   await pool?.close();
-  child?.kill('SIGKILL');
+  gateway?.child.kill('SIGKILL');
 });
 
 async function queries(n: number): Promise<void> {
@@ -81,7 +67,7 @@ async function queries(n: number): Promise<void> {
 function scavengesSince(from: number): { count: number; promoted: number } {
   let count = 0;
   let promoted = 0;
-  for (const line of output.slice(from).split('\n')) {
+  for (const line of gateway.output().slice(from).split('\n')) {
     if (!/ gc=s /.test(line)) continue;
     count++;
     promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
@@ -91,7 +77,7 @@ function scavengesSince(from: number): { count: number; promoted: number } {
 
 it('keeps no query data alive through young collections: scavenges promote under 4 KB a query', async () => {
   await queries(400);
-  const from = output.length;
+  const from = gateway.output().length;
   const n = 1500;
   await queries(n);
   const { count, promoted } = scavengesSince(from);

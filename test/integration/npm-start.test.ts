@@ -2,12 +2,13 @@
 // the gateway, after the request in flight has had its answer, and close the port. The in-flight request is held
 // at a generic MES stand-in (a proxy to its simulator that answers only when the test says so), so nothing here
 // depends on timing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERIC_MES_SIM_API_KEY, startGenericMesSimulator } from '../../src/simulators/generic-mes/index.js';
 import type { GenericMesSimulator } from '../../src/simulators/types.js';
+import { watchStarted, type Started } from '../helpers/started.js';
 
 let sim: GenericMesSimulator;
 let proxy: Server;
@@ -60,12 +61,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 50));
 }
 
-function npmStart(): {
-  child: ChildProcess;
-  port: Promise<number>;
-  exited: Promise<number | null>;
-  output: () => string;
-} {
+function npmStart(): Started {
   const child = spawn('npm', ['start'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -77,19 +73,7 @@ function npmStart(): {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  const port = new Promise<number>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/localhost:(\d+)\/graphql/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', () => reject(new Error(`npm start exited before listening:\n${out}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, port, exited, output: () => out };
+  return watchStarted(child, 'npm start');
 }
 
 describe('npm start and a signal to its pid', () => {
