@@ -84,4 +84,9 @@ export interface PitneyBowesSimulator extends SimulatorBase {
   transactionIds(): string[];
   /** Changes one unfinished order (one more piece completed; pbUpdateDate now), as fulfillment would; its id. */
   changeOrder(): string | undefined;
+  /**
+   * A new order arriving from the client system, CREATED and never updated: like the document's example response,
+   * it carries createDate and pbCreateDate but no updateDate or pbUpdateDate. Its id.
+   */
+  receiveOrder(): string;
 }

@@ -130,7 +130,7 @@ describe('workOrderChanged', () => {
     }
   });
 
-  it('polling Pitney Bowes reads only what changed (one search page) and publishes the change', async () => {
+  it('polling Pitney Bowes reads only what changed (one search page by update date, one by creation date) and publishes the change', async () => {
     const sse = await sseSubscribe(gw.origin, SUBSCRIPTION, { filter: { vendors: ['PITNEY_BOWES'] } }, key(PB_ONLY));
     await untilSubscribed(1);
     const id = cluster.pb.changeOrder();
@@ -143,8 +143,27 @@ describe('workOrderChanged', () => {
       order: { vendor: 'PITNEY_BOWES', vendorId: id },
       changedFields: ['COMPLETED_QUANTITY'],
     });
-    // Every seeded order is more than one page; the round asked for the orders updated since the last one only.
-    expect(cluster.pb.count('POST /shippingservices/fulfillment/v1/work-orders/search')).toBe(1);
+    // Every seeded order is more than one page; the round asked for the orders updated or received since the last
+    // one only.
+    expect(cluster.pb.count('POST /shippingservices/fulfillment/v1/work-orders/search')).toBe(2);
+    await sse.close();
+  });
+
+  it('a new Pitney Bowes order, never updated and so without pbUpdateDate, is published CREATED by the next poll', async () => {
+    await gw.gateway.poller.pollOnce();
+    const sse = await sseSubscribe(gw.origin, SUBSCRIPTION, { filter: { vendors: ['PITNEY_BOWES'] } }, key(PB_ONLY));
+    await untilSubscribed(1);
+    const id = cluster.pb.receiveOrder();
+    cluster.pb.resetCounts();
+    await gw.gateway.poller.pollOnce();
+    await sse.waitFor(1);
+    expect(changesOf(sse)).toHaveLength(1);
+    expect(changesOf(sse)[0]).toMatchObject({
+      kind: 'CREATED',
+      source: 'POLL',
+      order: { vendor: 'PITNEY_BOWES', vendorId: id, status: 'OPEN' },
+    });
+    expect(cluster.pb.count('POST /shippingservices/fulfillment/v1/work-orders/search')).toBe(2);
     await sse.close();
   });
 

@@ -412,7 +412,7 @@ describe('sort', () => {
     for (let i = 1; i < orders.length; i++) {
       const [a, b] = [orders[i - 1]!, orders[i]!];
       if (a[property] === b[property]) expect(a.workOrderId < b.workOrderId).toBe(true);
-      else expect(direction === 'asc' ? a[property] < b[property] : a[property] > b[property]).toBe(true);
+      else expect(direction === 'asc' ? a[property]! < b[property]! : a[property]! > b[property]!).toBe(true);
     }
   });
 
@@ -430,7 +430,7 @@ describe('sort', () => {
     const orders = await all([ALL_TIME], ['updateDate-asc', 'pbCreateDate-desc']);
     for (let i = 1; i < orders.length; i++) {
       const [a, b] = [orders[i - 1]!, orders[i]!];
-      expect(a.updateDate <= b.updateDate).toBe(true);
+      expect(a.updateDate! <= b.updateDate!).toBe(true);
       if (a.updateDate === b.updateDate) expect(a.pbCreateDate >= b.pbCreateDate).toBe(true);
     }
   });
@@ -683,9 +683,9 @@ describe('seeded data', () => {
       ] as const) {
         if (o[key] !== undefined) expect(Date.parse(o[key]!)).toBeLessThanOrEqual(now);
       }
-      expect(o.updateDate >= o.createDate).toBe(true);
+      expect(o.updateDate! >= o.createDate).toBe(true);
       expect(o.pbCreateDate >= o.createDate).toBe(true);
-      expect(o.pbUpdateDate >= o.pbCreateDate).toBe(true);
+      expect(o.pbUpdateDate! >= o.pbCreateDate).toBe(true);
       expect(o.requestedCompletionDate > o.requestedStartDate).toBe(true);
       expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBeLessThanOrEqual(o.startQuantity);
       expect(o.startQuantity).toBeLessThanOrEqual(o.workOrderQuantity);
@@ -730,7 +730,7 @@ describe('seeded data', () => {
         expect(o.cancelDate).toBeUndefined();
         expect(o.startQuantity).toBe(o.workOrderQuantity);
         expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBe(o.workOrderQuantity);
-        expect(o.pbUpdateDate >= o.completionDate!).toBe(true);
+        expect(o.pbUpdateDate! >= o.completionDate!).toBe(true);
       },
     ],
     [
@@ -739,7 +739,7 @@ describe('seeded data', () => {
         expect(o.completionDate! >= o.startDate!).toBe(true);
         expect(o.cancelDate).toBeUndefined();
         expect(o.completedQuantity + o.rejectedQuantity + o.scrappedQuantity).toBe(o.workOrderQuantity);
-        expect(o.pbUpdateDate >= o.completionDate!).toBe(true);
+        expect(o.pbUpdateDate! >= o.completionDate!).toBe(true);
       },
     ],
     [

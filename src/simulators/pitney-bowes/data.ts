@@ -23,9 +23,10 @@ export interface PbWorkOrder {
   status: PbStatus;
   node: string;
   createDate: string;
-  updateDate: string;
+  /** Absent until the order is first updated, as in the document's example of a CREATED order. */
+  updateDate?: string;
   pbCreateDate: string;
-  pbUpdateDate: string;
+  pbUpdateDate?: string;
   sku: string;
   brand: string;
   workOrderQuantity: number;

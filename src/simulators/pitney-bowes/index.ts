@@ -2,7 +2,7 @@
 // Find Work Orders API, so `apiUrl` and `oauthUrl` share an origin as they do in PB's sandbox.
 import { clearFaults, startSimServer } from '../harness.js';
 import type { PitneyBowesSimulator } from '../types.js';
-import { DEFAULT_SEED, pbDate } from './data.js';
+import { DEFAULT_SEED, pbDate, type PbWorkOrder } from './data.js';
 import {
   API_BASE,
   OAUTH_PATH,
@@ -71,6 +71,28 @@ export async function startPitneyBowesSimulator(options: { seed?: number } = {})
       order.completedQuantity += 1;
       order.updateDate = at;
       order.pbUpdateDate = at;
+      return order.workOrderId;
+    },
+    receiveOrder() {
+      const template = state.orders.find((o) => o.status === 'CREATED') ?? state.orders[0]!;
+      const now = Date.now();
+      const serial = state.orders.length + 1;
+      const order: PbWorkOrder = {
+        ...structuredClone(template),
+        clientWorkOrderId: `W-R${serial}`,
+        workOrderId: `WO${config.clientId}A${String(now).slice(-7)}${String(serial).padStart(5, '0')}`,
+        status: 'CREATED',
+        createDate: pbDate(now - 60_000),
+        pbCreateDate: pbDate(now),
+        startQuantity: 0,
+        completedQuantity: 0,
+        rejectedQuantity: 0,
+        scrappedQuantity: 0,
+        lotNumbers: [],
+      };
+      for (const key of ['updateDate', 'pbUpdateDate', 'startDate', 'completionDate'] as const) delete order[key];
+      order.workOrderLines = order.workOrderLines.map((line) => ({ ...line, lotNumbers: [], issuedQuantity: 0 }));
+      state.orders.push(order);
       return order.workOrderId;
     },
   };

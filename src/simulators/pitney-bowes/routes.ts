@@ -298,8 +298,10 @@ function parseSort(raw: unknown): { sort: string[]; compare: (a: PbWorkOrder, b:
   });
   const compare = (a: PbWorkOrder, b: PbWorkOrder) => {
     for (const { property, direction } of keys) {
-      // Same fixed-width UTC format throughout the seed, so string order is time order.
-      const c = a[property] < b[property] ? -1 : a[property] > b[property] ? 1 : 0;
+      // Same fixed-width UTC format throughout the seed, so string order is time order. An order never updated has
+      // no update dates (the document's example): it sorts as the earliest.
+      const [x, y] = [a[property] ?? '', b[property] ?? ''];
+      const c = x < y ? -1 : x > y ? 1 : 0;
       if (c !== 0) return c * direction;
     }
     // Ties broken by workOrderId so that pages never overlap or skip.

@@ -7,13 +7,14 @@ import { badResponse, notFound } from '../client-kit.js';
 import type { PitneyBowesClient, PolledOrders } from '../types.js';
 import { newTransactionId, PitneyBowesAuth } from './auth.js';
 import {
-  updatedSinceSearchField,
+  createdSinceSearchField,
   TRANSACTION_HEADER,
   describeError,
   mapSearchPage,
   searchBody,
   searchQuery,
   transactionHeaders,
+  updatedSinceSearchField,
   workOrderIdsSearchField,
 } from './mapping.js';
 import { planSearch } from './plan.js';
@@ -97,8 +98,8 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
   }
 
   /**
-   * Only what changed: the search takes a pbUpdateDate range (the document's own search field). Never shared or
-   * cached: change detection must see the vendor as it is now.
+   * Only what changed: searches by pbUpdateDate and by pbCreateDate ranges (the document's own search fields).
+   * Never shared or cached: change detection must see the vendor as it is now.
    *
    * The document has no deletion (no delete call, no webhooks; an order that ends is CANCELED or CLOSED, a status
    * change this read catches), and a read by update date cannot tell a missing order from an unchanged one: never
@@ -106,7 +107,15 @@ class PitneyBowesHttpClient implements PitneyBowesClient {
    */
   async changedWorkOrders(since: Date | undefined): Promise<PolledOrders<PitneyBowesWorkOrder>> {
     if (!since) return { orders: await this.scan([], 'allWorkOrders', false), complete: false };
-    return { orders: await this.scan([updatedSinceSearchField(since)], 'pollWorkOrders', false), complete: false };
+    // Two reads: by update date, and by creation date for the orders never updated, which have no pbUpdateDate
+    // (the document's example) and so never match the first. Search fields combine as AND, so one search cannot
+    // ask for either.
+    const [updated, received] = await Promise.all([
+      this.scan([updatedSinceSearchField(since)], 'pollWorkOrders', false),
+      this.scan([createdSinceSearchField(since)], 'pollNewWorkOrders', false),
+    ]);
+    const seen = new Set(updated.map((o) => o.vendorId));
+    return { orders: [...updated, ...received.filter((o) => !seen.has(o.vendorId))], complete: false };
   }
 
   private async scan(fields: PbSearchField[], operation: string, share: boolean): Promise<PitneyBowesWorkOrder[]> {

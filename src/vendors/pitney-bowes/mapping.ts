@@ -286,6 +286,14 @@ export function updatedSinceSearchField(since: Date): PbSearchField {
   return { name: 'pbUpdateDate', from: `${since.toISOString().slice(0, 19)}Z`, to: '2100-01-01T00:00:00Z' };
 }
 
+/**
+ * Orders the vendor received on or after `since`. An order not yet updated carries no pbUpdateDate (the document's
+ * example of a CREATED order has none), so only this field finds it.
+ */
+export function createdSinceSearchField(since: Date): PbSearchField {
+  return { name: 'pbCreateDate', from: `${since.toISOString().slice(0, 19)}Z`, to: '2100-01-01T00:00:00Z' };
+}
+
 export function workOrderIdsSearchField(ids: readonly string[]): PbSearchField {
   return { name: 'workOrderIds', values: [...ids] };
 }
