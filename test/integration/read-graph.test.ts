@@ -508,12 +508,6 @@ describe('bad input: a clear error and no vendor call', () => {
       'VALIDATION_ERROR',
     ],
     [
-      'a Pitney Bowes SKU longer than the document allows',
-      'query($id: ID!) { product(id: $id) { id } }',
-      { id: encodeId('Product', 'PITNEY_BOWES', 'K'.repeat(31)) },
-      'VALIDATION_ERROR',
-    ],
-    [
       'an unknown vendor in a filter',
       '{ workOrders(filter: { vendors: [ACME] }) { totalCount } }',
       {},

@@ -239,6 +239,8 @@ describe('generic MES adapter', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('Pitney Bowes adapter', () => {
+  // The document caps a kit's SKU at 30 characters, and says nothing of a child item's length.
+  const LONG_CHILD_SKU = 'PART-WITH-A-LONG-CATALOG-NUMBER-0042';
   const ORDERS = [
     {
       workOrderId: 'WO-1',
@@ -258,6 +260,7 @@ describe('Pitney Bowes adapter', () => {
       sku: 'KIT-B',
       node: 'N1',
       workOrderQuantity: 5,
+      workOrderLines: [{ childSKU: LONG_CHILD_SKU, issuedQuantity: 0 }],
     },
   ];
 
@@ -303,7 +306,7 @@ describe('Pitney Bowes adapter', () => {
       reads.product('PART-X'),
       reads.warehouse('N1'),
     ]);
-    expect(products.items.map((p) => p.sku)).toEqual(['KIT-A', 'KIT-B', 'PART-X']);
+    expect(products.items.map((p) => p.sku)).toEqual(['KIT-A', 'KIT-B', LONG_CHILD_SKU, 'PART-X']);
     expect(centers.map((w) => w.vendorId)).toEqual(['N1', 'N2']);
     expect(center).toMatchObject({ name: 'Fulfillment center N1' });
     expect(await reads.inventory(kit)).toMatchObject([{ source: 'PRODUCED', quantity: 5, warehouseId: 'N2' }]);
@@ -312,14 +315,21 @@ describe('Pitney Bowes adapter', () => {
     expect(calls(upstream)).toEqual([SEARCH]);
   });
 
-  it("a kit line's product and an order's product cost no call; a key that cannot be a SKU is refused without one", async () => {
+  it("a kit line's product and an order's product cost no call", async () => {
     const { upstream, reads } = await setup();
     expect(reads.productOfLine('PART-X')).toMatchObject({ vendor: 'PITNEY_BOWES', sku: 'PART-X' });
     expect(await reads.productOf({ vendor: 'PITNEY_BOWES', sku: 'KIT-A' } as PitneyBowesWorkOrder)).toMatchObject({
       sku: 'KIT-A',
     });
-    await expect(reads.product('x'.repeat(31))).rejects.toMatchObject({ name: 'ValidationError', field: 'id' });
     expect(calls(upstream)).toEqual([]);
+  });
+
+  it("a child item's SKU over a kit's 30 characters is a product found by its key; a key no order names is NOT_FOUND", async () => {
+    const { upstream, reads } = await setup();
+    expect(LONG_CHILD_SKU.length).toBeGreaterThan(30);
+    expect(await reads.product(LONG_CHILD_SKU)).toMatchObject({ vendor: 'PITNEY_BOWES', sku: LONG_CHILD_SKU });
+    await expect(reads.product('x'.repeat(31))).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls(upstream)).toEqual([SEARCH]);
   });
 
   it('has no routes or operations, and no writer', async () => {

@@ -2,7 +2,6 @@
 // the SKUs they name (kits and lines), fulfillment centers the nodes they name, and stock the lots they produced
 // and the quantities they issued. One whole-list scan per request answers all of those.
 import type { Inventory, PitneyBowesWorkOrder, Warehouse } from '../../domain/model.js';
-import { ValidationError } from '../../domain/errors.js';
 import {
   derivedProduct,
   derivedProducts,
@@ -13,7 +12,6 @@ import {
 } from '../adapter.js';
 import { byKeys } from '../loading.js';
 import { createPitneyBowesClient } from './client.js';
-import { isPossibleSku } from './mapping.js';
 import { pitneyBowesStateRules } from './states.js';
 import type { PitneyBowesConfig } from './types.js';
 
@@ -47,16 +45,9 @@ export function createPitneyBowesAdapter(config: PitneyBowesConfig): VendorAdapt
         planWorkOrders: (query) => client.planWorkOrders(query),
         primeWorkOrder: (wo) => void (wo.vendor === VENDOR && workOrder.prime(wo.vendorId, wo)),
 
-        async product(key) {
-          if (!isPossibleSku(key)) {
-            throw new ValidationError(
-              'Invalid id: not a Pitney Bowes SKU (the document caps SKUs at 30 characters)',
-              'id',
-              VENDOR,
-            );
-          }
-          return products.product(key);
-        },
+        // No length check: the document caps a kit's SKU at 30 characters but not a child item's, and both are
+        // products here.
+        product: (key) => products.product(key),
         planProducts: products.planProducts,
         productOf: async (wo) => (wo.vendor === VENDOR && wo.sku ? derivedProduct(VENDOR, wo.sku) : null),
         productOfLine: (sku) => derivedProduct(VENDOR, sku),

@@ -56,11 +56,6 @@ export const PITNEY_BOWES_TRANSACTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,25}$/;
 /** The request header that carries the transaction id (lower case, as headers are sent). */
 export const TRANSACTION_HEADER = 'x-pb-transactionid';
 
-/** Whether a SKU could exist: the document caps SKUs at 30 characters, so a longer one needs no vendor call. */
-export function isPossibleSku(sku: string): boolean {
-  return sku.length > 0 && sku.length <= PITNEY_BOWES_FIELD_MAX_LENGTH.sku;
-}
-
 export function transactionHeaders(transactionId: string): Record<string, string> {
   return { [TRANSACTION_HEADER]: transactionId };
 }
