@@ -62,6 +62,11 @@ export interface PolledOrders<W extends WorkOrder = WorkOrder> {
 /** A status change expressed in the vendor's own terms, planned by the vendor's states.ts. */
 export interface TransitionRequest {
   to: WorkOrderStatus;
+  /**
+   * Whether the order has been started before (it has a startDate). A vendor with a call of its own for beginning
+   * production sends a first start through it, whichever state the order leaves.
+   */
+  started?: boolean;
   completedQuantity?: number;
   notes?: string;
   reason?: string;

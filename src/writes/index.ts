@@ -224,6 +224,7 @@ function bindWrites(services: WriteServices, request: WriteRequest) {
           await send(attempt, vendor, key, () =>
             client.transition(key, current.status, {
               to,
+              started: current.startDate != null,
               ...(input.completedQuantity != null ? { completedQuantity: input.completedQuantity } : {}),
               ...(input.notes != null ? { notes: input.notes } : {}),
               ...(input.reason != null ? { reason: input.reason } : {}),

@@ -184,6 +184,30 @@ describe('lifecycles end to end, with a query after each step', () => {
     expect(gw.gmes.count('PUT /api/v2/work-orders/:id')).toBe(2);
   });
 
+  it('generic MES: an order held before it ever started is started through /start; once started, held and resumed by a status update', async () => {
+    const created = await gw.query(
+      `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "GM-LIFE-2", quantity: 10, product: "Widget A" }) { id } }`,
+    );
+    expect(created.body.errors).toBeUndefined();
+    const id = created.body.data!.createWorkOrder.id;
+    const step = async (field: string) => {
+      const res = await gw.query(`mutation($id: ID!) { m: ${field}(id: $id) { status startDate } }`, { id });
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data!.m as { status: string; startDate: string | null };
+    };
+    gw.resetCounts();
+    expect(await step('holdWorkOrder')).toEqual({ status: 'ON_HOLD', startDate: null });
+    const started = await step('startWorkOrder');
+    expect(started.status).toBe('IN_PROGRESS');
+    expect(started.startDate).not.toBeNull();
+    expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(1);
+    expect(gw.gmes.count('PUT /api/v2/work-orders/:id')).toBe(1);
+    expect(await step('holdWorkOrder')).toEqual({ status: 'ON_HOLD', startDate: started.startDate });
+    expect(await step('resumeWorkOrder')).toEqual({ status: 'IN_PROGRESS', startDate: started.startDate });
+    expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(1);
+    expect(gw.gmes.count('PUT /api/v2/work-orders/:id')).toBe(3);
+  });
+
   it('DotZero: create -> start -> stop (INCOMPLETE) -> resume -> complete, then update and delete', async () => {
     const routes = await gw.query(
       `{ workOrders(first: 1, filter: { vendors: [DOTZERO] }) { edges { node { route { id } } } } }`,

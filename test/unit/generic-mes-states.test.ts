@@ -116,6 +116,17 @@ describe('transition table', () => {
     expect(planTransition(uFrom, uTo)).toEqual({ to, mechanism });
   });
 
+  // A first start is "begin processing" (/start) from wherever the order waits; a move back into production after
+  // a start is a resume, a status update that keeps startDate.
+  it.each<[GmesStatus, boolean, TransitionMechanism]>([
+    ['OPEN', false, 'start'],
+    ['ON_HOLD', false, 'start'],
+    ['ON_HOLD', true, 'status'],
+    ['PAUSED', true, 'status'],
+  ])('%s -> IN_PROGRESS for an order started before: %s goes by %s', (from, started, mechanism) => {
+    expect(planTransition(GMES_TO_UNIFIED[from], 'IN_PROGRESS', started)).toEqual({ to: 'IN_PROGRESS', mechanism });
+  });
+
   // The writes refuse these from the table; planTransition only says how a move would be sent, and does not judge.
   it.each(forbiddenPairs)('%s -> %s is forbidden by the table; if asked, it goes as the plain call', (from, to) => {
     const uFrom = GMES_TO_UNIFIED[from];

@@ -53,7 +53,9 @@ export const GMES_TO_UNIFIED: Readonly<Record<GmesStatus, WorkOrderStatus>> = {
 /**
  * How the vendor carries each allowed change. Only a first start goes through `/start`, because that call is
  * "begin processing" and stamps startDate; resuming from PAUSED or ON_HOLD must not restart the order's clock, so
- * it is a plain status update. Every way into COMPLETED is `/complete`, the only call that sets completedQuantity.
+ * it is a plain status update. An order put ON_HOLD before it ever started is not resumed but started: that move
+ * goes through `/start` too (planTransition, `started`). Every way into COMPLETED is `/complete`, the only call
+ * that sets completedQuantity.
  */
 export type TransitionMechanism = 'start' | 'complete' | 'status';
 
@@ -140,17 +142,23 @@ export interface PlannedTransition {
 }
 
 /**
- * The vendor call that carries `from` → `to`, or undefined when `to` has no vendor value (nothing could say it).
+ * The vendor call that carries `from` → `to` for an order that has (`started`) or has never been started, or
+ * undefined when `to` has no vendor value (nothing could say it).
  * Whether the move is allowed is not asked here: the writes check genericMesStateRules before any call, in one
  * place. A move outside GMES_MECHANISMS (one the table forbids, or from a status we could not read) goes as asked:
  * into COMPLETED by `/complete`, the only call that completes, anything else as a plain status update; the vendor
  * then refuses it (409) itself.
  */
-export function planTransition(from: WorkOrderStatus, to: WorkOrderStatus): PlannedTransition | undefined {
+export function planTransition(
+  from: WorkOrderStatus,
+  to: WorkOrderStatus,
+  started = true,
+): PlannedTransition | undefined {
   const vendorTo = gmesStatusOf(to);
   if (vendorTo === undefined) return undefined;
   const vendorFrom = gmesStatusOf(from);
   const listed = vendorFrom === undefined ? undefined : GMES_MECHANISMS[vendorFrom][vendorTo];
+  if (listed !== undefined && vendorTo === 'IN_PROGRESS' && !started) return { to: vendorTo, mechanism: 'start' };
   return { to: vendorTo, mechanism: listed ?? (vendorTo === 'COMPLETED' ? 'complete' : 'status') };
 }
 
