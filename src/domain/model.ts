@@ -99,6 +99,7 @@ export interface PitneyBowesWorkOrder extends WorkOrderBase {
   cancelReason: string | null;
   pbCreateDate: Instant | null;
   pbUpdateDate: Instant | null;
+  pbCancelDate: Instant | null;
 }
 
 export type WorkOrder = DotZeroWorkOrder | GenericMesWorkOrder | PitneyBowesWorkOrder;

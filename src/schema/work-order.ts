@@ -157,6 +157,7 @@ export const PitneyBowesWorkOrderType = builder.objectRef<PitneyBowesWorkOrder>(
     cancelReason: t.exposeString('cancelReason', { nullable: true }),
     pbCreateDate: t.expose('pbCreateDate', { type: 'DateTime', nullable: true }),
     pbUpdateDate: t.expose('pbUpdateDate', { type: 'DateTime', nullable: true }),
+    pbCancelDate: t.expose('pbCancelDate', { type: 'DateTime', nullable: true }),
   }),
 });
 

@@ -147,6 +147,7 @@ describe('mapWorkOrder', () => {
       cancelReason: null,
       pbCreateDate: Date.parse('2022-04-08T01:58:19Z'),
       pbUpdateDate: null,
+      pbCancelDate: null,
     });
   });
 
@@ -204,6 +205,7 @@ describe('mapWorkOrder', () => {
       cancelReason: 'changed plan',
       pbCreateDate: Date.parse('2024-01-02T04:04:05Z'),
       pbUpdateDate: Date.parse('2024-01-03T04:04:05Z'),
+      pbCancelDate: Date.parse('2024-03-01T01:00:00Z'),
     });
   });
 

@@ -134,6 +134,7 @@ export const WORK_ORDER_SHAPE: Shape = {
   startDate: DATE,
   completionDate: DATE,
   cancelDate: DATE,
+  pbCancelDate: DATE,
   workOrderQuantity: NUMBER,
   startQuantity: NUMBER,
   completedQuantity: NUMBER,
@@ -223,6 +224,7 @@ export function mapWorkOrder(input: unknown): PitneyBowesWorkOrder {
     cancelReason: stringOrNull(wire.cancelReason),
     pbCreateDate: dateOrNull(wire.pbCreateDate),
     pbUpdateDate: dateOrNull(wire.pbUpdateDate),
+    pbCancelDate: dateOrNull(wire.pbCancelDate),
   };
 }
 
