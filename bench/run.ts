@@ -497,7 +497,7 @@ async function openLoop(
   rate: number,
   gwPid?: number,
   seconds = o.openDuration,
-): Promise<{ p50: number; p99: number; n: number; errors: number; cpu: number }> {
+): Promise<{ p50: number; p99: number; n: number; errors: number; cpu: number; latencies: number[] }> {
   const latencies: number[] = [];
   let errors = 0;
   const total = Math.round(rate * seconds);
@@ -526,7 +526,14 @@ async function openLoop(
   const driver = process.cpuUsage(driverBefore);
   const busy = cpuBefore !== undefined ? usage(gwPid!).cpuTicks / HZ - cpuBefore : (driver.user + driver.system) / 1e6;
   latencies.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), n: latencies.length, errors, cpu: (busy / wall) * 100 };
+  return {
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    n: latencies.length,
+    errors,
+    cpu: (busy / wall) * 100,
+    latencies,
+  };
 }
 
 // ---- answers
@@ -998,6 +1005,8 @@ if (o.openDuration > 0) {
       'gateway p50/p99 ms',
       'direct p50/p99 ms',
       'added p50 / p99 ms',
+      // One round's p99 is a handful of answers; every round's answers together give a steadier one.
+      'all rounds pooled: gateway p99 / direct p99 / added p50, p99 ms',
       'CPU % of a core: gateway / bench process (direct)',
       ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms', 'gw2 CPU %'] : []),
     ].join(' | '),
@@ -1015,6 +1024,11 @@ if (o.openDuration > 0) {
       xs.map((x, i) => x.p99 - ds[i]!.p99),
     );
   const cpuOf = (xs: Open[]) => spread(xs.map((x) => x.cpu));
+  const pooled = (xs: Open[]) => xs.flatMap((x) => x.latencies).sort((a, b) => a - b);
+  const pooledAdded = (xs: Open[], ds: Open[]) => {
+    const [a, b] = [pooled(xs), pooled(ds)];
+    return `${fmt(pct(a, 99), 2)} / ${fmt(pct(b, 99), 2)} / ${fmt(pct(a, 50) - pct(b, 50), 2)}, ${fmt(pct(a, 99) - pct(b, 99), 2)} (n ${a.length}, ${b.length})`;
+  };
   const errorsOf = (xs: Open[]) => {
     const n = xs.reduce((a, x) => a + x.errors, 0);
     return n ? ` (${n} errors)` : '';
@@ -1042,6 +1056,7 @@ if (o.openDuration > 0) {
         `${pair(g)}${errorsOf(g)}`,
         pair(d),
         added(g, d),
+        pooledAdded(g, d),
         `${cpuOf(g)} / ${cpuOf(d)}`,
         ...(p.gateway2 ? [`${pair(g2)}${errorsOf(g2)}`, added(g2, d), cpuOf(g2)] : []),
       ].join(' | '),
