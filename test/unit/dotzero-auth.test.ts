@@ -725,6 +725,25 @@ describe('DotZero client over HTTP', () => {
     expect(err).toMatchObject({ currentStatus: 'OPEN', allowedTransitions: ['IN_PROGRESS'], requested: 'IN_PROGRESS' });
   });
 
+  it.each([
+    [{ message: 'good exceeds qty', field: 'good' }, 'completedQuantity'],
+    [{ error: { code: 'VALIDATION_ERROR', field: 'memo' } }, 'notes'],
+  ])(
+    "turns DotZero's 422 naming another input than the status (%j) into that input's ValidationError",
+    async (body, field) => {
+      upstream.handler = () => ({ status: 422, body });
+      const err = await caught(client().transition('a', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 9 }));
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toMatchObject({ vendor: 'DOTZERO', field });
+    },
+  );
+
+  it("a 422 naming the status field is still the vendor's refusal of the move", async () => {
+    upstream.handler = () => ({ status: 422, body: { code: 'INVALID_STATUS_TRANSITION', field: 'status' } });
+    const err = await caught(client().transition('a', 'OPEN', { to: 'IN_PROGRESS' }));
+    expect(err).toBeInstanceOf(InvalidTransitionError);
+  });
+
   it('deletes with DELETE; 404 is NotFound; other failures stay upstream errors', async () => {
     upstream.handler = (r) =>
       r.path.endsWith('/gone') ? { status: 404 } : r.path.endsWith('/busy') ? { status: 429 } : { status: 204 };
