@@ -48,26 +48,36 @@ export interface RefusalContext {
   what: string;
   /** Set for calls on one resource: a 404 is then a NotFoundError. */
   key?: string;
-  /** The vendor's refusal of a state change (its HTTP status, and the error it becomes). */
-  conflict?: { status: number; error: () => Error };
+  /**
+   * The vendor's refusal of a state change (its HTTP status, and the error it becomes). `inputs`: fields the request
+   * carried besides the status; the same status naming one of them refuses that value, not the move.
+   */
+  conflict?: { status: number; error: () => Error; inputs?: readonly string[] };
   /** A status that refuses the input field it names (e.g. a duplicate value), like a 400/422. */
   fieldConflict?: number;
 }
 
 /**
  * A vendor refusal in the gateway's terms: 404 on one resource is NotFoundError, the vendor's state-conflict status
- * on a state change its InvalidTransitionError (unless it names an input other than the status), any other 400/422
- * a ValidationError naming the field the vendor
+ * on a state change its InvalidTransitionError (unless it names another input the request carried), any other
+ * 400/422 a ValidationError naming the field the vendor
  * named (VendorHttp puts it on the error, already in the gateway's input names). Messages carry the vendor's code
  * only. Anything else (rate limits, outages, bad credentials) stays the UpstreamError VendorHttp made.
  */
 export function refusal(vendor: Vendor, err: unknown, context: RefusalContext): unknown {
   if (!(err instanceof UpstreamError) || err.kind !== 'http') return err;
   if (err.status === 404 && context.key !== undefined) return notFound(vendor, context.what, context.key);
-  // The state-conflict status is the vendor refusing the move, unless its body names another input it refused (a
-  // DotZero 422 is also its plain validation error: `good` or `memo` on a status change is the caller's value).
-  const namesOtherField = err.field !== undefined && err.field !== 'status';
-  if (context.conflict && err.status === context.conflict.status && !namesOtherField) return context.conflict.error();
+  // The state-conflict status is the vendor refusing the move, unless its body names another input the request
+  // carried (a DotZero 422 is also its plain validation error: the caller's completedQuantity or notes).
+  const conflict = context.conflict;
+  if (conflict && err.status === conflict.status) {
+    if (err.field === undefined || !conflict.inputs?.includes(err.field)) return conflict.error();
+    return new ValidationError(
+      `${vendor} refused the ${context.what} (${err.field})${(err.reason ?? err.code) ? `: ${err.reason ?? err.code}` : ''}`,
+      err.field,
+      vendor,
+    );
+  }
   const namesField = err.status === context.fieldConflict && err.field !== undefined;
   if (err.status === 400 || err.status === 422 || namesField) {
     const detail = err.reason ?? err.code;

@@ -729,17 +729,23 @@ describe('DotZero client over HTTP', () => {
     [{ message: 'good exceeds qty', field: 'good' }, 'completedQuantity'],
     [{ error: { code: 'VALIDATION_ERROR', field: 'memo' } }, 'notes'],
   ])(
-    "turns DotZero's 422 naming another input than the status (%j) into that input's ValidationError",
+    "turns DotZero's 422 naming an input the change carried (%j) into that input's ValidationError",
     async (body, field) => {
       upstream.handler = () => ({ status: 422, body });
-      const err = await caught(client().transition('a', 'IN_PROGRESS', { to: 'COMPLETED', completedQuantity: 9 }));
+      const change = { to: 'COMPLETED', completedQuantity: 9, notes: 'done' } as const;
+      const err = await caught(client().transition('a', 'IN_PROGRESS', change));
       expect(err).toBeInstanceOf(ValidationError);
       expect(err).toMatchObject({ vendor: 'DOTZERO', field });
     },
   );
 
-  it("a 422 naming the status field is still the vendor's refusal of the move", async () => {
-    upstream.handler = () => ({ status: 422, body: { code: 'INVALID_STATUS_TRANSITION', field: 'status' } });
+  it.each([
+    [{ code: 'INVALID_STATUS_TRANSITION', field: 'status' }],
+    // Named, but not sent: not the caller's value, so the move is what was refused.
+    [{ message: 'bad memo', field: 'memo' }],
+    [{ message: 'bad qty', field: 'qty' }],
+  ])("a 422 naming no input the change carried (%j) is still the vendor's refusal of the move", async (body) => {
+    upstream.handler = () => ({ status: 422, body });
     const err = await caught(client().transition('a', 'OPEN', { to: 'IN_PROGRESS' }));
     expect(err).toBeInstanceOf(InvalidTransitionError);
   });

@@ -781,6 +781,17 @@ describe('transition', () => {
     expect(upstream.requests).toEqual([]);
   });
 
+  it('a 409 naming a field on a status change is still InvalidTransitionError', async () => {
+    upstream.handler = () => ({
+      status: 409,
+      body: { error: { code: 'INVALID_STATE_TRANSITION', details: { field: 'notes', reason: 'LOCKED' } } },
+    });
+    const err = await client()
+      .transition('wo-1', 'IN_PROGRESS', { to: 'ON_HOLD', notes: 'waiting' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidTransitionError);
+  });
+
   it('turns the vendor 409 into InvalidTransitionError with the status the caller gave', async () => {
     upstream.handler = () => ({
       status: 409,

@@ -53,6 +53,7 @@ import {
   readOne,
   sortBySequence,
   statusChangeBody,
+  statusChangeInputs,
   updateWorkOrderBody,
   type QueryParams,
   type WireList,
@@ -288,15 +289,24 @@ export class DotZeroRestClient implements DotZeroClient {
     const to = dotZeroStatusOf(change.to);
     if (to === undefined) throw refusedTransition(current, change.to);
     const mechanism = DOTZERO_CHANGE_MECHANISM[to];
+    const body = statusChangeBody(to, change);
     await this.call(
       {
         method: mechanism.method,
         path: mechanism.path.replace('{uuid}', enc(key)),
-        body: statusChangeBody(to, change),
+        body,
         operation: 'transitionWorkOrder',
         idempotent: false,
       },
-      { what: 'work order', key, conflict: { status: 422, error: () => refusedTransition(current, change.to) } },
+      {
+        what: 'work order',
+        key,
+        conflict: {
+          status: 422,
+          error: () => refusedTransition(current, change.to),
+          inputs: statusChangeInputs(body),
+        },
+      },
     );
   }
 

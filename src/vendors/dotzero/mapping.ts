@@ -571,6 +571,13 @@ export function statusChangeBody(to: DotZeroStatus, change: TransitionRequest): 
   return body;
 }
 
+/** The caller's inputs a status-change body carries besides the status, in the gateway's names. */
+export function statusChangeInputs(body: DotZeroWorkOrderBody): string[] {
+  return Object.keys(body)
+    .filter((wire) => wire !== 'status')
+    .map((wire) => DOMAIN_FIELD_OF_WIRE[wire] ?? wire);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
