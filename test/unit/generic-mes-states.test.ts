@@ -10,16 +10,17 @@ import {
   gmesStatusOf,
   planTransition,
   unifiedStatus,
+  type TableMechanism,
   type TransitionMechanism,
 } from '../../src/vendors/generic-mes/states.js';
 import { GMES_STATUSES, type GmesStatus } from '../../src/vendors/generic-mes/states.js';
 
 // DESIGN.md, "State rules", generic MES, written out again here so a change to the table is a visible decision.
-const EXPECTED: Record<GmesStatus, Partial<Record<GmesStatus, TransitionMechanism>>> = {
-  OPEN: { IN_PROGRESS: 'start', ON_HOLD: 'status', CANCELLED: 'status' },
+const EXPECTED: Record<GmesStatus, Partial<Record<GmesStatus, TableMechanism>>> = {
+  OPEN: { IN_PROGRESS: 'begin', ON_HOLD: 'status', CANCELLED: 'status' },
   IN_PROGRESS: { PAUSED: 'status', ON_HOLD: 'status', COMPLETED: 'complete' },
-  PAUSED: { IN_PROGRESS: 'status', ON_HOLD: 'status', CANCELLED: 'status' },
-  ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'status', CANCELLED: 'status' },
+  PAUSED: { IN_PROGRESS: 'begin', ON_HOLD: 'status', CANCELLED: 'status' },
+  ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'begin', CANCELLED: 'status' },
   COMPLETED: {},
   CANCELLED: {},
 };
@@ -27,7 +28,7 @@ const EXPECTED: Record<GmesStatus, Partial<Record<GmesStatus, TransitionMechanis
 const pairs = GMES_STATUSES.flatMap((from) => GMES_STATUSES.map((to) => [from, to] as const));
 const allowedPairs = pairs
   .filter(([from, to]) => EXPECTED[from][to] !== undefined)
-  .map(([from, to]) => [from, to, EXPECTED[from][to] as TransitionMechanism] as const);
+  .map(([from, to]) => [from, to, EXPECTED[from][to] as TableMechanism] as const);
 const forbiddenPairs = pairs.filter(([from, to]) => EXPECTED[from][to] === undefined);
 
 describe('status values', () => {
@@ -113,17 +114,26 @@ describe('transition table', () => {
     const uFrom = GMES_TO_UNIFIED[from];
     const uTo = GMES_TO_UNIFIED[to];
     expect(genericMesStateRules.allowed(uFrom)).toContain(uTo);
-    expect(planTransition(uFrom, uTo)).toEqual({ to, mechanism });
+    if (mechanism !== 'begin') {
+      for (const started of [true, false, undefined]) {
+        expect(planTransition(uFrom, uTo, started)).toEqual({ to, mechanism });
+      }
+    }
   });
 
   // A first start is "begin processing" (/start) from wherever the order waits; a move back into production after
-  // a start is a resume, a status update that keeps startDate.
-  it.each<[GmesStatus, boolean, TransitionMechanism]>([
+  // a start is a resume, a status update that keeps startDate. Not told: an OPEN order has not started.
+  it.each<[GmesStatus, boolean | undefined, TransitionMechanism]>([
     ['OPEN', false, 'start'],
+    ['OPEN', true, 'status'],
+    ['OPEN', undefined, 'start'],
     ['ON_HOLD', false, 'start'],
     ['ON_HOLD', true, 'status'],
+    ['ON_HOLD', undefined, 'status'],
+    ['PAUSED', false, 'start'],
     ['PAUSED', true, 'status'],
-  ])('%s -> IN_PROGRESS for an order started before: %s goes by %s', (from, started, mechanism) => {
+    ['PAUSED', undefined, 'status'],
+  ])('%s -> IN_PROGRESS for an order started before (%s) goes by %s', (from, started, mechanism) => {
     expect(planTransition(GMES_TO_UNIFIED[from], 'IN_PROGRESS', started)).toEqual({ to: 'IN_PROGRESS', mechanism });
   });
 

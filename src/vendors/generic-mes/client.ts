@@ -238,7 +238,7 @@ class GenericMesHttpClient implements GenericMesClient {
     const requested = `move to ${change.to}`;
     // Whether the move is allowed was decided by the writes (the state table, checked once); here only a status
     // the vendor has no value for cannot be sent at all.
-    const planned = planTransition(current, change.to, change.started ?? true);
+    const planned = planTransition(current, change.to, change.started);
     if (planned === undefined) {
       throw new InvalidTransitionError(VENDOR, current, genericMesStateRules.allowed(current), requested);
     }

@@ -51,23 +51,26 @@ export const GMES_TO_UNIFIED: Readonly<Record<GmesStatus, WorkOrderStatus>> = {
 };
 
 /**
- * How the vendor carries each allowed change. Only a first start goes through `/start`, because that call is
- * "begin processing" and stamps startDate; resuming from PAUSED or ON_HOLD must not restart the order's clock, so
- * it is a plain status update. An order put ON_HOLD before it ever started is not resumed but started: that move
- * goes through `/start` too (planTransition, `started`). Every way into COMPLETED is `/complete`, the only call
- * that sets completedQuantity.
+ * How the vendor carries each allowed change. Every way into COMPLETED is `/complete`, the only call that sets
+ * completedQuantity. A way into IN_PROGRESS is `begin`: a first start (the order has no startDate) goes through
+ * `/start`, the document's "begin processing", which stamps startDate, from wherever the order waited (OPEN, or
+ * ON_HOLD before it ever started); a return to production after a start is a plain status update, which must not
+ * restart the order's clock.
  */
 export type TransitionMechanism = 'start' | 'complete' | 'status';
+export type TableMechanism = TransitionMechanism | 'begin';
 
-export const GMES_MECHANISMS: Readonly<Record<GmesStatus, Readonly<Partial<Record<GmesStatus, TransitionMechanism>>>>> =
-  {
-    OPEN: { IN_PROGRESS: 'start', ON_HOLD: 'status', CANCELLED: 'status' },
-    IN_PROGRESS: { PAUSED: 'status', ON_HOLD: 'status', COMPLETED: 'complete' },
-    PAUSED: { IN_PROGRESS: 'status', ON_HOLD: 'status', CANCELLED: 'status' },
-    ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'status', CANCELLED: 'status' },
-    COMPLETED: {},
-    CANCELLED: {},
-  };
+export const GMES_MECHANISMS: Readonly<Record<GmesStatus, Readonly<Partial<Record<GmesStatus, TableMechanism>>>>> = {
+  OPEN: { IN_PROGRESS: 'begin', ON_HOLD: 'status', CANCELLED: 'status' },
+  IN_PROGRESS: { PAUSED: 'status', ON_HOLD: 'status', COMPLETED: 'complete' },
+  PAUSED: { IN_PROGRESS: 'begin', ON_HOLD: 'status', CANCELLED: 'status' },
+  ON_HOLD: { OPEN: 'status', IN_PROGRESS: 'begin', CANCELLED: 'status' },
+  COMPLETED: {},
+  CANCELLED: {},
+};
+
+/** `begin` for an order that has started before, and for one that has not. */
+const BEGIN: Readonly<Record<'started' | 'first', TransitionMechanism>> = { started: 'status', first: 'start' };
 
 /**
  * The values the list's `status` parameter takes: the document lists OPEN, IN_PROGRESS, COMPLETED, CANCELLED and
@@ -142,8 +145,9 @@ export interface PlannedTransition {
 }
 
 /**
- * The vendor call that carries `from` → `to` for an order that has (`started`) or has never been started, or
- * undefined when `to` has no vendor value (nothing could say it).
+ * The vendor call that carries `from` → `to` for an order that has (`started`) or has never been started (when
+ * not told: an OPEN order has not, any other has), or undefined when `to` has no vendor value (nothing could say
+ * it).
  * Whether the move is allowed is not asked here: the writes check genericMesStateRules before any call, in one
  * place. A move outside GMES_MECHANISMS (one the table forbids, or from a status we could not read) goes as asked:
  * into COMPLETED by `/complete`, the only call that completes, anything else as a plain status update; the vendor
@@ -152,13 +156,13 @@ export interface PlannedTransition {
 export function planTransition(
   from: WorkOrderStatus,
   to: WorkOrderStatus,
-  started = true,
+  started?: boolean,
 ): PlannedTransition | undefined {
   const vendorTo = gmesStatusOf(to);
   if (vendorTo === undefined) return undefined;
   const vendorFrom = gmesStatusOf(from);
   const listed = vendorFrom === undefined ? undefined : GMES_MECHANISMS[vendorFrom][vendorTo];
-  if (listed !== undefined && vendorTo === 'IN_PROGRESS' && !started) return { to: vendorTo, mechanism: 'start' };
+  if (listed === 'begin') return { to: vendorTo, mechanism: BEGIN[(started ?? from !== 'OPEN') ? 'started' : 'first'] };
   return { to: vendorTo, mechanism: listed ?? (vendorTo === 'COMPLETED' ? 'complete' : 'status') };
 }
 
