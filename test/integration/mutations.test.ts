@@ -184,7 +184,7 @@ describe('lifecycles end to end, with a query after each step', () => {
     expect(gw.gmes.count('PUT /api/v2/work-orders/:id')).toBe(2);
   });
 
-  it('generic MES: an order held before it ever started is started through /start; once started, held and resumed by a status update', async () => {
+  it('generic MES: an order held before it ever started is started through /start; once started, every return to production is a status update', async () => {
     const created = await gw.query(
       `mutation { createWorkOrder(input: { vendor: GENERIC_MES, orderNumber: "GM-LIFE-2", quantity: 10, product: "Widget A" }) { id } }`,
     );
@@ -206,6 +206,13 @@ describe('lifecycles end to end, with a query after each step', () => {
     expect(await step('resumeWorkOrder')).toEqual({ status: 'IN_PROGRESS', startDate: started.startDate });
     expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(1);
     expect(gw.gmes.count('PUT /api/v2/work-orders/:id')).toBe(3);
+    // Held and put back to OPEN after it started: starting it again is a return to production, not a first start.
+    expect(await step('holdWorkOrder')).toEqual({ status: 'ON_HOLD', startDate: started.startDate });
+    const reopened = await gw.query(`mutation($id: ID!) { transitionWorkOrder(id: $id, to: OPEN) { status } }`, { id });
+    expect(reopened.body.data!.transitionWorkOrder.status).toBe('OPEN');
+    expect(await step('startWorkOrder')).toEqual({ status: 'IN_PROGRESS', startDate: started.startDate });
+    expect(gw.gmes.count('POST /api/v2/work-orders/:id/start')).toBe(1);
+    expect(gw.gmes.count('PUT /api/v2/work-orders/:id')).toBe(6);
   });
 
   it('DotZero: create -> start -> stop (INCOMPLETE) -> resume -> complete, then update and delete', async () => {
