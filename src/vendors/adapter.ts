@@ -15,6 +15,7 @@ import type {
   WorkOrder,
   WorkOrderQuery,
 } from '../domain/model.js';
+import { notFound } from './client-kit.js';
 import type { Segment } from './paging.js';
 import type { StateRules, WorkOrderSource, WritableWorkOrderSource } from './types.js';
 
@@ -85,7 +86,7 @@ function makeNoResources(vendor: Vendor): NoResources {
   const missing =
     (what: string) =>
     (key: string): Promise<never> =>
-      Promise.reject(new NotFoundError(`No ${vendor} ${what} "${key}"`, vendor));
+      Promise.reject(notFound(vendor, what, key));
   return {
     detailed: async (wo) => wo,
     product: missing('product'),
@@ -131,7 +132,8 @@ export function derivedProducts(vendor: Vendor, skus: () => Promise<Iterable<str
   return {
     async product(key: string): Promise<Product> {
       const found = (await all()).find((p) => p.vendorId === key);
-      if (!found) throw new NotFoundError(`No ${vendor} product "${key}"`, vendor);
+      // The key may be long (a SKU has no length cap): the message quotes it shortened, as every not-found does.
+      if (!found) throw notFound(vendor, 'product', key);
       return found;
     },
     planProducts(query: ProductQuery): Segment<Product>[] {

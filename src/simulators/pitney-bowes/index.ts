@@ -90,7 +90,18 @@ export async function startPitneyBowesSimulator(options: { seed?: number } = {})
         scrappedQuantity: 0,
         lotNumbers: [],
       };
-      for (const key of ['updateDate', 'pbUpdateDate', 'startDate', 'completionDate'] as const) delete order[key];
+      // Nothing has happened to it yet: no update, start, completion or cancellation (whatever the template had).
+      for (const key of [
+        'updateDate',
+        'pbUpdateDate',
+        'startDate',
+        'completionDate',
+        'cancelDate',
+        'pbCancelDate',
+        'cancelReason',
+      ] as const) {
+        delete order[key];
+      }
       order.workOrderLines = order.workOrderLines.map((line) => ({ ...line, lotNumbers: [], issuedQuantity: 0 }));
       state.orders.push(order);
       return order.workOrderId;
