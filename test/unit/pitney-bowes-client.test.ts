@@ -295,6 +295,38 @@ describe('search', () => {
   });
 });
 
+describe('changedWorkOrders (polling)', () => {
+  const SINCE = new Date('2024-05-01T10:00:00.000Z');
+  const onField = (req: Seen, name: string) => req.json?.searchFields?.some((f: { name: string }) => f.name === name);
+
+  it('reads what was updated and what was received since, in two searches, each order once', async () => {
+    // WO-001/WO-002 updated, WO-002/WO-003 created in the window (WO-002 both): the second search has WO-003 alone new.
+    const f = await fake((req) => {
+      if (!req.path.endsWith('/v1/work-orders/search')) return undefined;
+      const list = onField(req, 'pbUpdateDate') ? ORDERS.slice(0, 2) : ORDERS.slice(1, 3);
+      return { body: { totalPages: 1, totalElements: list.length, last: true, page: 1, workOrders: list } };
+    });
+    const read = await client(f).changedWorkOrders!(SINCE);
+    expect(ids(read.orders)).toEqual(['WO-001', 'WO-002', 'WO-003']);
+    expect(read.complete).toBe(false);
+    const bodies = f.searches().map((r) => r.json?.searchFields);
+    expect(bodies).toHaveLength(2);
+    expect(bodies).toEqual(
+      expect.arrayContaining([
+        [{ name: 'pbUpdateDate', from: '2024-05-01T10:00:00Z', to: '2100-01-01T00:00:00Z' }],
+        [{ name: 'pbCreateDate', from: '2024-05-01T10:00:00Z', to: '2100-01-01T00:00:00Z' }],
+      ]),
+    );
+  });
+
+  it('reads every order on the first round (no watermark yet)', async () => {
+    const f = await fake();
+    const read = await client(f).changedWorkOrders!(undefined);
+    expect(read.orders).toHaveLength(ORDERS.length);
+    expect(f.searches().every((r) => JSON.stringify(r.json?.searchFields) === JSON.stringify([WIDE]))).toBe(true);
+  });
+});
+
 describe('getWorkOrders', () => {
   it('looks a batch up in one search, in the keys order, NotFoundError for keys not in the answer', async () => {
     const f = await fake();
