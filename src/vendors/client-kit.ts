@@ -60,9 +60,9 @@ export interface RefusalContext {
 /**
  * A vendor refusal in the gateway's terms: 404 on one resource is NotFoundError, the vendor's state-conflict status
  * on a state change its InvalidTransitionError (unless it names another input the request carried), any other
- * 400/422 a ValidationError naming the field the vendor
- * named (VendorHttp puts it on the error, already in the gateway's input names). Messages carry the vendor's code
- * only. Anything else (rate limits, outages, bad credentials) stays the UpstreamError VendorHttp made.
+ * 400/422 a ValidationError naming the field the vendor named (VendorHttp puts it on the error, already in the
+ * gateway's input names). Messages carry the vendor's code only. Anything else (rate limits, outages, bad
+ * credentials) stays the UpstreamError VendorHttp made.
  */
 export function refusal(vendor: Vendor, err: unknown, context: RefusalContext): unknown {
   if (!(err instanceof UpstreamError) || err.kind !== 'http') return err;
