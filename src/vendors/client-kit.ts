@@ -70,15 +70,11 @@ export function refusal(vendor: Vendor, err: unknown, context: RefusalContext): 
   // The state-conflict status is the vendor refusing the move, unless its body names another input the request
   // carried (a DotZero 422 is also its plain validation error: the caller's completedQuantity or notes).
   const conflict = context.conflict;
-  if (conflict && err.status === conflict.status) {
-    if (err.field === undefined || !conflict.inputs?.includes(err.field)) return conflict.error();
-    return new ValidationError(
-      `${vendor} refused the ${context.what} (${err.field})${(err.reason ?? err.code) ? `: ${err.reason ?? err.code}` : ''}`,
-      err.field,
-      vendor,
-    );
-  }
-  const namesField = err.status === context.fieldConflict && err.field !== undefined;
+  const refusesInput = err.field !== undefined && conflict?.inputs?.includes(err.field) === true;
+  if (conflict && err.status === conflict.status && !refusesInput) return conflict.error();
+  const namesField =
+    err.field !== undefined &&
+    (err.status === context.fieldConflict || (refusesInput && err.status === conflict?.status));
   if (err.status === 400 || err.status === 422 || namesField) {
     const detail = err.reason ?? err.code;
     return new ValidationError(

@@ -265,10 +265,11 @@ export function mapSearchPage(body: unknown, requested: PbSearchQuery): Page<Pit
  * the client system sets and may leave out (an order without it would fall outside any createDate range). The
  * bounds are far apart but ordinary dates, which any date parser takes.
  */
+const FAR_FUTURE = '2100-01-01T00:00:00Z';
 export const PB_WIDE_CREATE_DATE: PbSearchField = {
   name: 'pbCreateDate',
   from: '1970-01-01T00:00:00Z',
-  to: '2100-01-01T00:00:00Z',
+  to: FAR_FUTURE,
 };
 
 /** The one sort the gateway pages on: the vendor's own creation date, set on every order and stable as orders are added. */
@@ -278,9 +279,16 @@ export function statusSearchField(statuses: readonly PbStatus[]): PbSearchField 
   return { name: 'status', values: [...statuses] };
 }
 
-/** Orders the vendor updated on or after `since` (its own update time, seconds precision). */
+/** A date search field from `since` on (seconds precision, the document's format), with no end that matters. */
+const sinceField = (name: 'pbUpdateDate' | 'pbCreateDate', since: Date): PbSearchField => ({
+  name,
+  from: `${since.toISOString().slice(0, 19)}Z`,
+  to: FAR_FUTURE,
+});
+
+/** Orders the vendor updated on or after `since` (its own update time). */
 export function updatedSinceSearchField(since: Date): PbSearchField {
-  return { name: 'pbUpdateDate', from: `${since.toISOString().slice(0, 19)}Z`, to: '2100-01-01T00:00:00Z' };
+  return sinceField('pbUpdateDate', since);
 }
 
 /**
@@ -288,7 +296,7 @@ export function updatedSinceSearchField(since: Date): PbSearchField {
  * example of a CREATED order has none), so only this field finds it.
  */
 export function createdSinceSearchField(since: Date): PbSearchField {
-  return { name: 'pbCreateDate', from: `${since.toISOString().slice(0, 19)}Z`, to: '2100-01-01T00:00:00Z' };
+  return sinceField('pbCreateDate', since);
 }
 
 export function workOrderIdsSearchField(ids: readonly string[]): PbSearchField {
