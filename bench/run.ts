@@ -1008,7 +1008,7 @@ if (o.openDuration > 0) {
       // One round's p99 is a handful of answers; every round's answers together give a steadier one.
       'all rounds pooled: gateway p99 / direct p99 / added p50, p99 ms',
       'CPU % of a core: gateway / bench process (direct)',
-      ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms', 'gw2 CPU %'] : []),
+      ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms', 'gw2 pooled: p99 / added p50, p99 ms', 'gw2 CPU %'] : []),
     ].join(' | '),
   );
   type Open = Awaited<ReturnType<typeof openLoop>>;
@@ -1058,7 +1058,7 @@ if (o.openDuration > 0) {
         added(g, d),
         pooledAdded(g, d),
         `${cpuOf(g)} / ${cpuOf(d)}`,
-        ...(p.gateway2 ? [`${pair(g2)}${errorsOf(g2)}`, added(g2, d), cpuOf(g2)] : []),
+        ...(p.gateway2 ? [`${pair(g2)}${errorsOf(g2)}`, added(g2, d), pooledAdded(g2, d), cpuOf(g2)] : []),
       ].join(' | '),
     );
   }
