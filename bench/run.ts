@@ -1008,7 +1008,14 @@ if (o.openDuration > 0) {
       // One round's p99 is a handful of answers; every round's answers together give a steadier one.
       'all rounds pooled: gateway p99 / direct p99 / added p50, p99 ms',
       'CPU % of a core: gateway / bench process (direct)',
-      ...(gw2 ? ['gw2 p50/p99 ms', 'gw2 added p50 / p99 ms', 'gw2 pooled: p99 / added p50, p99 ms', 'gw2 CPU %'] : []),
+      ...(gw2
+        ? [
+            'gw2 p50/p99 ms',
+            'gw2 added p50 / p99 ms',
+            'gw2 pooled: gw2 p99 / direct p99 / added p50, p99 ms',
+            'gw2 CPU %',
+          ]
+        : []),
     ].join(' | '),
   );
   type Open = Awaited<ReturnType<typeof openLoop>>;
